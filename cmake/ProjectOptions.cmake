@@ -1,0 +1,20 @@
+# Warning and sanitizer flags live on INTERFACE targets that every project target links PRIVATE,
+# so they never leak to consumers and packagers can build without -Werror.
+add_library(hotline_warnings INTERFACE)
+target_compile_options(hotline_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion -Wnon-virtual-dtor
+  -Wold-style-cast -Wcast-align -Woverloaded-virtual -Wnull-dereference -Wdouble-promotion
+  -Wformat=2 -Wimplicit-fallthrough)
+if(HOTLINE_WARNINGS_AS_ERRORS)
+  target_compile_options(hotline_warnings INTERFACE -Werror)
+endif()
+
+add_library(hotline_sanitizers INTERFACE)
+if(HOTLINE_SANITIZE)
+  target_compile_options(hotline_sanitizers INTERFACE
+    -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(hotline_sanitizers INTERFACE -fsanitize=address,undefined)
+endif()
+
+add_library(hotline_options INTERFACE)
+target_link_libraries(hotline_options INTERFACE hotline_warnings hotline_sanitizers)

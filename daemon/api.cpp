@@ -1,0 +1,156 @@
+#include "daemon/api.hpp"
+
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cctype>
+
+#include "daemon/local_time.hpp"
+#include "daemon/ticket_json.hpp"
+#include "routing/router.hpp"
+
+namespace hotline::daemon {
+namespace json = boost::json;
+namespace {
+
+Response make_response(const Request& req, http::status status, std::string body,
+                       std::string_view content_type = "application/json") {
+  Response res{status, req.version()};
+  res.set(http::field::server, "hotlined");
+  res.set(http::field::content_type, content_type);
+  res.set(http::field::cache_control, "no-store");
+  res.keep_alive(req.keep_alive());
+  res.body() = std::move(body);
+  res.prepare_payload();
+  return res;
+}
+
+Response problem_response(const Request& req, const Problem& p) {
+  return make_response(req, static_cast<http::status>(p.status), p.to_json(), "application/problem+json");
+}
+
+bool is_json_content_type(std::string_view value) {
+  const auto semi = value.find(';');
+  auto media = value.substr(0, semi);
+  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
+  if (media.size() != 16) return false;
+  constexpr std::string_view expected = "application/json";
+  for (std::size_t i = 0; i < media.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(media[i])) != expected[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Response Api::payload_too_large(unsigned version, std::size_t limit) {
+  Request req{http::verb::post, "/", version};
+  req.keep_alive(false);
+  return problem_response(req, {413, "payload-too-large", "The request body is too large",
+                                "bodies are limited to " + std::to_string(limit) + " bytes", ""});
+}
+
+boost::asio::awaitable<Response> Api::handle(const Request& req) {
+  const std::string_view target = req.target();
+  const std::string_view path = target.substr(0, target.find('?'));
+  if (path == "/healthz") {
+    if (req.method() != http::verb::get && req.method() != http::verb::head) {
+      co_return problem_response(req, {405, "method-not-allowed", "Method not allowed", "use GET", ""});
+    }
+    co_return make_response(req, http::status::ok, R"({"status":"ok"})");
+  }
+  if (path == "/v1/tickets") {
+    if (req.method() != http::verb::post) {
+      co_return problem_response(req, {405, "method-not-allowed", "Method not allowed", "use POST", ""});
+    }
+    co_return co_await post_ticket(req);
+  }
+  constexpr std::string_view tickets_prefix = "/v1/tickets/";
+  if (path.starts_with(tickets_prefix) && path.size() > tickets_prefix.size() &&
+      path.find('/', tickets_prefix.size()) == std::string_view::npos) {
+    if (req.method() != http::verb::get) {
+      co_return problem_response(req, {405, "method-not-allowed", "Method not allowed", "use GET", ""});
+    }
+    co_return get_ticket(req, std::string(path.substr(tickets_prefix.size())));
+  }
+  co_return problem_response(req, {404, "not-found", "No such resource", "no endpoint at " + std::string(path), ""});
+}
+
+boost::asio::awaitable<Response> Api::post_ticket(const Request& req) {
+  if (!is_json_content_type(req[http::field::content_type])) {
+    co_return problem_response(req, {415, "unsupported-media-type", "The body must be JSON",
+                                     "send Content-Type: application/json", ""});
+  }
+  const auto rules = ctx_.rules.get();
+  auto parsed = parse_intake(req.body(), *rules);
+  if (auto* p = std::get_if<Problem>(&parsed)) co_return problem_response(req, *p);
+  auto& intake = std::get<IntakeRequest>(parsed);
+
+  const routing::Decision decision = routing::route(intake.ticket, *rules);
+  const LocalStamp now = local_stamp(std::chrono::system_clock::now());
+
+  json::object decision_json = decision_to_json(decision, *rules);
+  storage::NewTicket t;
+  t.prefix = ctx_.ticket_prefix;
+  t.day = now.day;
+  t.received_at = now.rfc3339;
+  t.received_ms = now.unix_ms;
+  t.type = routing::to_string(intake.ticket.type);
+  t.urgency = routing::to_string(intake.ticket.urgency);
+  t.channel = intake.channel;
+  t.category = intake.category;
+  t.area = intake.area;
+  t.address = intake.address;
+  t.caller_name = intake.caller_name;
+  t.caller_phone = intake.caller_phone;
+  t.content = std::move(intake.ticket.content);
+  t.state = "awaiting_sign_for";
+  t.unit_id = decision.lead->id;
+  t.unit_name = decision.lead->name;
+  t.rule_id = decision.rule_id();
+  t.rules_version = rules->version();
+  t.decision = json::serialize(decision_json);
+  t.events.push_back({"received", "operator", "operator", "",
+                      json::serialize(json::object{{"type", t.type}, {"channel", t.channel ? *t.channel : ""}})});
+  json::object dispatched{{"unit", decision.lead->id}, {"rule", t.rule_id}, {"rules_version", t.rules_version}};
+  json::array co;
+  for (const auto* u : decision.co) co.push_back(json::string(u->id));
+  dispatched["co_units"] = std::move(co);
+  t.events.push_back({"dispatched", "router", "system", decision.lead->id, json::serialize(dispatched)});
+
+  const InsertResult id = co_await ctx_.writer.async_insert(std::move(t), boost::asio::use_awaitable);
+  if (!id) {
+    co_return problem_response(req, {503, "storage-unavailable", "The ticket could not be stored",
+                                     id.error().message, ""});
+  }
+  json::object body = std::move(decision_json);
+  body["id"] = *id;
+  body["state"] = "awaiting_sign_for";
+  body["rules_version"] = rules->version();
+  body["received_at"] = now.rfc3339;
+  auto res = make_response(req, http::status::created, json::serialize(body));
+  res.set(http::field::location, "/v1/tickets/" + *id);
+  co_return res;
+}
+
+Response Api::get_ticket(const Request& req, const std::string& id) {
+  const bool well_formed = id.size() <= 40 && std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  });
+  if (!well_formed) return problem_response(req, {404, "not-found", "No such ticket", "malformed ticket id", ""});
+  auto lease = ctx_.readers.acquire();
+  if (!lease) {
+    return problem_response(req, {503, "storage-unavailable", "The database cannot be read", lease.error().message, ""});
+  }
+  auto found = (*lease)->find_ticket(id);
+  if (!found) {
+    return problem_response(req, {503, "storage-unavailable", "The database cannot be read", found.error().message, ""});
+  }
+  if (!*found) return problem_response(req, {404, "not-found", "No such ticket", "no ticket with id " + id, ""});
+  return make_response(req, http::status::ok, json::serialize(ticket_to_json(**found)));
+}
+
+}  // namespace hotline::daemon

@@ -1,0 +1,44 @@
+// The HTTP API: maps each request to a response. Owns no sockets; the server feeds it parsed requests.
+// Thread-safe: handle() runs concurrently on the server's threads.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/http.hpp>
+
+#include <string>
+
+#include "daemon/reader_pool.hpp"
+#include "daemon/rules_holder.hpp"
+#include "daemon/ticket_writer.hpp"
+
+namespace hotline::daemon {
+
+namespace http = boost::beast::http;
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+
+struct ApiContext {
+  RulesHolder& rules;
+  TicketWriter& writer;
+  ReaderPool& readers;
+  std::string ticket_prefix;
+};
+
+class Api {
+ public:
+  explicit Api(ApiContext context) : ctx_(std::move(context)) {}
+
+  // Never throws for bad input: every failure is a problem+json response.
+  boost::asio::awaitable<Response> handle(const Request& request);
+
+  // The response for a request whose body exceeded the limit (the server stops reading it).
+  static Response payload_too_large(unsigned version, std::size_t limit);
+
+ private:
+  boost::asio::awaitable<Response> post_ticket(const Request& request);
+  Response get_ticket(const Request& request, const std::string& id);
+
+  ApiContext ctx_;
+};
+
+}  // namespace hotline::daemon

@@ -1,0 +1,154 @@
+#include "daemon/config.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+#include <functional>
+#include <map>
+
+namespace hotline::daemon {
+namespace {
+
+using Setter = std::function<std::string(Config&, const std::string&)>;  // returns an error message or ""
+
+std::string set_string(std::string& field, const std::string& value) {
+  if (value.empty()) return "must not be empty";
+  field = value;
+  return {};
+}
+
+template <class T>
+std::string set_unsigned(T& field, const std::string& value, unsigned long long min, unsigned long long max) {
+  unsigned long long v = 0;
+  const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+  if (ec != std::errc{} || ptr != value.data() + value.size() || v < min || v > max) {
+    return "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max);
+  }
+  field = static_cast<T>(v);
+  return {};
+}
+
+std::string set_seconds(std::chrono::seconds& field, const std::string& value, long long max) {
+  long long v = 0;
+  auto err = set_unsigned(v, value, 1, static_cast<unsigned long long>(max));
+  if (err.empty()) field = std::chrono::seconds(v);
+  return err;
+}
+
+// The one table of config keys. Dotted keys are nested mappings in the file.
+const std::map<std::string, Setter>& key_table() {
+  static const std::map<std::string, Setter> table{
+      {"listen", [](Config& c, const std::string& v) {
+         HostPort hp;
+         if (!parse_host_port(v, hp)) return std::string("must be HOST:PORT, e.g. 127.0.0.1:12345");
+         c.listen = v;
+         return std::string();
+       }},
+      {"database", [](Config& c, const std::string& v) { return set_string(c.database, v); }},
+      {"rules", [](Config& c, const std::string& v) { return set_string(c.rules, v); }},
+      {"ticket_prefix", [](Config& c, const std::string& v) {
+         if (v.empty() || v.size() > 8) return std::string("must be 1 to 8 letters A-Z");
+         for (char ch : v) {
+           if (ch < 'A' || ch > 'Z') return std::string("must be 1 to 8 letters A-Z");
+         }
+         c.ticket_prefix = v;
+         return std::string();
+       }},
+      {"timezone", [](Config& c, const std::string& v) { return set_string(c.timezone, v); }},
+      {"http.body_limit", [](Config& c, const std::string& v) { return set_unsigned(c.body_limit, v, 1024, 64u << 20); }},
+      {"http.threads", [](Config& c, const std::string& v) { return set_unsigned(c.threads, v, 0, 256); }},
+      {"http.request_timeout", [](Config& c, const std::string& v) { return set_seconds(c.request_timeout, v, 3600); }},
+      {"http.shutdown_grace", [](Config& c, const std::string& v) { return set_seconds(c.shutdown_grace, v, 600); }},
+      {"storage.max_batch", [](Config& c, const std::string& v) { return set_unsigned(c.max_batch, v, 1, 100000); }},
+      {"log.level", [](Config& c, const std::string& v) {
+         for (const char* ok : {"trace", "debug", "info", "warn", "error"}) {
+           if (v == ok) {
+             c.log_level = v;
+             return std::string();
+           }
+         }
+         return std::string("must be one of trace, debug, info, warn, error");
+       }},
+  };
+  return table;
+}
+
+void walk(const YAML::Node& map, const std::string& prefix, const std::string& path, Config& config,
+          std::vector<routing::Diagnostic>& errors) {
+  const auto& table = key_table();
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    const auto mark = it->first.Mark();
+    const std::string key = prefix + it->first.as<std::string>("");
+    const auto err = [&](const YAML::Mark& m, const std::string& message) {
+      errors.push_back({path, m.line + 1, m.column + 1, message, routing::Severity::error});
+    };
+    if (it->second.IsMap()) {
+      const bool is_section = std::any_of(table.begin(), table.end(),
+                                          [&](const auto& kv) { return kv.first.starts_with(key + "."); });
+      if (!is_section) {
+        err(mark, "unknown config key '" + key + "'");
+        continue;
+      }
+      walk(it->second, key + ".", path, config, errors);
+      continue;
+    }
+    const auto found = table.find(key);
+    if (found == table.end()) {
+      err(mark, "unknown config key '" + key + "'");
+      continue;
+    }
+    if (!it->second.IsScalar()) {
+      err(it->second.Mark(), "'" + key + "' must be a single value");
+      continue;
+    }
+    if (auto message = found->second(config, it->second.Scalar()); !message.empty()) {
+      err(it->second.Mark(), "'" + key + "' " + message);
+    }
+  }
+}
+
+}  // namespace
+
+Config parse_config(const std::string& path, const std::string& text, std::vector<routing::Diagnostic>& errors) {
+  Config config;
+  YAML::Node doc;
+  try {
+    doc = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    errors.push_back({path, e.mark.line + 1, e.mark.column + 1, e.msg, routing::Severity::error});
+    return config;
+  }
+  if (doc.IsNull()) return config;  // an empty file means every default
+  if (!doc.IsMap()) {
+    errors.push_back({path, doc.Mark().line + 1, doc.Mark().column + 1, "config must be a mapping of keys",
+                      routing::Severity::error});
+    return config;
+  }
+  walk(doc, "", path, config, errors);
+  return config;
+}
+
+bool parse_host_port(const std::string& text, HostPort& out) {
+  std::string host;
+  std::string port;
+  if (text.starts_with('[')) {
+    const auto close = text.find(']');
+    if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':') return false;
+    host = text.substr(1, close - 1);
+    port = text.substr(close + 2);
+  } else {
+    const auto colon = text.rfind(':');
+    if (colon == std::string::npos || text.find(':') != colon) return false;
+    host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+  }
+  unsigned p = 0;
+  const auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
+  if (host.empty() || port.empty() || ec != std::errc{} || ptr != port.data() + port.size() || p > 65535) {
+    return false;
+  }
+  out = {host, static_cast<std::uint16_t>(p)};
+  return true;
+}
+
+}  // namespace hotline::daemon

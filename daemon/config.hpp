@@ -1,0 +1,40 @@
+// hotlined's configuration: one table of keys with types and defaults (see config.cpp and README "Configuration").
+// Loaded once at start-up; a plain value afterwards.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "routing/diagnostic.hpp"
+
+namespace hotline::daemon {
+
+struct Config {
+  std::string listen = "127.0.0.1:12345";  // HOST:PORT; port 0 picks a free port (logged)
+  std::string database = "./var/hotline.db";
+  std::string rules = "./rules";
+  std::string ticket_prefix = "ZZ";
+  std::string timezone = "Asia/Shanghai";
+  std::size_t body_limit = 64 * 1024;       // http.body_limit, bytes
+  unsigned threads = 0;                     // http.threads; 0 = one per core
+  std::chrono::seconds request_timeout{30}; // http.request_timeout
+  std::chrono::seconds shutdown_grace{10};  // http.shutdown_grace: how long in-flight requests may finish
+  std::size_t max_batch = 512;              // storage.max_batch: tickets per group commit (1 = no grouping)
+  std::string log_level = "info";           // log.level: trace, debug, info, warn, error
+};
+
+// Parses YAML config text. Unknown keys, wrong types and bad values are reported as file:line:column;
+// on any error the returned config must not be used.
+Config parse_config(const std::string& path, const std::string& text, std::vector<routing::Diagnostic>& errors);
+
+struct HostPort {
+  std::string host;
+  std::uint16_t port = 0;
+};
+// "127.0.0.1:12345", "[::1]:8080", "localhost:0"; false when malformed.
+bool parse_host_port(const std::string& text, HostPort& out);
+
+}  // namespace hotline::daemon

@@ -1,0 +1,172 @@
+#include "daemon/daemon_app.hpp"
+
+#include <CLI/CLI.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "daemon/api.hpp"
+#include "daemon/config.hpp"
+#include "daemon/http_server.hpp"
+#include "daemon/local_time.hpp"
+#include "daemon/reader_pool.hpp"
+#include "daemon/rules_holder.hpp"
+#include "daemon/rules_loader.hpp"
+#include "daemon/ticket_writer.hpp"
+#include "daemon/version.hpp"
+
+namespace hotline::daemon {
+namespace {
+
+namespace asio = boost::asio;
+
+void print_diagnostics(const std::vector<routing::Diagnostic>& diagnostics) {
+  for (const auto& d : diagnostics) std::cerr << d.to_string() << '\n';
+}
+
+bool is_loopback(const std::string& host) {
+  if (host == "localhost") return true;
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(host, ec);
+  return !ec && address.is_loopback();
+}
+
+// Reloads rules on SIGHUP: a bad set is refused whole and the live one stays.
+void reload_rules(const std::string& dir, RulesHolder& holder) {
+  const auto started = std::chrono::steady_clock::now();
+  auto result = load_rules(dir);
+  if (!result.rule_set) {
+    spdlog::error("reload refused; the current rules ({}) stay live:", holder.get()->version());
+    for (const auto& d : result.diagnostics) spdlog::error("  {}", d.to_string());
+    return;
+  }
+  const auto version = result.rule_set->version();
+  holder.swap_in(std::move(result.rule_set));
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  spdlog::info("rules reloaded: version {} in {} ms", version, ms.count());
+}
+
+}  // namespace
+
+int run_daemon(int argc, char** argv) {
+  CLI::App app{"hotlined — case-routing daemon for a 12345 citizen service hotline"};
+  std::string config_path, listen, database, rules_dir;
+  bool check_only = false;
+  app.add_option("--config", config_path, "YAML config file (keys: see README)")->check(CLI::ExistingFile);
+  app.add_option("--listen", listen, "HOST:PORT to listen on (port 0 picks a free port); overrides the config");
+  app.add_option("--database", database, "SQLite database file; overrides the config");
+  app.add_option("--rules", rules_dir, "rules folder; overrides the config");
+  app.add_flag("--check-config", check_only, "validate config and rules, then exit (opens no database or port)");
+  app.set_version_flag("--version", std::string("hotlined ") + k_version);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+
+  spdlog::set_default_logger(spdlog::stderr_color_mt("hotlined"));
+  Config config;
+  if (!config_path.empty()) {
+    std::ifstream in(config_path, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    std::vector<routing::Diagnostic> errors;
+    config = parse_config(config_path, text.str(), errors);
+    if (!errors.empty()) {
+      print_diagnostics(errors);
+      return 1;
+    }
+  }
+  if (!listen.empty()) config.listen = listen;
+  if (!database.empty()) config.database = database;
+  if (!rules_dir.empty()) config.rules = rules_dir;
+  spdlog::set_level(spdlog::level::from_str(config.log_level));
+
+  HostPort where;
+  if (!parse_host_port(config.listen, where)) {
+    std::cerr << "hotlined: --listen must be HOST:PORT, not '" << config.listen << "'\n";
+    return 2;
+  }
+  if (!is_loopback(where.host)) {
+    // Until access tokens exist every endpoint is open, so serving beyond this machine would expose tickets.
+    std::cerr << "hotlined: refusing to listen on " << where.host
+              << ": no access tokens are configured, so only loopback addresses are allowed\n";
+    return 1;
+  }
+  if (auto err = select_time_zone(config.timezone); !err.empty()) {
+    std::cerr << "hotlined: timezone: " << err << '\n';
+    return 1;
+  }
+  auto compiled = load_rules(config.rules);
+  print_diagnostics(compiled.diagnostics);
+  if (!compiled.rule_set) {
+    std::cerr << "hotlined: rules in '" << config.rules << "' are invalid; not starting\n";
+    return 1;
+  }
+  if (check_only) {
+    std::cout << "config and rules OK: " << compiled.rule_set->units().size() << " units, "
+              << compiled.rule_set->rules().size() << " rules, version " << compiled.rule_set->version() << '\n';
+    return 0;
+  }
+
+  const auto db_dir = std::filesystem::path(config.database).parent_path();
+  std::error_code ec;
+  if (!db_dir.empty()) std::filesystem::create_directories(db_dir, ec);
+  auto store = storage::TicketStore::open(config.database);
+  if (!store) {
+    spdlog::critical("{}", store.error().message);
+    return 3;
+  }
+  RulesHolder rules(std::move(compiled.rule_set));
+  TicketWriter writer(std::move(*store), config.max_batch);
+  ReaderPool readers(config.database);
+  Api api({rules, writer, readers, config.ticket_prefix});
+
+  asio::io_context ioc;
+  HttpServer server(ioc, api, {config.body_limit, config.request_timeout, config.shutdown_grace});
+  try {
+    const auto bound = server.listen(where.host, where.port);
+    spdlog::info("listening on {}:{} (rules {}, database {})", bound.address().to_string(), bound.port(),
+                 rules.get()->version(), config.database);
+  } catch (const std::exception& e) {
+    spdlog::critical("cannot listen on {}: {}", config.listen, e.what());
+    return 3;
+  }
+  server.start();
+
+  asio::signal_set hup(ioc, SIGHUP);
+  asio::signal_set stop_signals(ioc, SIGINT, SIGTERM);
+  stop_signals.async_wait([&](const boost::system::error_code& error, int signal) {
+    if (error) return;
+    spdlog::info("signal {}: stopping (in-flight requests get up to {} s)", signal, config.shutdown_grace.count());
+    hup.cancel();  // nothing but the remaining connections may keep the loop alive now
+    server.shutdown();
+  });
+  std::function<void(const boost::system::error_code&, int)> on_hup = [&](const boost::system::error_code& error,
+                                                                           int) {
+    if (error) return;
+    reload_rules(config.rules, rules);
+    hup.async_wait(on_hup);
+  };
+  hup.async_wait(on_hup);
+
+  const unsigned threads = config.threads != 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&] { ioc.run(); });
+  ioc.run();
+  for (auto& t : pool) t.join();
+
+  writer.stop();
+  spdlog::info("stopped cleanly: {} tickets in {} commits this run", writer.tickets(), writer.commits());
+  return 0;
+}
+
+}  // namespace hotline::daemon

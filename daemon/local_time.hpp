@@ -1,0 +1,24 @@
+// Wall-clock instants in the deployment's time zone: RFC 3339 stamps and local dates for ticket numbers.
+// select_time_zone() sets the process time zone once at start-up, before any thread starts; after that the
+// functions here are safe to call from any thread.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace hotline::daemon {
+
+struct LocalStamp {
+  std::int64_t unix_ms = 0;
+  std::string rfc3339;  // 2026-11-26T09:30:00.123+08:00
+  std::string day;      // 20261126, the local date
+};
+
+// Makes `name` (an IANA zone such as Asia/Shanghai) the process time zone. Returns an error message, or ""
+// on success. Fails when the zone is not installed (package tzdata).
+std::string select_time_zone(const std::string& name);
+
+LocalStamp local_stamp(std::chrono::system_clock::time_point t);
+
+}  // namespace hotline::daemon

@@ -1,0 +1,90 @@
+// Multi-pattern matcher over UTF-8 text (Aho–Corasick on Unicode code points).
+// Built once per rule set, then immutable: concurrent find() calls are safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace hotline::routing {
+
+class KeywordMatcher {
+ public:
+  using PatternId = std::uint32_t;
+
+  // Adds a pattern and returns its id (ids are dense, starting at 0). Adding the same text twice returns the
+  // first id. Must not be called after build(). Empty patterns are ignored and return the id of "" (never found).
+  PatternId add(std::string_view pattern);
+
+  // Freezes the automaton. Call once, after the last add().
+  void build();
+
+  // Reports every pattern occurring in `text` (overlaps included) by calling on_match(id, byte_offset_of_end).
+  // Invalid UTF-8 bytes are treated as characters that occur in no pattern.
+  template <class OnMatch>
+  void find(std::string_view text, OnMatch&& on_match) const;
+
+  std::size_t pattern_count() const { return patterns_.size(); }
+  const std::string& pattern(PatternId id) const { return patterns_[id]; }
+  std::size_t state_count() const { return states_.size(); }
+  // Approximate heap bytes held, for the memory budget.
+  std::size_t memory_bytes() const;
+
+ private:
+  using Symbol = std::uint32_t;  // 0 = a character used by no pattern
+  struct Edge {
+    Symbol symbol;
+    std::uint32_t target;
+  };
+  struct State {
+    std::uint32_t first_edge = 0;  // into edges_, sorted by symbol
+    std::uint32_t edge_count = 0;
+    std::uint32_t fail = 0;
+    std::uint32_t first_output = 0;  // into outputs_: patterns ending here (own and via fail links)
+    std::uint32_t output_count = 0;
+  };
+
+  Symbol symbol_of(char32_t cp) const;
+  std::uint32_t step(std::uint32_t state, Symbol symbol) const;
+  std::uint32_t child(std::uint32_t state, Symbol symbol) const;
+
+  std::vector<std::string> patterns_;
+  std::unordered_map<std::string, PatternId> index_;  // pattern text -> id, for add()
+  std::vector<std::u32string> pattern_points_;
+  std::vector<Symbol> bmp_symbols_;  // code point (< 0x10000) -> symbol
+  std::vector<std::pair<char32_t, Symbol>> astral_symbols_;  // sorted, for code points above the BMP
+  std::vector<std::uint32_t> root_next_;  // dense row of the root: symbol -> state
+  std::vector<State> states_;
+  std::vector<Edge> edges_;
+  std::vector<PatternId> outputs_;
+  bool built_ = false;
+};
+
+// Decodes one UTF-8 sequence at text[i], advancing i. Returns U+FFFD for an invalid sequence (advancing 1 byte).
+char32_t decode_utf8(std::string_view text, std::size_t& i);
+
+// True when `text` is well-formed UTF-8 (no overlongs, surrogates or code points above U+10FFFF).
+bool is_valid_utf8(std::string_view text);
+
+template <class OnMatch>
+void KeywordMatcher::find(std::string_view text, OnMatch&& on_match) const {
+  std::uint32_t state = 0;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const char32_t cp = decode_utf8(text, i);
+    const Symbol symbol = symbol_of(cp);
+    if (symbol == 0) {
+      state = 0;
+      continue;
+    }
+    state = step(state, symbol);
+    const State& s = states_[state];
+    for (std::uint32_t k = 0; k < s.output_count; ++k) {
+      on_match(outputs_[s.first_output + k], i);
+    }
+  }
+}
+
+}  // namespace hotline::routing

@@ -1,0 +1,135 @@
+// The compiled rule set: unit directory, gazetteer, matter catalogue and dispatch rules, checked and indexed.
+// Built once by compile(), then immutable and shared as shared_ptr<const RuleSet>: safe to read from any thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "routing/diagnostic.hpp"
+#include "routing/keyword_matcher.hpp"
+#include "routing/ticket.hpp"
+
+namespace hotline::routing {
+
+enum class Level { city, county, township };
+std::optional<Level> parse_level(std::string_view text);
+std::string_view to_string(Level level);
+
+struct Unit {
+  std::string id;
+  std::string name;
+  std::string kind;
+  std::optional<Level> level;
+  std::string parent;              // unit id, empty for a top unit
+  std::vector<std::string> areas;  // division code prefixes served
+  std::string peer_group;
+};
+
+struct Division {
+  std::string code;
+  std::string name;
+  std::vector<std::string> aliases;
+};
+
+struct Matter {
+  std::string code;
+  std::string name;
+  std::vector<std::string> keywords;
+  bool functional = false;  // owner: functional — never dispatched down to a township
+};
+
+// A unit named by id, or a template resolved against the ticket's area: {kind, level}.
+struct UnitRef {
+  std::string unit_id;        // set for a literal reference
+  std::string kind;           // set for a template
+  std::optional<Level> level;
+  int template_index = -1;    // into RuleSet's template table, for templates
+
+  bool is_template() const { return unit_id.empty(); }
+  std::string describe() const;  // "350602.cgj" or "{kind: 城市管理局, level: county}"
+};
+
+struct SourcePos {
+  std::string file;
+  int line = 0;
+  int column = 0;
+};
+
+struct Rule {
+  std::string id;
+  SourcePos pos;
+  std::vector<std::string> matters;  // code prefixes; empty = any
+  std::vector<std::string> areas;    // division code prefixes; empty = any
+  std::vector<std::string> channels; // empty = any
+  std::uint32_t types = 0;           // bit per RequestType; 0 = any
+  std::uint32_t urgencies = 0;       // bit per Urgency; 0 = any
+  std::vector<KeywordMatcher::PatternId> any, all, none;
+  UnitRef lead;
+  std::vector<UnitRef> co;
+  int priority = 0;
+  int order = 0;  // declaration order across files (files in path order)
+
+  // Number of conditions besides matter and area, used as a precedence tie-breaker.
+  int condition_count() const;
+};
+
+struct CompileResult;
+
+class RuleSet {
+ public:
+  // Parses and checks every file (YAML; each file's top-level keys say what it holds: fallback, units,
+  // divisions, matters, rules). Never throws on bad input: every problem becomes a diagnostic with
+  // file:line:column. `rule_set` is null when any diagnostic is an error.
+  static CompileResult compile(const std::vector<SourceFile>& files);
+
+  const std::string& version() const { return version_; }  // content hash of every file, 16 hex digits
+  const std::vector<Unit>& units() const { return units_; }
+  const std::vector<Division>& divisions() const { return divisions_; }
+  const std::vector<Matter>& matters() const { return matters_; }
+  const std::vector<Rule>& rules() const { return rules_; }
+  const Unit& fallback() const { return units_[fallback_]; }
+  const KeywordMatcher& matcher() const { return matcher_; }
+
+  // Lookups: null when absent.
+  const Unit* find_unit(std::string_view id) const;
+  const Matter* find_matter(std::string_view code) const;
+  const Division* find_division(std::string_view code) const;
+
+  // Resolves a unit reference for a ticket area: the literal unit, or for a template the unit of that kind and
+  // level whose served areas hold the longest prefix of `area`. Null when nothing serves the area.
+  const Unit* resolve(const UnitRef& ref, std::string_view area) const;
+
+  std::size_t memory_bytes() const;
+
+ private:
+  friend class RuleSetBuilder;
+  struct TemplateIndex {
+    std::string kind;
+    std::optional<Level> level;
+    std::unordered_map<std::string, std::uint32_t> by_area;  // served area prefix -> unit index
+  };
+
+  std::string version_;
+  std::vector<Unit> units_;
+  std::vector<Division> divisions_;
+  std::vector<Matter> matters_;
+  std::vector<Rule> rules_;
+  std::vector<TemplateIndex> templates_;
+  std::unordered_map<std::string_view, std::uint32_t> unit_index_;
+  std::unordered_map<std::string_view, std::uint32_t> matter_index_;
+  std::unordered_map<std::string_view, std::uint32_t> division_index_;
+  std::uint32_t fallback_ = 0;
+  KeywordMatcher matcher_;
+};
+
+struct CompileResult {
+  std::shared_ptr<const RuleSet> rule_set;
+  std::vector<Diagnostic> diagnostics;
+};
+
+}  // namespace hotline::routing

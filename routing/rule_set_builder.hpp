@@ -1,0 +1,52 @@
+// Stages a RuleSet from YAML files: parse every section, then cross-check references and build indexes.
+// Internal to routing; used by RuleSet::compile. Not thread-safe (one builder per compile).
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "routing/rule_set.hpp"
+#include "routing/yaml_reader.hpp"
+
+namespace hotline::routing {
+
+class RuleSetBuilder {
+ public:
+  explicit RuleSetBuilder(std::vector<Diagnostic>& diagnostics);
+
+  // Reads one file's sections into the staged set.
+  void add_file(const SourceFile& file);
+  // Cross-checks everything added and returns the finished set, or null when any error was found.
+  std::shared_ptr<RuleSet> finish(std::string version);
+
+ private:
+  struct Fallback {
+    std::string unit_id;
+    SourcePos pos;
+  };
+  struct Placed {
+    SourcePos pos;
+  };
+
+  void read_units(YamlReader& r, const YAML::Node& list);
+  void read_divisions(YamlReader& r, const YAML::Node& list);
+  void read_matters(YamlReader& r, const YAML::Node& list);
+  void read_rules(YamlReader& r, const YAML::Node& list);
+  std::optional<UnitRef> read_unit_ref(YamlReader& r, const YAML::Node& n);
+  void read_keywords(YamlReader& r, const YAML::Node& n, Rule& rule);
+
+  void check_units();
+  void check_matters();
+  void check_rules();
+  bool resolve_ref(UnitRef& ref, const SourcePos& pos, std::string_view rule_id);
+  void build_templates();
+  void error_at(const SourcePos& pos, const std::string& message);
+
+  std::vector<Diagnostic>& out_;
+  std::shared_ptr<RuleSet> set_;
+  std::vector<SourcePos> unit_pos_, division_pos_, matter_pos_;
+  std::vector<Fallback> fallbacks_;
+  int rule_order_ = 0;
+};
+
+}  // namespace hotline::routing

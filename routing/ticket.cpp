@@ -1,0 +1,59 @@
+#include "routing/ticket.hpp"
+
+#include <array>
+
+namespace hotline::routing {
+namespace {
+
+struct TypeName {
+  RequestType type;
+  std::string_view english;
+  std::string_view chinese;
+};
+
+constexpr std::array<TypeName, k_request_type_count> k_type_names{{
+    {RequestType::complaint, "complaint", "投诉"},
+    {RequestType::report, "report", "举报"},
+    {RequestType::help, "help", "求助"},
+    {RequestType::consultation, "consultation", "咨询"},
+    {RequestType::suggestion, "suggestion", "建议"},
+    {RequestType::praise, "praise", "表扬"},
+}};
+
+struct UrgencyName {
+  Urgency urgency;
+  std::string_view english;
+  std::string_view chinese;
+};
+
+constexpr std::array<UrgencyName, k_urgency_count> k_urgency_names{{
+    {Urgency::normal, "normal", "一般"},
+    {Urgency::urgent, "urgent", "紧急"},
+    {Urgency::very_urgent, "very_urgent", "特急"},
+}};
+
+}  // namespace
+
+std::optional<RequestType> parse_request_type(std::string_view text) {
+  for (const auto& n : k_type_names) {
+    if (text == n.english || text == n.chinese) return n.type;
+  }
+  return std::nullopt;
+}
+
+std::string_view to_string(RequestType type) {
+  return k_type_names[static_cast<std::size_t>(type)].english;
+}
+
+std::optional<Urgency> parse_urgency(std::string_view text) {
+  for (const auto& n : k_urgency_names) {
+    if (text == n.english || text == n.chinese) return n.urgency;
+  }
+  return std::nullopt;
+}
+
+std::string_view to_string(Urgency urgency) {
+  return k_urgency_names[static_cast<std::size_t>(urgency)].english;
+}
+
+}  // namespace hotline::routing

@@ -1,0 +1,36 @@
+// The routing view of a ticket: what a caller reported, before any decision. Plain value type.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace hotline::routing {
+
+// 诉求类型. The order is stable: it is used as a bit index in rule conditions.
+enum class RequestType { complaint, report, help, consultation, suggestion, praise };
+inline constexpr int k_request_type_count = 6;
+
+// 紧急程度.
+enum class Urgency { normal, urgent, very_urgent };
+inline constexpr int k_urgency_count = 3;
+
+// Parses the English name ("complaint") or the Chinese word ("投诉"); nullopt when neither.
+std::optional<RequestType> parse_request_type(std::string_view text);
+std::string_view to_string(RequestType type);
+
+// Parses "normal"/"urgent"/"very_urgent" or 一般/紧急/特急; nullopt when neither.
+std::optional<Urgency> parse_urgency(std::string_view text);
+std::string_view to_string(Urgency urgency);
+
+struct Ticket {
+  std::string content;                          // the citizen's words, UTF-8
+  RequestType type = RequestType::complaint;
+  Urgency urgency = Urgency::normal;
+  std::string category;                         // matter code, empty when unknown
+  std::string area;                             // division code, empty when unknown
+  std::string address;
+  std::string channel;                          // e.g. "phone", "web"; empty when unknown
+};
+
+}  // namespace hotline::routing

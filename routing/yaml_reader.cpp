@@ -1,0 +1,121 @@
+#include "routing/yaml_reader.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include "routing/keyword_matcher.hpp"
+
+namespace hotline::routing {
+
+std::optional<YAML::Node> YamlReader::parse(const std::string& text) {
+  if (!is_valid_utf8(text)) {
+    out_.push_back({file_, 0, 0, "file is not valid UTF-8", Severity::error});
+    return std::nullopt;
+  }
+  try {
+    return YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    out_.push_back({file_, e.mark.line + 1, e.mark.column + 1, e.msg, Severity::error});
+    return std::nullopt;
+  }
+}
+
+void YamlReader::add(const YAML::Node& at, const std::string& message, Severity severity) {
+  int l = 0;
+  int c = 0;
+  if (at.IsDefined() && !at.Mark().is_null()) {
+    l = line(at);
+    c = column(at);
+  }
+  out_.push_back({file_, l, c, message, severity});
+}
+
+void YamlReader::error(const YAML::Node& at, const std::string& message) { add(at, message, Severity::error); }
+void YamlReader::warning(const YAML::Node& at, const std::string& message) { add(at, message, Severity::warning); }
+
+bool YamlReader::is_map(const YAML::Node& n, std::string_view what) {
+  if (n.IsMap()) return true;
+  error(n, std::string(what) + " must be a mapping");
+  return false;
+}
+
+bool YamlReader::is_seq(const YAML::Node& n, std::string_view what) {
+  if (n.IsSequence()) return true;
+  error(n, std::string(what) + " must be a list");
+  return false;
+}
+
+bool YamlReader::check_keys(const YAML::Node& map, std::string_view what,
+                            std::initializer_list<std::string_view> allowed) {
+  if (!is_map(map, what)) return false;
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    if (!it->first.IsScalar()) {
+      error(it->first, std::string(what) + ": keys must be plain words");
+      continue;
+    }
+    const std::string key = it->first.Scalar();
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      std::string expected;
+      for (std::string_view a : allowed) expected += (expected.empty() ? "" : ", ") + std::string(a);
+      error(it->first, "unknown key '" + key + "' in " + std::string(what) + " (expected one of: " + expected + ")");
+    }
+  }
+  return true;
+}
+
+std::optional<std::string> YamlReader::string(const YAML::Node& map, std::string_view key, bool required) {
+  const YAML::Node n = map[std::string(key)];
+  if (!n.IsDefined() || n.IsNull()) {
+    if (required) error(map, "missing required key '" + std::string(key) + "'");
+    return std::nullopt;
+  }
+  if (!n.IsScalar()) {
+    error(n, "'" + std::string(key) + "' must be a single value");
+    return std::nullopt;
+  }
+  return n.Scalar();
+}
+
+std::optional<long long> YamlReader::integer(const YAML::Node& map, std::string_view key) {
+  const auto text = string(map, key, false);
+  if (!text) return std::nullopt;
+  long long value = 0;
+  const char* end = text->data() + text->size();
+  const auto [ptr, ec] = std::from_chars(text->data(), end, value);
+  if (ec != std::errc{} || ptr != end) {
+    error(map[std::string(key)], "'" + std::string(key) + "' must be a whole number, not '" + *text + "'");
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::vector<std::pair<std::string, YAML::Node>> YamlReader::strings_with_nodes(const YAML::Node& map,
+                                                                              std::string_view key) {
+  std::vector<std::pair<std::string, YAML::Node>> out;
+  const YAML::Node n = map[std::string(key)];
+  if (!n.IsDefined() || n.IsNull()) return out;
+  if (n.IsScalar()) {
+    out.emplace_back(n.Scalar(), n);
+    return out;
+  }
+  if (!n.IsSequence()) {
+    error(n, "'" + std::string(key) + "' must be a value or a list of values");
+    return out;
+  }
+  for (const auto& item : n) {
+    if (!item.IsScalar()) {
+      error(item, "items of '" + std::string(key) + "' must be single values");
+      continue;
+    }
+    out.emplace_back(item.Scalar(), item);
+  }
+  return out;
+}
+
+std::vector<std::string> YamlReader::strings(const YAML::Node& map, std::string_view key) {
+  std::vector<std::string> out;
+  for (auto& [value, node] : strings_with_nodes(map, key)) out.push_back(std::move(value));
+  return out;
+}
+
+}  // namespace hotline::routing

@@ -1,0 +1,87 @@
+#include "storage/migrations.hpp"
+
+#include <array>
+#include <string>
+
+namespace hotline::storage {
+namespace {
+
+// Never edit a shipped step: append a new one. Step i brings user_version from i to i + 1.
+constexpr std::array<const char*, 1> k_steps{
+    // 1: tickets, the append-only event log, and the daily sequence behind ticket numbers.
+    R"sql(
+CREATE TABLE tickets (
+  id            TEXT PRIMARY KEY,
+  received_at   TEXT NOT NULL,      -- RFC 3339 with the deployment's offset
+  received_ms   INTEGER NOT NULL,   -- Unix milliseconds
+  type          TEXT NOT NULL,
+  urgency       TEXT NOT NULL,
+  channel       TEXT,
+  category      TEXT,               -- as given by the operator
+  area          TEXT,               -- as given by the operator
+  address       TEXT,
+  caller_name   TEXT,
+  caller_phone  TEXT,
+  content       TEXT NOT NULL,
+  state         TEXT NOT NULL,
+  unit_id       TEXT NOT NULL,      -- lead unit
+  unit_name     TEXT NOT NULL,
+  rule_id       TEXT NOT NULL,
+  rules_version TEXT NOT NULL,
+  decision      TEXT NOT NULL       -- JSON: co-units, matter and area used, whether inferred
+) WITHOUT ROWID;
+CREATE INDEX tickets_by_unit ON tickets(unit_id, received_ms);
+
+CREATE TABLE events (
+  seq        INTEGER PRIMARY KEY,
+  ticket_id  TEXT NOT NULL REFERENCES tickets(id),
+  at         TEXT NOT NULL,
+  at_ms      INTEGER NOT NULL,
+  kind       TEXT NOT NULL,
+  actor      TEXT NOT NULL,
+  role       TEXT NOT NULL,
+  unit_id    TEXT,
+  payload    TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX events_by_ticket ON events(ticket_id, seq);
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+
+CREATE TABLE daily_sequence (
+  day  TEXT PRIMARY KEY,   -- local date, YYYYMMDD
+  last INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
+};
+
+Result<int> user_version(Connection& db) {
+  Statement s(db.get(), "PRAGMA user_version");
+  auto row = s.step();
+  if (!row) return row.error();
+  return static_cast<int>(s.column_int(0));
+}
+
+}  // namespace
+
+int schema_version() { return static_cast<int>(k_steps.size()); }
+
+Result<void> migrate(Connection& db) {
+  auto current = user_version(db);
+  if (!current) return current.error();
+  if (*current > schema_version()) {
+    return Error{0, "database schema version " + std::to_string(*current) + " is newer than this build's (" +
+                        std::to_string(schema_version()) + "); refusing to touch it"};
+  }
+  for (int v = *current; v < schema_version(); ++v) {
+    const std::string sql = std::string("BEGIN IMMEDIATE;") + k_steps[static_cast<std::size_t>(v)] +
+                            "PRAGMA user_version=" + std::to_string(v + 1) + "; COMMIT;";
+    if (auto r = db.exec(sql); !r) {
+      (void)db.exec("ROLLBACK");
+      return Error{r.error().code, "migration to schema version " + std::to_string(v + 1) +
+                                       " failed: " + r.error().message};
+    }
+  }
+  return {};
+}
+
+}  // namespace hotline::storage

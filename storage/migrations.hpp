@@ -1,0 +1,14 @@
+// Embedded schema migrations, applied in order and tracked with PRAGMA user_version.
+#pragma once
+
+#include "storage/statement.hpp"
+
+namespace hotline::storage {
+
+// The schema version this build writes. A database with a higher user_version is refused.
+int schema_version();
+
+// Brings the database up to schema_version() in one transaction per step. Fails on a newer database.
+Result<void> migrate(Connection& db);
+
+}  // namespace hotline::storage

@@ -1,0 +1,129 @@
+#include "storage/statement.hpp"
+
+#include <stdexcept>
+#include <utility>
+
+namespace hotline::storage {
+
+Statement::Statement(sqlite3* db, std::string_view sql) {
+  if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_,
+                         nullptr) != SQLITE_OK) {
+    throw std::runtime_error("cannot prepare SQL: " + std::string(sqlite3_errmsg(db)) + ": " + std::string(sql));
+  }
+}
+
+Statement& Statement::operator=(Statement&& other) noexcept {
+  if (this != &other) {
+    sqlite3_finalize(stmt_);
+    stmt_ = std::exchange(other.stmt_, nullptr);
+  }
+  return *this;
+}
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+Statement& Statement::bind(int index, std::string_view text) {
+  sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+Statement& Statement::bind(int index, std::int64_t value) {
+  sqlite3_bind_int64(stmt_, index, value);
+  return *this;
+}
+
+Statement& Statement::bind(int index, const std::optional<std::string>& text) {
+  return text ? bind(index, std::string_view(*text)) : bind_null(index);
+}
+
+Statement& Statement::bind_null(int index) {
+  sqlite3_bind_null(stmt_, index);
+  return *this;
+}
+
+Result<bool> Statement::step() {
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  sqlite3* db = sqlite3_db_handle(stmt_);
+  Error e{sqlite3_extended_errcode(db), sqlite3_errmsg(db)};
+  sqlite3_reset(stmt_);
+  return e;
+}
+
+Result<void> Statement::run() {
+  while (true) {
+    auto r = step();
+    if (!r) return r.error();
+    if (!*r) break;
+  }
+  reset();
+  return {};
+}
+
+void Statement::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+std::string Statement::column_text(int index) const {
+  const auto* p = sqlite3_column_text(stmt_, index);
+  if (p == nullptr) return {};
+  return {reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, index))};
+}
+
+std::optional<std::string> Statement::column_optional_text(int index) const {
+  if (sqlite3_column_type(stmt_, index) == SQLITE_NULL) return std::nullopt;
+  return column_text(index);
+}
+
+std::int64_t Statement::column_int(int index) const { return sqlite3_column_int64(stmt_, index); }
+
+Result<Connection> Connection::open(const std::string& path, bool create, bool read_only) {
+  sqlite3* db = nullptr;
+  int flags = SQLITE_OPEN_NOMUTEX | (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
+  if (create && !read_only) flags |= SQLITE_OPEN_CREATE;
+  const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    Error e{rc, "cannot open database '" + path + "': " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc))};
+    sqlite3_close(db);
+    return e;
+  }
+  sqlite3_extended_result_codes(db, 1);
+  Connection c(db);
+  // synchronous=FULL in WAL mode syncs the WAL on every commit: a committed transaction survives power loss.
+  const char* pragmas = read_only ? "PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;"
+                                  : "PRAGMA busy_timeout=5000; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                                    " PRAGMA foreign_keys=ON;";
+  if (auto r = c.exec(pragmas); !r) {
+    return Error{r.error().code, "cannot open database '" + path + "': " + r.error().message};
+  }
+  return c;
+}
+
+Connection& Connection::operator=(Connection&& other) noexcept {
+  if (this != &other) {
+    sqlite3_close_v2(db_);
+    db_ = std::exchange(other.db_, nullptr);
+  }
+  return *this;
+}
+
+Connection::~Connection() { sqlite3_close_v2(db_); }
+
+Result<void> Connection::exec(std::string_view sql) {
+  char* message = nullptr;
+  const std::string text(sql);
+  if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+    Error e{sqlite3_extended_errcode(db_), message ? message : "unknown error"};
+    sqlite3_free(message);
+    return e;
+  }
+  return {};
+}
+
+Error Connection::last_error(std::string_view what) const {
+  return {sqlite3_extended_errcode(db_), std::string(what) + ": " + sqlite3_errmsg(db_)};
+}
+
+}  // namespace hotline::storage

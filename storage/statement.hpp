@@ -1,0 +1,68 @@
+// Thin RAII wrappers over sqlite3 handles: a connection and a prepared statement.
+// A Connection and its Statements belong to one thread at a time.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "storage/error.hpp"
+
+namespace hotline::storage {
+
+class Statement {
+ public:
+  Statement() = default;
+  Statement(sqlite3* db, std::string_view sql);  // throws std::runtime_error on invalid SQL (a programming error)
+  Statement(Statement&& other) noexcept : stmt_(std::exchange(other.stmt_, nullptr)) {}
+  Statement& operator=(Statement&& other) noexcept;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement();
+
+  // Binding is 1-based, like SQLite. Empty optionals bind NULL.
+  Statement& bind(int index, std::string_view text);
+  Statement& bind(int index, const std::string& text) { return bind(index, std::string_view(text)); }
+  Statement& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
+  Statement& bind(int index, std::int64_t value);
+  Statement& bind(int index, const std::optional<std::string>& text);
+  Statement& bind_null(int index);
+
+  // Steps once: true when a row is available, false when done. Errors come back as values.
+  Result<bool> step();
+  // Runs to completion, ignoring rows, then resets.
+  Result<void> run();
+  void reset();
+
+  std::string column_text(int index) const;   // "" for NULL
+  std::optional<std::string> column_optional_text(int index) const;
+  std::int64_t column_int(int index) const;
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+class Connection {
+ public:
+  // Opens (creating when `create`) the database file and applies the durability pragmas (WAL, synchronous=FULL).
+  static Result<Connection> open(const std::string& path, bool create, bool read_only);
+  Connection(Connection&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
+  Connection& operator=(Connection&& other) noexcept;
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+  ~Connection();
+
+  sqlite3* get() const { return db_; }
+  Result<void> exec(std::string_view sql);  // one or more statements, no rows
+  Error last_error(std::string_view what) const;
+
+ private:
+  explicit Connection(sqlite3* db) : db_(db) {}
+  sqlite3* db_ = nullptr;
+};
+
+}  // namespace hotline::storage

@@ -1,0 +1,85 @@
+// TicketStore: tickets and their append-only events in SQLite. Synchronous; one instance per thread.
+// The daemon keeps one writable store on its writer thread and read-only stores for request handlers.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "storage/error.hpp"
+#include "storage/statement.hpp"
+
+namespace hotline::storage {
+
+struct NewEvent {
+  std::string kind;     // "received", "dispatched", ...
+  std::string actor;    // who did it
+  std::string role;     // operator, unit, supervisor, admin, system
+  std::string unit_id;  // unit concerned, empty when none
+  std::string payload;  // JSON object text
+};
+
+struct NewTicket {
+  std::string prefix;       // ticket number prefix, e.g. "ZZ"
+  std::string day;          // local date YYYYMMDD; the number is prefix + day + 6-digit daily sequence
+  std::string received_at;  // RFC 3339 with offset
+  std::int64_t received_ms = 0;
+  std::string type, urgency;
+  std::optional<std::string> channel, category, area, address, caller_name, caller_phone;
+  std::string content;
+  std::string state;
+  std::string unit_id, unit_name, rule_id, rules_version;
+  std::string decision;  // JSON object text
+  std::vector<NewEvent> events;
+
+  std::string id;  // out: the ticket number, set by insert_tickets on success
+};
+
+struct StoredEvent {
+  std::int64_t seq = 0;
+  std::string at, kind, actor, role;
+  std::optional<std::string> unit_id;
+  std::string payload;
+};
+
+struct StoredTicket {
+  std::string id, received_at;
+  std::int64_t received_ms = 0;
+  std::string type, urgency;
+  std::optional<std::string> channel, category, area, address, caller_name, caller_phone;
+  std::string content, state, unit_id, unit_name, rule_id, rules_version, decision;
+  std::vector<StoredEvent> events;
+};
+
+struct OpenOptions {
+  bool create = true;      // create the file and run migrations when missing
+  bool read_only = false;  // a reader: no migrations, no writes
+};
+
+class TicketStore {
+ public:
+  // Opens the database at `path` (migrating a writable one). Errors: cannot open, newer schema, locked.
+  static Result<std::unique_ptr<TicketStore>> open(const std::string& path, const OpenOptions& options = {});
+
+  // Inserts every ticket and its events in ONE transaction, assigning numbers; all or nothing.
+  // On success the transaction is durably committed (WAL, synchronous=FULL) and each ticket's `id` is set.
+  Result<void> insert_tickets(std::span<NewTicket> tickets);
+
+  // The ticket with its events in order; nullopt when absent.
+  Result<std::optional<StoredTicket>> find_ticket(const std::string& id);
+
+  Result<std::int64_t> count_tickets();
+
+ private:
+  explicit TicketStore(Connection db);
+  Result<std::int64_t> next_sequence(const std::string& day, std::int64_t count);
+  Result<void> insert_one(NewTicket& t);
+
+  Connection db_;
+  std::optional<Statement> insert_ticket_, insert_event_, bump_sequence_, find_ticket_, find_events_, count_;
+};
+
+}  // namespace hotline::storage

@@ -1,0 +1,31 @@
+#include "routing/ticket.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace hotline::routing;
+
+TEST_CASE("request types parse from English names and Chinese words", "[routing][ticket]") {
+  const std::pair<const char*, RequestType> table[] = {
+      {"complaint", RequestType::complaint}, {"投诉", RequestType::complaint},
+      {"report", RequestType::report},       {"举报", RequestType::report},
+      {"help", RequestType::help},           {"求助", RequestType::help},
+      {"consultation", RequestType::consultation}, {"咨询", RequestType::consultation},
+      {"suggestion", RequestType::suggestion},     {"建议", RequestType::suggestion},
+      {"praise", RequestType::praise},             {"表扬", RequestType::praise},
+  };
+  for (const auto& [text, type] : table) {
+    INFO(text);
+    CHECK(parse_request_type(text) == type);
+    CHECK(parse_request_type(to_string(type)) == type);
+  }
+  CHECK_FALSE(parse_request_type("抱怨"));
+  CHECK_FALSE(parse_request_type("Complaint"));
+  CHECK_FALSE(parse_request_type(""));
+}
+
+TEST_CASE("urgencies parse from English names and Chinese words", "[routing][ticket]") {
+  CHECK(parse_urgency("特急") == Urgency::very_urgent);
+  CHECK(parse_urgency("urgent") == Urgency::urgent);
+  CHECK(parse_urgency("一般") == Urgency::normal);
+  CHECK_FALSE(parse_urgency("asap"));
+}

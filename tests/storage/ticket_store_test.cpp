@@ -1,0 +1,146 @@
+#include "storage/ticket_store.hpp"
+
+#include <catch2/catch.hpp>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "storage/migrations.hpp"
+
+using namespace hotline::storage;
+
+namespace {
+
+struct TempDb {
+  std::string dir;
+  std::string path;
+  TempDb() {
+    std::string pattern = std::filesystem::temp_directory_path().string() + "/hotline-store-XXXXXX";
+    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+    dir = pattern;
+    path = dir + "/t.db";
+  }
+  ~TempDb() { std::filesystem::remove_all(dir); }
+};
+
+NewTicket sample(std::string day, std::string content) {
+  NewTicket t;
+  t.prefix = "ZZ";
+  t.day = std::move(day);
+  t.received_at = "2026-11-26T09:30:00.000+08:00";
+  t.received_ms = 1'795'000'000'000;
+  t.type = "complaint";
+  t.urgency = "normal";
+  t.channel = "phone";
+  t.content = std::move(content);
+  t.state = "awaiting_sign_for";
+  t.unit_id = "350602.cgj";
+  t.unit_name = "芗城区城市管理局";
+  t.rule_id = "streetlight";
+  t.rules_version = "0123456789abcdef";
+  t.decision = "{}";
+  t.events = {{"received", "operator", "operator", "", "{}"}, {"dispatched", "router", "system", "350602.cgj", "{}"}};
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("a batch of tickets is numbered per day and read back with its events", "[storage]") {
+  TempDb db;
+  auto store = TicketStore::open(db.path).value();
+  std::vector<NewTicket> batch{sample("20261126", "a"), sample("20261126", "b"), sample("20261127", "c")};
+  REQUIRE(store->insert_tickets(batch));
+  CHECK(batch[0].id == "ZZ20261126000001");
+  CHECK(batch[1].id == "ZZ20261126000002");
+  CHECK(batch[2].id == "ZZ20261127000001");
+  std::vector<NewTicket> more{sample("20261126", "d")};
+  REQUIRE(store->insert_tickets(more));
+  CHECK(more[0].id == "ZZ20261126000003");
+  CHECK(store->count_tickets().value() == 4);
+
+  const auto found = store->find_ticket("ZZ20261126000002").value();
+  REQUIRE(found);
+  CHECK(found->content == "b");
+  CHECK(found->unit_name == "芗城区城市管理局");
+  CHECK(found->channel == "phone");
+  CHECK_FALSE(found->address);
+  REQUIRE(found->events.size() == 2);
+  CHECK(found->events[0].kind == "received");
+  CHECK_FALSE(found->events[0].unit_id);
+  CHECK(found->events[1].unit_id == "350602.cgj");
+  CHECK(found->events[0].seq < found->events[1].seq);
+  CHECK_FALSE(store->find_ticket("ZZ20261126000099").value());
+}
+
+TEST_CASE("a failed batch writes nothing and leaves the numbering untouched", "[storage]") {
+  TempDb db;
+  auto store = TicketStore::open(db.path).value();
+  std::vector<NewTicket> ok{sample("20261126", "a")};
+  REQUIRE(store->insert_tickets(ok));
+  // A trigger refuses the batch's second ticket: the first must roll back with it.
+  std::vector<NewTicket> bad{sample("20261126", "b"), sample("20261126", "c")};
+  const auto result = [&] {
+    sqlite3* raw = nullptr;
+    sqlite3_open(db.path.c_str(), &raw);
+    sqlite3_exec(raw, "CREATE TRIGGER fail_c BEFORE INSERT ON tickets WHEN NEW.content = 'c' "
+                      "BEGIN SELECT RAISE(ABORT, 'refused for the test'); END;", nullptr, nullptr, nullptr);
+    sqlite3_close(raw);
+    return store->insert_tickets(bad);
+  }();
+  CHECK_FALSE(result);
+  CHECK(result.error().message.find("refused for the test") != std::string::npos);
+  CHECK(bad[0].id.empty());
+  CHECK(store->count_tickets().value() == 1);
+  std::vector<NewTicket> next{sample("20261126", "d")};
+  REQUIRE(store->insert_tickets(next));
+  CHECK(next[0].id == "ZZ20261126000002");
+}
+
+TEST_CASE("events are append-only", "[storage]") {
+  TempDb db;
+  auto store = TicketStore::open(db.path).value();
+  std::vector<NewTicket> one{sample("20261126", "a")};
+  REQUIRE(store->insert_tickets(one));
+  sqlite3* raw = nullptr;
+  sqlite3_open(db.path.c_str(), &raw);
+  char* err = nullptr;
+  CHECK(sqlite3_exec(raw, "UPDATE events SET kind = 'forged'", nullptr, nullptr, &err) != SQLITE_OK);
+  CHECK(std::string(err) == "events are append-only");
+  sqlite3_free(err);
+  CHECK(sqlite3_exec(raw, "DELETE FROM events", nullptr, nullptr, &err) != SQLITE_OK);
+  sqlite3_free(err);
+  sqlite3_close(raw);
+  CHECK(store->find_ticket(one[0].id).value()->events.size() == 2);
+}
+
+TEST_CASE("migrations set user_version, run once, and refuse a newer database", "[storage]") {
+  TempDb db;
+  { auto store = TicketStore::open(db.path).value(); }
+  { auto again = TicketStore::open(db.path).value(); }  // re-opening must not re-run step 1
+  sqlite3* raw = nullptr;
+  sqlite3_open(db.path.c_str(), &raw);
+  sqlite3_stmt* stmt = nullptr;
+  sqlite3_prepare_v2(raw, "PRAGMA user_version", -1, &stmt, nullptr);
+  sqlite3_step(stmt);
+  CHECK(sqlite3_column_int(stmt, 0) == schema_version());
+  sqlite3_finalize(stmt);
+  sqlite3_prepare_v2(raw, "PRAGMA journal_mode", -1, &stmt, nullptr);
+  sqlite3_step(stmt);
+  CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0))) == "wal");
+  sqlite3_finalize(stmt);
+  sqlite3_exec(raw, "PRAGMA user_version = 999", nullptr, nullptr, nullptr);
+  sqlite3_close(raw);
+  const auto newer = TicketStore::open(db.path);
+  REQUIRE_FALSE(newer);
+  CHECK(newer.error().message.find("newer than this build") != std::string::npos);
+}
+
+TEST_CASE("opening a missing database read-only fails with a clear error", "[storage]") {
+  TempDb db;
+  const auto r = TicketStore::open(db.path + ".missing", {.create = false, .read_only = true});
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message.find("cannot open database") != std::string::npos);
+}

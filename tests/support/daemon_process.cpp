@@ -1,0 +1,152 @@
+#include "support/daemon_process.hpp"
+
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <regex>
+#include <stdexcept>
+#include <thread>
+
+extern char** environ;
+
+namespace hotline::test {
+namespace {
+
+std::vector<char*> argv_of(const std::string& binary, const std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  argv.push_back(const_cast<char*>(binary.c_str()));
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  return argv;
+}
+
+int decode_status(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+
+// Reads what is available on fd into out; false at end of file.
+bool read_some(int fd, std::string& out) {
+  char buf[4096];
+  const ssize_t n = ::read(fd, buf, sizeof buf);
+  if (n <= 0) return false;
+  out.append(buf, static_cast<std::size_t>(n));
+  return true;
+}
+
+}  // namespace
+
+DaemonProcess::DaemonProcess(const std::string& binary, const std::vector<std::string>& args) {
+  int pipe_fds[2];
+  if (::pipe(pipe_fds) != 0) throw std::runtime_error("pipe failed");
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDERR_FILENO);
+  posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
+  auto argv = argv_of(binary, args);
+  const int rc = ::posix_spawn(&pid_, binary.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(pipe_fds[1]);
+  stderr_fd_ = pipe_fds[0];
+  if (rc != 0) throw std::runtime_error("cannot start " + binary);
+
+  static const std::regex listening(R"(listening on 127\.0\.0\.1:(\d+))");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  std::smatch m;
+  while (!std::regex_search(output_, m, listening)) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    pollfd p{stderr_fd_, POLLIN, 0};
+    if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0 || !read_some(stderr_fd_, output_)) {
+      const int status = stop(SIGKILL);
+      throw std::runtime_error("hotlined did not start (status " + std::to_string(status) + "):\n" + output_);
+    }
+  }
+  port_ = static_cast<std::uint16_t>(std::stoi(m[1].str()));
+}
+
+DaemonProcess::~DaemonProcess() {
+  if (pid_ > 0) stop(SIGKILL);
+  if (stderr_fd_ >= 0) ::close(stderr_fd_);
+}
+
+int DaemonProcess::stop(int signal) {
+  if (pid_ <= 0) return -1;
+  ::kill(pid_, signal);
+  // Drain stderr until the child closes it, so a full pipe can never block the child's shutdown.
+  while (read_some(stderr_fd_, output_)) {
+  }
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return decode_status(status);
+}
+
+CommandResult run_command(const std::string& binary, const std::vector<std::string>& args, const std::string& input) {
+  int in_fds[2], out_fds[2], err_fds[2];
+  if (::pipe(in_fds) != 0 || ::pipe(out_fds) != 0 || ::pipe(err_fds) != 0) throw std::runtime_error("pipe failed");
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, in_fds[0], STDIN_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, out_fds[1], STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, err_fds[1], STDERR_FILENO);
+  for (int fd : {in_fds[1], out_fds[0], err_fds[0]}) posix_spawn_file_actions_addclose(&actions, fd);
+  auto argv = argv_of(binary, args);
+  pid_t pid = -1;
+  const int rc = ::posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(in_fds[0]);
+  ::close(out_fds[1]);
+  ::close(err_fds[1]);
+  if (rc != 0) throw std::runtime_error("cannot start " + binary);
+  // Write stdin on its own thread so a child that writes a lot before reading cannot deadlock us.
+  std::thread writer([fd = in_fds[1], &input] {
+    std::size_t done = 0;
+    while (done < input.size()) {
+      const ssize_t n = ::write(fd, input.data() + done, input.size() - done);
+      if (n <= 0) break;
+      done += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+  });
+  CommandResult result;
+  pollfd fds[2] = {{out_fds[0], POLLIN, 0}, {err_fds[0], POLLIN, 0}};
+  int open = 2;
+  while (open > 0) {
+    ::poll(fds, 2, -1);
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd >= 0 && (fds[i].revents & (POLLIN | POLLHUP)) != 0) {
+        if (!read_some(fds[i].fd, i == 0 ? result.out : result.err)) {
+          ::close(fds[i].fd);
+          fds[i].fd = -1;
+          --open;
+        }
+      }
+    }
+  }
+  writer.join();
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  result.status = decode_status(status);
+  return result;
+}
+
+TempDir::TempDir() {
+  const char* base = std::getenv("TMPDIR");
+  std::string pattern = std::string(base != nullptr ? base : "/tmp") + "/hotline-test-XXXXXX";
+  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  path_ = pattern;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+}  // namespace hotline::test

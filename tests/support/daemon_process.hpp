@@ -1,0 +1,56 @@
+// Starts the real hotlined as a child process on 127.0.0.1:0 and learns its port from the log line
+// "listening on 127.0.0.1:PORT" (a blocking read on its stderr pipe: no sleeps). Test-only.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace hotline::test {
+
+class DaemonProcess {
+ public:
+  // Starts `binary args...` and waits (up to 30 s) for the listening line. Throws std::runtime_error when the
+  // process exits first, with what it printed.
+  DaemonProcess(const std::string& binary, const std::vector<std::string>& args);
+  ~DaemonProcess();  // SIGKILL if still running
+  DaemonProcess(const DaemonProcess&) = delete;
+  DaemonProcess& operator=(const DaemonProcess&) = delete;
+
+  std::uint16_t port() const { return port_; }
+  // Sends `signal` and waits for the exit; returns the exit status (or 128 + signal when killed).
+  int stop(int signal);
+  // Everything the daemon printed on stderr so far (read up to the listening line, plus the rest after stop()).
+  const std::string& output() const { return output_; }
+
+ private:
+  pid_t pid_ = -1;
+  int stderr_fd_ = -1;
+  std::uint16_t port_ = 0;
+  std::string output_;
+};
+
+// Runs a command to completion, feeding `input` on stdin; returns exit status and captures stdout and stderr.
+struct CommandResult {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+CommandResult run_command(const std::string& binary, const std::vector<std::string>& args, const std::string& input = "");
+
+// A fresh empty directory under $TMPDIR, removed with everything in it on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace hotline::test

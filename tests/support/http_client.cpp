@@ -1,0 +1,78 @@
+#include "support/http_client.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <algorithm>
+#include <cctype>
+
+namespace hotline::test {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+struct HttpClient::Impl {
+  asio::io_context ioc;
+  beast::tcp_stream stream{ioc};
+  beast::flat_buffer buffer;
+  std::uint16_t port;
+
+  explicit Impl(std::uint16_t p) : port(p) { connect(); }
+  void connect() {
+    stream.close();
+    stream.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+    buffer.clear();
+  }
+
+  HttpResult read() {
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(64u << 20);
+    stream.expires_after(std::chrono::seconds(30));
+    http::read(stream, buffer, parser);
+    auto res = parser.release();
+    HttpResult r;
+    r.status = static_cast<int>(res.result_int());
+    r.body = res.body();
+    for (const auto& field : res) {
+      std::string name(field.name_string());
+      std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+      r.headers[name] = std::string(field.value());
+    }
+    if (!res.keep_alive()) connect();
+    return r;
+  }
+
+  HttpResult request(http::verb verb, const std::string& target, const std::string& body,
+                     const std::string& content_type) {
+    http::request<http::string_body> req{verb, target, 11};
+    req.set(http::field::host, "127.0.0.1");
+    if (verb == http::verb::post) {
+      if (!content_type.empty()) req.set(http::field::content_type, content_type);
+      req.body() = body;
+      req.prepare_payload();
+    }
+    stream.expires_after(std::chrono::seconds(30));
+    http::write(stream, req);
+    return read();
+  }
+};
+
+HttpClient::HttpClient(std::uint16_t port) : impl_(std::make_unique<Impl>(port)) {}
+HttpClient::~HttpClient() = default;
+
+HttpResult HttpClient::get(const std::string& target) { return impl_->request(http::verb::get, target, "", ""); }
+
+HttpResult HttpClient::post(const std::string& target, const std::string& body, const std::string& content_type) {
+  return impl_->request(http::verb::post, target, body, content_type);
+}
+
+HttpResult HttpClient::raw(const std::string& bytes) {
+  asio::write(impl_->stream, asio::buffer(bytes));
+  return impl_->read();
+}
+
+}  // namespace hotline::test
