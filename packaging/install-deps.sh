@@ -9,7 +9,7 @@ packages=(
   libsqlite3-dev libfmt-dev libyaml-cpp-dev libspdlog-dev libcli11-dev
   catch2                                    # Catch2 2.13 (Debian's; v3 is not packaged)
   tzdata                                    # Asia/Shanghai for deadlines and ticket numbers
-  curl wrk                                  # README examples and the intake benchmark
+  curl wrk sqlite3                          # README examples and the intake benchmark
 )
 
 missing=()

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Durable-intake benchmark: POST /v1/tickets over 64 keep-alive loopback connections, driven by wrk, twice in one
+# run: with group commit (storage.max_batch 512, the default) and with one transaction per ticket (max_batch 1).
+# Usage: tests/bench/intake.sh [BUILD_DIR] [SECONDS]     (default build/release, 10 s per run)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build=${1:-$root/build/release}
+seconds=${2:-10}
+bin=$build/daemon/hotlined
+[ -x "$bin" ] || { echo "build first: cmake --preset release && cmake --build --preset release" >&2; exit 2; }
+command -v wrk >/dev/null || { echo "wrk is missing: packaging/install-deps.sh" >&2; exit 2; }
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
+
+run() {  # run NAME MAX_BATCH
+  local name=$1 batch=$2 log=$work/$1.log
+  printf 'storage:\n  max_batch: %s\n' "$batch" > "$work/$name.yaml"
+  : > "$log"
+  "$bin" --config "$work/$name.yaml" --listen 127.0.0.1:0 --database "$work/$name.db" \
+         --rules "$root/rules" 2> "$log" &
+  local pid=$!
+  # The daemon logs the port it picked; wait for that line (bounded) rather than polling the port.
+  local port
+  local port="" line
+  while IFS= read -r -t 30 line; do
+    if [[ $line =~ listening\ on\ 127\.0\.0\.1:([0-9]+) ]]; then port=${BASH_REMATCH[1]}; break; fi
+  done < <(tail -f "$log")
+  [ -n "$port" ] || { cat "$log" >&2; exit 1; }
+  local out
+  out=$(wrk -t2 -c64 -d"${seconds}s" --latency -s "$root/tests/bench/intake.lua" "http://127.0.0.1:$port" | tail -1)
+  kill -TERM $pid; wait $pid
+  local stored
+  stored=$(sqlite3 "$work/$name.db" 'select count(*) from tickets' 2>/dev/null || echo '?')
+  echo "$name (max_batch=$batch): $out stored=$stored"
+}
+
+run grouped 512
+run single 1
