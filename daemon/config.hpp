@@ -19,7 +19,7 @@ struct Config {
   std::string ticket_prefix = "ZZ";
   std::string timezone = "Asia/Shanghai";
   std::size_t body_limit = 64 * 1024;       // http.body_limit, bytes
-  unsigned threads = 0;                     // http.threads; 0 = one per core
+  unsigned threads = 0;                     // http.threads; 0 = one per core but one (the writer's)
   std::chrono::seconds request_timeout{30}; // http.request_timeout
   std::chrono::seconds shutdown_grace{10};  // http.shutdown_grace: how long in-flight requests may finish
   std::size_t max_batch = 512;              // storage.max_batch: tickets per group commit (1 = no grouping)

@@ -158,7 +158,9 @@ int run_daemon(int argc, char** argv) {
   };
   hup.async_wait(on_hup);
 
-  const unsigned threads = config.threads != 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
+  // The writer thread keeps a core busy under load, so by default the I/O threads take the others.
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  const unsigned threads = config.threads != 0 ? config.threads : std::max(1u, cores - 1);
   std::vector<std::thread> pool;
   for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&] { ioc.run(); });
   ioc.run();

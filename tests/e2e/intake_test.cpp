@@ -203,3 +203,27 @@ TEST_CASE("hotlinectl rules check lists every mistake with file:line:col", "[e2e
   CHECK(r.err.find(file + ":2:5: error: rule 'lamps' names unknown unit '3506.cgjj'") != std::string::npos);
   CHECK(run_command(HOTLINECTL_PATH, {"--version"}).out.find("hotlinectl ") == 0);
 }
+
+TEST_CASE("every ticket answered 201 survives a SIGKILL of the daemon", "[e2e]") {
+  TempDir dir;
+  std::vector<std::string> ids;
+  {
+    DaemonProcess daemon(HOTLINED_PATH, daemon_args(dir));
+    HttpClient a(daemon.port());
+    HttpClient b(daemon.port());
+    for (int i = 0; i < 40; ++i) {
+      auto& client = i % 2 == 0 ? a : b;
+      const auto r = client.post("/v1/tickets", R"({"content":"第)" + std::to_string(i) + R"(号：路灯不亮"})");
+      REQUIRE(r.status == 201);
+      ids.push_back(json::value_to<std::string>(as_object(r).at("id")));
+    }
+    CHECK(daemon.stop(SIGKILL) == 128 + SIGKILL);
+  }
+  DaemonProcess again(HOTLINED_PATH, daemon_args(dir));
+  HttpClient client(again.port());
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const auto r = client.get("/v1/tickets/" + ids[i]);
+    REQUIRE(r.status == 200);
+    CHECK(json::value_to<std::string>(as_object(r).at("content")) == "第" + std::to_string(i) + "号：路灯不亮");
+  }
+}
