@@ -1,5 +1,7 @@
 #include "daemon/api.hpp"
 
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
@@ -68,6 +70,24 @@ boost::asio::awaitable<Response> Api::handle(const Request& req) {
     }
     co_return co_await post_ticket(req);
   }
+  if (path == "/v1/rules") {
+    if (req.method() != http::verb::get) {
+      co_return problem_response(req, {405, "method-not-allowed", "Method not allowed", "use GET", ""});
+    }
+    co_return get_rules(req);
+  }
+  if (path == "/v1/route/explain") {
+    if (req.method() != http::verb::post) {
+      co_return problem_response(req, {405, "method-not-allowed", "Method not allowed", "use POST", ""});
+    }
+    co_return explain_route(req);
+  }
+  if (path == "/v1/admin/reload") {
+    if (req.method() != http::verb::post) {
+      co_return problem_response(req, {405, "method-not-allowed", "Method not allowed", "use POST", ""});
+    }
+    co_return co_await reload_rules(req);
+  }
   constexpr std::string_view tickets_prefix = "/v1/tickets/";
   if (path.starts_with(tickets_prefix) && path.size() > tickets_prefix.size() &&
       path.find('/', tickets_prefix.size()) == std::string_view::npos) {
@@ -134,6 +154,65 @@ boost::asio::awaitable<Response> Api::post_ticket(const Request& req) {
   auto res = make_response(req, http::status::created, json::serialize(body));
   res.set(http::field::location, "/v1/tickets/" + *id);
   co_return res;
+}
+
+json::object rules_json(const RulesInfo& info) {
+  const auto& r = *info.rules;
+  return {{"version", r.version()},
+          {"loaded_at", info.loaded_at},
+          {"load_ms", info.load_ms},
+          {"counts",
+           {{"units", r.units().size()},
+            {"divisions", r.divisions().size()},
+            {"matters", r.matters().size()},
+            {"rules", r.rules().size()},
+            {"keywords", r.matcher().pattern_count()}}},
+          {"memory_bytes", r.memory_bytes()}};
+}
+
+Response Api::get_rules(const Request& req) {
+  auto body = rules_json(ctx_.rules.info());
+  body["dir"] = ctx_.rules.dir();
+  return make_response(req, http::status::ok, json::serialize(body));
+}
+
+Response Api::explain_route(const Request& req) {
+  if (!is_json_content_type(req[http::field::content_type])) {
+    return problem_response(req, {415, "unsupported-media-type", "The body must be JSON",
+                                  "send Content-Type: application/json", ""});
+  }
+  const auto rules = ctx_.rules.get();
+  auto parsed = parse_intake(req.body(), *rules);
+  if (auto* p = std::get_if<Problem>(&parsed)) return problem_response(req, *p);
+  const auto decision = routing::route(std::get<IntakeRequest>(parsed).ticket, *rules, {.explain = true});
+  auto body = decision_to_json(decision, *rules);
+  body["rules_version"] = rules->version();
+  return make_response(req, http::status::ok, json::serialize(body));
+}
+
+boost::asio::awaitable<Response> Api::reload_rules(const Request& req) {
+  // Compiling takes ~100 ms: do it on the blocking executor, then come back to this connection's strand.
+  auto home = co_await boost::asio::this_coro::executor;
+  co_await boost::asio::post(ctx_.blocking, boost::asio::use_awaitable);
+  auto outcome = ctx_.rules.reload();
+  co_await boost::asio::post(home, boost::asio::use_awaitable);
+  if (outcome.ok) {
+    spdlog::info("rules reloaded over HTTP: version {} in {:.0f} ms", outcome.info.rules->version(), outcome.info.load_ms);
+    auto body = rules_json(outcome.info);
+    body["reloaded"] = true;
+    co_return make_response(req, http::status::ok, json::serialize(body));
+  }
+  json::array errors;
+  for (const auto& d : outcome.diagnostics) errors.push_back(json::string(d.to_string()));
+  spdlog::error("rules reload refused ({} problem(s)); version {} stays live", errors.size(),
+                outcome.info.rules->version());
+  json::object body{{"type", "urn:hotline:problem:invalid-rules"},
+                    {"title", "The new rules are invalid; the current rules stay live"},
+                    {"status", 422},
+                    {"detail", std::to_string(errors.size()) + " problem(s) in " + ctx_.rules.dir()},
+                    {"errors", std::move(errors)},
+                    {"live_version", outcome.info.rules->version()}};
+  co_return make_response(req, http::status::unprocessable_entity, json::serialize(body), "application/problem+json");
 }
 
 Response Api::get_ticket(const Request& req, const std::string& id) {

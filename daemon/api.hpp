@@ -2,6 +2,7 @@
 // Thread-safe: handle() runs concurrently on the server's threads.
 #pragma once
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/http.hpp>
 
@@ -22,6 +23,7 @@ struct ApiContext {
   TicketWriter& writer;
   ReaderPool& readers;
   std::string ticket_prefix;
+  boost::asio::any_io_executor blocking;  // for work too slow for the I/O threads (rule reloads)
 };
 
 class Api {
@@ -37,6 +39,9 @@ class Api {
  private:
   boost::asio::awaitable<Response> post_ticket(const Request& request);
   Response get_ticket(const Request& request, const std::string& id);
+  Response get_rules(const Request& request);
+  Response explain_route(const Request& request);
+  boost::asio::awaitable<Response> reload_rules(const Request& request);
 
   ApiContext ctx_;
 };

@@ -4,17 +4,33 @@
 
 #include <iostream>
 
+#include "daemon/golden_cases.hpp"
+#include "daemon/route_command.hpp"
 #include "daemon/rules_loader.hpp"
 #include "daemon/version.hpp"
+#include "routing/rule_analysis.hpp"
 
 namespace hotline::daemon {
 namespace {
 
-int rules_check(const std::string& dir) {
+// Loads and compiles a rules folder, printing every diagnostic; null when it has errors.
+std::shared_ptr<const routing::RuleSet> load_or_report(const std::string& dir) {
+  auto result = load_rules(dir);
+  for (const auto& d : result.diagnostics) std::cerr << d.to_string() << '\n';
+  if (!result.rule_set) std::cerr << dir << ": rules rejected\n";
+  return result.rule_set;
+}
+
+int rules_check(const std::string& dir, bool strict) {
   const auto result = load_rules(dir);
+  auto diagnostics = result.diagnostics;
+  if (result.rule_set) {
+    const auto findings = routing::analyze(*result.rule_set);
+    diagnostics.insert(diagnostics.end(), findings.begin(), findings.end());
+  }
   std::size_t errors = 0;
   std::size_t warnings = 0;
-  for (const auto& d : result.diagnostics) {
+  for (const auto& d : diagnostics) {
     std::cerr << d.to_string() << '\n';
     (d.severity == routing::Severity::error ? errors : warnings)++;
   }
@@ -23,9 +39,42 @@ int rules_check(const std::string& dir) {
     return 1;
   }
   const auto& r = *result.rule_set;
-  std::cout << dir << ": OK — " << r.units().size() << " units, " << r.divisions().size() << " divisions, "
-            << r.matters().size() << " matters, " << r.rules().size() << " rules; " << warnings
-            << " warning(s); version " << r.version() << '\n';
+  std::cout << dir << ": " << (strict && warnings > 0 ? "FAILED (--strict)" : "OK") << " — " << r.units().size()
+            << " units, " << r.divisions().size() << " divisions, " << r.matters().size() << " matters, "
+            << r.rules().size() << " rules; " << warnings << " warning(s); version " << r.version() << '\n';
+  return strict && warnings > 0 ? 1 : 0;
+}
+
+int rules_test(const std::string& dir) {
+  const auto rules = load_or_report(dir);
+  if (!rules) return 1;
+  std::vector<routing::Diagnostic> errors;
+  const auto cases = read_golden_cases(dir, errors);
+  for (const auto& e : errors) std::cerr << e.to_string() << '\n';
+  if (routing::has_errors(errors)) return 1;
+  const auto failures = run_golden_cases(*rules, cases);
+  for (const auto& f : failures) std::cout << f << '\n';
+  std::cout << "golden cases: " << cases.size() - failures.size() << " passed, " << failures.size() << " failed\n";
+  return failures.empty() && !cases.empty() ? 0 : 1;
+}
+
+int rules_diff(const std::string& old_dir, const std::string& new_dir, std::size_t examples) {
+  const auto before = load_or_report(old_dir);
+  const auto after = load_or_report(new_dir);
+  if (!before || !after) return 1;
+  std::cout << "old " << old_dir << " (" << before->version() << ") → new " << new_dir << " (" << after->version()
+            << ")\n";
+  diff_routes(*before, *after, std::cin, std::cout, examples);
+  return 0;
+}
+
+int route(const std::string& dir, bool explain) {
+  const auto rules = load_or_report(dir);
+  if (!rules) return 1;
+  std::ios::sync_with_stdio(false);
+  const auto bad = route_lines(*rules, std::cin, std::cout, explain);
+  std::cout.flush();
+  if (bad > 0) std::cerr << bad << " bad line(s)\n";
   return 0;
 }
 
@@ -36,18 +85,41 @@ int run_ctl(int argc, char** argv) {
   app.set_version_flag("--version", std::string("hotlinectl ") + k_version);
   app.require_subcommand(1);
 
-  auto* rules = app.add_subcommand("rules", "check and test dispatch rules");
+  auto* rules = app.add_subcommand("rules", "check, test and compare dispatch rules");
   rules->require_subcommand(1);
+
   std::string check_dir = "rules";
-  auto* check = rules->add_subcommand("check", "validate a rules folder; exit 1 listing every error");
+  bool strict = false;
+  auto* check = rules->add_subcommand("check", "validate a rules folder: errors exit 1, warnings print");
   check->add_option("DIR", check_dir, "rules folder")->capture_default_str();
+  check->add_flag("--strict", strict, "warnings fail too");
+
+  std::string test_dir = "rules";
+  auto* test = rules->add_subcommand("test", "run the golden cases in DIR/tests/*.yaml");
+  test->add_option("DIR", test_dir, "rules folder")->capture_default_str();
+
+  std::string old_dir, new_dir;
+  std::size_t examples = 3;
+  auto* diff = rules->add_subcommand("diff", "route tickets (JSON lines on stdin) under two rule sets and report the changes");
+  diff->add_option("OLD_DIR", old_dir, "rules folder in force")->required();
+  diff->add_option("NEW_DIR", new_dir, "candidate rules folder")->required();
+  diff->add_option("--examples", examples, "example tickets per group")->capture_default_str();
+
+  std::string route_dir = "rules";
+  bool explain = false;
+  auto* route_cmd = app.add_subcommand("route", "route tickets given as JSON lines on stdin; one decision per line");
+  route_cmd->add_option("--rules", route_dir, "rules folder")->capture_default_str();
+  route_cmd->add_flag("--explain", explain, "include the explain trace");
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
-  if (check->parsed()) return rules_check(check_dir);
+  if (check->parsed()) return rules_check(check_dir, strict);
+  if (test->parsed()) return rules_test(test_dir);
+  if (diff->parsed()) return rules_diff(old_dir, new_dir, examples);
+  if (route_cmd->parsed()) return route(route_dir, explain);
   return 2;
 }
 

@@ -3,7 +3,9 @@
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -40,18 +42,15 @@ bool is_loopback(const std::string& host) {
 }
 
 // Reloads rules on SIGHUP: a bad set is refused whole and the live one stays.
-void reload_rules(const std::string& dir, RulesHolder& holder) {
-  const auto started = std::chrono::steady_clock::now();
-  auto result = load_rules(dir);
-  if (!result.rule_set) {
-    spdlog::error("reload refused; the current rules ({}) stay live:", holder.get()->version());
-    for (const auto& d : result.diagnostics) spdlog::error("  {}", d.to_string());
+void reload_on_signal(RulesHolder& holder) {
+  const auto outcome = holder.reload();
+  if (!outcome.ok) {
+    spdlog::error("SIGHUP reload refused; the current rules ({}) stay live:", outcome.info.rules->version());
+    for (const auto& d : outcome.diagnostics) spdlog::error("  {}", d.to_string());
     return;
   }
-  const auto version = result.rule_set->version();
-  holder.swap_in(std::move(result.rule_set));
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-  spdlog::info("rules reloaded: version {} in {} ms", version, ms.count());
+  spdlog::info("rules reloaded on SIGHUP: version {} in {:.0f} ms", outcome.info.rules->version(),
+               outcome.info.load_ms);
 }
 
 }  // namespace
@@ -105,15 +104,16 @@ int run_daemon(int argc, char** argv) {
     std::cerr << "hotlined: timezone: " << err << '\n';
     return 1;
   }
-  auto compiled = load_rules(config.rules);
+  auto compiled = load_initial_rules(config.rules);
   print_diagnostics(compiled.diagnostics);
-  if (!compiled.rule_set) {
+  if (!compiled.ok) {
     std::cerr << "hotlined: rules in '" << config.rules << "' are invalid; not starting\n";
     return 1;
   }
   if (check_only) {
-    std::cout << "config and rules OK: " << compiled.rule_set->units().size() << " units, "
-              << compiled.rule_set->rules().size() << " rules, version " << compiled.rule_set->version() << '\n';
+    const auto& r = *compiled.info.rules;
+    std::cout << "config and rules OK: " << r.units().size() << " units, " << r.rules().size() << " rules, version "
+              << r.version() << '\n';
     return 0;
   }
 
@@ -125,10 +125,11 @@ int run_daemon(int argc, char** argv) {
     spdlog::critical("{}", store.error().message);
     return 3;
   }
-  RulesHolder rules(std::move(compiled.rule_set));
+  RulesHolder rules(config.rules, std::move(compiled.info));
   TicketWriter writer(std::move(*store), config.max_batch);
   ReaderPool readers(config.database);
-  Api api({rules, writer, readers, config.ticket_prefix});
+  asio::thread_pool blocking(1);  // rule reloads: too slow for the I/O threads
+  Api api({rules, writer, readers, config.ticket_prefix, blocking.get_executor()});
 
   asio::io_context ioc;
   HttpServer server(ioc, api, {config.body_limit, config.request_timeout, config.shutdown_grace});
@@ -153,7 +154,7 @@ int run_daemon(int argc, char** argv) {
   std::function<void(const boost::system::error_code&, int)> on_hup = [&](const boost::system::error_code& error,
                                                                            int) {
     if (error) return;
-    reload_rules(config.rules, rules);
+    asio::post(blocking, [&rules] { reload_on_signal(rules); });
     hup.async_wait(on_hup);
   };
   hup.async_wait(on_hup);
@@ -166,6 +167,7 @@ int run_daemon(int argc, char** argv) {
   ioc.run();
   for (auto& t : pool) t.join();
 
+  blocking.join();
   writer.stop();
   spdlog::info("stopped cleanly: {} tickets in {} commits this run", writer.tickets(), writer.commits());
   return 0;

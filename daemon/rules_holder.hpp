@@ -1,32 +1,55 @@
-// The live rule set: readers take a snapshot (shared_ptr) per request; a reload swaps in a complete new set in
-// one step, and in-flight requests keep the set they started with. Thread-safe.
+// The live rule set and how it got there. Readers take a snapshot (shared_ptr) per request; reload() stages,
+// checks and swaps in a complete new set in one step — in-flight requests keep the set they started with, and a
+// bad set is refused whole while the old one stays live. Thread-safe; reloads are serialised.
 #pragma once
 
-#include <chrono>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <vector>
 
 #include "routing/rule_set.hpp"
 
 namespace hotline::daemon {
 
+struct RulesInfo {
+  std::shared_ptr<const routing::RuleSet> rules;
+  std::string loaded_at;  // RFC 3339
+  double load_ms = 0;     // reading, compiling and checking
+};
+
+struct ReloadOutcome {
+  bool ok = false;
+  RulesInfo info;                             // the set live after the call (new on success, old otherwise)
+  std::vector<routing::Diagnostic> diagnostics;
+};
+
 class RulesHolder {
  public:
-  explicit RulesHolder(std::shared_ptr<const routing::RuleSet> initial) : current_(std::move(initial)) {}
+  RulesHolder(std::string dir, RulesInfo initial) : dir_(std::move(dir)), current_(std::move(initial)) {}
 
   std::shared_ptr<const routing::RuleSet> get() const {
     std::lock_guard lock(mutex_);
+    return current_.rules;
+  }
+  RulesInfo info() const {
+    std::lock_guard lock(mutex_);
     return current_;
   }
+  const std::string& dir() const { return dir_; }
 
-  void swap_in(std::shared_ptr<const routing::RuleSet> next) {
-    std::lock_guard lock(mutex_);
-    current_.swap(next);  // the old set is released outside the caller's critical path, by `next` going out of scope
-  }
+  // Reads and compiles the rules folder; swaps it in when it has no errors. Blocks for the compile
+  // (~100 ms for the shipped rules): call it off the I/O threads.
+  ReloadOutcome reload();
 
  private:
+  const std::string dir_;
+  std::mutex reload_mutex_;  // one reload at a time
   mutable std::mutex mutex_;
-  std::shared_ptr<const routing::RuleSet> current_;
+  RulesInfo current_;
 };
+
+// Loads `dir` for start-up: the same staging as reload(), with no set to fall back to.
+ReloadOutcome load_initial_rules(const std::string& dir);
 
 }  // namespace hotline::daemon

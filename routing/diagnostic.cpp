@@ -9,7 +9,8 @@ std::string Diagnostic::to_string() const {
   if (line > 0) {
     out += ':' + std::to_string(line) + ':' + std::to_string(column);
   }
-  out += severity == Severity::error ? ": error: " : ": warning: ";
+  if (!out.empty()) out += ": ";
+  out += severity == Severity::error ? "error: " : "warning: ";
   out += message;
   return out;
 }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <tuple>
 
+#include "routing/inference.hpp"
+
 namespace hotline::routing {
 namespace {
 
@@ -26,36 +28,64 @@ struct Candidate {
   auto key() const { return std::tuple(rule->priority, matter_len, area_len, rule->condition_count(), -rule->order); }
 };
 
-class KeywordHits {
- public:
-  KeywordHits(const KeywordMatcher& matcher, std::string_view text) : hit_(matcher.pattern_count(), false) {
-    matcher.find(text, [this](KeywordMatcher::PatternId id, std::size_t) { hit_[id] = true; });
-  }
-  bool operator[](KeywordMatcher::PatternId id) const { return hit_[id]; }
-
- private:
-  std::vector<bool> hit_;
-};
-
-bool keywords_hold(const Rule& rule, const KeywordHits& hits) {
-  const auto hit = [&](KeywordMatcher::PatternId id) { return hits[id]; };
+bool keywords_hold(const Rule& rule, const TextHits& hits) {
+  const auto hit = [&](KeywordMatcher::PatternId id) { return hits.contains(id); };
   if (!rule.any.empty() && std::none_of(rule.any.begin(), rule.any.end(), hit)) return false;
   if (!std::all_of(rule.all.begin(), rule.all.end(), hit)) return false;
   return std::none_of(rule.none.begin(), rule.none.end(), hit);
 }
 
+// The rules worth evaluating: those indexed under the matter, those a found keyword may satisfy, and those
+// with neither condition. Falls back to every rule for a matter code outside the catalogue.
+void gather_candidates(const RuleSet& rules, const Decision& d, const TextHits& hits, std::vector<std::uint32_t>& out) {
+  out.clear();
+  if (!d.matter.empty()) {
+    const auto* by_matter = rules.rules_for_matter(d.matter);
+    if (by_matter == nullptr) {
+      for (std::uint32_t r = 0; r < rules.rules().size(); ++r) out.push_back(r);
+      return;
+    }
+    out.insert(out.end(), by_matter->begin(), by_matter->end());
+  }
+  for (const auto p : hits.content_patterns()) {
+    const auto& triggered = rules.rules_triggered_by(p);
+    out.insert(out.end(), triggered.begin(), triggered.end());
+  }
+  out.insert(out.end(), rules.rules_always().begin(), rules.rules_always().end());
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+}
+
 }  // namespace
 
 Decision route(const Ticket& ticket, const RuleSet& rules, const RouteOptions& options) {
+  thread_local TextHits hits;  // scratch reused across calls on a thread: no allocation per decision
+  thread_local std::vector<std::uint32_t> candidates;
+  hits.scan(rules, ticket.content, ticket.address);
+
   Decision d;
-  d.matter = ticket.category;
-  d.area = ticket.area;
-  const KeywordHits hits(rules.matcher(), ticket.content);
+  auto* explain = options.explain ? &d.explain : nullptr;
+  if (!ticket.category.empty()) {
+    d.matter = ticket.category;
+    if (explain) explain->push_back("matter " + d.matter + " given by the operator");
+  } else {
+    d.matter = infer_matter(rules, hits, explain);
+    d.matter_inferred = !d.matter.empty();
+  }
+  if (!ticket.area.empty()) {
+    d.area = ticket.area;
+    if (explain) explain->push_back("area " + d.area + " given by the operator");
+  } else {
+    d.area = infer_area(rules, hits, explain);
+    d.area_inferred = !d.area.empty();
+  }
+
+  gather_candidates(rules, d, hits, candidates);
   const auto type_bit = 1u << static_cast<unsigned>(ticket.type);
   const auto urgency_bit = 1u << static_cast<unsigned>(ticket.urgency);
-
   std::optional<Candidate> best;
-  for (const Rule& rule : rules.rules()) {
+  for (const auto index : candidates) {
+    const Rule& rule = rules.rules()[index];
     const int matter_len = matched_prefix(rule.matters, d.matter);
     const int area_len = matched_prefix(rule.areas, d.area);
     if (matter_len < 0 || area_len < 0) continue;
@@ -68,20 +98,25 @@ Decision route(const Ticket& ticket, const RuleSet& rules, const RouteOptions& o
     if (!keywords_hold(rule, hits)) continue;
     const Unit* lead = rules.resolve(rule.lead, d.area);
     if (lead == nullptr) {
-      if (options.explain) {
-        d.explain.push_back("rule " + rule.id + " matches but " + rule.lead.describe() +
-                            " serves no unit for area '" + d.area + "'");
+      if (explain) {
+        explain->push_back("rule " + rule.id + " matches but " + rule.lead.describe() + " serves no unit for area '" +
+                           d.area + "'");
       }
       continue;
     }
     const Candidate c{&rule, lead, matter_len, area_len};
-    if (options.explain) d.explain.push_back("rule " + rule.id + " matches: lead " + lead->id);
+    if (explain) {
+      explain->push_back("rule " + rule.id + " matches (priority " + std::to_string(rule.priority) +
+                         ", matter prefix " + std::to_string(matter_len) + ", area prefix " +
+                         std::to_string(area_len) + ", " + std::to_string(rule.condition_count()) +
+                         " other conditions): lead " + lead->id);
+    }
     if (!best || c.key() > best->key()) best = c;
   }
 
   if (!best) {
     d.lead = &rules.fallback();
-    if (options.explain) d.explain.push_back("no rule matches: fallback to " + d.lead->id);
+    if (explain) explain->push_back("no rule matches: fallback to " + d.lead->id + " " + d.lead->name);
     return d;
   }
   d.rule = best->rule;
@@ -90,11 +125,10 @@ Decision route(const Ticket& ticket, const RuleSet& rules, const RouteOptions& o
     const Unit* u = rules.resolve(ref, d.area);
     if (u != nullptr && u != d.lead && std::find(d.co.begin(), d.co.end(), u) == d.co.end()) d.co.push_back(u);
   }
-  if (options.explain) {
-    d.explain.push_back("winner: rule " + best->rule->id + " (priority " + std::to_string(best->rule->priority) +
-                        ", matter prefix " + std::to_string(best->matter_len) + ", area prefix " +
-                        std::to_string(best->area_len) + ", declared at " + best->rule->pos.file + ":" +
-                        std::to_string(best->rule->pos.line) + ")");
+  if (explain) {
+    explain->push_back("winner: rule " + best->rule->id + " declared at " + best->rule->pos.file + ":" +
+                       std::to_string(best->rule->pos.line) + " → " + d.lead->id + " " + d.lead->name +
+                       " (precedence: priority, then matter prefix, area prefix, conditions, declaration order)");
   }
   return d;
 }

@@ -88,6 +88,13 @@ const Division* RuleSet::find_division(std::string_view code) const {
   return it == division_index_.end() ? nullptr : &divisions_[it->second];
 }
 
+const std::vector<std::uint32_t>* RuleSet::rules_for_matter(std::string_view code) const {
+  static const std::vector<std::uint32_t> k_none;
+  const auto it = rules_by_matter_.find(code);
+  if (it != rules_by_matter_.end()) return &it->second;
+  return find_matter(code) != nullptr ? &k_none : nullptr;
+}
+
 const Unit* RuleSet::resolve(const UnitRef& ref, std::string_view area) const {
   if (!ref.is_template()) return find_unit(ref.unit_id);
   if (ref.template_index < 0) return nullptr;

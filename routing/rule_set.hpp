@@ -106,9 +106,22 @@ class RuleSet {
 
   std::size_t memory_bytes() const;
 
+  // Indexes for the router, built once by compile().
+  using PatternId = KeywordMatcher::PatternId;
+  // Matter and division indexes a matched pattern stands for (empty spans for rule-only keywords).
+  const std::vector<std::uint32_t>& matters_of(PatternId p) const { return pattern_matters_[p]; }
+  const std::vector<std::uint32_t>& divisions_of(PatternId p) const { return pattern_divisions_[p]; }
+  std::uint32_t pattern_chars(PatternId p) const { return pattern_chars_[p]; }
+  // Rules whose matter condition holds for a catalogue code; null for a code outside the catalogue.
+  const std::vector<std::uint32_t>* rules_for_matter(std::string_view code) const;
+  // Rules with no matter condition that a found keyword may satisfy (their `any` words, first `all` word).
+  const std::vector<std::uint32_t>& rules_triggered_by(PatternId p) const { return pattern_rules_[p]; }
+  // Rules with no matter condition and no required keywords: candidates for every ticket.
+  const std::vector<std::uint32_t>& rules_always() const { return rules_always_; }
+
  private:
   friend class RuleSetBuilder;
-  struct TemplateIndex {
+    struct TemplateIndex {
     std::string kind;
     std::optional<Level> level;
     std::unordered_map<std::string, std::uint32_t> by_area;  // served area prefix -> unit index
@@ -125,6 +138,10 @@ class RuleSet {
   std::unordered_map<std::string_view, std::uint32_t> division_index_;
   std::uint32_t fallback_ = 0;
   KeywordMatcher matcher_;
+  std::vector<std::vector<std::uint32_t>> pattern_matters_, pattern_divisions_, pattern_rules_;
+  std::vector<std::uint32_t> pattern_chars_;
+  std::unordered_map<std::string_view, std::vector<std::uint32_t>> rules_by_matter_;
+  std::vector<std::uint32_t> rules_always_;
 };
 
 struct CompileResult {

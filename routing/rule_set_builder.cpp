@@ -332,6 +332,59 @@ void RuleSetBuilder::build_templates() {
   }
 }
 
+void RuleSetBuilder::build_indexes() {
+  auto& s = *set_;
+  // Matter keywords and gazetteer names join the rule keywords in the one automaton.
+  std::vector<std::pair<KeywordMatcher::PatternId, std::uint32_t>> matter_words, division_words;
+  for (std::uint32_t i = 0; i < s.matters_.size(); ++i) {
+    for (const auto& k : s.matters_[i].keywords) {
+      if (!k.empty()) matter_words.emplace_back(s.matcher_.add(k), i);
+    }
+  }
+  for (std::uint32_t i = 0; i < s.divisions_.size(); ++i) {
+    division_words.emplace_back(s.matcher_.add(s.divisions_[i].name), i);
+    for (const auto& a : s.divisions_[i].aliases) {
+      if (!a.empty()) division_words.emplace_back(s.matcher_.add(a), i);
+    }
+  }
+  const std::size_t n = s.matcher_.pattern_count();
+  s.pattern_matters_.assign(n, {});
+  s.pattern_divisions_.assign(n, {});
+  s.pattern_rules_.assign(n, {});
+  s.pattern_chars_.assign(n, 0);
+  const auto add_unique = [](std::vector<std::uint32_t>& v, std::uint32_t x) {
+    if (std::find(v.begin(), v.end(), x) == v.end()) v.push_back(x);
+  };
+  for (const auto& [p, m] : matter_words) add_unique(s.pattern_matters_[p], m);
+  for (const auto& [p, d] : division_words) add_unique(s.pattern_divisions_[p], d);
+  for (KeywordMatcher::PatternId p = 0; p < n; ++p) {
+    const auto& text = s.matcher_.pattern(p);
+    std::uint32_t chars = 0;
+    for (std::size_t i = 0; i < text.size();) {
+      decode_utf8(text, i);
+      ++chars;
+    }
+    s.pattern_chars_[p] = chars;
+  }
+  for (std::uint32_t r = 0; r < s.rules_.size(); ++r) {
+    const Rule& rule = s.rules_[r];
+    if (!rule.matters.empty()) {
+      for (const auto& m : s.matters_) {
+        const bool holds = std::any_of(rule.matters.begin(), rule.matters.end(),
+                                       [&](const std::string& prefix) { return m.code.starts_with(prefix); });
+        if (holds) s.rules_by_matter_[m.code].push_back(r);
+      }
+    } else if (!rule.any.empty()) {
+      for (const auto p : rule.any) add_unique(s.pattern_rules_[p], r);
+    } else if (!rule.all.empty()) {
+      add_unique(s.pattern_rules_[rule.all.front()], r);
+    } else {
+      s.rules_always_.push_back(r);
+    }
+  }
+  s.matcher_.build();
+}
+
 std::shared_ptr<RuleSet> RuleSetBuilder::finish(std::string version) {
   auto& s = *set_;
   s.version_ = std::move(version);
@@ -353,7 +406,7 @@ std::shared_ptr<RuleSet> RuleSetBuilder::finish(std::string version) {
   }
   check_rules();
   build_templates();
-  s.matcher_.build();
+  build_indexes();
   if (has_errors(out_)) return nullptr;
   return set_;
 }

@@ -40,6 +40,7 @@ class RuleSetBuilder {
   void check_rules();
   bool resolve_ref(UnitRef& ref, const SourcePos& pos, std::string_view rule_id);
   void build_templates();
+  void build_indexes();
   void error_at(const SourcePos& pos, const std::string& message);
 
   std::vector<Diagnostic>& out_;

@@ -57,18 +57,26 @@ DaemonProcess::DaemonProcess(const std::string& binary, const std::vector<std::s
   stderr_fd_ = pipe_fds[0];
   if (rc != 0) throw std::runtime_error("cannot start " + binary);
 
-  static const std::regex listening(R"(listening on 127\.0\.0\.1:(\d+))");
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  if (!wait_for_output(R"(listening on 127\.0\.0\.1:(\d+))")) {
+    const int status = stop(SIGKILL);
+    throw std::runtime_error("hotlined did not start (status " + std::to_string(status) + "):\n" + output_);
+  }
   std::smatch m;
-  while (!std::regex_search(output_, m, listening)) {
+  std::regex_search(output_, m, std::regex(R"(listening on 127\.0\.0\.1:(\d+))"));
+  port_ = static_cast<std::uint16_t>(std::stoi(m[1].str()));
+}
+
+bool DaemonProcess::wait_for_output(const std::string& pattern) {
+  const std::regex re(pattern);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!std::regex_search(output_, re)) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     pollfd p{stderr_fd_, POLLIN, 0};
     if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0 || !read_some(stderr_fd_, output_)) {
-      const int status = stop(SIGKILL);
-      throw std::runtime_error("hotlined did not start (status " + std::to_string(status) + "):\n" + output_);
+      return false;
     }
   }
-  port_ = static_cast<std::uint16_t>(std::stoi(m[1].str()));
+  return true;
 }
 
 DaemonProcess::~DaemonProcess() {

@@ -20,6 +20,10 @@ class DaemonProcess {
   DaemonProcess& operator=(const DaemonProcess&) = delete;
 
   std::uint16_t port() const { return port_; }
+  pid_t pid() const { return pid_; }
+  // Blocks until the daemon's stderr matches `pattern` (ECMAScript regex) anywhere, or 30 s pass; false on
+  // timeout or exit. Waits on the pipe, never sleeps.
+  bool wait_for_output(const std::string& pattern);
   // Sends `signal` and waits for the exit; returns the exit status (or 128 + signal when killed).
   int stop(int signal);
   // Everything the daemon printed on stderr so far (read up to the listening line, plus the rest after stop()).

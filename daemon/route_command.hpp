@@ -1,0 +1,20 @@
+// hotlinectl route / rules diff / rules test: routing from the command line over JSON lines and golden cases.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+
+#include "routing/rule_set.hpp"
+
+namespace hotline::daemon {
+
+// Reads tickets as JSON lines (the POST /v1/tickets fields) from `in`, writes one decision per line to `out`.
+// A bad line yields {"line":N,"error":{problem}} and the run goes on. Returns the number of bad lines.
+std::size_t route_lines(const routing::RuleSet& rules, std::istream& in, std::ostream& out, bool explain);
+
+// Routes every ticket line from `in` under both rule sets and reports, grouped by (old unit → new unit), how
+// many route differently, with up to `examples` line numbers and texts per group. Returns the number changed.
+std::size_t diff_routes(const routing::RuleSet& before, const routing::RuleSet& after, std::istream& in,
+                        std::ostream& out, std::size_t examples);
+
+}  // namespace hotline::daemon
