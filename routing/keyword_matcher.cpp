@@ -8,46 +8,6 @@
 
 namespace hotline::routing {
 
-char32_t decode_utf8(std::string_view text, std::size_t& i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char b0 = byte(i);
-  if (b0 < 0x80) {
-    ++i;
-    return b0;
-  }
-  int length = 0;
-  char32_t cp = 0;
-  char32_t min = 0;
-  if ((b0 & 0xE0) == 0xC0) {
-    length = 2, cp = b0 & 0x1Fu, min = 0x80;
-  } else if ((b0 & 0xF0) == 0xE0) {
-    length = 3, cp = b0 & 0x0Fu, min = 0x800;
-  } else if ((b0 & 0xF8) == 0xF0) {
-    length = 4, cp = b0 & 0x07u, min = 0x10000;
-  } else {
-    ++i;
-    return 0xFFFD;
-  }
-  if (i + static_cast<std::size_t>(length) > text.size()) {
-    ++i;
-    return 0xFFFD;
-  }
-  for (int k = 1; k < length; ++k) {
-    const unsigned char b = byte(i + static_cast<std::size_t>(k));
-    if ((b & 0xC0) != 0x80) {
-      ++i;
-      return 0xFFFD;
-    }
-    cp = (cp << 6) | (b & 0x3Fu);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-    ++i;
-    return 0xFFFD;
-  }
-  i += static_cast<std::size_t>(length);
-  return cp;
-}
-
 bool is_valid_utf8(std::string_view text) {
   std::size_t i = 0;
   while (i < text.size()) {
@@ -70,30 +30,9 @@ KeywordMatcher::PatternId KeywordMatcher::add(std::string_view pattern) {
   return static_cast<PatternId>(patterns_.size() - 1);
 }
 
-KeywordMatcher::Symbol KeywordMatcher::symbol_of(char32_t cp) const {
-  if (cp < 0x10000) return cp < bmp_symbols_.size() ? bmp_symbols_[cp] : 0;
+KeywordMatcher::Symbol KeywordMatcher::astral_symbol(char32_t cp) const {
   const auto it = std::lower_bound(astral_symbols_.begin(), astral_symbols_.end(), std::pair{cp, Symbol{0}});
   return it != astral_symbols_.end() && it->first == cp ? it->second : 0;
-}
-
-std::uint32_t KeywordMatcher::child(std::uint32_t state, Symbol symbol) const {
-  if (state == 0) return root_next_[symbol];
-  const State& s = states_[state];
-  const Edge* begin = edges_.data() + s.first_edge;
-  const Edge* end = begin + s.edge_count;
-  // Rows are short (a handful of edges): a linear scan beats a binary search here.
-  for (const Edge* e = begin; e != end; ++e) {
-    if (e->symbol == symbol) return e->target;
-  }
-  return UINT32_MAX;
-}
-
-std::uint32_t KeywordMatcher::step(std::uint32_t state, Symbol symbol) const {
-  while (true) {
-    const std::uint32_t next = child(state, symbol);
-    if (next != UINT32_MAX) return next;
-    state = states_[state].fail;  // never loops forever: the root's row is total
-  }
 }
 
 void KeywordMatcher::build() {

@@ -46,9 +46,29 @@ class KeywordMatcher {
     std::uint32_t output_count = 0;
   };
 
-  Symbol symbol_of(char32_t cp) const;
-  std::uint32_t step(std::uint32_t state, Symbol symbol) const;
-  std::uint32_t child(std::uint32_t state, Symbol symbol) const;
+  Symbol symbol_of(char32_t cp) const {
+    if (cp < bmp_symbols_.size()) return bmp_symbols_[cp];
+    return cp < 0x10000 ? 0 : astral_symbol(cp);
+  }
+  Symbol astral_symbol(char32_t cp) const;
+  std::uint32_t step(std::uint32_t state, Symbol symbol) const {
+    while (true) {
+      const std::uint32_t next = child(state, symbol);
+      if (next != UINT32_MAX) return next;
+      state = states_[state].fail;  // never loops forever: the root's row is total
+    }
+  }
+  std::uint32_t child(std::uint32_t state, Symbol symbol) const {
+    if (state == 0) return root_next_[symbol];
+    const State& s = states_[state];
+    const Edge* e = edges_.data() + s.first_edge;
+    const Edge* end = e + s.edge_count;
+    // Rows are short (a handful of edges): a linear scan beats a binary search here.
+    for (; e != end; ++e) {
+      if (e->symbol == symbol) return e->target;
+    }
+    return UINT32_MAX;
+  }
 
   std::vector<std::string> patterns_;
   std::unordered_map<std::string, PatternId> index_;  // pattern text -> id, for add()
@@ -63,7 +83,46 @@ class KeywordMatcher {
 };
 
 // Decodes one UTF-8 sequence at text[i], advancing i. Returns U+FFFD for an invalid sequence (advancing 1 byte).
-char32_t decode_utf8(std::string_view text, std::size_t& i);
+// Inline: it runs once per character of every ticket routed.
+inline char32_t decode_utf8(std::string_view text, std::size_t& i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char b0 = byte(i);
+  if (b0 < 0x80) {
+    ++i;
+    return b0;
+  }
+  std::size_t length = 0;
+  char32_t cp = 0;
+  char32_t min = 0;
+  if ((b0 & 0xE0) == 0xC0) {
+    length = 2, cp = b0 & 0x1Fu, min = 0x80;
+  } else if ((b0 & 0xF0) == 0xE0) {
+    length = 3, cp = b0 & 0x0Fu, min = 0x800;
+  } else if ((b0 & 0xF8) == 0xF0) {
+    length = 4, cp = b0 & 0x07u, min = 0x10000;
+  } else {
+    ++i;
+    return 0xFFFD;
+  }
+  if (i + length > text.size()) {
+    ++i;
+    return 0xFFFD;
+  }
+  for (std::size_t k = 1; k < length; ++k) {
+    const unsigned char b = byte(i + k);
+    if ((b & 0xC0) != 0x80) {
+      ++i;
+      return 0xFFFD;
+    }
+    cp = (cp << 6) | (b & 0x3Fu);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    ++i;
+    return 0xFFFD;
+  }
+  i += length;
+  return cp;
+}
 
 // True when `text` is well-formed UTF-8 (no overlongs, surrogates or code points above U+10FFFF).
 bool is_valid_utf8(std::string_view text);

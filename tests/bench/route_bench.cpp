@@ -1,0 +1,156 @@
+// Routing benchmark (run by hand; never by CTest):
+//   build/release/tests/route_bench [RULES_DIR] [SECONDS]
+// Measures decisions per second on one core with ~250-character Chinese texts against the shipped rules, and a
+// straightforward baseline in the same run: every matter keyword, place name and rule keyword searched with
+// std::string::find. Also the resident memory of the compiled rule set and the time to build and swap it.
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "daemon/rules_holder.hpp"
+#include "routing/router.hpp"
+
+using namespace hotline;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+long resident_kib() {
+  std::ifstream statm("/proc/self/statm");
+  long pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return resident * 4;
+}
+
+std::vector<routing::Ticket> make_tickets() {
+  const char* openings[] = {
+      "您好，我是芗城区西桥街道的居民，", "我住在漳浦县绥安镇，", "龙海区角美镇这边有个情况想反映一下，",
+      "我是东山县铜陵镇的一个个体户，", "你好，长泰区武安镇，", "南靖县山城镇这里，", "我要反映一下，",
+      "我在龙文区蓝田街道上班，",
+  };
+  const char* bodies[] = {
+      "小区门口的路灯已经坏了一个多星期了，晚上出门黑漆漆的，老人小孩走路都很危险，",
+      "楼下工地每天晚上十一点以后还在施工，打桩机的声音吵得我们整栋楼都睡不着觉，",
+      "我们厂老板已经拖欠我们三个月的工资了，现在人也找不到，电话也不接，",
+      "物业这个月开始乱收停车费，每个月多收两百块，也没有业主大会表决，",
+      "家里停水两天了，自来水公司也没有提前通知，打电话过去一直说在抢修，",
+      "医保卡在药店刷不了，说是系统问题，报销的钱也一直没有到账，",
+      "这边有一家餐馆的油烟直接排到我们家窗户，夏天根本不敢开窗，",
+      "孩子入学的事情，户口在这边但是学校说学位已经满了不给报名，",
+  };
+  const char* endings[] = {
+      "打了好几次电话都没有人管，希望有关部门尽快派人过来看看，给我们一个答复，谢谢。",
+      "我们已经找过社区和物业，都说不归他们管，互相推来推去，实在没有办法才打12345，请帮忙处理。",
+  };
+  std::vector<routing::Ticket> tickets;
+  for (std::size_t i = 0; i < 64; ++i) {
+    routing::Ticket t;
+    t.content = std::string(openings[i % 8]) + bodies[(i / 8) % 8] + bodies[(i + 3) % 8] + bodies[(i + 5) % 8] +
+                bodies[(i + 6) % 8] +
+                endings[i % 2] + endings[(i + 1) % 2] + "我的联系电话是一三九零零零零零零零零，白天晚上都可以打。";
+    t.type = routing::RequestType::complaint;
+    tickets.push_back(std::move(t));
+  }
+  return tickets;
+}
+
+// The baseline: the same decision procedure with std::string::find per keyword instead of one automaton pass.
+std::string baseline_route(const routing::Ticket& t, const routing::RuleSet& rules) {
+  std::size_t best_matter = SIZE_MAX, best_score = 0;
+  for (std::size_t m = 0; m < rules.matters().size(); ++m) {
+    std::size_t score = 0;
+    for (const auto& k : rules.matters()[m].keywords) {
+      if (t.content.find(k) != std::string::npos) score += k.size() / 3;
+    }
+    if (score > best_score) best_score = score, best_matter = m;
+  }
+  std::string area;
+  for (const auto& d : rules.divisions()) {
+    bool found = t.content.find(d.name) != std::string::npos;
+    for (const auto& a : d.aliases) found = found || t.content.find(a) != std::string::npos;
+    if (found && d.code.size() > area.size()) area = d.code;
+  }
+  const std::string matter = best_matter == SIZE_MAX ? "" : rules.matters()[best_matter].code;
+  const auto& matcher = rules.matcher();
+  const routing::Rule* winner = nullptr;
+  for (const auto& r : rules.rules()) {
+    bool ok = r.matters.empty();
+    for (const auto& p : r.matters) ok = ok || matter.starts_with(p);
+    bool area_ok = r.areas.empty();
+    for (const auto& p : r.areas) area_ok = area_ok || area.starts_with(p);
+    if (!ok || !area_ok) continue;
+    bool any = r.any.empty();
+    for (const auto p : r.any) any = any || t.content.find(matcher.pattern(p)) != std::string::npos;
+    bool all = true;
+    for (const auto p : r.all) all = all && t.content.find(matcher.pattern(p)) != std::string::npos;
+    bool none = true;
+    for (const auto p : r.none) none = none && t.content.find(matcher.pattern(p)) == std::string::npos;
+    if (any && all && none && rules.resolve(r.lead, area) != nullptr &&
+        (winner == nullptr || r.priority > winner->priority)) {
+      winner = &r;
+    }
+  }
+  return winner ? winner->id : "fallback";
+}
+
+template <class F>
+double per_second(double seconds, const std::vector<routing::Ticket>& tickets, F&& f) {
+  std::size_t n = 0;
+  const auto start = Clock::now();
+  const auto until = start + std::chrono::duration<double>(seconds);
+  while (Clock::now() < until) {
+    for (const auto& t : tickets) f(t);
+    n += tickets.size();
+  }
+  return static_cast<double>(n) / std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string dir = argc > 1 ? argv[1] : "rules";
+  const double seconds = argc > 2 ? std::stod(argv[2]) : 3.0;
+
+  const long before = resident_kib();
+  auto first = daemon::load_initial_rules(dir);
+  if (!first.ok) {
+    for (const auto& d : first.diagnostics) std::cerr << d.to_string() << '\n';
+    return 1;
+  }
+  const long after = resident_kib();
+  daemon::RulesHolder holder(dir, first.info);
+  const auto swap_start = Clock::now();
+  const auto reload = holder.reload();
+  const double swap_ms = std::chrono::duration<double, std::milli>(Clock::now() - swap_start).count();
+  const auto rules = holder.get();
+
+  const auto tickets = make_tickets();
+  std::size_t chars = 0;
+  for (const auto& t : tickets) {
+    for (unsigned char c : t.content) chars += (c & 0xC0) != 0x80;
+  }
+  std::size_t sink = 0;
+  const double fast = per_second(seconds, tickets, [&](const routing::Ticket& t) {
+    sink += routing::route(t, *rules).lead->id.size();
+  });
+  const double slow = per_second(seconds, tickets, [&](const routing::Ticket& t) {
+    sink += baseline_route(t, *rules).size();
+  });
+
+  std::printf("rules: %zu units, %zu matters, %zu rules, %zu patterns, version %s\n", rules->units().size(),
+              rules->matters().size(), rules->rules().size(), rules->matcher().pattern_count(),
+              rules->version().c_str());
+  std::printf("texts: %zu tickets, %.0f characters on average\n", tickets.size(),
+              static_cast<double>(chars) / static_cast<double>(tickets.size()));
+  std::printf("route():  %.0f decisions/s on one thread\n", fast);
+  std::printf("baseline: %.0f decisions/s (std::string::find per keyword)\n", slow);
+  std::printf("speed-up: %.1fx\n", fast / slow);
+  std::printf("compiled rule set: %.1f MB resident (RSS growth while loading), %.1f MB counted by memory_bytes()\n",
+              static_cast<double>(after - before) / 1024.0, static_cast<double>(rules->memory_bytes()) / 1048576.0);
+  std::printf("build + check + swap: %.0f ms (reload ok: %s); first load %.0f ms\n", swap_ms,
+              reload.ok ? "yes" : "no", first.info.load_ms);
+  return sink == 0 ? 1 : 0;
+}
