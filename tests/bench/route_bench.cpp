@@ -130,7 +130,7 @@ int main(int argc, char** argv) {
   const auto tickets = make_tickets();
   std::size_t chars = 0;
   for (const auto& t : tickets) {
-    for (unsigned char c : t.content) chars += (c & 0xC0) != 0x80;
+    for (const char c : t.content) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
   }
   std::size_t sink = 0;
   const double fast = per_second(seconds, tickets, [&](const routing::Ticket& t) {
