@@ -55,6 +55,23 @@ Response Api::payload_too_large(unsigned version, std::size_t limit) {
                                 "bodies are limited to " + std::to_string(limit) + " bytes", ""});
 }
 
+// Who may call what (the local principal of a token-less loopback deployment may call everything a person may).
+bool may(const Principal& who, std::initializer_list<std::string_view> roles) {
+  if (who.role == "local") return true;
+  return std::find(roles.begin(), roles.end(), who.role) != roles.end();
+}
+
+Response forbidden(const Request& req, const std::string& detail) {
+  return problem_response(req, {403, "forbidden", "Not allowed for this token", detail, ""});
+}
+
+std::optional<Principal> Api::authenticate(const Request& req) {
+  if (!ctx_.auth_required.load()) return Principal{"local", "", ""};
+  auto lease = ctx_.tokens.acquire();
+  if (!lease) return std::nullopt;
+  return daemon::authenticate(req[http::field::authorization], **lease);
+}
+
 boost::asio::awaitable<Response> Api::handle(const Request& req) {
   const std::string_view target = req.target();
   const std::string_view path = target.substr(0, target.find('?'));
@@ -64,28 +81,44 @@ boost::asio::awaitable<Response> Api::handle(const Request& req) {
     }
     co_return make_response(req, http::status::ok, R"({"status":"ok"})");
   }
+  const auto who = authenticate(req);
+  if (!who) {
+    auto res = problem_response(req, {401, "unauthenticated", "A valid bearer token is required",
+                                      "send Authorization: Bearer <token> (hotlinectl token create)", ""});
+    res.set(http::field::www_authenticate, "Bearer");
+    co_return res;
+  }
+  co_return co_await route_request(req, *who);
+}
+
+boost::asio::awaitable<Response> Api::route_request(const Request& req, const Principal& who) {
+  const std::string_view target = req.target();
+  const std::string_view path = target.substr(0, target.find('?'));
   if (path == "/v1/tickets") {
     if (req.method() != http::verb::post) {
       co_return problem_response(req, {405, "method-not-allowed", "Method not allowed", "use POST", ""});
     }
+    if (!may(who, {"operator"})) co_return forbidden(req, "only operators take in tickets");
     co_return co_await post_ticket(req);
   }
   if (path == "/v1/rules") {
     if (req.method() != http::verb::get) {
       co_return problem_response(req, {405, "method-not-allowed", "Method not allowed", "use GET", ""});
     }
-    co_return get_rules(req);
+    co_return get_rules(req);  // any authenticated caller
   }
   if (path == "/v1/route/explain") {
     if (req.method() != http::verb::post) {
       co_return problem_response(req, {405, "method-not-allowed", "Method not allowed", "use POST", ""});
     }
+    if (!may(who, {"operator", "supervisor", "admin"})) co_return forbidden(req, "routing dry runs are for the hotline");
     co_return explain_route(req);
   }
   if (path == "/v1/admin/reload") {
     if (req.method() != http::verb::post) {
       co_return problem_response(req, {405, "method-not-allowed", "Method not allowed", "use POST", ""});
     }
+    if (!may(who, {"admin"})) co_return forbidden(req, "only admins reload rules");
     co_return co_await reload_rules(req);
   }
   constexpr std::string_view tickets_prefix = "/v1/tickets/";
@@ -94,7 +127,7 @@ boost::asio::awaitable<Response> Api::handle(const Request& req) {
     if (req.method() != http::verb::get) {
       co_return problem_response(req, {405, "method-not-allowed", "Method not allowed", "use GET", ""});
     }
-    co_return get_ticket(req, std::string(path.substr(tickets_prefix.size())));
+    co_return get_ticket(req, std::string(path.substr(tickets_prefix.size())), who);
   }
   co_return problem_response(req, {404, "not-found", "No such resource", "no endpoint at " + std::string(path), ""});
 }
@@ -215,7 +248,33 @@ boost::asio::awaitable<Response> Api::reload_rules(const Request& req) {
   co_return make_response(req, http::status::unprocessable_entity, json::serialize(body), "application/problem+json");
 }
 
-Response Api::get_ticket(const Request& req, const std::string& id) {
+bool Api::unit_may_see(const std::string& unit, const storage::StoredTicket& ticket) const {
+  const auto rules = ctx_.rules.get();
+  // True when `assigned` is `unit` or lies below it in the directory.
+  const auto within = [&](std::string_view assigned) {
+    for (int depth = 0; depth < 16 && !assigned.empty(); ++depth) {
+      if (assigned == unit) return true;
+      const auto* u = rules->find_unit(assigned);
+      if (u == nullptr) return false;
+      assigned = u->parent;
+    }
+    return false;
+  };
+  if (within(ticket.unit_id)) return true;
+  boost::system::error_code ec;
+  const auto decision = json::parse(ticket.decision, ec);
+  if (ec || !decision.is_object()) return false;
+  const auto* co = decision.as_object().if_contains("co_units");
+  if (co == nullptr || !co->is_array()) return false;
+  for (const auto& c : co->as_array()) {
+    if (c.is_object() && c.as_object().contains("id") && c.at("id").is_string() && within(c.at("id").as_string())) {
+      return true;
+    }
+  }
+  return false;
+}
+
+Response Api::get_ticket(const Request& req, const std::string& id, const Principal& who) {
   const bool well_formed = id.size() <= 40 && std::all_of(id.begin(), id.end(), [](char c) {
     return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
   });
@@ -229,6 +288,10 @@ Response Api::get_ticket(const Request& req, const std::string& id) {
     return problem_response(req, {503, "storage-unavailable", "The database cannot be read", found.error().message, ""});
   }
   if (!*found) return problem_response(req, {404, "not-found", "No such ticket", "no ticket with id " + id, ""});
+  // A unit sees tickets assigned to it or to the units below it, and nothing else.
+  if (who.role == "unit" && !unit_may_see(who.unit_id, **found)) {
+    return forbidden(req, "ticket " + id + " is not assigned to unit " + who.unit_id + " or a unit below it");
+  }
   return make_response(req, http::status::ok, json::serialize(ticket_to_json(**found)));
 }
 

@@ -6,11 +6,15 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/http.hpp>
 
+#include <atomic>
 #include <string>
 
 #include "daemon/reader_pool.hpp"
+#include "daemon/token_auth.hpp"
 #include "daemon/rules_holder.hpp"
 #include "daemon/ticket_writer.hpp"
+#include "storage/ticket_store.hpp"
+#include "storage/token_store.hpp"
 
 namespace hotline::daemon {
 
@@ -21,7 +25,9 @@ using Response = http::response<http::string_body>;
 struct ApiContext {
   RulesHolder& rules;
   TicketWriter& writer;
-  ReaderPool& readers;
+  StorePool<storage::TicketStore>& readers;
+  StorePool<storage::TokenStore>& tokens;
+  const std::atomic<bool>& auth_required;  // false only while no token exists (then loopback-only, open access)
   std::string ticket_prefix;
   boost::asio::any_io_executor blocking;  // for work too slow for the I/O threads (rule reloads)
 };
@@ -37,8 +43,13 @@ class Api {
   static Response payload_too_large(unsigned version, std::size_t limit);
 
  private:
+  // The caller, from the bearer token; without tokens configured, the local open-access principal.
+  // nullopt when a token is required and missing or invalid.
+  std::optional<Principal> authenticate(const Request& request);
+  boost::asio::awaitable<Response> route_request(const Request& request, const Principal& who);
   boost::asio::awaitable<Response> post_ticket(const Request& request);
-  Response get_ticket(const Request& request, const std::string& id);
+  Response get_ticket(const Request& request, const std::string& id, const Principal& who);
+  bool unit_may_see(const std::string& unit, const storage::StoredTicket& ticket) const;
   Response get_rules(const Request& request);
   Response explain_route(const Request& request);
   boost::asio::awaitable<Response> reload_rules(const Request& request);

@@ -4,9 +4,12 @@
 
 #include <iostream>
 
+#include "daemon/deadline_command.hpp"
 #include "daemon/golden_cases.hpp"
+#include "daemon/local_time.hpp"
 #include "daemon/route_command.hpp"
 #include "daemon/rules_loader.hpp"
+#include "daemon/token_command.hpp"
 #include "daemon/version.hpp"
 #include "routing/rule_analysis.hpp"
 
@@ -111,15 +114,52 @@ int run_ctl(int argc, char** argv) {
   route_cmd->add_option("--rules", route_dir, "rules folder")->capture_default_str();
   route_cmd->add_flag("--explain", explain, "include the explain trace");
 
+  DeadlineArgs deadline_args;
+  auto* deadline = app.add_subcommand("deadline", "preview the deadlines of a ticket dispatched at --from");
+  deadline->add_option("--rules", deadline_args.rules_dir, "rules folder")->capture_default_str();
+  deadline->add_option("--type", deadline_args.type, "request type (complaint, 投诉, ...)")->capture_default_str();
+  deadline->add_option("--urgency", deadline_args.urgency, "normal, urgent, very_urgent (一般 紧急 特急)")
+      ->capture_default_str();
+  deadline->add_option("--channel", deadline_args.channel, "intake channel")->capture_default_str();
+  deadline->add_option("--level", deadline_args.level, "level of the handling unit: city, county, township");
+  deadline->add_option("--from", deadline_args.from, "dispatch instant, RFC 3339 (default: now)");
+
+  auto* token = app.add_subcommand("token", "manage access tokens in the database");
+  token->require_subcommand(1);
+  std::string database = "./var/hotline.db";
+  token->add_option("--database", database, "SQLite database file")->capture_default_str();
+  TokenCreateArgs create_args;
+  auto* token_create_cmd = token->add_subcommand("create", "issue a token; prints it once on stdout");
+  token_create_cmd->add_option("--role", create_args.role, "operator, unit, supervisor or admin")->required();
+  token_create_cmd->add_option("--unit", create_args.unit, "unit id, for role unit");
+  token_create_cmd->add_option("--name", create_args.name, "who holds it, e.g. a person or terminal")->required();
+  token_create_cmd->add_option("--rules", create_args.rules_dir, "rules folder to check the unit against")
+      ->default_val("rules");
+  auto* token_list_cmd = token->add_subcommand("list", "list tokens (never their secrets)");
+  token_create_cmd->fallthrough();  // --database may come after the subcommand name
+  std::string revoke_id;
+  auto* token_revoke_cmd = token->add_subcommand("revoke", "revoke a token at once");
+  token_revoke_cmd->add_option("ID", revoke_id, "token id (from token list)")->required();
+  token_list_cmd->fallthrough();
+  token_revoke_cmd->fallthrough();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
+  (void)select_time_zone("Asia/Shanghai");  // time stamps written by hotlinectl use the deployment's zone
   if (check->parsed()) return rules_check(check_dir, strict);
   if (test->parsed()) return rules_test(test_dir);
   if (diff->parsed()) return rules_diff(old_dir, new_dir, examples);
   if (route_cmd->parsed()) return route(route_dir, explain);
+  if (deadline->parsed()) return deadline_preview(deadline_args, std::cout, std::cerr);
+  if (token_create_cmd->parsed()) {
+    create_args.database = database;
+    return token_create(create_args, std::cout, std::cerr);
+  }
+  if (token_list_cmd->parsed()) return token_list(database, std::cout, std::cerr);
+  if (token_revoke_cmd->parsed()) return token_revoke(database, revoke_id, std::cout, std::cerr);
   return 2;
 }
 

@@ -20,6 +20,7 @@
 #include "daemon/http_server.hpp"
 #include "daemon/local_time.hpp"
 #include "daemon/reader_pool.hpp"
+#include "storage/token_store.hpp"
 #include "daemon/rules_holder.hpp"
 #include "daemon/rules_loader.hpp"
 #include "daemon/ticket_writer.hpp"
@@ -94,12 +95,6 @@ int run_daemon(int argc, char** argv) {
     std::cerr << "hotlined: --listen must be HOST:PORT, not '" << config.listen << "'\n";
     return 2;
   }
-  if (!is_loopback(where.host)) {
-    // Until access tokens exist every endpoint is open, so serving beyond this machine would expose tickets.
-    std::cerr << "hotlined: refusing to listen on " << where.host
-              << ": no access tokens are configured, so only loopback addresses are allowed\n";
-    return 1;
-  }
   if (auto err = select_time_zone(config.timezone); !err.empty()) {
     std::cerr << "hotlined: timezone: " << err << '\n';
     return 1;
@@ -117,6 +112,24 @@ int run_daemon(int argc, char** argv) {
     return 0;
   }
 
+  // Count tokens read-only before anything is created: a missing database has none.
+  std::int64_t active_tokens = 0;
+  if (std::filesystem::exists(config.database)) {
+    auto token_store = storage::TokenStore::open(config.database, {.create = false, .read_only = true});
+    auto count = token_store ? (*token_store)->count_active() : storage::Result<std::int64_t>(token_store.error());
+    if (!count && count.error().message.find("no such table") == std::string::npos) {
+      spdlog::critical("cannot read access tokens: {}", count.error().message);
+      return 3;
+    }
+    active_tokens = count ? *count : 0;  // a database from before tokens existed has none
+  }
+  std::atomic<bool> auth_required = active_tokens > 0;
+  if (!auth_required && !is_loopback(where.host)) {
+    // Without tokens every endpoint is open, so serving beyond this machine would expose every ticket.
+    std::cerr << "hotlined: refusing to listen on " << where.host
+              << ": no access tokens exist (hotlinectl token create), so only loopback addresses are allowed\n";
+    return 1;
+  }
   const auto db_dir = std::filesystem::path(config.database).parent_path();
   std::error_code ec;
   if (!db_dir.empty()) std::filesystem::create_directories(db_dir, ec);
@@ -125,13 +138,24 @@ int run_daemon(int argc, char** argv) {
     spdlog::critical("{}", store.error().message);
     return 3;
   }
+
+  if (!auth_required) {
+    spdlog::warn("no access tokens exist: serving without authentication, loopback only");
+  } else {
+    spdlog::info("{} access token(s) active: bearer authentication required", active_tokens);
+  }
+
   RulesHolder rules(config.rules, std::move(compiled.info));
   TicketWriter writer(std::move(*store), config.max_batch);
-  ReaderPool readers(config.database);
+  StorePool<storage::TicketStore> readers(config.database);
+  StorePool<storage::TokenStore> tokens(config.database);
   asio::thread_pool blocking(1);  // rule reloads: too slow for the I/O threads
-  Api api({rules, writer, readers, config.ticket_prefix, blocking.get_executor()});
+  Api api({rules, writer, readers, tokens, auth_required, config.ticket_prefix, blocking.get_executor()});
 
   asio::io_context ioc;
+  // Signal handlers go in before the port is announced: a SIGHUP right after "listening on" must not kill us.
+  asio::signal_set hup(ioc, SIGHUP);
+  asio::signal_set stop_signals(ioc, SIGINT, SIGTERM);
   HttpServer server(ioc, api, {config.body_limit, config.request_timeout, config.shutdown_grace});
   try {
     const auto bound = server.listen(where.host, where.port);
@@ -143,8 +167,6 @@ int run_daemon(int argc, char** argv) {
   }
   server.start();
 
-  asio::signal_set hup(ioc, SIGHUP);
-  asio::signal_set stop_signals(ioc, SIGINT, SIGTERM);
   stop_signals.async_wait([&](const boost::system::error_code& error, int signal) {
     if (error) return;
     spdlog::info("signal {}: stopping (in-flight requests get up to {} s)", signal, config.shutdown_grace.count());
@@ -154,7 +176,15 @@ int run_daemon(int argc, char** argv) {
   std::function<void(const boost::system::error_code&, int)> on_hup = [&](const boost::system::error_code& error,
                                                                            int) {
     if (error) return;
-    asio::post(blocking, [&rules] { reload_on_signal(rules); });
+    asio::post(blocking, [&rules, &auth_required, &config] {
+      reload_on_signal(rules);
+      // Tokens created since start-up switch authentication on (it never switches off while running).
+      if (auto now = storage::TokenStore::open(config.database, {.create = false, .read_only = true})) {
+        if (auto n = (*now)->count_active(); n && *n > 0 && !auth_required.exchange(true)) {
+          spdlog::info("access tokens exist now: bearer authentication required from here on");
+        }
+      }
+    });
     hup.async_wait(on_hup);
   };
   hup.async_wait(on_hup);

@@ -1,5 +1,7 @@
 #include "daemon/local_time.hpp"
 
+#include "routing/civil_day.hpp"
+
 #include <fmt/format.h>
 
 #include <cstdlib>
@@ -36,6 +38,65 @@ LocalStamp local_stamp(std::chrono::system_clock::time_point t) {
                           abs_min % 60);
   s.day = fmt::format("{:04d}{:02d}{:02d}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
   return s;
+}
+
+LocalStamp local_stamp_ms(std::int64_t unix_ms) {
+  return local_stamp(std::chrono::system_clock::time_point(std::chrono::milliseconds(unix_ms)));
+}
+
+int utc_offset_minutes(std::int64_t unix_ms) {
+  const std::time_t secs = static_cast<std::time_t>(unix_ms >= 0 ? unix_ms / 1000 : (unix_ms - 999) / 1000);
+  std::tm tm{};
+  ::localtime_r(&secs, &tm);
+  return static_cast<int>(tm.tm_gmtoff / 60);
+}
+
+std::optional<std::int64_t> parse_rfc3339(std::string_view s) {
+  // YYYY-MM-DDTHH:MM:SS[.fff][Z|±HH:MM]
+  const auto digits = [&](std::size_t at, std::size_t n, int& out) {
+    if (at + n > s.size()) return false;
+    out = 0;
+    for (std::size_t i = at; i < at + n; ++i) {
+      if (s[i] < '0' || s[i] > '9') return false;
+      out = out * 10 + (s[i] - '0');
+    }
+    return true;
+  };
+  int y, mo, d, h, mi, sec;
+  if (!digits(0, 4, y) || s.size() < 20 || s[4] != '-' || !digits(5, 2, mo) || s[7] != '-' || !digits(8, 2, d) ||
+      (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(11, 2, h) || s[13] != ':' || !digits(14, 2, mi) ||
+      s[16] != ':' || !digits(17, 2, sec)) {
+    return std::nullopt;
+  }
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
+  std::size_t i = 19;
+  int millis = 0;
+  if (i < s.size() && s[i] == '.') {
+    std::size_t n = 0;
+    for (++i; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, ++n) {
+      if (n < 3) millis = millis * 10 + (s[i] - '0');
+    }
+    if (n == 0) return std::nullopt;
+    for (; n < 3; ++n) millis *= 10;
+  }
+  int offset = 0;
+  if (i < s.size() && (s[i] == 'Z' || s[i] == 'z')) {
+    ++i;
+  } else if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
+    int oh, om;
+    if (!digits(i + 1, 2, oh) || i + 3 >= s.size() || s[i + 3] != ':' || !digits(i + 4, 2, om) || oh > 23 || om > 59) {
+      return std::nullopt;
+    }
+    offset = (oh * 60 + om) * (s[i] == '-' ? -1 : 1);
+    i += 6;
+  } else {
+    return std::nullopt;
+  }
+  if (i != s.size()) return std::nullopt;
+  if (d > routing::days_in_month(y, mo)) return std::nullopt;
+  const std::int64_t days = routing::day_from_civil(y, mo, d);
+  const std::int64_t seconds = days * 86400 + h * 3600 + mi * 60 + sec - offset * 60;
+  return seconds * 1000 + millis;
 }
 
 }  // namespace hotline::daemon

@@ -5,7 +5,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace hotline::daemon {
 
@@ -20,5 +22,13 @@ struct LocalStamp {
 std::string select_time_zone(const std::string& name);
 
 LocalStamp local_stamp(std::chrono::system_clock::time_point t);
+LocalStamp local_stamp_ms(std::int64_t unix_ms);
+
+// The selected zone's offset from UTC at `unix_ms`, in minutes (+480 for Asia/Shanghai).
+int utc_offset_minutes(std::int64_t unix_ms);
+
+// Parses RFC 3339 ("2025-09-26T10:00:00+08:00", fractional seconds and "Z" allowed) to Unix milliseconds;
+// nullopt when malformed.
+std::optional<std::int64_t> parse_rfc3339(std::string_view text);
 
 }  // namespace hotline::daemon

@@ -10,12 +10,14 @@ namespace hotline::daemon {
 
 ReloadOutcome load_initial_rules(const std::string& dir) {
   const auto started = std::chrono::steady_clock::now();
-  auto result = load_rules(dir);
+  auto loaded = load_deployment(dir);
   ReloadOutcome out;
-  out.diagnostics = std::move(result.diagnostics);
-  if (!result.rule_set) return out;
+  out.diagnostics = std::move(loaded.diagnostics);
+  if (!loaded.ok()) return out;
   out.ok = true;
-  out.info.rules = std::move(result.rule_set);
+  out.info.rules = std::move(loaded.rules);
+  out.info.calendar = std::move(loaded.calendar);
+  out.info.policy = std::move(loaded.policy);
   out.info.load_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   out.info.loaded_at = local_stamp(std::chrono::system_clock::now()).rfc3339;
   return out;

@@ -1,4 +1,4 @@
-// The live rule set and how it got there. Readers take a snapshot (shared_ptr) per request; reload() stages,
+// The live rule set, calendar and time-limit policy, and how they got there. Readers take a snapshot (shared_ptr) per request; reload() stages,
 // checks and swaps in a complete new set in one step — in-flight requests keep the set they started with, and a
 // bad set is refused whole while the old one stays live. Thread-safe; reloads are serialised.
 #pragma once
@@ -9,11 +9,15 @@
 #include <vector>
 
 #include "routing/rule_set.hpp"
+#include "routing/time_policy.hpp"
+#include "routing/work_calendar.hpp"
 
 namespace hotline::daemon {
 
 struct RulesInfo {
   std::shared_ptr<const routing::RuleSet> rules;
+  std::shared_ptr<const routing::WorkCalendar> calendar;
+  std::shared_ptr<const routing::TimePolicyTable> policy;
   std::string loaded_at;  // RFC 3339
   double load_ms = 0;     // reading, compiling and checking
 };

@@ -1,18 +1,41 @@
 // Reads a rules folder from disk and compiles it: the I/O half of loading rules (routing does the rest).
+// The folder holds three things compiled separately and swapped together: the routing rule set, the working-day
+// calendar (calendar/*.json national tables, calendar/*.yaml local overrides) and the time-limit policy
+// (time_limits*.yaml). Golden cases (tests/) are read by `hotlinectl rules test` only.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "routing/rule_set.hpp"
+#include "routing/time_policy.hpp"
+#include "routing/work_calendar.hpp"
 
 namespace hotline::daemon {
 
-// Every *.yaml file below `dir` except the golden cases under tests/, with paths shown relative to the folder's
-// parent (e.g. "rules/units/city.yaml"). A missing or unreadable folder is a diagnostic, not an exception.
-std::vector<routing::SourceFile> read_rule_files(const std::string& dir, std::vector<routing::Diagnostic>& errors);
+enum class RuleFileKind { routing, calendar, time_policy, other };
+// What a file (path relative to the rules folder) holds.
+RuleFileKind classify_rule_file(const std::string& relative_path);
 
-// read_rule_files + RuleSet::compile.
+// Every file of `kind` below `dir`, sorted by relative path; diagnostics name them as `dir/relative`.
+// A missing or unreadable folder is a diagnostic, not an exception.
+std::vector<routing::SourceFile> read_rule_files(const std::string& dir, RuleFileKind kind,
+                                                 std::vector<routing::Diagnostic>& errors);
+
+// The routing rule set only (what rule authors' tools need).
 routing::CompileResult load_rules(const std::string& dir);
+
+struct Deployment {
+  std::shared_ptr<const routing::RuleSet> rules;
+  std::shared_ptr<const routing::WorkCalendar> calendar;
+  std::shared_ptr<const routing::TimePolicyTable> policy;
+  std::vector<routing::Diagnostic> diagnostics;  // of all three; the pointers are all set only without errors
+
+  bool ok() const { return rules && calendar && policy; }
+};
+
+// Everything in the folder.
+Deployment load_deployment(const std::string& dir);
 
 }  // namespace hotline::daemon

@@ -7,7 +7,7 @@ namespace hotline::storage {
 namespace {
 
 // Never edit a shipped step: append a new one. Step i brings user_version from i to i + 1.
-constexpr std::array<const char*, 1> k_steps{
+constexpr std::array<const char*, 2> k_steps{
     // 1: tickets, the append-only event log, and the daily sequence behind ticket numbers.
     R"sql(
 CREATE TABLE tickets (
@@ -52,6 +52,19 @@ CREATE TABLE daily_sequence (
   last INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // 2: access tokens. Only a hash of each token's secret is stored.
+    R"sql(
+CREATE TABLE tokens (
+  id          TEXT PRIMARY KEY,   -- public part of the token, shown in listings
+  name        TEXT NOT NULL,
+  role        TEXT NOT NULL CHECK (role IN ('operator', 'unit', 'supervisor', 'admin')),
+  unit_id     TEXT,               -- set for role 'unit'
+  secret_hash TEXT NOT NULL,      -- SHA-256 of the secret part, hex
+  created_at  TEXT NOT NULL,
+  revoked_at  TEXT,
+  CHECK ((role = 'unit') = (unit_id IS NOT NULL))
+) WITHOUT ROWID;
+)sql",
 };
 
 Result<int> user_version(Connection& db) {
@@ -66,21 +79,27 @@ Result<int> user_version(Connection& db) {
 int schema_version() { return static_cast<int>(k_steps.size()); }
 
 Result<void> migrate(Connection& db) {
+  // One write transaction around the version check and every step, so two processes opening a fresh database at
+  // once cannot both apply the same step.
+  if (auto r = db.exec("BEGIN IMMEDIATE"); !r) return Error{r.error().code, "cannot migrate: " + r.error().message};
+  const auto fail = [&](Error e) -> Result<void> {
+    (void)db.exec("ROLLBACK");
+    return e;
+  };
   auto current = user_version(db);
-  if (!current) return current.error();
+  if (!current) return fail(current.error());
   if (*current > schema_version()) {
-    return Error{0, "database schema version " + std::to_string(*current) + " is newer than this build's (" +
-                        std::to_string(schema_version()) + "); refusing to touch it"};
+    return fail(Error{0, "database schema version " + std::to_string(*current) + " is newer than this build's (" +
+                             std::to_string(schema_version()) + "); refusing to touch it"});
   }
   for (int v = *current; v < schema_version(); ++v) {
-    const std::string sql = std::string("BEGIN IMMEDIATE;") + k_steps[static_cast<std::size_t>(v)] +
-                            "PRAGMA user_version=" + std::to_string(v + 1) + "; COMMIT;";
-    if (auto r = db.exec(sql); !r) {
-      (void)db.exec("ROLLBACK");
-      return Error{r.error().code, "migration to schema version " + std::to_string(v + 1) +
-                                       " failed: " + r.error().message};
+    if (auto r = db.exec(k_steps[static_cast<std::size_t>(v)]); !r) {
+      return fail(Error{r.error().code,
+                        "migration to schema version " + std::to_string(v + 1) + " failed: " + r.error().message});
     }
   }
+  if (auto r = db.exec("PRAGMA user_version=" + std::to_string(schema_version())); !r) return fail(r.error());
+  if (auto r = db.exec("COMMIT"); !r) return fail(r.error());
   return {};
 }
 

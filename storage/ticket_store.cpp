@@ -2,16 +2,12 @@
 
 #include <fmt/format.h>
 
-#include "storage/migrations.hpp"
 
 namespace hotline::storage {
 
 Result<std::unique_ptr<TicketStore>> TicketStore::open(const std::string& path, const OpenOptions& options) {
-  auto db = Connection::open(path, options.create, options.read_only);
+  auto db = open_database(path, options);
   if (!db) return db.error();
-  if (!options.read_only) {
-    if (auto m = migrate(*db); !m) return m.error();
-  }
   return std::unique_ptr<TicketStore>(new TicketStore(std::move(*db)));
 }
 

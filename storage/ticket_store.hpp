@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/database.hpp"
 #include "storage/error.hpp"
 #include "storage/statement.hpp"
 
@@ -52,11 +53,6 @@ struct StoredTicket {
   std::optional<std::string> channel, category, area, address, caller_name, caller_phone;
   std::string content, state, unit_id, unit_name, rule_id, rules_version, decision;
   std::vector<StoredEvent> events;
-};
-
-struct OpenOptions {
-  bool create = true;      // create the file and run migrations when missing
-  bool read_only = false;  // a reader: no migrations, no writes
 };
 
 class TicketStore {

@@ -87,7 +87,7 @@ TEST_CASE("a bad rule set sent via reload is refused with file:line:col and the 
   CHECK(str(body_of(now).at("rules_version")) == after);
 }
 
-TEST_CASE("SIGHUP reloads the rules, and a bad set is refused", "[e2e][rules]") {
+TEST_CASE("SIGHUP reloads the rules and refuses a bad set", "[e2e][rules]") {
   RulesCopy copy;
   TempDir db;
   DaemonProcess daemon(HOTLINED_PATH, {"--listen", "127.0.0.1:0", "--database", db.path() + "/h.db", "--rules",

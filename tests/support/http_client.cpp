@@ -47,9 +47,10 @@ struct HttpClient::Impl {
   }
 
   HttpResult request(http::verb verb, const std::string& target, const std::string& body,
-                     const std::string& content_type) {
+                     const std::string& content_type, const std::string& bearer = "") {
     http::request<http::string_body> req{verb, target, 11};
     req.set(http::field::host, "127.0.0.1");
+    if (!bearer.empty()) req.set(http::field::authorization, "Bearer " + bearer);
     if (verb == http::verb::post) {
       if (!content_type.empty()) req.set(http::field::content_type, content_type);
       req.body() = body;
@@ -68,6 +69,12 @@ HttpResult HttpClient::get(const std::string& target) { return impl_->request(ht
 
 HttpResult HttpClient::post(const std::string& target, const std::string& body, const std::string& content_type) {
   return impl_->request(http::verb::post, target, body, content_type);
+}
+
+HttpResult HttpClient::request(const std::string& method, const std::string& target, const std::string& body,
+                               const std::string& bearer) {
+  const auto verb = http::string_to_verb(method);
+  return impl_->request(verb, target, body, verb == http::verb::post ? "application/json" : "", bearer);
 }
 
 HttpResult HttpClient::raw(const std::string& bytes) {

@@ -26,6 +26,9 @@ class HttpClient {
   HttpResult get(const std::string& target);
   HttpResult post(const std::string& target, const std::string& body,
                   const std::string& content_type = "application/json");
+  // Any method, with an optional bearer token.
+  HttpResult request(const std::string& method, const std::string& target, const std::string& body,
+                     const std::string& bearer);
   // Sends raw bytes as the whole request and reads one response (for malformed or oversized requests).
   HttpResult raw(const std::string& bytes);
 

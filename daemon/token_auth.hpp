@@ -1,0 +1,36 @@
+// Bearer tokens: issuing them (random secret, only its SHA-256 stored) and checking them on requests.
+// Token text: "hl_<id>_<secret>", id 8 hex digits (public, for listings and revocation), secret 64 hex digits.
+// Stateless functions; thread-safe.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "storage/token_store.hpp"
+
+namespace hotline::daemon {
+
+struct Principal {
+  std::string role;     // operator, unit, supervisor, admin
+  std::string unit_id;  // for role unit
+  std::string token_id;
+};
+
+struct IssuedToken {
+  storage::TokenRecord record;
+  std::string text;  // shown once to the admin; never stored
+};
+
+// A fresh token for `role` (and `unit_id` when role is "unit"). Throws std::runtime_error only if the system
+// random source fails.
+IssuedToken issue_token(const std::string& name, const std::string& role, const std::string& unit_id,
+                        const std::string& created_at);
+
+// The principal for an Authorization header value ("Bearer hl_..."), or nullopt when malformed, unknown,
+// revoked, or the secret does not match. Storage errors also give nullopt (the request is refused).
+std::optional<Principal> authenticate(std::string_view authorization, storage::TokenStore& tokens);
+
+std::string sha256_hex(std::string_view data);
+
+}  // namespace hotline::daemon

@@ -1,0 +1,153 @@
+// evolve() and replay(): applying stored events. Events are facts, so nothing here refuses; a malformed value
+// reads as zero/false/empty rather than failing, and an unknown kind is skipped, so an older daemon can still
+// fold a newer history.
+#include <charconv>
+
+#include "routing/lifecycle.hpp"
+
+namespace hotline::routing {
+namespace {
+
+const std::string& field(const Event& e, const std::string& key) {
+  static const std::string empty;  // immutable: safe to share between threads
+  const auto it = e.data.find(key);
+  return it == e.data.end() ? empty : it->second;
+}
+
+template <typename Int>
+Int number(const std::string& text) {
+  Int value = 0;
+  std::from_chars(text.data(), text.data() + text.size(), value);
+  return value;
+}
+
+Due due(const Event& e, const std::string& prefix) {
+  return Due{number<std::int64_t>(field(e, prefix + "_due")), field(e, prefix + "_provisional") == "true"};
+}
+
+// The unit an event concerns: the event's unit, or (for hand-written histories) the data's.
+const std::string& concerned(const Event& e) {
+  return e.unit.empty() ? field(e, "unit") : e.unit;
+}
+
+void finish(Case& c, CaseState terminal, std::int64_t at_ms) {
+  c.state = terminal;
+  c.closed_ms = at_ms;
+  c.pending_return.reset();
+  c.pending_extension.reset();
+}
+
+}  // namespace
+
+void evolve(Case& c, const Event& e) {
+  const std::string& k = e.kind;
+  Assignment* a = c.find_assignment(concerned(e));
+
+  if (k == "received") {
+    c.state = CaseState::awaiting_sign_for;
+  } else if (k == "dispatched") {
+    Assignment fresh;
+    fresh.unit = concerned(e);
+    fresh.lead = field(e, "lead") == "true";
+    fresh.dispatched_ms = e.at_ms;
+    fresh.sign_for_due = due(e, "sign_for");
+    fresh.reply_due = due(e, "reply");
+    fresh.original_reply_due = fresh.reply_due;
+    if (fresh.lead) c.state = CaseState::awaiting_sign_for;
+    c.assignments.push_back(std::move(fresh));
+  } else if (k == "not_accepted") {
+    finish(c, CaseState::not_accepted, e.at_ms);
+  } else if (k == "answered_directly") {
+    finish(c, CaseState::answered_directly, e.at_ms);
+  } else if (k == "merged") {
+    // Assignments are left as they were: the terminal state stops every clock.
+    finish(c, CaseState::merged, e.at_ms);
+    c.merged_into = field(e, "into");
+  } else if (k == "signed_for") {
+    if (a == nullptr) return;
+    a->state = AssignmentState::in_progress;
+    a->signed_ms = e.at_ms;
+    if (a->lead) c.state = CaseState::in_progress;
+  } else if (k == "passed_down") {
+    if (a != nullptr) a->handler = field(e, "child");
+  } else if (k == "return_requested") {
+    c.pending_return = PendingReturn{concerned(e), field(e, "reason_code"), field(e, "reason"), e.at_ms,
+                                     parse_case_state(field(e, "previous_state")).value_or(c.state)};
+    c.state = CaseState::return_requested;
+    ++c.return_requests;
+  } else if (k == "return_approved") {
+    // The whole current round is withdrawn; the "dispatched" events that follow append the new one.
+    for (auto& old : c.assignments) old.state = AssignmentState::withdrawn;
+    ++c.returns;
+    c.pending_return.reset();
+    c.state = CaseState::awaiting_sign_for;
+  } else if (k == "return_declined") {
+    const CaseState fallback = c.pending_return ? c.pending_return->previous_state : CaseState::in_progress;
+    c.state = parse_case_state(field(e, "state")).value_or(fallback);
+    c.pending_return.reset();
+  } else if (k == "extension_requested") {
+    c.pending_extension =
+        PendingExtension{concerned(e), number<int>(field(e, "working_days")), field(e, "reason"), e.at_ms};
+    c.state = CaseState::extension_requested;
+  } else if (k == "extension_approved") {
+    if (a != nullptr) {
+      a->reply_due = due(e, "reply");  // original_reply_due stays: on-time statistics use it
+      a->extension_days += number<int>(field(e, "working_days"));
+    }
+    c.pending_extension.reset();
+    c.state = CaseState::in_progress;
+  } else if (k == "extension_declined") {
+    c.pending_extension.reset();
+    c.state = CaseState::in_progress;
+  } else if (k == "replied") {
+    if (a == nullptr) return;
+    a->state = AssignmentState::replied;
+    a->replied_ms = e.at_ms;
+    if (a->lead) c.state = CaseState::reply_review;
+  } else if (k == "reply_approved") {
+    c.follow_up_due = due(e, "follow_up");
+    c.state = CaseState::awaiting_follow_up;
+  } else if (k == "reply_rejected") {
+    if (a != nullptr) {
+      a->state = AssignmentState::in_progress;  // the reply deadline is untouched: the clock kept running
+      a->replied_ms.reset();
+    }
+    c.state = CaseState::in_progress;
+  } else if (k == "followed_up") {
+    c.satisfaction = field(e, "satisfaction");
+    c.resolution = field(e, "resolution");
+  } else if (k == "redo") {
+    if (a != nullptr) {
+      // A redo is a new round for the lead: a new deadline that is also the round's original one.
+      a->state = AssignmentState::in_progress;
+      a->replied_ms.reset();
+      a->reply_due = due(e, "reply");
+      a->original_reply_due = a->reply_due;
+      a->extension_days = 0;
+    }
+    ++c.redos;
+    c.follow_up_due.reset();
+    c.state = CaseState::in_progress;
+  } else if (k == "closed") {
+    finish(c, CaseState::closed, e.at_ms);
+  } else if (k == "urged") {
+    ++c.urges;
+  } else if (k == "supervised") {
+    ++c.supervisions;
+  } else if (k == "warned") {
+    c.warnings.push_back(Warning{field(e, "stage"), field(e, "clock"), concerned(e), e.at_ms});
+  }
+  // Any other kind: ignored (forward compatibility).
+}
+
+Case replay(const Case& facts, const std::vector<Event>& events) {
+  Case c;
+  c.id = facts.id;
+  c.type = facts.type;
+  c.urgency = facts.urgency;
+  c.channel = facts.channel;
+  for (const auto& e : events) evolve(c, e);
+  return c;
+}
+
+}  // namespace hotline::routing

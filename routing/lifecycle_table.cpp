@@ -1,0 +1,107 @@
+#include "routing/lifecycle_table.hpp"
+
+#include <array>
+
+#include "routing/lifecycle.hpp"
+
+namespace hotline::routing {
+namespace lifecycle_detail {
+namespace {
+
+using S = CaseState;
+using A = AssignmentState;
+
+constexpr RoleSet k_hotline_urgers = bit(Role::operator_) | bit(Role::supervisor) | bit(Role::system);
+
+// The whole permission table. Admin appears nowhere: admins manage rules and tokens, never cases.
+// Unit actions name the case states that allow them on the lead assignment, then on a co-unit's assignment:
+// co-units work independently of the lead, so their own assignment state is what gates them while the case
+// is open.
+constexpr std::array<ActionSpec, 13> k_actions{{
+    {"sign_for", bit(Role::unit), bit(S::awaiting_sign_for), k_open_states, A::awaiting_sign_for},
+    {"pass_down", bit(Role::unit), bit(S::in_progress), k_open_states, A::in_progress},
+    {"request_return", bit(Role::unit), bit(S::awaiting_sign_for) | bit(S::in_progress), 0, std::nullopt},
+    {"review_return", bit(Role::operator_), bit(S::return_requested), 0, std::nullopt},
+    {"request_extension", bit(Role::unit), bit(S::in_progress), 0, A::in_progress},
+    {"review_extension", bit(Role::operator_), bit(S::extension_requested), 0, std::nullopt},
+    {"reply", bit(Role::unit), bit(S::in_progress), k_open_states, A::in_progress},
+    {"review_reply", bit(Role::operator_), bit(S::reply_review), 0, std::nullopt},
+    {"follow_up", bit(Role::operator_), bit(S::awaiting_follow_up), 0, std::nullopt},
+    {"urge", k_hotline_urgers, k_open_states, 0, std::nullopt},
+    {"supervise", bit(Role::supervisor), k_open_states, 0, std::nullopt},
+    {"merge", bit(Role::operator_), k_open_states, 0, std::nullopt},
+    {"warn", bit(Role::system), k_open_states, 0, std::nullopt},
+}};
+
+constexpr std::array<std::string_view, k_actions.size()> k_action_names = [] {
+  std::array<std::string_view, k_actions.size()> names{};
+  for (std::size_t i = 0; i < k_actions.size(); ++i) names[i] = k_actions[i].name;
+  return names;
+}();
+
+}  // namespace
+
+const ActionSpec* find_action(std::string_view action) {
+  for (const auto& spec : k_actions) {
+    if (spec.name == action) return &spec;
+  }
+  return nullptr;
+}
+
+}  // namespace lifecycle_detail
+
+using lifecycle_detail::bit;
+using lifecycle_detail::find_action;
+
+std::string_view to_string(RefusalKind kind) {
+  switch (kind) {
+    case RefusalKind::wrong_state:
+      return "wrong_state";
+    case RefusalKind::forbidden:
+      return "forbidden";
+    case RefusalKind::invalid:
+      return "invalid";
+  }
+  return "invalid";
+}
+
+std::span<const std::string_view> case_actions() {
+  return lifecycle_detail::k_action_names;
+}
+
+bool is_case_action(std::string_view action) {
+  return find_action(action) != nullptr;
+}
+
+bool role_may(std::string_view action, Role role) {
+  const auto* spec = find_action(action);
+  return spec != nullptr && (spec->roles & bit(role)) != 0;
+}
+
+bool state_may(CaseState state, std::string_view action) {
+  const auto* spec = find_action(action);
+  return spec != nullptr && (spec->any_states() & bit(state)) != 0;
+}
+
+bool lead_only(std::string_view action) {
+  const auto* spec = find_action(action);
+  return spec != nullptr && spec->lead_only();
+}
+
+std::optional<RefusalKind> table_refusal(CaseState state, std::string_view action, Role role) {
+  const auto* spec = find_action(action);
+  if (spec == nullptr) return RefusalKind::invalid;
+  if ((spec->roles & bit(role)) == 0) return RefusalKind::forbidden;
+  if ((spec->any_states() & bit(state)) == 0) return RefusalKind::wrong_state;
+  return std::nullopt;
+}
+
+std::vector<std::string_view> allowed_actions(CaseState state, Role role) {
+  std::vector<std::string_view> out;
+  for (const auto& spec : lifecycle_detail::k_actions) {
+    if (!table_refusal(state, spec.name, role)) out.push_back(spec.name);
+  }
+  return out;
+}
+
+}  // namespace hotline::routing

@@ -1,0 +1,86 @@
+// Time-limit policy: which sign-for, reply, warning, return, extension and follow-up limits apply to a ticket,
+// per request type × urgency × channel (× unit level), compiled from rules/time_limits.yaml.
+// Built once by compile(), then immutable and shared as shared_ptr<const TimePolicyTable>: safe from any thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "routing/deadline.hpp"
+#include "routing/diagnostic.hpp"
+#include "routing/rule_set.hpp"
+#include "routing/ticket.hpp"
+
+namespace hotline::routing {
+
+struct TimePolicy {
+  TimeLimit sign_for, reply;  // clocks that start at dispatch
+  TimeLimit yellow_before;    // yellow card (黄牌) when this much remains: before_deadline(reply deadline, this)
+  TimeLimit red_after;        // red card (红牌) this long after the deadline ("0 wd" = at the deadline)
+  TimeLimit return_window;    // returns (退单) allowed within this of dispatch
+  int max_returns = 0;        // returns allowed per ticket before the hotline must arbitrate
+  TimeLimit extension_cap;    // total extension (延期) allowed
+  TimeLimit follow_up_delay;  // follow-up call (回访) due this long after the reply
+  TimeLimit supervise_after;  // supervise (督办) when still overdue this long after the deadline
+
+  friend bool operator==(const TimePolicy&, const TimePolicy&) = default;
+};
+
+struct PolicyResult;
+
+class TimePolicyTable {
+ public:
+  // Parses and checks every file (YAML). Top-level keys:
+  //   defaults:    {counting: next_day|inclusive, sign_for: 1 wd, reply: 5 wd, yellow_before: 1 wd, red_after: 0 wd,
+  //                 return_window: 2 wd, max_returns: 2, extension_cap: 10 wd, follow_up_delay: 1 wd,
+  //                 supervise_after: 5 wd} — exactly once across the files, every key but `counting` required
+  //                 (counting defaults to next_day): no number comes from the code.
+  //   time_limits: [{when: {type: [..], urgency: [..], channel: [..], level: [..]}, <any key of defaults>}...]
+  //                 `when` needs at least one condition; each condition is a value or a non-empty list.
+  // Limits are "<n> wd|h|min" (parse_time_limit). An entry's `counting` (or else the defaults') applies to every
+  // working-day limit of the policy it selects, inherited ones included. Never throws on bad input: every problem
+  // (syntax, unknown key or value, bad limit, missing or repeated defaults) is a diagnostic with file:line:column
+  // and `table` is null when any is an error. An entry with the same conditions as an earlier one is a warning.
+  static PolicyResult compile(const std::vector<SourceFile>& files);
+
+  // The policy for a ticket. Among entries whose conditions all hold (a `level` condition never holds when
+  // `level` is nullopt), the one with the most conditions wins, then the earlier one (files in path order,
+  // entries in file order); its keys override the defaults. No entry holds: the defaults.
+  TimePolicy select(RequestType type, Urgency urgency, std::string_view channel, std::optional<Level> level) const;
+  // Where the entry select() takes was declared; nullopt when the defaults apply.
+  std::optional<SourcePos> selected_entry(RequestType type, Urgency urgency, std::string_view channel,
+                                          std::optional<Level> level) const;
+
+  const TimePolicy& defaults() const { return defaults_; }
+  std::size_t entry_count() const { return entries_.size(); }
+  const std::string& version() const { return version_; }  // content hash of the files, 16 hex digits
+
+ private:
+  friend class TimePolicyBuilder;
+  struct Entry {
+    SourcePos pos;
+    std::uint32_t types = 0;            // bit per RequestType; 0 = any
+    std::uint32_t urgencies = 0;        // bit per Urgency; 0 = any
+    std::uint32_t levels = 0;           // bit per Level; 0 = any
+    std::vector<std::string> channels;  // empty = any
+    int conditions = 0;
+    TimePolicy policy;  // the defaults with this entry's keys applied
+  };
+  TimePolicyTable() = default;
+  const Entry* best(RequestType type, Urgency urgency, std::string_view channel, std::optional<Level> level) const;
+
+  TimePolicy defaults_;
+  std::vector<Entry> entries_;
+  std::string version_;
+};
+
+struct PolicyResult {
+  std::shared_ptr<const TimePolicyTable> table;
+  std::vector<Diagnostic> diagnostics;
+};
+
+}  // namespace hotline::routing

@@ -1,0 +1,55 @@
+#include "storage/token_store.hpp"
+
+namespace hotline::storage {
+
+Result<std::unique_ptr<TokenStore>> TokenStore::open(const std::string& path, const OpenOptions& options) {
+  auto db = open_database(path, options);
+  if (!db) return db.error();
+  return std::unique_ptr<TokenStore>(new TokenStore(std::move(*db)));
+}
+
+Result<void> TokenStore::create(const TokenRecord& t) {
+  Statement s(db_.get(),
+              "INSERT INTO tokens(id, name, role, unit_id, secret_hash, created_at) VALUES(?1,?2,?3,?4,?5,?6)");
+  s.bind(1, t.id).bind(2, t.name).bind(3, t.role).bind(4, t.unit_id).bind(5, t.secret_hash).bind(6, t.created_at);
+  return s.run();
+}
+
+Result<std::vector<TokenRecord>> TokenStore::query(const std::string& where, const std::string& arg) {
+  Statement s(db_.get(), "SELECT id, name, role, unit_id, secret_hash, created_at, revoked_at FROM tokens " + where);
+  if (!arg.empty()) s.bind(1, arg);
+  std::vector<TokenRecord> out;
+  while (true) {
+    auto row = s.step();
+    if (!row) return row.error();
+    if (!*row) break;
+    out.push_back({s.column_text(0), s.column_text(1), s.column_text(2), s.column_optional_text(3), s.column_text(4),
+                   s.column_text(5), s.column_optional_text(6)});
+  }
+  return out;
+}
+
+Result<std::vector<TokenRecord>> TokenStore::list() { return query("ORDER BY created_at DESC, id", ""); }
+
+Result<std::optional<TokenRecord>> TokenStore::find(const std::string& id) {
+  auto rows = query("WHERE id = ?1", id);
+  if (!rows) return rows.error();
+  if (rows->empty()) return std::optional<TokenRecord>{};
+  return std::optional<TokenRecord>(std::move(rows->front()));
+}
+
+Result<bool> TokenStore::revoke(const std::string& id, const std::string& at) {
+  Statement s(db_.get(), "UPDATE tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL");
+  s.bind(1, id).bind(2, at);
+  if (auto r = s.run(); !r) return r.error();
+  return sqlite3_changes(db_.get()) > 0;
+}
+
+Result<std::int64_t> TokenStore::count_active() {
+  Statement s(db_.get(), "SELECT count(*) FROM tokens WHERE revoked_at IS NULL");
+  auto row = s.step();
+  if (!row) return row.error();
+  return s.column_int(0);
+}
+
+}  // namespace hotline::storage

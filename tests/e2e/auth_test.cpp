@@ -1,0 +1,82 @@
+// End-to-end: bearer tokens made with hotlinectl, roles, unit scoping and revocation on the real daemon.
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "support/daemon_process.hpp"
+#include "support/http_client.hpp"
+
+using hotline::test::DaemonProcess;
+using hotline::test::HttpClient;
+using hotline::test::run_command;
+using hotline::test::TempDir;
+namespace json = boost::json;
+
+namespace {
+
+std::string make_token(const std::string& db, const std::string& role, const std::string& unit = "") {
+  std::vector<std::string> args{"token", "create", "--database", db, "--role", role, "--name", role + " test"};
+  if (!unit.empty()) args.insert(args.end(), {"--unit", unit, "--rules", SHIPPED_RULES_DIR});
+  const auto r = run_command(HOTLINECTL_PATH, args);
+  REQUIRE(r.status == 0);
+  return r.out.substr(0, r.out.find('\n'));
+}
+
+struct Authed {
+  HttpClient client;
+  std::string token;
+  hotline::test::HttpResult get(const std::string& target) { return client.request("GET", target, "", token); }
+  hotline::test::HttpResult post(const std::string& target, const std::string& body) {
+    return client.request("POST", target, body, token);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("with tokens every call needs one and a unit token sees only its own unit's tickets", "[e2e][auth]") {
+  TempDir dir;
+  const std::string db = dir.path() + "/h.db";
+  const auto op = make_token(db, "operator");
+  const auto admin = make_token(db, "admin");
+  const auto mine = make_token(db, "unit", "350602.cgj");
+  const auto parent = make_token(db, "unit", "350602.gov");
+  const auto foreign = make_token(db, "unit", "350623.cgj");
+  CHECK(op.starts_with("hl_"));
+
+  DaemonProcess daemon(HOTLINED_PATH, {"--listen", "127.0.0.1:0", "--database", db, "--rules", SHIPPED_RULES_DIR});
+  const std::string port_body = R"({"content":"胜利路路灯不亮","category":"010101","area":"350602"})";
+  HttpClient anonymous(daemon.port());
+  const auto refused = anonymous.post("/v1/tickets", port_body);
+  CHECK(refused.status == 401);
+  CHECK(refused.header("www-authenticate") == "Bearer");
+  CHECK(anonymous.get("/healthz").status == 200);
+  CHECK(anonymous.request("GET", "/v1/rules", "", "hl_00000000_" + std::string(64, '0')).status == 401);
+
+  Authed operator_{HttpClient(daemon.port()), op};
+  const auto created = operator_.post("/v1/tickets", port_body);
+  REQUIRE(created.status == 201);
+  const auto id = json::value_to<std::string>(json::parse(created.body).at("id"));
+  CHECK(json::parse(created.body).at("unit").at("id") == "350602.cgj");
+
+  Authed unit{HttpClient(daemon.port()), mine};
+  Authed above{HttpClient(daemon.port()), parent};
+  Authed other{HttpClient(daemon.port()), foreign};
+  CHECK(unit.get("/v1/tickets/" + id).status == 200);
+  CHECK(above.get("/v1/tickets/" + id).status == 200);  // 350602.gov is 350602.cgj's parent: it reads below it
+  CHECK(other.get("/v1/tickets/" + id).status == 403);
+  CHECK(unit.post("/v1/tickets", port_body).status == 403);
+  CHECK(unit.post("/v1/admin/reload", "").status == 403);
+  CHECK(operator_.post("/v1/admin/reload", "").status == 403);
+  Authed admin_{HttpClient(daemon.port()), admin};
+  CHECK(admin_.post("/v1/admin/reload", "").status == 200);
+  CHECK(admin_.get("/v1/tickets/" + id).status == 200);
+
+  const auto listed = run_command(HOTLINECTL_PATH, {"token", "list", "--database", db});
+  CHECK(listed.out.find("350623.cgj") != std::string::npos);
+  CHECK(listed.out.find(foreign.substr(12)) == std::string::npos);  // secrets are never shown
+  const auto revoked = run_command(HOTLINECTL_PATH, {"token", "revoke", "--database", db, foreign.substr(3, 8)});
+  CHECK(revoked.status == 0);
+  CHECK(other.get("/v1/tickets/" + id).status == 401);
+  CHECK(run_command(HOTLINECTL_PATH, {"token", "revoke", "--database", db, foreign.substr(3, 8)}).status == 1);
+}
