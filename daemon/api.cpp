@@ -11,40 +11,15 @@
 #include <cctype>
 
 #include "daemon/local_time.hpp"
+#include "daemon/case_codec.hpp"
+#include "daemon/http_response.hpp"
 #include "daemon/ticket_json.hpp"
+#include "routing/policy_clocks.hpp"
 #include "routing/router.hpp"
 
 namespace hotline::daemon {
 namespace json = boost::json;
 namespace {
-
-Response make_response(const Request& req, http::status status, std::string body,
-                       std::string_view content_type = "application/json") {
-  Response res{status, req.version()};
-  res.set(http::field::server, "hotlined");
-  res.set(http::field::content_type, content_type);
-  res.set(http::field::cache_control, "no-store");
-  res.keep_alive(req.keep_alive());
-  res.body() = std::move(body);
-  res.prepare_payload();
-  return res;
-}
-
-Response problem_response(const Request& req, const Problem& p) {
-  return make_response(req, static_cast<http::status>(p.status), p.to_json(), "application/problem+json");
-}
-
-bool is_json_content_type(std::string_view value) {
-  const auto semi = value.find(';');
-  auto media = value.substr(0, semi);
-  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
-  if (media.size() != 16) return false;
-  constexpr std::string_view expected = "application/json";
-  for (std::size_t i = 0; i < media.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(media[i])) != expected[i]) return false;
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -59,10 +34,6 @@ Response Api::payload_too_large(unsigned version, std::size_t limit) {
 bool may(const Principal& who, std::initializer_list<std::string_view> roles) {
   if (who.role == "local") return true;
   return std::find(roles.begin(), roles.end(), who.role) != roles.end();
-}
-
-Response forbidden(const Request& req, const std::string& detail) {
-  return problem_response(req, {403, "forbidden", "Not allowed for this token", detail, ""});
 }
 
 std::optional<Principal> Api::authenticate(const Request& req) {
@@ -94,12 +65,13 @@ boost::asio::awaitable<Response> Api::handle(const Request& req) {
 boost::asio::awaitable<Response> Api::route_request(const Request& req, const Principal& who) {
   const std::string_view target = req.target();
   const std::string_view path = target.substr(0, target.find('?'));
+  if (path == "/v1/tickets" && req.method() == http::verb::get) co_return search_tickets(req, who);
   if (path == "/v1/tickets") {
     if (req.method() != http::verb::post) {
       co_return problem_response(req, {405, "method-not-allowed", "Method not allowed", "use POST", ""});
     }
     if (!may(who, {"operator"})) co_return forbidden(req, "only operators take in tickets");
-    co_return co_await post_ticket(req);
+    co_return co_await post_ticket(req, who);
   }
   if (path == "/v1/rules") {
     if (req.method() != http::verb::get) {
@@ -121,7 +93,22 @@ boost::asio::awaitable<Response> Api::route_request(const Request& req, const Pr
     if (!may(who, {"admin"})) co_return forbidden(req, "only admins reload rules");
     co_return co_await reload_rules(req);
   }
+  constexpr std::string_view units_prefix = "/v1/units/";
+  if (path.starts_with(units_prefix) && path.ends_with("/queue")) {
+    const auto unit = path.substr(units_prefix.size(), path.size() - units_prefix.size() - 6);
+    if (req.method() != http::verb::get) co_return method_not_allowed(req, "GET");
+    if (who.role == "admin") co_return forbidden(req, "admins manage rules and tokens, not cases");
+    co_return get_queue(req, who, std::string(unit));
+  }
   constexpr std::string_view tickets_prefix = "/v1/tickets/";
+  if (path.starts_with(tickets_prefix)) {
+    const auto rest = path.substr(tickets_prefix.size());
+    const auto slash = rest.find('/');
+    if (slash != std::string_view::npos && slash > 0 && rest.find('/', slash + 1) == std::string_view::npos) {
+      if (req.method() != http::verb::post) co_return method_not_allowed(req, "POST");
+      co_return co_await post_action(req, who, std::string(rest.substr(0, slash)), std::string(rest.substr(slash + 1)));
+    }
+  }
   if (path.starts_with(tickets_prefix) && path.size() > tickets_prefix.size() &&
       path.find('/', tickets_prefix.size()) == std::string_view::npos) {
     if (req.method() != http::verb::get) {
@@ -132,60 +119,83 @@ boost::asio::awaitable<Response> Api::route_request(const Request& req, const Pr
   co_return problem_response(req, {404, "not-found", "No such resource", "no endpoint at " + std::string(path), ""});
 }
 
-boost::asio::awaitable<Response> Api::post_ticket(const Request& req) {
+boost::asio::awaitable<Response> Api::post_ticket(const Request& req, const Principal& who) {
   if (!is_json_content_type(req[http::field::content_type])) {
     co_return problem_response(req, {415, "unsupported-media-type", "The body must be JSON",
                                      "send Content-Type: application/json", ""});
   }
-  const auto rules = ctx_.rules.get();
-  auto parsed = parse_intake(req.body(), *rules);
+  const auto live = ctx_.rules.info();
+  const auto& rules = *live.rules;
+  auto parsed = parse_intake(req.body(), rules);
   if (auto* p = std::get_if<Problem>(&parsed)) co_return problem_response(req, *p);
   auto& intake = std::get<IntakeRequest>(parsed);
 
-  const routing::Decision decision = routing::route(intake.ticket, *rules);
+  const routing::Decision decision = routing::route(intake.ticket, rules);
   const LocalStamp now = local_stamp(std::chrono::system_clock::now());
 
-  json::object decision_json = decision_to_json(decision, *rules);
-  storage::NewTicket t;
-  t.prefix = ctx_.ticket_prefix;
-  t.day = now.day;
-  t.received_at = now.rfc3339;
-  t.received_ms = now.unix_ms;
-  t.type = routing::to_string(intake.ticket.type);
-  t.urgency = routing::to_string(intake.ticket.urgency);
-  t.channel = intake.channel;
-  t.category = intake.category;
-  t.area = intake.area;
-  t.address = intake.address;
-  t.caller_name = intake.caller_name;
-  t.caller_phone = intake.caller_phone;
-  t.content = std::move(intake.ticket.content);
-  t.state = "awaiting_sign_for";
-  t.unit_id = decision.lead->id;
-  t.unit_name = decision.lead->name;
-  t.rule_id = decision.rule_id();
-  t.rules_version = rules->version();
-  t.decision = json::serialize(decision_json);
-  t.events.push_back({"received", "operator", "operator", "",
-                      json::serialize(json::object{{"type", t.type}, {"channel", t.channel ? *t.channel : ""}})});
-  json::object dispatched{{"unit", decision.lead->id}, {"rule", t.rule_id}, {"rules_version", t.rules_version}};
-  json::array co;
-  for (const auto* u : decision.co) co.push_back(json::string(u->id));
-  dispatched["co_units"] = std::move(co);
-  t.events.push_back({"dispatched", "router", "system", decision.lead->id, json::serialize(dispatched)});
+  // The life-cycle machine decides the intake events (received + dispatched, or a disposition at intake).
+  routing::Case facts;
+  facts.type = intake.ticket.type;
+  facts.urgency = intake.ticket.urgency;
+  facts.channel = intake.channel.value_or("");
+  const routing::PolicyClocks clocks(*live.calendar, *live.policy, rules, utc_offset_minutes(now.unix_ms));
+  const auto ctx = case_context(rules, clocks, now.unix_ms);
+  std::vector<std::string> co;
+  for (const auto* u : decision.co) co.push_back(u->id);
+  std::map<std::string, std::string> args = intake.disposition_args;
+  args["rule"] = decision.rule_id();
+  args["rules_version"] = rules.version();
+  const auto outcome = routing::create_case(facts, intake.disposition, decision.lead->id, co, args,
+                                            actor_of(who), ctx);
+  if (const auto* refusal = std::get_if<routing::Refusal>(&outcome)) co_return refusal_response(req, *refusal);
+  const auto& events = std::get<std::vector<routing::Event>>(outcome);
 
-  const InsertResult id = co_await ctx_.writer.async_insert(std::move(t), boost::asio::use_awaitable);
-  if (!id) {
+  json::object decision_json = decision_to_json(decision, rules);
+  auto t = std::make_shared<storage::NewTicket>();
+  t->prefix = ctx_.ticket_prefix;
+  t->day = now.day;
+  t->received_at = now.rfc3339;
+  t->received_ms = now.unix_ms;
+  t->type = routing::to_string(intake.ticket.type);
+  t->urgency = routing::to_string(intake.ticket.urgency);
+  t->channel = intake.channel;
+  t->category = intake.category;
+  t->area = intake.area;
+  t->address = intake.address;
+  t->caller_name = intake.caller_name;
+  t->caller_phone = intake.caller_phone;
+  t->content = std::move(intake.ticket.content);
+  t->unit_id = decision.lead->id;
+  t->unit_name = decision.lead->name;
+  t->rule_id = decision.rule_id();
+  t->rules_version = rules.version();
+  t->decision = json::serialize(decision_json);
+  for (const auto& e : events) t->events.push_back(to_stored(e));
+  auto state = std::make_shared<routing::Case>();
+  const auto job = [t, state, facts, events, now_ms = now.unix_ms](storage::TicketStore& store) -> WriteResult {
+    auto id = store.next_ticket_id(t->prefix, t->day);
+    if (!id) return id.error();
+    t->id = *id;
+    routing::Case with_id = facts;
+    with_id.id = *id;
+    *state = routing::replay(with_id, events);
+    t->state = std::string(routing::to_string(state->state));
+    if (auto r = store.insert_ticket(*t); !r) return r.error();
+    return store.write_projection(*id, project(*state, now_ms));
+  };
+  const WriteResult written = co_await ctx_.writer.async_write(job, boost::asio::use_awaitable);
+  if (!written) {
     co_return problem_response(req, {503, "storage-unavailable", "The ticket could not be stored",
-                                     id.error().message, ""});
+                                     written.error().message, ""});
   }
   json::object body = std::move(decision_json);
-  body["id"] = *id;
-  body["state"] = "awaiting_sign_for";
-  body["rules_version"] = rules->version();
+  body["id"] = t->id;
+  body["state"] = t->state;
+  body["rules_version"] = rules.version();
   body["received_at"] = now.rfc3339;
+  body["case"] = case_to_json(*state, *live.calendar, now.unix_ms, utc_offset_minutes(now.unix_ms));
   auto res = make_response(req, http::status::created, json::serialize(body));
-  res.set(http::field::location, "/v1/tickets/" + *id);
+  res.set(http::field::location, "/v1/tickets/" + t->id);
   co_return res;
 }
 
@@ -248,30 +258,23 @@ boost::asio::awaitable<Response> Api::reload_rules(const Request& req) {
   co_return make_response(req, http::status::unprocessable_entity, json::serialize(body), "application/problem+json");
 }
 
-bool Api::unit_may_see(const std::string& unit, const storage::StoredTicket& ticket) const {
+bool Api::unit_within(std::string_view ancestor, std::string_view unit) const {
   const auto rules = ctx_.rules.get();
-  // True when `assigned` is `unit` or lies below it in the directory.
-  const auto within = [&](std::string_view assigned) {
-    for (int depth = 0; depth < 16 && !assigned.empty(); ++depth) {
-      if (assigned == unit) return true;
-      const auto* u = rules->find_unit(assigned);
-      if (u == nullptr) return false;
-      assigned = u->parent;
-    }
-    return false;
-  };
-  if (within(ticket.unit_id)) return true;
-  boost::system::error_code ec;
-  const auto decision = json::parse(ticket.decision, ec);
-  if (ec || !decision.is_object()) return false;
-  const auto* co = decision.as_object().if_contains("co_units");
-  if (co == nullptr || !co->is_array()) return false;
-  for (const auto& c : co->as_array()) {
-    if (c.is_object() && c.as_object().contains("id") && c.at("id").is_string() && within(c.at("id").as_string())) {
-      return true;
-    }
+  for (int depth = 0; depth < 16 && !unit.empty(); ++depth) {
+    if (unit == ancestor) return true;
+    const auto* u = rules->find_unit(unit);
+    if (u == nullptr) return false;
+    unit = u->parent;
   }
   return false;
+}
+
+bool Api::unit_may_see(const std::string& unit, const storage::StoredTicket& ticket) const {
+  // Any unit that ever held the ticket (accountable or as handler), and the units above it.
+  const auto c = replay_ticket(ticket);
+  return std::any_of(c.assignments.begin(), c.assignments.end(), [&](const routing::Assignment& a) {
+    return unit_within(unit, a.unit) || (!a.handler.empty() && unit_within(unit, a.handler));
+  });
 }
 
 Response Api::get_ticket(const Request& req, const std::string& id, const Principal& who) {
@@ -292,7 +295,11 @@ Response Api::get_ticket(const Request& req, const std::string& id, const Princi
   if (who.role == "unit" && !unit_may_see(who.unit_id, **found)) {
     return forbidden(req, "ticket " + id + " is not assigned to unit " + who.unit_id + " or a unit below it");
   }
-  return make_response(req, http::status::ok, json::serialize(ticket_to_json(**found)));
+  auto body = ticket_to_json(**found);
+  const auto live = ctx_.rules.info();
+  const auto now_ms = local_stamp(std::chrono::system_clock::now()).unix_ms;
+  body["case"] = case_to_json(replay_ticket(**found), *live.calendar, now_ms, utc_offset_minutes(now_ms));
+  return make_response(req, http::status::ok, json::serialize(body));
 }
 
 }  // namespace hotline::daemon

@@ -9,8 +9,10 @@
 #include <atomic>
 #include <string>
 
+#include "daemon/http_response.hpp"
 #include "daemon/reader_pool.hpp"
 #include "daemon/token_auth.hpp"
+#include "routing/lifecycle.hpp"
 #include "daemon/rules_holder.hpp"
 #include "daemon/ticket_writer.hpp"
 #include "storage/ticket_store.hpp"
@@ -18,9 +20,6 @@
 
 namespace hotline::daemon {
 
-namespace http = boost::beast::http;
-using Request = http::request<http::string_body>;
-using Response = http::response<http::string_body>;
 
 struct ApiContext {
   RulesHolder& rules;
@@ -31,6 +30,11 @@ struct ApiContext {
   std::string ticket_prefix;
   boost::asio::any_io_executor blocking;  // for work too slow for the I/O threads (rule reloads)
 };
+
+// The life-cycle context (clock arithmetic, unit directory questions) for a decision at `now_ms`.
+routing::Context case_context(const routing::RuleSet& rules, const routing::Clocks& clocks, std::int64_t now_ms);
+// The machine's actor for a caller taking `action`.
+routing::Actor actor_of(const Principal& who, std::string_view action = {});
 
 class Api {
  public:
@@ -47,8 +51,14 @@ class Api {
   // nullopt when a token is required and missing or invalid.
   std::optional<Principal> authenticate(const Request& request);
   boost::asio::awaitable<Response> route_request(const Request& request, const Principal& who);
-  boost::asio::awaitable<Response> post_ticket(const Request& request);
+  boost::asio::awaitable<Response> post_ticket(const Request& request, const Principal& who);
   Response get_ticket(const Request& request, const std::string& id, const Principal& who);
+  boost::asio::awaitable<Response> post_action(const Request& request, const Principal& who, const std::string& id,
+                                               const std::string& action);
+  Response get_queue(const Request& request, const Principal& who, const std::string& unit);
+  Response search_tickets(const Request& request, const Principal& who);
+  // `unit` is `ancestor` or lies below it in the directory.
+  bool unit_within(std::string_view ancestor, std::string_view unit) const;
   bool unit_may_see(const std::string& unit, const storage::StoredTicket& ticket) const;
   Response get_rules(const Request& request);
   Response explain_route(const Request& request);

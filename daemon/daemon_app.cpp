@@ -199,7 +199,7 @@ int run_daemon(int argc, char** argv) {
 
   blocking.join();
   writer.stop();
-  spdlog::info("stopped cleanly: {} tickets in {} commits this run", writer.tickets(), writer.commits());
+  spdlog::info("stopped cleanly: {} writes in {} commits this run", writer.jobs(), writer.commits());
   return 0;
 }
 

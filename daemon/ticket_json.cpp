@@ -62,7 +62,8 @@ std::variant<IntakeRequest, Problem> parse_intake(std::string_view body, const r
   }
   if (!doc.is_object()) return bad_field("", "the body must be a JSON object");
   const auto& o = doc.get_object();
-  if (auto p = check_known_keys(o, {"content", "type", "urgency", "category", "area", "address", "caller", "channel"},
+  if (auto p = check_known_keys(o, {"content", "type", "urgency", "category", "area", "address", "caller", "channel",
+                                    "disposition", "reason", "answer", "merged_into"},
                                 "")) {
     return *p;
   }
@@ -128,6 +129,21 @@ std::variant<IntakeRequest, Problem> parse_intake(std::string_view body, const r
       if (!ok) return bad_field("caller.phone", "must be 3 to 20 digits (with + - or spaces)");
     }
   }
+  std::optional<std::string> disposition, reason, answer, merged_into;
+  if (auto p = optional_string(o, "disposition", "disposition", disposition)) return *p;
+  if (disposition) {
+    if (*disposition != "dispatch" && *disposition != "not_accepted" && *disposition != "answered_directly" &&
+        *disposition != "merged") {
+      return bad_field("disposition", "must be dispatch, not_accepted, answered_directly or merged");
+    }
+    r.disposition = *disposition;
+  }
+  if (auto p = optional_string(o, "reason", "reason", reason)) return *p;
+  if (auto p = optional_string(o, "answer", "answer", answer)) return *p;
+  if (auto p = optional_string(o, "merged_into", "merged_into", merged_into)) return *p;
+  if (reason) r.disposition_args["reason"] = *reason;
+  if (answer) r.disposition_args["answer"] = *answer;
+  if (merged_into) r.disposition_args["into"] = *merged_into;
   r.ticket.channel = r.channel.value_or("");
   r.ticket.category = r.category.value_or("");
   r.ticket.area = r.area.value_or("");

@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +21,10 @@ namespace hotline::daemon {
 struct IntakeRequest {
   routing::Ticket ticket;
   std::optional<std::string> channel, category, area, address, caller_name, caller_phone;
+  // What happens at intake: "dispatch" (default), "not_accepted" (reason), "answered_directly" (answer) or
+  // "merged" (merged_into) — with its arguments as the life-cycle machine names them.
+  std::string disposition = "dispatch";
+  std::map<std::string, std::string> disposition_args;
 };
 
 // Validates a POST /v1/tickets body. Every way it can be wrong becomes a 400 Problem naming the field:

@@ -1,9 +1,9 @@
 #include "daemon/ticket_writer.hpp"
 
-#include <boost/asio/associated_executor.hpp>
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
+#include <future>
 #include <vector>
 
 namespace hotline::daemon {
@@ -22,15 +22,18 @@ void TicketWriter::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-void TicketWriter::complete(Job& job, InsertResult result) {
+void TicketWriter::complete(Job& job, WriteResult result) {
+  if (job.on_done) {
+    job.on_done(std::move(result));
+    return;
+  }
   auto executor = std::move(job.executor);
   boost::asio::post(executor, [h = std::move(job.handler), r = std::move(result)]() mutable {
     std::move(h)(std::move(r));
   });
 }
 
-void TicketWriter::enqueue(storage::NewTicket ticket, Handler handler, boost::asio::any_io_executor executor) {
-  Job job{std::move(ticket), std::move(handler), std::move(executor)};
+void TicketWriter::push(Job job) {
   {
     std::lock_guard lock(mutex_);
     if (!stopping_) {
@@ -42,9 +45,20 @@ void TicketWriter::enqueue(storage::NewTicket ticket, Handler handler, boost::as
   complete(job, storage::Error{0, "the daemon is shutting down"});
 }
 
+void TicketWriter::enqueue(WriteJob work, Handler handler, boost::asio::any_io_executor executor) {
+  push(Job{std::move(work), std::move(handler), std::move(executor), {}});
+}
+
+WriteResult TicketWriter::run_blocking(WriteJob work) {
+  std::promise<WriteResult> done;
+  auto future = done.get_future();
+  push(Job{std::move(work), {}, {}, [&done](WriteResult r) { done.set_value(std::move(r)); }});
+  return future.get();
+}
+
 void TicketWriter::run() {
   std::vector<Job> batch;
-  std::vector<storage::NewTicket> tickets;
+  std::vector<WriteResult> results;
   while (true) {
     {
       std::unique_lock lock(mutex_);
@@ -56,18 +70,32 @@ void TicketWriter::run() {
         queue_.pop_front();
       }
     }
-    tickets.clear();
-    for (auto& job : batch) tickets.push_back(std::move(job.ticket));
-    auto result = store_->insert_tickets(tickets);
-    if (result) {
+    results.assign(batch.size(), WriteResult{});
+    auto begun = store_->exec("BEGIN IMMEDIATE");
+    if (begun) {
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        // Each job in its own savepoint: a failing job undoes only what it wrote.
+        if (auto r = store_->exec("SAVEPOINT job"); !r) {
+          results[i] = r.error();
+          continue;
+        }
+        results[i] = batch[i].work(*store_);
+        if (!results[i]) (void)store_->exec("ROLLBACK TO job");
+        (void)store_->exec("RELEASE job");
+      }
+      if (auto committed = store_->exec("COMMIT"); !committed) {
+        (void)store_->exec("ROLLBACK");
+        begun = committed;
+      }
+    }
+    if (begun) {
       commits_.fetch_add(1);
-      tickets_.fetch_add(tickets.size());
+      jobs_.fetch_add(batch.size());
     } else {
-      spdlog::error("commit of {} ticket(s) failed: {}", tickets.size(), result.error().message);
+      spdlog::error("commit of {} job(s) failed: {}", batch.size(), begun.error().message);
+      for (auto& r : results) r = begun.error();
     }
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      complete(batch[i], result ? InsertResult(tickets[i].id) : InsertResult(result.error()));
-    }
+    for (std::size_t i = 0; i < batch.size(); ++i) complete(batch[i], std::move(results[i]));
     batch.clear();
   }
 }

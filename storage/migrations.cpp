@@ -7,7 +7,7 @@ namespace hotline::storage {
 namespace {
 
 // Never edit a shipped step: append a new one. Step i brings user_version from i to i + 1.
-constexpr std::array<const char*, 2> k_steps{
+constexpr std::array<const char*, 3> k_steps{
     // 1: tickets, the append-only event log, and the daily sequence behind ticket numbers.
     R"sql(
 CREATE TABLE tickets (
@@ -64,6 +64,41 @@ CREATE TABLE tokens (
   revoked_at  TEXT,
   CHECK ((role = 'unit') = (unit_id IS NOT NULL))
 ) WITHOUT ROWID;
+)sql",
+    // 3: the case projection derived from events (rebuilt by `hotlinectl db verify`), and full-text search.
+    R"sql(
+ALTER TABLE tickets ADD COLUMN updated_ms INTEGER;
+CREATE INDEX tickets_by_state ON tickets(state, received_ms);
+
+CREATE TABLE assignments (
+  ticket_id     TEXT NOT NULL REFERENCES tickets(id),
+  seq           INTEGER NOT NULL,   -- position in the case's assignment history
+  unit_id       TEXT NOT NULL,      -- accountable unit
+  handler_id    TEXT,               -- child unit it was passed down to
+  lead          INTEGER NOT NULL,
+  state         TEXT NOT NULL,      -- awaiting_sign_for, in_progress, replied, withdrawn
+  open          INTEGER NOT NULL,   -- 1 while the case is open and the assignment not withdrawn
+  dispatched_ms INTEGER NOT NULL,
+  reply_due_ms  INTEGER NOT NULL,
+  PRIMARY KEY (ticket_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX assignments_queue ON assignments(unit_id, open, reply_due_ms, ticket_id);
+CREATE INDEX assignments_handler_queue ON assignments(handler_id, open, reply_due_ms, ticket_id)
+  WHERE handler_id IS NOT NULL;
+
+CREATE TABLE deadlines (
+  ticket_id       TEXT NOT NULL REFERENCES tickets(id),
+  unit_id         TEXT NOT NULL,    -- '' for clocks of the whole ticket (follow-up)
+  clock           TEXT NOT NULL,    -- sign_for, reply, follow_up
+  due_ms          INTEGER NOT NULL,
+  provisional     INTEGER NOT NULL,
+  original_due_ms INTEGER,          -- the reply deadline before extensions, for on-time statistics
+  stage           TEXT NOT NULL DEFAULT 'pending',
+  PRIMARY KEY (ticket_id, unit_id, clock)
+) WITHOUT ROWID;
+CREATE INDEX deadlines_by_due ON deadlines(due_ms);
+
+CREATE VIRTUAL TABLE tickets_fts USING fts5(id UNINDEXED, content, address, tokenize = 'trigram');
 )sql",
 };
 

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-
 namespace hotline::storage {
 
 Result<std::unique_ptr<TicketStore>> TicketStore::open(const std::string& path, const OpenOptions& options) {
@@ -13,41 +12,56 @@ Result<std::unique_ptr<TicketStore>> TicketStore::open(const std::string& path, 
 
 TicketStore::TicketStore(Connection db) : db_(std::move(db)) {}
 
-Result<std::int64_t> TicketStore::next_sequence(const std::string& day, std::int64_t count) {
-  // The counter row is bumped inside the batch's transaction, so numbers are never reused after a crash.
-  if (!bump_sequence_) {
-    bump_sequence_.emplace(db_.get(),
-                           "INSERT INTO daily_sequence(day, last) VALUES(?1, ?2) "
-                           "ON CONFLICT(day) DO UPDATE SET last = last + ?2 RETURNING last");
-  }
-  bump_sequence_->bind(1, day).bind(2, count);
-  auto row = bump_sequence_->step();
-  if (!row) return row.error();
-  const std::int64_t last = bump_sequence_->column_int(0);
-  bump_sequence_->reset();
-  return last - count;  // the sequence before this batch's first ticket
+Statement& TicketStore::cached(std::optional<Statement>& slot, const char* sql) {
+  if (!slot) slot.emplace(db_.get(), sql);
+  return *slot;
 }
 
-Result<void> TicketStore::insert_one(NewTicket& t) {
-  if (!insert_ticket_) {
-    insert_ticket_.emplace(db_.get(),
-                           "INSERT INTO tickets(id, received_at, received_ms, type, urgency, channel, category, area,"
-                           " address, caller_name, caller_phone, content, state, unit_id, unit_name, rule_id,"
-                           " rules_version, decision) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,"
-                           "?16,?17,?18)");
-    insert_event_.emplace(db_.get(),
-                          "INSERT INTO events(ticket_id, at, at_ms, kind, actor, role, unit_id, payload)"
-                          " VALUES(?1,?2,?3,?4,?5,?6,?7,?8)");
-  }
-  auto& s = *insert_ticket_;
+Result<void> TicketStore::exec(const std::string& sql) { return db_.exec(sql); }
+
+Result<std::string> TicketStore::next_ticket_id(const std::string& prefix, const std::string& day) {
+  // The counter row is bumped inside the caller's transaction, so numbers are never reused after a crash.
+  auto& s = cached(bump_sequence_,
+                   "INSERT INTO daily_sequence(day, last) VALUES(?1, 1) "
+                   "ON CONFLICT(day) DO UPDATE SET last = last + 1 RETURNING last");
+  s.bind(1, day);
+  auto row = s.step();
+  if (!row) return row.error();
+  const std::int64_t last = s.column_int(0);
+  s.reset();
+  return fmt::format("{}{}{:06d}", prefix, day, last);
+}
+
+Result<void> TicketStore::insert_ticket(const NewTicket& t) {
+  auto& s = cached(insert_ticket_,
+                   "INSERT INTO tickets(id, received_at, received_ms, type, urgency, channel, category, area,"
+                   " address, caller_name, caller_phone, content, state, unit_id, unit_name, rule_id,"
+                   " rules_version, decision, updated_ms) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,"
+                   "?15,?16,?17,?18,?3)");
   s.bind(1, t.id).bind(2, t.received_at).bind(3, t.received_ms).bind(4, t.type).bind(5, t.urgency);
   s.bind(6, t.channel).bind(7, t.category).bind(8, t.area).bind(9, t.address).bind(10, t.caller_name);
   s.bind(11, t.caller_phone).bind(12, t.content).bind(13, t.state).bind(14, t.unit_id).bind(15, t.unit_name);
   s.bind(16, t.rule_id).bind(17, t.rules_version).bind(18, t.decision);
   if (auto r = s.run(); !r) return r.error();
-  for (const auto& e : t.events) {
-    auto& ev = *insert_event_;
-    ev.bind(1, t.id).bind(2, t.received_at).bind(3, t.received_ms).bind(4, e.kind).bind(5, e.actor).bind(6, e.role);
+  auto& fts = cached(insert_fts_, "INSERT INTO tickets_fts(id, content, address) VALUES(?1, ?2, ?3)");
+  fts.bind(1, t.id).bind(2, t.content).bind(3, t.address.value_or(""));
+  if (auto r = fts.run(); !r) return r.error();
+  std::vector<NewEvent> events = t.events;
+  for (auto& e : events) {
+    if (e.at.empty()) {
+      e.at = t.received_at;
+      e.at_ms = t.received_ms;
+    }
+  }
+  return append_events(t.id, events);
+}
+
+Result<void> TicketStore::append_events(const std::string& ticket_id, const std::vector<NewEvent>& events) {
+  auto& ev = cached(insert_event_,
+                    "INSERT INTO events(ticket_id, at, at_ms, kind, actor, role, unit_id, payload)"
+                    " VALUES(?1,?2,?3,?4,?5,?6,?7,?8)");
+  for (const auto& e : events) {
+    ev.bind(1, ticket_id).bind(2, e.at).bind(3, e.at_ms).bind(4, e.kind).bind(5, e.actor).bind(6, e.role);
     if (e.unit_id.empty()) {
       ev.bind_null(7);
     } else {
@@ -67,44 +81,37 @@ Result<void> TicketStore::insert_tickets(std::span<NewTicket> tickets) {
     for (auto& t : tickets) t.id.clear();
     return e;
   };
-  // Number tickets per day in arrival order: one counter bump per distinct day in the batch.
-  std::size_t i = 0;
-  while (i < tickets.size()) {
-    std::size_t j = i;
-    while (j < tickets.size() && tickets[j].day == tickets[i].day) ++j;
-    auto first = next_sequence(tickets[i].day, static_cast<std::int64_t>(j - i));
-    if (!first) return fail(first.error());
-    for (std::size_t k = i; k < j; ++k) {
-      tickets[k].id = fmt::format("{}{}{:06d}", tickets[k].prefix, tickets[k].day,
-                                  *first + static_cast<std::int64_t>(k - i) + 1);
-    }
-    i = j;
-  }
   for (auto& t : tickets) {
-    if (auto r = insert_one(t); !r) return fail(r.error());
+    auto id = next_ticket_id(t.prefix, t.day);
+    if (!id) return fail(id.error());
+    t.id = std::move(*id);
+    if (auto r = insert_ticket(t); !r) return fail(r.error());
   }
   if (auto r = db_.exec("COMMIT"); !r) return fail(r.error());
   return {};
 }
 
 Result<std::optional<StoredTicket>> TicketStore::find_ticket(const std::string& id) {
-  if (!find_ticket_) {
-    find_ticket_.emplace(db_.get(),
-                         "SELECT id, received_at, received_ms, type, urgency, channel, category, area, address,"
-                         " caller_name, caller_phone, content, state, unit_id, unit_name, rule_id, rules_version,"
-                         " decision FROM tickets WHERE id = ?1");
-    find_events_.emplace(db_.get(),
-                         "SELECT seq, at, kind, actor, role, unit_id, payload FROM events WHERE ticket_id = ?1"
-                         " ORDER BY seq");
+  auto& s = cached(find_ticket_,
+                   "SELECT id, received_at, received_ms, type, urgency, channel, category, area, address,"
+                   " caller_name, caller_phone, content, state, unit_id, unit_name, rule_id, rules_version,"
+                   " decision FROM tickets WHERE id = ?1");
+  auto& e = cached(find_events_,
+                   "SELECT seq, at, at_ms, kind, actor, role, unit_id, payload FROM events WHERE ticket_id = ?1"
+                   " ORDER BY seq");
+  // One read transaction (unless the writer's is already open), so the ticket and its events agree.
+  const bool own_txn = sqlite3_get_autocommit(db_.get()) != 0;
+  if (own_txn) {
+    if (auto r = db_.exec("BEGIN"); !r) return r.error();
   }
-  // One read transaction, so the ticket and its events are a consistent snapshot.
-  if (auto r = db_.exec("BEGIN"); !r) return r.error();
-  auto& s = *find_ticket_;
+  const auto done = [&] {
+    if (own_txn) (void)db_.exec("COMMIT");
+  };
   s.bind(1, id);
   auto row = s.step();
   if (!row || !*row) {
     s.reset();
-    (void)db_.exec("COMMIT");
+    done();
     if (!row) return row.error();
     return std::optional<StoredTicket>{};
   }
@@ -128,31 +135,43 @@ Result<std::optional<StoredTicket>> TicketStore::find_ticket(const std::string& 
   t.rules_version = s.column_text(16);
   t.decision = s.column_text(17);
   s.reset();
-  auto& e = *find_events_;
   e.bind(1, id);
   while (true) {
     auto r = e.step();
     if (!r) {
       e.reset();
-      (void)db_.exec("COMMIT");
+      done();
       return r.error();
     }
     if (!*r) break;
-    t.events.push_back({e.column_int(0), e.column_text(1), e.column_text(2), e.column_text(3), e.column_text(4),
-                        e.column_optional_text(5), e.column_text(6)});
+    t.events.push_back({e.column_int(0), e.column_text(1), e.column_int(2), e.column_text(3), e.column_text(4),
+                        e.column_text(5), e.column_optional_text(6), e.column_text(7)});
   }
   e.reset();
-  (void)db_.exec("COMMIT");
+  done();
   return std::optional<StoredTicket>(std::move(t));
 }
 
 Result<std::int64_t> TicketStore::count_tickets() {
-  if (!count_) count_.emplace(db_.get(), "SELECT count(*) FROM tickets");
-  auto row = count_->step();
+  auto& s = cached(count_, "SELECT count(*) FROM tickets");
+  auto row = s.step();
   if (!row) return row.error();
-  const auto n = count_->column_int(0);
-  count_->reset();
+  const auto n = s.column_int(0);
+  s.reset();
   return n;
+}
+
+Result<std::vector<std::string>> TicketStore::ticket_ids(const std::string& after, int limit) {
+  Statement s(db_.get(), "SELECT id FROM tickets WHERE id > ?1 ORDER BY id LIMIT ?2");
+  s.bind(1, after).bind(2, static_cast<std::int64_t>(limit));
+  std::vector<std::string> out;
+  while (true) {
+    auto row = s.step();
+    if (!row) return row.error();
+    if (!*row) break;
+    out.push_back(s.column_text(0));
+  }
+  return out;
 }
 
 }  // namespace hotline::storage

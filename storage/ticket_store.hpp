@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/case_rows.hpp"
 #include "storage/database.hpp"
 #include "storage/error.hpp"
 #include "storage/statement.hpp"
@@ -16,6 +17,8 @@
 namespace hotline::storage {
 
 struct NewEvent {
+  std::string at;       // RFC 3339; empty = the ticket's received_at (insert_tickets only)
+  std::int64_t at_ms = 0;
   std::string kind;     // "received", "dispatched", ...
   std::string actor;    // who did it
   std::string role;     // operator, unit, supervisor, admin, system
@@ -41,7 +44,9 @@ struct NewTicket {
 
 struct StoredEvent {
   std::int64_t seq = 0;
-  std::string at, kind, actor, role;
+  std::string at;
+  std::int64_t at_ms = 0;
+  std::string kind, actor, role;
   std::optional<std::string> unit_id;
   std::string payload;
 };
@@ -69,13 +74,31 @@ class TicketStore {
 
   Result<std::int64_t> count_tickets();
 
+  // --- Primitives for the writer thread, which wraps them in its own (group) transaction. ---
+  Result<void> exec(const std::string& sql);  // BEGIN IMMEDIATE, COMMIT, SAVEPOINT x, ...
+  // The next number for `day` (prefix + day + 6-digit sequence); the counter advances in the transaction.
+  Result<std::string> next_ticket_id(const std::string& prefix, const std::string& day);
+  // The ticket row (t.id set), its search entry and its events.
+  Result<void> insert_ticket(const NewTicket& t);
+  Result<void> append_events(const std::string& ticket_id, const std::vector<NewEvent>& events);
+  // Replaces the ticket's projection; escalation stages of deadlines that keep their due instant survive.
+  Result<void> write_projection(const std::string& ticket_id, const Projection& p);
+
+  // --- Reads ---
+  Result<std::optional<Projection>> read_projection(const std::string& ticket_id);
+  Result<std::vector<QueueRow>> queue(const QueueQuery& q);
+  Result<std::vector<SearchRow>> search(const SearchQuery& q);
+  // Every ticket id, oldest first, `limit` at a time after `after` (for db verify).
+  Result<std::vector<std::string>> ticket_ids(const std::string& after, int limit);
+
  private:
   explicit TicketStore(Connection db);
-  Result<std::int64_t> next_sequence(const std::string& day, std::int64_t count);
-  Result<void> insert_one(NewTicket& t);
+  Statement& cached(std::optional<Statement>& slot, const char* sql);
 
   Connection db_;
-  std::optional<Statement> insert_ticket_, insert_event_, bump_sequence_, find_ticket_, find_events_, count_;
+  std::optional<Statement> insert_ticket_, insert_event_, bump_sequence_, find_ticket_, find_events_, count_,
+      insert_fts_, delete_assignments_, insert_assignment_, insert_deadline_, delete_deadlines_, update_state_,
+      read_assignments_, read_deadlines_, read_state_;
 };
 
 }  // namespace hotline::storage

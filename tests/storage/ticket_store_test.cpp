@@ -42,7 +42,8 @@ NewTicket sample(std::string day, std::string content) {
   t.rule_id = "streetlight";
   t.rules_version = "0123456789abcdef";
   t.decision = "{}";
-  t.events = {{"received", "operator", "operator", "", "{}"}, {"dispatched", "router", "system", "350602.cgj", "{}"}};
+  t.events = {{"", 0, "received", "operator", "operator", "", "{}"},
+              {"", 0, "dispatched", "router", "system", "350602.cgj", "{}"}};
   return t;
 }
 

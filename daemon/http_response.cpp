@@ -1,0 +1,58 @@
+#include "daemon/http_response.hpp"
+
+#include <cctype>
+
+namespace hotline::daemon {
+
+Response make_response(const Request& req, http::status status, std::string body,
+                       std::string_view content_type) {
+  Response res{status, req.version()};
+  res.set(http::field::server, "hotlined");
+  res.set(http::field::content_type, content_type);
+  res.set(http::field::cache_control, "no-store");
+  res.keep_alive(req.keep_alive());
+  res.body() = std::move(body);
+  res.prepare_payload();
+  return res;
+}
+
+Response problem_response(const Request& req, const Problem& p) {
+  return make_response(req, static_cast<http::status>(p.status), p.to_json(), "application/problem+json");
+}
+
+bool is_json_content_type(std::string_view value) {
+  const auto semi = value.find(';');
+  auto media = value.substr(0, semi);
+  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
+  if (media.size() != 16) return false;
+  constexpr std::string_view expected = "application/json";
+  for (std::size_t i = 0; i < media.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(media[i])) != expected[i]) return false;
+  }
+  return true;
+}
+
+
+Response forbidden(const Request& req, const std::string& detail) {
+  return problem_response(req, {403, "forbidden", "Not allowed for this token", detail, ""});
+}
+
+Response method_not_allowed(const Request& req, std::string_view allowed) {
+  auto res = problem_response(req, {405, "method-not-allowed", "Method not allowed", "use " + std::string(allowed), ""});
+  res.set(http::field::allow, allowed);
+  return res;
+}
+
+Response refusal_response(const Request& req, const routing::Refusal& refusal) {
+  switch (refusal.kind) {
+    case routing::RefusalKind::wrong_state:
+      return problem_response(req, {409, "wrong-state", "Not possible in the ticket's current state", refusal.reason, ""});
+    case routing::RefusalKind::forbidden:
+      return problem_response(req, {403, "forbidden", "Not allowed for this token", refusal.reason, ""});
+    case routing::RefusalKind::invalid:
+      break;
+  }
+  return problem_response(req, {422, "invalid-action", "The action cannot be taken as asked", refusal.reason, ""});
+}
+
+}  // namespace hotline::daemon

@@ -1,0 +1,28 @@
+// Building HTTP responses for the API: JSON bodies, RFC 9457 problems, media-type checks. Pure; thread-safe.
+#pragma once
+
+#include <boost/beast/http.hpp>
+
+#include <string>
+#include <string_view>
+
+#include "daemon/problem.hpp"
+#include "routing/lifecycle.hpp"
+
+namespace hotline::daemon {
+
+namespace http = boost::beast::http;
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+
+Response make_response(const Request& req, http::status status, std::string body,
+                       std::string_view content_type = "application/json");
+Response problem_response(const Request& req, const Problem& p);
+Response forbidden(const Request& req, const std::string& detail);
+Response method_not_allowed(const Request& req, std::string_view allowed);
+// A life-cycle refusal: wrong state → 409, forbidden → 403, invalid → 422.
+Response refusal_response(const Request& req, const routing::Refusal& refusal);
+// True for "application/json", with or without parameters, in any letter case.
+bool is_json_content_type(std::string_view value);
+
+}  // namespace hotline::daemon

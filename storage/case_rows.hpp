@@ -1,0 +1,72 @@
+// Row types of the case projection (assignments and deadlines, derived from events) and of queue and search
+// results. Plain values.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hotline::storage {
+
+struct AssignmentRow {
+  int seq = 0;
+  std::string unit_id;
+  std::optional<std::string> handler_id;
+  bool lead = false;
+  std::string state;
+  bool open = false;
+  std::int64_t dispatched_ms = 0;
+  std::int64_t reply_due_ms = 0;
+  friend bool operator==(const AssignmentRow&, const AssignmentRow&) = default;
+};
+
+struct DeadlineRow {
+  std::string unit_id;  // "" for ticket-level clocks
+  std::string clock;    // sign_for, reply, follow_up
+  std::int64_t due_ms = 0;
+  bool provisional = false;
+  std::optional<std::int64_t> original_due_ms;
+  friend bool operator==(const DeadlineRow&, const DeadlineRow&) = default;
+};
+
+// Everything derived from a ticket's events that queries need; replaced whole after every change.
+struct Projection {
+  std::string state;
+  std::int64_t updated_ms = 0;
+  std::vector<AssignmentRow> assignments;
+  std::vector<DeadlineRow> deadlines;  // stages are kept across replacements (the escalation engine owns them)
+  friend bool operator==(const Projection&, const Projection&) = default;
+};
+
+struct QueueQuery {
+  std::string unit_id;
+  bool include_closed = false;              // default: open cases only
+  std::optional<std::string> state;         // case state
+  std::optional<std::int64_t> due_before_ms;
+  std::optional<std::pair<std::int64_t, std::string>> after;  // cursor: (reply_due_ms, ticket_id) of the last row
+  int limit = 50;
+};
+
+struct QueueRow {
+  std::string ticket_id, state, received_at, type, content, unit_id;
+  std::optional<std::string> handler_id;
+  bool lead = false;
+  std::string assignment_state;
+  std::int64_t reply_due_ms = 0;
+};
+
+struct SearchQuery {
+  std::string text;                      // substring of content or address; empty = any
+  std::optional<std::string> state;
+  std::optional<std::string> unit_id;    // tickets with a live assignment of this unit
+  std::optional<std::int64_t> from_ms, to_ms;  // received in [from, to)
+  std::optional<std::string> before_id;  // cursor: newest first, strictly older ticket ids
+  int limit = 50;
+};
+
+struct SearchRow {
+  std::string ticket_id, state, received_at, type, content, unit_id, unit_name;
+};
+
+}  // namespace hotline::storage
