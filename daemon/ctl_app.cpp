@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include "daemon/db_command.hpp"
 #include "daemon/deadline_command.hpp"
 #include "daemon/golden_cases.hpp"
 #include "daemon/local_time.hpp"
@@ -143,6 +144,12 @@ int run_ctl(int argc, char** argv) {
   token_list_cmd->fallthrough();
   token_revoke_cmd->fallthrough();
 
+  auto* db = app.add_subcommand("db", "database maintenance");
+  db->require_subcommand(1);
+  std::string db_path = "./var/hotline.db";
+  auto* verify = db->add_subcommand("verify", "rebuild every ticket's state from its events and compare");
+  verify->add_option("--database", db_path, "SQLite database file")->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -153,6 +160,7 @@ int run_ctl(int argc, char** argv) {
   if (test->parsed()) return rules_test(test_dir);
   if (diff->parsed()) return rules_diff(old_dir, new_dir, examples);
   if (route_cmd->parsed()) return route(route_dir, explain);
+  if (verify->parsed()) return db_verify(db_path, std::cout, std::cerr);
   if (deadline->parsed()) return deadline_preview(deadline_args, std::cout, std::cerr);
   if (token_create_cmd->parsed()) {
     create_args.database = database;

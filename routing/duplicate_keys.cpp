@@ -2,33 +2,29 @@
 
 #include <string>
 #include <unordered_map>
-#include <vector>
 
 namespace hotline::routing {
 
-bool report_duplicate_keys(YamlReader& reader, const YAML::Node& root) {
+bool report_duplicate_keys(YamlReader& reader, const YAML::Node& map) {
+  if (!map.IsMap()) return true;
   bool clean = true;
-  // An explicit stack: a hostile file must not be able to exhaust the call stack by nesting.
-  std::vector<YAML::Node> pending{root};
-  while (!pending.empty()) {
-    const YAML::Node node = pending.back();
-    pending.pop_back();
-    if (node.IsSequence()) {
-      for (const auto& item : node) pending.push_back(item);
-    } else if (node.IsMap()) {
-      std::unordered_map<std::string, int> first_line;
-      for (auto it = node.begin(); it != node.end(); ++it) {
-        pending.push_back(it->second);
-        if (!it->first.IsScalar()) continue;
-        const auto [seen, inserted] = first_line.try_emplace(it->first.Scalar(), reader.line(it->first));
-        if (inserted) continue;
-        reader.error(it->first,
-                     "duplicate key '" + it->first.Scalar() + "' (first at line " + std::to_string(seen->second) + ")");
-        clean = false;
-      }
-    }
+  std::unordered_map<std::string, int> first_line;
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    if (!it->first.IsScalar()) continue;
+    const auto [seen, inserted] = first_line.try_emplace(it->first.Scalar(), reader.line(it->first));
+    if (inserted) continue;
+    reader.error(it->first,
+                 "duplicate key '" + it->first.Scalar() + "' (first at line " + std::to_string(seen->second) + ")");
+    clean = false;
   }
   return clean;
+}
+
+bool check_unique_keys(YamlReader& reader, const YAML::Node& map, std::string_view what,
+                       std::initializer_list<std::string_view> allowed) {
+  if (!reader.check_keys(map, what, allowed)) return false;
+  report_duplicate_keys(reader, map);
+  return true;
 }
 
 }  // namespace hotline::routing

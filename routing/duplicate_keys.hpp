@@ -1,15 +1,23 @@
-// Reports mapping keys given twice in a parsed YAML or JSON document: yaml-cpp keeps both and lookups silently
-// take the first, so a repeated key would otherwise be ignored without a word. Not thread-safe (like YamlReader).
+// Strict key checks for one mapping: unknown keys (YamlReader::check_keys) and keys given twice, which yaml-cpp
+// keeps while lookups silently take the first. Not thread-safe (like YamlReader).
 #pragma once
 
 #include <yaml-cpp/yaml.h>
+
+#include <initializer_list>
+#include <string_view>
 
 #include "routing/yaml_reader.hpp"
 
 namespace hotline::routing {
 
-// One error per repeated key, at the repetition, naming the first place: "duplicate key 'reply' (first at
-// line 3)". Walks the whole document. Returns true when there was none.
-bool report_duplicate_keys(YamlReader& reader, const YAML::Node& root);
+// One error per repeated key of `map` itself (children are not visited, so cyclic aliases such as `&a [*a]`
+// cannot make it loop), at the repetition: "duplicate key 'reply' (first at line 3)". True when there was none;
+// true for a node that is not a mapping.
+bool report_duplicate_keys(YamlReader& reader, const YAML::Node& map);
+
+// YamlReader::check_keys, then report_duplicate_keys. False only when `map` is not a mapping.
+bool check_unique_keys(YamlReader& reader, const YAML::Node& map, std::string_view what,
+                       std::initializer_list<std::string_view> allowed);
 
 }  // namespace hotline::routing

@@ -52,8 +52,7 @@ class TimePolicyBuilder {
     if (first_file_.empty()) first_file_ = file.shown();
     const auto root = r.parse(file.text);
     if (!root || root->IsNull()) return;
-    report_duplicate_keys(r, *root);
-    if (!r.check_keys(*root, "a time limits file", {"defaults", "time_limits"})) return;
+    if (!check_unique_keys(r, *root, "a time limits file", {"defaults", "time_limits"})) return;
     if (const YAML::Node d = (*root)["defaults"]; d.IsDefined()) read_defaults(r, d);
     if (const YAML::Node list = (*root)["time_limits"]; list.IsDefined() && !list.IsNull()) {
       if (r.is_seq(list, "'time_limits'")) {
@@ -117,9 +116,9 @@ class TimePolicyBuilder {
   }
 
   void read_defaults(YamlReader& r, const YAML::Node& d) {
-    if (!r.check_keys(d, "defaults",
-                      {"counting", "sign_for", "reply", "yellow_before", "red_after", "return_window", "max_returns",
-                       "extension_cap", "follow_up_delay", "supervise_after"})) {
+    if (!check_unique_keys(r, d, "defaults",
+                           {"counting", "sign_for", "reply", "yellow_before", "red_after", "return_window",
+                            "max_returns", "extension_cap", "follow_up_delay", "supervise_after"})) {
       return;
     }
     const std::string here = r.file() + ':' + std::to_string(r.line(d)) + ':' + std::to_string(r.column(d));
@@ -139,9 +138,9 @@ class TimePolicyBuilder {
   }
 
   void read_entry(YamlReader& r, const YAML::Node& n) {
-    if (!r.check_keys(n, "a time limit entry",
-                      {"when", "counting", "sign_for", "reply", "yellow_before", "red_after", "return_window",
-                       "max_returns", "extension_cap", "follow_up_delay", "supervise_after"})) {
+    if (!check_unique_keys(r, n, "a time limit entry",
+                           {"when", "counting", "sign_for", "reply", "yellow_before", "red_after", "return_window",
+                            "max_returns", "extension_cap", "follow_up_delay", "supervise_after"})) {
       return;
     }
     TimePolicyTable::Entry entry;
@@ -151,7 +150,7 @@ class TimePolicyBuilder {
       r.error(n, "a time limit entry needs 'when' (put unconditional values in 'defaults')");
       return;
     }
-    if (!r.check_keys(when, "when", {"type", "urgency", "channel", "level"})) return;
+    if (!check_unique_keys(r, when, "when", {"type", "urgency", "channel", "level"})) return;
     if (when.size() == 0) r.error(when, "'when' needs at least one condition");
     const std::size_t errors_before = out_.size();
     for (auto it = when.begin(); it != when.end(); ++it) {

@@ -216,6 +216,12 @@ TEST_CASE("every mistake in a time limits file is reported with file line and co
       {"defaults:\n  reply: 5 wd\n", "t.yaml:2:3: error: 'defaults' must set 'max_returns'"},
       {"defaults:\n  reply: 5 wd\n  holidays: 3\n", "t.yaml:3:3: error: unknown key 'holidays' in defaults"},
       {"time_limits: []\n", "t.yaml: error: no file gives the time-limit 'defaults'"},
+      {d + "time_limits:\n  - when: {type: [help]}\n    reply: 3 wd\n    reply: 4 wd\n",
+       "t.yaml:15:5: error: duplicate key 'reply' (first at line 14)"},
+      // Self-referring aliases make cyclic node graphs in yaml-cpp: a diagnostic, never a hang.
+      {d + "time_limits: &a [*a]\n", "error: a time limit entry must be a mapping"},
+      {d + "time_limits:\n  - when: &w {type: *w}\n",
+       "t.yaml:13:11: error: 'type' must be a value or a list of values"},
       {d + "time_limits:\n  - when: {type: [help\n", "t.yaml:14:1: error: "},
   };
   for (const auto& c : cases) {

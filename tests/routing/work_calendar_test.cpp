@@ -383,6 +383,13 @@ TEST_CASE("every mistake in a calendar file is reported with file line and colum
        "2025.json:1:30: error: duplicate key 'year' (first at line 1)"},
       {{{"local.yaml", "overrides: []\noverrides: [{date: 2026-05-06, working: true}]\n", ""}},
        "local.yaml:2:1: error: duplicate key 'overrides' (first at line 1)"},
+      {{{"2025.json",
+         header + "  {\"name\": \"x\", \"date\": \"2025-01-01\", \"isOffDay\": true, \"isOffDay\": false}]}", ""}},
+       "2025.json:3:57: error: duplicate key 'isOffDay' (first at line 3)"},
+      // yaml-cpp builds cyclic node graphs from self-referring aliases: they must end in a diagnostic, not a hang.
+      {{{"local.yaml", "overrides: &a [*a]\n", ""}}, "error: an override must be a mapping"},
+      {{{"2025.json", "&a {\"year\": 2025, \"papers\": *a, \"days\": [*a]}", ""}},
+       "2025.json:1:1: error: 'papers' must be a list"},
       {{{"local.yaml", "override: []\n", ""}}, "local.yaml:1:1: error: unknown key 'override' in local calendar"},
       {{{"local.yaml", "overrides: [\n", ""}}, "local.yaml:2:1: error: "},
       {{{"notes.txt", "hello", ""}}, "notes.txt: error: calendar files end in .json"},

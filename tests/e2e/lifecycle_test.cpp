@@ -1,0 +1,135 @@
+// End-to-end: a ticket's whole life over HTTP with real tokens, a foreign unit refused at every step, and the
+// event log rebuilding every state (hotlinectl db verify).
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+#include <signal.h>
+
+#include <string>
+#include <vector>
+
+#include "support/daemon_process.hpp"
+#include "support/http_client.hpp"
+
+using hotline::test::DaemonProcess;
+using hotline::test::HttpClient;
+using hotline::test::HttpResult;
+using hotline::test::run_command;
+using hotline::test::TempDir;
+namespace json = boost::json;
+
+namespace {
+
+std::string make_token(const std::string& db, const std::string& role, const std::string& unit = "") {
+  std::vector<std::string> args{"token", "create", "--database", db, "--role", role, "--name", role + " " + unit};
+  if (!unit.empty()) args.insert(args.end(), {"--unit", unit, "--rules", SHIPPED_RULES_DIR});
+  const auto r = run_command(HOTLINECTL_PATH, args);
+  REQUIRE(r.status == 0);
+  return r.out.substr(0, r.out.find('\n'));
+}
+
+std::string str(const json::value& v) { return json::value_to<std::string>(v); }
+
+struct Caller {
+  HttpClient& client;
+  std::string token;
+  HttpResult act(const std::string& id, const std::string& action, const std::string& body = "{}") {
+    return client.request("POST", "/v1/tickets/" + id + "/" + action, body, token);
+  }
+};
+
+std::string state_of(const HttpResult& r) { return str(json::parse(r.body).at("state")); }
+
+}  // namespace
+
+TEST_CASE("a ticket goes through return extension reply redo and close while a foreign unit is refused",
+          "[e2e][lifecycle]") {
+  TempDir dir;
+  const std::string db = dir.path() + "/h.db";
+  const auto op = make_token(db, "operator");
+  const auto first = make_token(db, "unit", "350602.cgj");
+  const auto second = make_token(db, "unit", "350602001.gov");
+  const auto foreign = make_token(db, "unit", "350623.cgj");
+  DaemonProcess daemon(HOTLINED_PATH, {"--listen", "127.0.0.1:0", "--database", db, "--rules", SHIPPED_RULES_DIR});
+  HttpClient client(daemon.port());
+  Caller hotline{client, op}, unit_a{client, first}, unit_b{client, second}, stranger{client, foreign};
+
+  const auto created = client.request("POST", "/v1/tickets",
+                                      R"({"content":"胜利路路灯不亮","category":"010101","area":"350602"})", op);
+  REQUIRE(created.status == 201);
+  const auto ticket = json::parse(created.body).as_object();
+  const auto id = str(ticket.at("id"));
+  CHECK(str(ticket.at("state")) == "awaiting_sign_for");
+  const auto& lead = ticket.at("case").at("assignments").as_array().at(0);
+  CHECK(str(lead.at("unit")) == "350602.cgj");
+  CHECK(lead.at("reply").at("working_days_left").as_int64() >= 4);
+
+  // Every step is tried first by the foreign unit (403), then by the right caller.
+  CHECK(stranger.act(id, "sign_for").status == 403);
+  CHECK(state_of(unit_a.act(id, "sign_for")) == "in_progress");
+  CHECK(unit_a.act(id, "sign_for").status == 409);  // already signed
+  const std::string ret = R"({"reason_code":"not_our_territory","reason":"该路段路灯由西桥街道管养"})";
+  CHECK(stranger.act(id, "request_return", ret).status == 403);
+  CHECK(state_of(unit_a.act(id, "request_return", ret)) == "return_requested");
+  CHECK(unit_a.act(id, "review_return", R"({"decision":"approve","unit":"350602001.gov"})").status == 403);
+  const auto approved = hotline.act(id, "review_return", R"({"decision":"approve","unit":"350602001.gov"})");
+  REQUIRE(approved.status == 200);
+  CHECK(state_of(approved) == "awaiting_sign_for");
+  const auto rounds = json::parse(approved.body).at("case").at("assignments").as_array();
+  REQUIRE(rounds.size() == 2);
+  CHECK(str(rounds[0].at("state")) == "withdrawn");
+  CHECK(str(rounds[1].at("unit")) == "350602001.gov");
+
+  CHECK(unit_a.act(id, "sign_for").status == 403);  // no longer on the case
+  CHECK(stranger.act(id, "sign_for").status == 403);
+  CHECK(state_of(unit_b.act(id, "sign_for")) == "in_progress");
+  const std::string ext = R"({"working_days":3,"reason":"需协调供电部门更换线路"})";
+  CHECK(stranger.act(id, "request_extension", ext).status == 403);
+  CHECK(state_of(unit_b.act(id, "request_extension", ext)) == "extension_requested");
+  const auto extended = hotline.act(id, "review_extension", R"({"decision":"approve"})");
+  REQUIRE(extended.status == 200);
+  const auto extended_body = json::parse(extended.body);
+  const auto& b = extended_body.at("case").at("assignments").as_array().at(1);
+  CHECK(b.at("extension_days") == 3);
+  CHECK(str(b.at("reply").at("due_at")) > str(b.at("original_reply_due_at")));
+
+  CHECK(stranger.act(id, "reply", R"({"text":"已修复"})").status == 403);
+  CHECK(state_of(unit_b.act(id, "reply", R"({"text":"已更换灯具，恢复照明"})")) == "reply_review");
+  CHECK(state_of(hotline.act(id, "review_reply", R"({"decision":"approve"})")) == "awaiting_follow_up");
+  CHECK(stranger.act(id, "follow_up", R"({"satisfaction":"unsatisfied","resolution":"unresolved"})").status == 403);
+  const auto redo = hotline.act(id, "follow_up", R"({"satisfaction":"unsatisfied","resolution":"unresolved","redo":true})");
+  CHECK(state_of(redo) == "in_progress");
+  CHECK(json::parse(redo.body).at("case").at("redos") == 1);
+  CHECK(state_of(unit_b.act(id, "reply", R"({"text":"重新排查线路并更换开关"})")) == "reply_review");
+  CHECK(state_of(hotline.act(id, "review_reply", R"({"decision":"approve"})")) == "awaiting_follow_up");
+  CHECK(state_of(hotline.act(id, "follow_up", R"({"satisfaction":"satisfied","resolution":"resolved"})")) == "closed");
+  CHECK(unit_b.act(id, "reply", R"({"text":"x"})").status == 409);
+  CHECK(stranger.act(id, "urge").status == 403);
+
+  const auto view = client.request("GET", "/v1/tickets/" + id, "", op);
+  REQUIRE(view.status == 200);
+  std::vector<std::string> kinds;
+  const auto view_body = json::parse(view.body);
+  for (const auto& e : view_body.at("events").as_array()) kinds.push_back(str(e.at("kind")));
+  const std::vector<std::string> expected{
+      "received", "dispatched", "signed_for", "return_requested", "return_approved", "dispatched", "signed_for",
+      "extension_requested", "extension_approved", "replied", "reply_approved", "followed_up", "redo", "replied",
+      "reply_approved", "followed_up", "closed"};
+  CHECK(kinds == expected);
+  CHECK(client.request("GET", "/v1/tickets/" + id, "", foreign).status == 403);
+  CHECK(client.request("GET", "/v1/tickets/" + id, "", second).status == 200);
+
+  // Queues: the closed ticket has left the new lead's open queue but shows under state=closed.
+  const auto open_queue = json::parse(client.request("GET", "/v1/units/350602001.gov/queue", "", second).body);
+  CHECK(open_queue.at("items").as_array().empty());
+  const auto closed = json::parse(client.request("GET", "/v1/units/350602001.gov/queue?state=closed", "", second).body);
+  REQUIRE(closed.at("items").as_array().size() == 1);
+  CHECK(client.request("GET", "/v1/units/350602001.gov/queue", "", foreign).status == 403);
+  const auto found = json::parse(client.request("GET", "/v1/tickets?q=%E8%B7%AF%E7%81%AF%E4%B8%8D", "", op).body);
+  CHECK(found.at("items").as_array().size() == 1);
+
+  CHECK(daemon.stop(SIGTERM) == 0);
+  const auto verify = run_command(HOTLINECTL_PATH, {"db", "verify", "--database", db});
+  INFO(verify.out << verify.err);
+  CHECK(verify.status == 0);
+  CHECK(verify.out.find("1 ticket(s) rebuilt from their events, 0 difference(s)") != std::string::npos);
+}
