@@ -41,7 +41,7 @@ struct Projection {
 
 struct QueueQuery {
   std::string unit_id;
-  bool include_closed = false;              // default: open cases only
+  bool include_closed = false;              // false: open cases only; true: closed ones only
   std::optional<std::string> state;         // case state
   std::optional<std::int64_t> due_before_ms;
   std::optional<std::pair<std::int64_t, std::string>> after;  // cursor: (reply_due_ms, ticket_id) of the last row

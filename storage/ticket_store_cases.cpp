@@ -106,7 +106,8 @@ Result<std::vector<QueueRow>> TicketStore::queue(const QueueQuery& q) {
   std::vector<QueueRow> out;
   for (const char* condition : who) {
     std::string s = sql + condition;
-    s += q.include_closed ? " AND a.state != 'withdrawn'" : " AND a.open = 1";
+    // Open and closed rows are separate ranges of the queue index: (unit, open, due, ticket).
+    s += q.include_closed ? " AND a.open = 0 AND a.state != 'withdrawn'" : " AND a.open = 1";
     if (q.state) s += " AND t.state = ?2";
     if (q.due_before_ms) s += " AND a.reply_due_ms < ?3";
     if (q.after) s += " AND (a.reply_due_ms, a.ticket_id) > (?4, ?5)";
