@@ -181,7 +181,7 @@ boost::asio::awaitable<Response> Api::post_ticket(const Request& req, const Prin
     *state = routing::replay(with_id, events);
     t->state = std::string(routing::to_string(state->state));
     if (auto r = store.insert_ticket(*t); !r) return r.error();
-    return store.write_projection(*id, project(*state, now_ms));
+    return store.write_projection(*id, project(*state, now_ms), /*fresh=*/true);
   };
   const WriteResult written = co_await ctx_.writer.async_write(job, boost::asio::use_awaitable);
   if (!written) {

@@ -181,8 +181,7 @@ int WorkCalendar::last_published_year() const {
 }
 
 bool WorkCalendar::is_settled(Day d) const {
-  const Civil c = civil_from_day(d);
-  return is_published(c.year) && (c.month != 12 || is_published(c.year + 1));
+  return is_published(civil_from_day(d).year);
 }
 
 std::optional<std::string> WorkCalendar::holiday_name(Day d) const {

@@ -33,8 +33,10 @@ class WorkCalendar {
   bool is_published(int year) const;
   // The latest published year; 0 when none is.
   int last_published_year() const;
-  // True when no table still to be published can change day `d`: its year is published and, because a year's
-  // table may list days of the previous December, for a December day the next year is published too.
+  // True when day `d` lies in a published year, so its classification is final; deadlines that depend on a day
+  // that is not settled are provisional. Caveat: a year's table may also list days of the previous December
+  // (2023.json lists 2022-12-31), so the last days of a published year can still change when the next table
+  // arrives; this function does not flag them (see rules/calendar/README.md).
   bool is_settled(Day d) const;
   // The name of a listed day ("国庆节、中秋节", or a local override's name); nullopt for unlisted days and for
   // overrides given without a name.

@@ -98,7 +98,9 @@ CREATE TABLE deadlines (
 ) WITHOUT ROWID;
 CREATE INDEX deadlines_by_due ON deadlines(due_ms);
 
-CREATE VIRTUAL TABLE tickets_fts USING fts5(id UNINDEXED, content, address, tokenize = 'trigram');
+-- detail=none keeps the index small and fast to write; matches are confirmed against the text (see search()).
+CREATE VIRTUAL TABLE tickets_fts USING fts5(id UNINDEXED, content, address, tokenize = 'trigram',
+                                            detail = 'none', columnsize = 0);
 )sql",
 };
 

@@ -82,7 +82,8 @@ class TicketStore {
   Result<void> insert_ticket(const NewTicket& t);
   Result<void> append_events(const std::string& ticket_id, const std::vector<NewEvent>& events);
   // Replaces the ticket's projection; escalation stages of deadlines that keep their due instant survive.
-  Result<void> write_projection(const std::string& ticket_id, const Projection& p);
+  // `fresh`: the ticket was inserted in this transaction with p.state already, so there is nothing to replace.
+  Result<void> write_projection(const std::string& ticket_id, const Projection& p, bool fresh = false);
 
   // --- Reads ---
   Result<std::optional<Projection>> read_projection(const std::string& ticket_id);
@@ -94,6 +95,7 @@ class TicketStore {
  private:
   explicit TicketStore(Connection db);
   Statement& cached(std::optional<Statement>& slot, const char* sql);
+  Result<void> insert_projection_rows(const std::string& ticket_id, const Projection& p);
 
   Connection db_;
   std::optional<Statement> insert_ticket_, insert_event_, bump_sequence_, find_ticket_, find_events_, count_,

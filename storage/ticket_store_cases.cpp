@@ -6,7 +6,8 @@
 
 namespace hotline::storage {
 
-Result<void> TicketStore::write_projection(const std::string& ticket_id, const Projection& p) {
+Result<void> TicketStore::write_projection(const std::string& ticket_id, const Projection& p, bool fresh) {
+  if (fresh) return insert_projection_rows(ticket_id, p);
   auto& state = cached(update_state_, "UPDATE tickets SET state = ?2, updated_ms = ?3 WHERE id = ?1");
   state.bind(1, ticket_id).bind(2, p.state).bind(3, p.updated_ms);
   if (auto r = state.run(); !r) return r.error();
@@ -14,15 +15,6 @@ Result<void> TicketStore::write_projection(const std::string& ticket_id, const P
   auto& del_a = cached(delete_assignments_, "DELETE FROM assignments WHERE ticket_id = ?1");
   del_a.bind(1, ticket_id);
   if (auto r = del_a.run(); !r) return r.error();
-  auto& ins_a = cached(insert_assignment_,
-                       "INSERT INTO assignments(ticket_id, seq, unit_id, handler_id, lead, state, open,"
-                       " dispatched_ms, reply_due_ms) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)");
-  for (const auto& a : p.assignments) {
-    ins_a.bind(1, ticket_id).bind(2, std::int64_t{a.seq}).bind(3, a.unit_id).bind(4, a.handler_id);
-    ins_a.bind(5, std::int64_t{a.lead}).bind(6, a.state).bind(7, std::int64_t{a.open}).bind(8, a.dispatched_ms);
-    ins_a.bind(9, a.reply_due_ms);
-    if (auto r = ins_a.run(); !r) return r.error();
-  }
 
   // Deadlines whose due instant did not move keep their escalation stage; the others start again.
   auto& del_d = cached(delete_deadlines_,
@@ -38,6 +30,20 @@ Result<void> TicketStore::write_projection(const std::string& ticket_id, const P
   keep += "]";
   del_d.bind(1, ticket_id).bind(2, keep);
   if (auto r = del_d.run(); !r) return r.error();
+  return insert_projection_rows(ticket_id, p);
+}
+
+Result<void> TicketStore::insert_projection_rows(const std::string& ticket_id, const Projection& p) {
+  auto& ins_a = cached(insert_assignment_,
+                       "INSERT INTO assignments(ticket_id, seq, unit_id, handler_id, lead, state, open,"
+                       " dispatched_ms, reply_due_ms) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)");
+  for (const auto& a : p.assignments) {
+    ins_a.bind(1, ticket_id).bind(2, std::int64_t{a.seq}).bind(3, a.unit_id).bind(4, a.handler_id);
+    ins_a.bind(5, std::int64_t{a.lead}).bind(6, a.state).bind(7, std::int64_t{a.open}).bind(8, a.dispatched_ms);
+    ins_a.bind(9, a.reply_due_ms);
+    if (auto r = ins_a.run(); !r) return r.error();
+  }
+
   auto& ins_d = cached(insert_deadline_,
                        "INSERT INTO deadlines(ticket_id, unit_id, clock, due_ms, provisional, original_due_ms)"
                        " VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT(ticket_id, unit_id, clock) DO UPDATE SET"
@@ -143,7 +149,9 @@ Result<std::vector<SearchRow>> TicketStore::search(const SearchQuery& q) {
   for (const char c : q.text) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
   if (!q.text.empty()) {
     if (chars >= 3) {
-      where.push_back("t.id IN (SELECT id FROM tickets_fts WHERE tickets_fts MATCH ?1)");
+      // The index narrows the candidates (detail=none can over-match a long phrase); instr() confirms each.
+      where.push_back("t.id IN (SELECT id FROM tickets_fts WHERE tickets_fts MATCH ?1)"
+                      " AND (instr(t.content, ?8) > 0 OR instr(coalesce(t.address, ''), ?8) > 0)");
     } else {
       where.push_back("(instr(t.content, ?1) > 0 OR instr(coalesce(t.address, ''), ?1) > 0)");
     }
@@ -164,6 +172,7 @@ Result<std::vector<SearchRow>> TicketStore::search(const SearchQuery& q) {
       std::string quoted = "\"";  // an FTS5 string: the text as one phrase, quotes doubled
       for (const char c : q.text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
       st.bind(1, quoted + "\"");
+      st.bind(8, q.text);
     } else {
       st.bind(1, q.text);
     }

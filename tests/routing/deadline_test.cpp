@@ -150,10 +150,13 @@ TEST_CASE("counting into an unpublished year is provisional and uses the weekday
   const Deadline inside = compute_deadline(cal, at("2026-09-18", 9), limit("10 wd"), k_shanghai);
   CHECK(format_day(inside.last_day) == "2026-10-09");  // 20 Sept works; 25–27 Sept and 1–7 Oct are off
   CHECK_FALSE(inside.provisional);
-  // December 2026 is settled only when 2027's table (which may list December days) is out.
+  // December 2026 is in a published year: not provisional.
   const Deadline december = compute_deadline(cal, at("2026-11-27", 9), limit("3 wd"), k_shanghai);
   CHECK(format_day(december.last_day) == "2026-12-02");
-  CHECK(december.provisional);
+  CHECK_FALSE(december.provisional);
+  const Deadline new_year_eve = compute_deadline(cal, at("2026-12-25", 9), limit("4 wd"), k_shanghai);
+  CHECK(format_day(new_year_eve.last_day) == "2026-12-31");
+  CHECK_FALSE(new_year_eve.provisional);
   // Natural time never depends on the tables.
   CHECK_FALSE(compute_deadline(cal, at("2026-12-31", 9), limit("24 h"), k_shanghai).provisional);
 }
@@ -192,12 +195,13 @@ TEST_CASE("extensions move working-day deadlines by working days and natural one
   CHECK(extend_deadline(cal, urgent, limit("90 min"), k_shanghai).due_ms == urgent.due_ms + 90 * 60'000);
 
   // Extending past the last published year makes the deadline provisional; it never becomes settled again.
-  const Deadline late = compute_deadline(cal, at("2026-11-02", 9), limit("5 wd"), k_shanghai);
-  CHECK_FALSE(late.provisional);
-  CHECK(format_day(late.last_day) == "2026-11-09");
-  CHECK_FALSE(extend_deadline(cal, late, limit("10 wd"), k_shanghai).provisional);  // to 23 November
-  const Deadline late_extended = extend_deadline(cal, late, limit("20 wd"), k_shanghai);
-  CHECK(format_day(late_extended.last_day) == "2026-12-07");
+  const Deadline late = compute_deadline(cal, at("2026-12-21", 9), limit("3 wd"), k_shanghai);
+  CHECK(format_day(late.last_day) == "2026-12-24");
+  const Deadline to_year_end = extend_deadline(cal, late, limit("5 wd"), k_shanghai);
+  CHECK(format_day(to_year_end.last_day) == "2026-12-31");
+  CHECK_FALSE(to_year_end.provisional);
+  const Deadline late_extended = extend_deadline(cal, late, limit("6 wd"), k_shanghai);
+  CHECK(format_day(late_extended.last_day) == "2027-01-01");  // no 2027 table: a Friday counts
   CHECK(late_extended.provisional);
   CHECK(extend_deadline(cal, late_extended, limit("1 h"), k_shanghai).provisional);
 }
