@@ -193,7 +193,12 @@ boost::asio::awaitable<Response> Api::post_ticket(const Request& req, const Prin
   body["state"] = t->state;
   body["rules_version"] = rules.version();
   body["received_at"] = now.rfc3339;
-  body["case"] = case_to_json(*state, *live.calendar, now.unix_ms, utc_offset_minutes(now.unix_ms));
+  // The full case view (clocks, working days left) is one GET away; intake answers lean, it is the hot path.
+  if (const auto* lead = state->lead()) {
+    body["sign_for_due_at"] = local_stamp_ms(lead->sign_for_due.ms).rfc3339;
+    body["reply_due_at"] = local_stamp_ms(lead->reply_due.ms).rfc3339;
+    body["provisional"] = lead->reply_due.provisional || lead->sign_for_due.provisional;
+  }
   auto res = make_response(req, http::status::created, json::serialize(body));
   res.set(http::field::location, "/v1/tickets/" + t->id);
   co_return res;

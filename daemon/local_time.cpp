@@ -25,8 +25,14 @@ LocalStamp local_stamp(std::chrono::system_clock::time_point t) {
   using namespace std::chrono;
   const auto ms = duration_cast<milliseconds>(t.time_since_epoch()).count();
   const std::time_t secs = static_cast<std::time_t>(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
-  std::tm tm{};
-  ::localtime_r(&secs, &tm);
+  // Stamps come in bursts within one second (a request's events and clocks): convert each second once per thread.
+  thread_local std::time_t cached_secs = -1;
+  thread_local std::tm cached_tm{};
+  if (secs != cached_secs) {
+    ::localtime_r(&secs, &cached_tm);
+    cached_secs = secs;
+  }
+  const std::tm& tm = cached_tm;
   const long offset_min = tm.tm_gmtoff / 60;
   const char sign = offset_min < 0 ? '-' : '+';
   const long abs_min = offset_min < 0 ? -offset_min : offset_min;

@@ -29,7 +29,7 @@ CREATE TABLE tickets (
   rule_id       TEXT NOT NULL,
   rules_version TEXT NOT NULL,
   decision      TEXT NOT NULL       -- JSON: co-units, matter and area used, whether inferred
-) WITHOUT ROWID;
+);  -- a rowid table: rows are large (the citizen's text), which WITHOUT ROWID handles poorly
 CREATE INDEX tickets_by_unit ON tickets(unit_id, received_ms);
 
 CREATE TABLE events (
@@ -68,7 +68,8 @@ CREATE TABLE tokens (
     // 3: the case projection derived from events (rebuilt by `hotlinectl db verify`), and full-text search.
     R"sql(
 ALTER TABLE tickets ADD COLUMN updated_ms INTEGER;
-CREATE INDEX tickets_by_state ON tickets(state, received_ms);
+-- Queues and unit searches go through assignments; every index on tickets is paid for on every intake.
+DROP INDEX tickets_by_unit;
 
 CREATE TABLE assignments (
   ticket_id     TEXT NOT NULL REFERENCES tickets(id),
