@@ -15,6 +15,18 @@
 namespace hotline::daemon {
 namespace json = boost::json;
 
+namespace {
+
+// A page size: 1 to 500.
+std::optional<int> parse_limit(const std::string& value) {
+  int n = 0;
+  const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  if (ec != std::errc{} || ptr != value.data() + value.size() || n < 1 || n > 500) return std::nullopt;
+  return n;
+}
+
+}  // namespace
+
 routing::Context case_context(const routing::RuleSet& rules, const routing::Clocks& clocks, std::int64_t now_ms) {
   return {now_ms, clocks,
           [&rules](std::string_view parent, std::string_view child) {
@@ -142,12 +154,9 @@ Response Api::get_queue(const Request& req, const Principal& who, const std::str
       if (value != "true" && value != "false") return problem_response(req, bad_field("overdue", "must be true or false"));
       if (value == "true") q.due_before_ms = q.due_before_ms ? std::min(*q.due_before_ms, now_ms) : now_ms;
     } else if (key == "limit") {
-      int n = 0;
-      const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-      if (ec != std::errc{} || ptr != value.data() + value.size() || n < 1 || n > 500) {
-        return problem_response(req, bad_field("limit", "must be 1 to 500"));
-      }
-      q.limit = n;
+      const auto n = parse_limit(value);
+      if (!n) return problem_response(req, bad_field("limit", "must be 1 to 500"));
+      q.limit = *n;
     } else if (key == "cursor") {
       const auto dot = value.find('.');
       std::int64_t due = 0;
@@ -203,12 +212,9 @@ Response Api::search_tickets(const Request& req, const Principal& who) {
     } else if (key == "cursor") {
       q.before_id = value;
     } else if (key == "limit") {
-      int n = 0;
-      const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-      if (ec != std::errc{} || ptr != value.data() + value.size() || n < 1 || n > 500) {
-        return problem_response(req, bad_field("limit", "must be 1 to 500"));
-      }
-      q.limit = n;
+      const auto n = parse_limit(value);
+      if (!n) return problem_response(req, bad_field("limit", "must be 1 to 500"));
+      q.limit = *n;
     } else {
       return problem_response(req, bad_field(key, "unknown query parameter"));
     }

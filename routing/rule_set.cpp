@@ -2,27 +2,11 @@
 
 #include <algorithm>
 #include <bit>
-#include <cstdio>
 
+#include "routing/content_hash.hpp"
 #include "routing/rule_set_builder.hpp"
 
 namespace hotline::routing {
-namespace {
-
-// FNV-1a, 64 bit: a content fingerprint for the version string, not a security boundary.
-struct Fnv1a {
-  std::uint64_t h = 0xcbf29ce484222325ull;
-  void add(std::string_view s) {
-    for (const char c : s) {
-      h ^= static_cast<unsigned char>(c);
-      h *= 0x100000001b3ull;
-    }
-    h ^= 0xff;  // separator, so ("ab","c") and ("a","bc") differ
-    h *= 0x100000001b3ull;
-  }
-};
-
-}  // namespace
 
 std::optional<Level> parse_level(std::string_view text) {
   if (text == "city") return Level::city;
@@ -58,18 +42,10 @@ CompileResult RuleSet::compile(const std::vector<SourceFile>& files) {
   for (const auto& f : files) ordered.push_back(&f);
   std::sort(ordered.begin(), ordered.end(), [](const auto* a, const auto* b) { return a->path < b->path; });
 
-  Fnv1a hash;
-  for (const auto* f : ordered) {
-    hash.add(f->path);
-    hash.add(f->text);
-  }
-  char version[17];
-  std::snprintf(version, sizeof version, "%016llx", static_cast<unsigned long long>(hash.h));
-
   CompileResult result;
   RuleSetBuilder builder(result.diagnostics);
   for (const auto* f : ordered) builder.add_file(*f);
-  result.rule_set = builder.finish(version);
+  result.rule_set = builder.finish(content_version(files));
   return result;
 }
 

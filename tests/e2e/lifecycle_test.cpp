@@ -20,11 +20,7 @@ namespace json = boost::json;
 namespace {
 
 std::string make_token(const std::string& db, const std::string& role, const std::string& unit = "") {
-  std::vector<std::string> args{"token", "create", "--database", db, "--role", role, "--name", role + " " + unit};
-  if (!unit.empty()) args.insert(args.end(), {"--unit", unit, "--rules", SHIPPED_RULES_DIR});
-  const auto r = run_command(HOTLINECTL_PATH, args);
-  REQUIRE(r.status == 0);
-  return r.out.substr(0, r.out.find('\n'));
+  return hotline::test::make_token(HOTLINECTL_PATH, db, role, unit, SHIPPED_RULES_DIR);
 }
 
 std::string str(const json::value& v) { return json::value_to<std::string>(v); }

@@ -145,6 +145,15 @@ CommandResult run_command(const std::string& binary, const std::vector<std::stri
   return result;
 }
 
+std::string make_token(const std::string& hotlinectl, const std::string& database, const std::string& role,
+                       const std::string& unit, const std::string& rules_dir) {
+  std::vector<std::string> args{"token", "create", "--database", database, "--role", role, "--name", role + " " + unit};
+  if (!unit.empty()) args.insert(args.end(), {"--unit", unit, "--rules", rules_dir});
+  const auto r = run_command(hotlinectl, args);
+  if (r.status != 0) throw std::runtime_error("hotlinectl token create failed: " + r.err);
+  return r.out.substr(0, r.out.find('\n'));
+}
+
 TempDir::TempDir() {
   const char* base = std::getenv("TMPDIR");
   std::string pattern = std::string(base != nullptr ? base : "/tmp") + "/hotline-test-XXXXXX";

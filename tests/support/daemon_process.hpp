@@ -44,6 +44,10 @@ struct CommandResult {
 };
 CommandResult run_command(const std::string& binary, const std::vector<std::string>& args, const std::string& input = "");
 
+// Issues an access token with hotlinectl into `database` and returns its text; throws when hotlinectl fails.
+std::string make_token(const std::string& hotlinectl, const std::string& database, const std::string& role,
+                       const std::string& unit = "", const std::string& rules_dir = "");
+
 // A fresh empty directory under $TMPDIR, removed with everything in it on destruction.
 class TempDir {
  public:
