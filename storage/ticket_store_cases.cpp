@@ -169,9 +169,22 @@ Result<std::vector<SearchRow>> TicketStore::search(const SearchQuery& q) {
   Statement st(db_.get(), sql);
   if (!q.text.empty()) {
     if (chars >= 3) {
-      std::string quoted = "\"";  // an FTS5 string: the text as one phrase, quotes doubled
-      for (const char c : q.text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-      st.bind(1, quoted + "\"");
+      // detail=none stores no positions, so no phrase queries: ask for every trigram of the text (AND) and let
+      // instr() confirm the order.
+      std::vector<std::string> chars_of;
+      for (std::size_t i = 0; i < q.text.size();) {
+        std::size_t n = 1;
+        while (i + n < q.text.size() && (static_cast<unsigned char>(q.text[i + n]) & 0xC0) == 0x80) ++n;
+        chars_of.push_back(q.text.substr(i, n));
+        i += n;
+      }
+      std::string match;
+      for (std::size_t i = 0; i + 3 <= chars_of.size(); ++i) {
+        std::string gram = "\"";
+        for (std::size_t k = i; k < i + 3; ++k) gram += chars_of[k] == "\"" ? std::string("\"\"") : chars_of[k];
+        match += (match.empty() ? "" : " AND ") + gram + "\"";
+      }
+      st.bind(1, match);
       st.bind(8, q.text);
     } else {
       st.bind(1, q.text);

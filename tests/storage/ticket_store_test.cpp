@@ -145,3 +145,23 @@ TEST_CASE("opening a missing database read-only fails with a clear error", "[sto
   REQUIRE_FALSE(r);
   CHECK(r.error().message.find("cannot open database") != std::string::npos);
 }
+
+TEST_CASE("search finds substrings of any length and never over-matches a longer phrase", "[storage]") {
+  TempDb db;
+  auto store = TicketStore::open(db.path).value();
+  std::vector<NewTicket> batch{sample("20261126", "小区门口路灯不亮已经一周"), sample("20261126", "路灯不好使，灯不亮了没人管"),
+                               sample("20261126", "工地夜间施工噪音扰民")};
+  REQUIRE(store->insert_tickets(batch));
+  const auto ids = [&](const std::string& text) {
+    SearchQuery q;
+    q.text = text;
+    std::vector<std::string> out;
+    for (const auto& row : store->search(q).value()) out.push_back(row.content);
+    return out;
+  };
+  CHECK(ids("路灯不亮") == std::vector<std::string>{"小区门口路灯不亮已经一周"});  // the other holds both trigrams, not the phrase
+  CHECK(ids("路灯").size() == 2);                                                 // two characters: a scan
+  CHECK(ids("施工噪音扰民") == std::vector<std::string>{"工地夜间施工噪音扰民"});
+  CHECK(ids("不存在的内容").empty());
+  CHECK(ids("\"路灯\"").empty());  // quotes in the text are searched for, not interpreted
+}
