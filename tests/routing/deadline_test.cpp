@@ -1,5 +1,7 @@
 #include "routing/deadline.hpp"
 
+#include "shipped_calendar.hpp"
+
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -7,36 +9,12 @@
 #include <sstream>
 
 using namespace hotline::routing;
+using namespace hotline::routing::test;
 
 namespace {
 
 constexpr int k_shanghai = 480;  // +08:00
 
-std::vector<SourceFile> shipped_calendar_files() {
-  std::vector<SourceFile> files;
-  const std::filesystem::path dir = std::filesystem::path(RULES_DIR) / "calendar";
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    const auto ext = entry.path().extension();
-    if (ext != ".json" && ext != ".yaml") continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    files.push_back({"calendar/" + entry.path().filename().string(), text.str(), ""});
-  }
-  return files;
-}
-
-const WorkCalendar& shipped() {
-  static const auto result = WorkCalendar::compile(shipped_calendar_files());
-  REQUIRE(result.calendar);
-  return *result.calendar;
-}
-
-Day day(std::string_view text) {
-  const auto d = parse_day(text);
-  REQUIRE(d);
-  return *d;
-}
 
 // A local Shanghai time, "2025-09-26 10:00", as Unix milliseconds.
 std::int64_t at(std::string_view date, int hour = 0, int minute = 0) {

@@ -1,5 +1,7 @@
 #include "routing/work_calendar.hpp"
 
+#include "shipped_calendar.hpp"
+
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -8,35 +10,10 @@
 #include <sstream>
 
 using namespace hotline::routing;
+using namespace hotline::routing::test;
 
 namespace {
 
-// The shipped calendar folder, read the way the daemon reads it (tests may do I/O; routing may not).
-std::vector<SourceFile> shipped_calendar_files() {
-  std::vector<SourceFile> files;
-  const std::filesystem::path dir = std::filesystem::path(RULES_DIR) / "calendar";
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    const auto ext = entry.path().extension();
-    if (ext != ".json" && ext != ".yaml") continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    files.push_back({"calendar/" + entry.path().filename().string(), text.str(), ""});
-  }
-  return files;
-}
-
-const WorkCalendar& shipped() {
-  static const auto result = WorkCalendar::compile(shipped_calendar_files());
-  REQUIRE(result.calendar);
-  return *result.calendar;
-}
-
-Day day(std::string_view text) {
-  const auto d = parse_day(text);
-  REQUIRE(d);
-  return *d;
-}
 
 std::vector<std::string> messages(const CalendarResult& r) {
   std::vector<std::string> out;
