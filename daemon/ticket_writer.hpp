@@ -1,7 +1,8 @@
 // TicketWriter: the single writer thread with group commit. Every job waiting when the writer becomes free runs
-// in ONE transaction (up to max_batch jobs), each inside its own savepoint, so one WAL sync covers many writes and
-// a failing job undoes only itself. Callers are completed only after the commit, so a 2xx still means durable.
-// Thread-safe: async_write may be called from any thread.
+// in ONE transaction (up to max_batch jobs), so one WAL sync covers many writes; a job that fails after writing
+// makes the writer roll the group back and run it again with each job in its own savepoint, so it undoes only itself. Callers are completed only after the commit, so a 2xx still means durable.
+// Between groups it adds new tickets to the search index, search_batch at a time (when idle, or once that many
+// are waiting). Thread-safe: async_write may be called from any thread.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -19,20 +20,25 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
+#include <vector>
 
 #include "storage/ticket_store.hpp"
 
 namespace hotline::daemon {
 
 // A unit of work on the write connection, run inside the writer's transaction. An error result rolls back what
-// the job wrote (its savepoint) and is passed to the caller; the job reports anything else through its captures.
+// the job wrote and is passed to the caller; the job reports anything else through its captures. A job may run
+// more than once (its group rolled back in between), so it derives everything from the store and its inputs and
+// overwrites, never appends to, what it reports through captures.
 using WriteJob = std::function<storage::Result<void>(storage::TicketStore&)>;
 using WriteResult = storage::Result<void>;
 
 class TicketWriter {
  public:
-  TicketWriter(std::unique_ptr<storage::TicketStore> store, std::size_t max_batch);
+  // `search_batch`: tickets indexed for search per batch (see index_search()).
+  TicketWriter(std::unique_ptr<storage::TicketStore> store, std::size_t max_batch, std::int64_t search_batch = 2048);
   ~TicketWriter();  // stop()
   TicketWriter(const TicketWriter&) = delete;
   TicketWriter& operator=(const TicketWriter&) = delete;
@@ -74,10 +80,16 @@ class TicketWriter {
   void enqueue(WriteJob work, Handler handler, boost::asio::any_io_executor executor);
   void push(Job job);
   void run();
+  // Runs the batch in one transaction, each job's result into `results`. nullopt: a job failed after writing and
+  // the group was rolled back (only when !isolate; run it again isolated). Otherwise the transaction's outcome.
+  std::optional<WriteResult> commit_group(std::vector<Job>& batch, std::vector<WriteResult>& results, bool isolate);
+  // One batch of search indexing if due (always when idle). Returns whether more is due.
+  bool index_search(bool idle);
   static void complete(Job& job, WriteResult result);
 
   std::unique_ptr<storage::TicketStore> store_;
   const std::size_t max_batch_;
+  const std::int64_t search_batch_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Job> queue_;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace hotline::storage {
 
 Result<std::unique_ptr<TicketStore>> TicketStore::open(const std::string& path, const OpenOptions& options) {
@@ -18,6 +20,8 @@ Statement& TicketStore::cached(std::optional<Statement>& slot, const char* sql) 
 }
 
 Result<void> TicketStore::exec(const std::string& sql) { return db_.exec(sql); }
+
+std::int64_t TicketStore::total_changes() const { return sqlite3_total_changes64(db_.get()); }
 
 Result<std::string> TicketStore::next_ticket_id(const std::string& prefix, const std::string& day) {
   // The counter row is bumped inside the caller's transaction, so numbers are never reused after a crash.
@@ -43,9 +47,7 @@ Result<void> TicketStore::insert_ticket(const NewTicket& t) {
   s.bind(11, t.caller_phone).bind(12, t.content).bind(13, t.state).bind(14, t.unit_id).bind(15, t.unit_name);
   s.bind(16, t.rule_id).bind(17, t.rules_version).bind(18, t.decision);
   if (auto r = s.run(); !r) return r.error();
-  auto& fts = cached(insert_fts_, "INSERT INTO tickets_fts(id, content, address) VALUES(?1, ?2, ?3)");
-  fts.bind(1, t.id).bind(2, t.content).bind(3, t.address.value_or(""));
-  if (auto r = fts.run(); !r) return r.error();
+  newest_rowid_ = std::max(newest_rowid_.value_or(0), std::int64_t{sqlite3_last_insert_rowid(db_.get())});
   std::vector<NewEvent> events = t.events;
   for (auto& e : events) {
     if (e.at.empty()) {

@@ -76,18 +76,27 @@ class TicketStore {
 
   // --- Primitives for the writer thread, which wraps them in its own (group) transaction. ---
   Result<void> exec(const std::string& sql);  // BEGIN IMMEDIATE, COMMIT, SAVEPOINT x, ...
+  // Rows inserted, updated or deleted on this connection since it opened: tells whether a failed job wrote.
+  std::int64_t total_changes() const;
   // The next number for `day` (prefix + day + 6-digit sequence); the counter advances in the transaction.
   Result<std::string> next_ticket_id(const std::string& prefix, const std::string& day);
-  // The ticket row (t.id set), its search entry and its events.
+  // The ticket row (t.id set) and its events. Search indexing follows later, in batches (index_search).
   Result<void> insert_ticket(const NewTicket& t);
   Result<void> append_events(const std::string& ticket_id, const std::vector<NewEvent>& events);
   // Replaces the ticket's projection; escalation stages of deadlines that keep their due instant survive.
   // `fresh`: the ticket was inserted in this transaction with p.state already, so there is nothing to replace.
   Result<void> write_projection(const std::string& ticket_id, const Projection& p, bool fresh = false);
+  // Tickets stored but not yet in the search index (an estimate kept in memory; exact after index_search).
+  Result<std::int64_t> search_backlog();
+  // Adds up to `limit` of the oldest unindexed tickets to the search index in a transaction of its own (call it
+  // between the writer's groups, never inside one). Returns how many it added (0: the index is complete).
+  Result<std::int64_t> index_search(std::int64_t limit);
 
   // --- Reads ---
   Result<std::optional<Projection>> read_projection(const std::string& ticket_id);
   Result<std::vector<QueueRow>> queue(const QueueQuery& q);
+  // Tickets matching the query, newest first. Text matches come from the search index plus a direct scan of the
+  // tickets not indexed yet, so a ticket is found as soon as it is committed.
   Result<std::vector<SearchRow>> search(const SearchQuery& q);
   // Every ticket id, oldest first, `limit` at a time after `after` (for db verify).
   Result<std::vector<std::string>> ticket_ids(const std::string& after, int limit);
@@ -96,11 +105,13 @@ class TicketStore {
   explicit TicketStore(Connection db);
   Statement& cached(std::optional<Statement>& slot, const char* sql);
   Result<void> insert_projection_rows(const std::string& ticket_id, const Projection& p);
+  Result<std::int64_t> index_search_batch(std::int64_t limit);
 
   Connection db_;
   std::optional<Statement> insert_ticket_, insert_event_, bump_sequence_, find_ticket_, find_events_, count_,
-      insert_fts_, delete_assignments_, insert_assignment_, insert_deadline_, delete_deadlines_, update_state_,
+      index_search_, delete_assignments_, insert_assignment_, insert_deadline_, delete_deadlines_, update_state_,
       read_assignments_, read_deadlines_, read_state_;
+  std::optional<std::int64_t> newest_rowid_, indexed_rowid_;  // for search_backlog(); loaded on first use
 };
 
 }  // namespace hotline::storage

@@ -1,4 +1,4 @@
-// TicketStore: the case projection (assignments, deadlines, state), unit queues and search.
+// TicketStore: the case projection (assignments, deadlines, state) and unit queues.
 #include "storage/ticket_store.hpp"
 
 #include <algorithm>
@@ -138,72 +138,6 @@ Result<std::vector<QueueRow>> TicketStore::queue(const QueueQuery& q) {
     return std::tie(a.reply_due_ms, a.ticket_id) < std::tie(b.reply_due_ms, b.ticket_id);
   });
   if (out.size() > static_cast<std::size_t>(q.limit)) out.resize(static_cast<std::size_t>(q.limit));
-  return out;
-}
-
-Result<std::vector<SearchRow>> TicketStore::search(const SearchQuery& q) {
-  std::string sql = "SELECT t.id, t.state, t.received_at, t.type, t.content, t.unit_id, t.unit_name FROM tickets t";
-  std::vector<std::string> where;
-  // The trigram index answers substrings of three characters or more; shorter text falls back to a scan.
-  std::size_t chars = 0;
-  for (const char c : q.text) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  if (!q.text.empty()) {
-    if (chars >= 3) {
-      // The index narrows the candidates (detail=none can over-match a long phrase); instr() confirms each.
-      where.push_back("t.id IN (SELECT id FROM tickets_fts WHERE tickets_fts MATCH ?1)"
-                      " AND (instr(t.content, ?8) > 0 OR instr(coalesce(t.address, ''), ?8) > 0)");
-    } else {
-      where.push_back("(instr(t.content, ?1) > 0 OR instr(coalesce(t.address, ''), ?1) > 0)");
-    }
-  }
-  if (q.state) where.push_back("t.state = ?2");
-  if (q.unit_id) {
-    where.push_back("EXISTS (SELECT 1 FROM assignments a WHERE a.ticket_id = t.id AND a.state != 'withdrawn'"
-                    " AND (a.unit_id = ?3 OR a.handler_id = ?3))");
-  }
-  if (q.from_ms) where.push_back("t.received_ms >= ?4");
-  if (q.to_ms) where.push_back("t.received_ms < ?5");
-  if (q.before_id) where.push_back("t.id < ?6");
-  for (std::size_t i = 0; i < where.size(); ++i) sql += (i == 0 ? " WHERE " : " AND ") + where[i];
-  sql += " ORDER BY t.id DESC LIMIT ?7";
-  Statement st(db_.get(), sql);
-  if (!q.text.empty()) {
-    if (chars >= 3) {
-      // detail=none stores no positions, so no phrase queries: ask for every trigram of the text (AND) and let
-      // instr() confirm the order.
-      std::vector<std::string> chars_of;
-      for (std::size_t i = 0; i < q.text.size();) {
-        std::size_t n = 1;
-        while (i + n < q.text.size() && (static_cast<unsigned char>(q.text[i + n]) & 0xC0) == 0x80) ++n;
-        chars_of.push_back(q.text.substr(i, n));
-        i += n;
-      }
-      std::string match;
-      for (std::size_t i = 0; i + 3 <= chars_of.size(); ++i) {
-        std::string gram = "\"";
-        for (std::size_t k = i; k < i + 3; ++k) gram += chars_of[k] == "\"" ? std::string("\"\"") : chars_of[k];
-        match += (match.empty() ? "" : " AND ") + gram + "\"";
-      }
-      st.bind(1, match);
-      st.bind(8, q.text);
-    } else {
-      st.bind(1, q.text);
-    }
-  }
-  if (q.state) st.bind(2, *q.state);
-  if (q.unit_id) st.bind(3, *q.unit_id);
-  if (q.from_ms) st.bind(4, *q.from_ms);
-  if (q.to_ms) st.bind(5, *q.to_ms);
-  if (q.before_id) st.bind(6, *q.before_id);
-  st.bind(7, static_cast<std::int64_t>(q.limit));
-  std::vector<SearchRow> out;
-  while (true) {
-    auto r = st.step();
-    if (!r) return r.error();
-    if (!*r) break;
-    out.push_back({st.column_text(0), st.column_text(1), st.column_text(2), st.column_text(3), st.column_text(4),
-                   st.column_text(5), st.column_text(6)});
-  }
   return out;
 }
 

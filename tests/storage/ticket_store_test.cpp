@@ -159,9 +159,49 @@ TEST_CASE("search finds substrings of any length and never over-matches a longer
     for (const auto& row : store->search(q).value()) out.push_back(row.content);
     return out;
   };
-  CHECK(ids("路灯不亮") == std::vector<std::string>{"小区门口路灯不亮已经一周"});  // the other holds both trigrams, not the phrase
-  CHECK(ids("路灯").size() == 2);                                                 // two characters: a scan
-  CHECK(ids("施工噪音扰民") == std::vector<std::string>{"工地夜间施工噪音扰民"});
-  CHECK(ids("不存在的内容").empty());
-  CHECK(ids("\"路灯\"").empty());  // quotes in the text are searched for, not interpreted
+  // The same answers before the batch indexer ran (a direct scan) and after (the trigram index).
+  for (const bool indexed : {false, true}) {
+    CAPTURE(indexed);
+    if (indexed) {
+      REQUIRE(store->search_backlog().value() == 3);
+      REQUIRE(store->index_search(2).value() == 2);
+      REQUIRE(store->index_search(2).value() == 1);
+      REQUIRE(store->index_search(2).value() == 0);
+      REQUIRE(store->search_backlog().value() == 0);
+    }
+    CHECK(ids("路灯不亮") == std::vector<std::string>{"小区门口路灯不亮已经一周"});  // the other has both trigrams, not the phrase
+    CHECK(ids("路灯").size() == 2);                                                 // two characters: a scan
+    CHECK(ids("施工噪音扰民") == std::vector<std::string>{"工地夜间施工噪音扰民"});
+    CHECK(ids("不存在的内容").empty());
+    CHECK(ids("\"路灯\"").empty());  // quotes in the text are searched for, not interpreted
+  }
+}
+
+TEST_CASE("the search index covers every ticket once and resumes after a reopen", "[storage]") {
+  TempDb db;
+  {
+    auto store = TicketStore::open(db.path).value();
+    std::vector<NewTicket> batch{sample("20261126", "路灯不亮"), sample("20261126", "路灯闪烁")};
+    REQUIRE(store->insert_tickets(batch));
+    REQUIRE(store->index_search(10).value() == 2);
+    std::vector<NewTicket> more{sample("20261126", "路灯倒了")};
+    REQUIRE(store->insert_tickets(more));
+  }
+  auto store = TicketStore::open(db.path).value();
+  CHECK(store->search_backlog().value() == 1);  // read back from search_progress and the tickets table
+  CHECK(store->index_search(10).value() == 1);
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open_v2(db.path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  REQUIRE(sqlite3_prepare_v2(raw, "SELECT count(*) FROM tickets_fts WHERE tickets_fts MATCH '\"路灯\"'", -1, &st,
+                             nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+  CHECK(sqlite3_column_int(st, 0) == 0);  // two characters are no trigram
+  sqlite3_finalize(st);
+  REQUIRE(sqlite3_prepare_v2(raw, "SELECT count(*) FROM tickets_fts WHERE tickets_fts MATCH '\"路灯不\" OR \"路灯闪\" OR"
+                                  " \"路灯倒\"'", -1, &st, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+  CHECK(sqlite3_column_int(st, 0) == 3);  // each ticket indexed exactly once
+  sqlite3_finalize(st);
+  sqlite3_close(raw);
 }

@@ -1,0 +1,121 @@
+#include "daemon/ticket_writer.hpp"
+
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/io_context.hpp>
+#include <catch2/catch.hpp>
+#include <unistd.h>
+
+#include <filesystem>
+#include <future>
+#include <map>
+#include <string>
+
+using namespace hotline;
+using daemon::TicketWriter;
+using daemon::WriteJob;
+using daemon::WriteResult;
+
+namespace {
+
+struct TempDir {
+  std::string path;
+  TempDir() {
+    std::string pattern = std::filesystem::temp_directory_path().string() + "/hotline-writer-XXXXXX";
+    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+    path = pattern;
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+};
+
+storage::NewTicket ticket(const std::string& content) {
+  storage::NewTicket t;
+  t.prefix = "ZZ";
+  t.day = "20261127";
+  t.received_at = "2026-11-27T09:30:00.000+08:00";
+  t.received_ms = 1'795'000'000'000;
+  t.type = "complaint";
+  t.urgency = "normal";
+  t.content = content;
+  t.state = "awaiting_sign_for";
+  t.unit_id = "350602.cgj";
+  t.unit_name = "芗城区城市管理局";
+  t.rule_id = "r";
+  t.rules_version = "v";
+  t.decision = "{}";
+  return t;
+}
+
+// Stores a ticket; with `fail_after`, then fails, so the writer must undo what it wrote.
+WriteJob store_ticket(const std::string& content, bool fail_after = false) {
+  return [content, fail_after](storage::TicketStore& store) -> WriteResult {
+    auto t = ticket(content);
+    auto id = store.next_ticket_id(t.prefix, t.day);
+    if (!id) return id.error();
+    t.id = *id;
+    if (auto r = store.insert_ticket(t); !r) return r.error();
+    if (fail_after) return storage::Error{0, "failed after writing"};
+    return {};
+  };
+}
+
+}  // namespace
+
+TEST_CASE("a job that fails after writing is undone alone while the rest of its group commits", "[writer]") {
+  TempDir dir;
+  const std::string path = dir.path + "/t.db";
+  TicketWriter writer(storage::TicketStore::open(path).value(), 64);
+  boost::asio::io_context io;
+
+  // Hold the writer in a first group so the next jobs queue up and run as one group.
+  std::promise<void> started, release;
+  auto released = release.get_future().share();
+  std::map<std::string, WriteResult> results;
+  writer.async_write(
+      [&](storage::TicketStore&) -> WriteResult {
+        started.set_value();
+        released.wait();
+        return {};
+      },
+      boost::asio::bind_executor(io, [&](WriteResult r) { results["hold"] = r; }));
+  started.get_future().wait();
+  const auto record = [&](std::string name) { return [&, name](WriteResult r) { results[name] = r; }; };
+  writer.async_write(store_ticket("甲"), boost::asio::bind_executor(io, record("a")));
+  writer.async_write(store_ticket("乙", /*fail_after=*/true), boost::asio::bind_executor(io, record("b")));
+  writer.async_write(store_ticket("丙"), boost::asio::bind_executor(io, record("c")));
+  writer.async_write([](storage::TicketStore&) -> WriteResult { return storage::Error{0, "refused"}; },
+                     boost::asio::bind_executor(io, record("d")));
+  release.set_value();
+  io.run();  // returns once every handler has run: each holds outstanding work until its commit
+  writer.stop();
+
+  REQUIRE(results.size() == 5);
+  CHECK(results["a"]);
+  CHECK_FALSE(results["b"]);
+  CHECK(results["c"]);
+  CHECK_FALSE(results["d"]);
+  CHECK(writer.commits() == 2);  // the hold, then a, b, c, d together (rolled back once and run again isolated)
+  auto store = storage::TicketStore::open(path).value();
+  CHECK(store->count_tickets().value() == 2);
+  CHECK(store->find_ticket("ZZ20261127000001").value()->content == "甲");
+  CHECK(store->find_ticket("ZZ20261127000002").value()->content == "丙");  // b's number was never committed
+}
+
+TEST_CASE("the writer indexes new tickets for search once a batch has gathered", "[writer]") {
+  TempDir dir;
+  TicketWriter writer(storage::TicketStore::open(dir.path + "/t.db").value(), 64, /*search_batch=*/2);
+  const auto backlog = [&] {
+    std::int64_t seen = -1;
+    REQUIRE(writer.run_blocking([&](storage::TicketStore& store) -> WriteResult {
+      seen = store.search_backlog().value();
+      return {};
+    }));
+    return seen;
+  };
+  REQUIRE(writer.run_blocking(store_ticket("路灯不亮")));
+  // One waiting is less than a batch, but the writer may have been idle since: either way at most one waits.
+  CHECK(backlog() <= 1);
+  REQUIRE(writer.run_blocking(store_ticket("路灯闪烁")));
+  REQUIRE(writer.run_blocking(store_ticket("路灯倒了")));
+  // Whatever was waiting, a second ticket made a batch: indexed right after its group, before the next job ran.
+  CHECK(backlog() <= 1);
+}
