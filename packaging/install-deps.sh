@@ -8,6 +8,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev    # Asio, Beast, JSON (System is header-only in 1.81)
   libsqlite3-dev libfmt-dev libyaml-cpp-dev libspdlog-dev libcli11-dev
   libssl-dev                                # SHA-256 for access-token hashes (libcrypto)
+  libjemalloc-dev                           # hotlined's allocator (cheaper than glibc malloc under load)
   catch2                                    # Catch2 2.13 (Debian's; v3 is not packaged)
   tzdata                                    # Asia/Shanghai for deadlines and ticket numbers
   curl wrk sqlite3                          # README examples and the intake benchmark

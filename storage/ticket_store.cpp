@@ -19,21 +19,38 @@ Statement& TicketStore::cached(std::optional<Statement>& slot, const char* sql) 
   return *slot;
 }
 
-Result<void> TicketStore::exec(const std::string& sql) { return db_.exec(sql); }
+Result<void> TicketStore::exec(const std::string& sql) {
+  // Whatever a rollback undoes, the cached counter may be ahead of the table: read it again when next needed.
+  if (sql.starts_with("ROLLBACK")) sequence_.reset();
+  return db_.exec(sql);
+}
 
 std::int64_t TicketStore::total_changes() const { return sqlite3_total_changes64(db_.get()); }
 
 Result<std::string> TicketStore::next_ticket_id(const std::string& prefix, const std::string& day) {
-  // The counter row is bumped inside the caller's transaction, so numbers are never reused after a crash.
-  auto& s = cached(bump_sequence_,
-                   "INSERT INTO daily_sequence(day, last) VALUES(?1, 1) "
-                   "ON CONFLICT(day) DO UPDATE SET last = last + 1 RETURNING last");
-  s.bind(1, day);
-  auto row = s.step();
-  if (!row) return row.error();
-  const std::int64_t last = s.column_int(0);
-  s.reset();
-  return fmt::format("{}{}{:06d}", prefix, day, last);
+  // The counter row is bumped inside the caller's transaction, so numbers are never reused after a crash. Only
+  // this connection writes it, so its value is cached between tickets: a plain update by key is all a ticket costs.
+  if (!sequence_ || sequence_->day != day) {
+    Statement read(db_.get(), "SELECT last FROM daily_sequence WHERE day = ?1");
+    read.bind(1, day);
+    auto row = read.step();
+    if (!row) return row.error();
+    const std::int64_t last = *row ? read.column_int(0) : 0;
+    if (!*row) {
+      Statement add(db_.get(), "INSERT INTO daily_sequence(day, last) VALUES(?1, 0)");
+      add.bind(1, day);
+      if (auto r = add.run(); !r) return r.error();
+    }
+    sequence_ = Sequence{day, last};
+  }
+  auto& bump = cached(bump_sequence_, "UPDATE daily_sequence SET last = ?2 WHERE day = ?1");
+  bump.bind(1, day).bind(2, sequence_->last + 1);
+  if (auto r = bump.run(); !r) {
+    sequence_.reset();
+    return r.error();
+  }
+  ++sequence_->last;
+  return fmt::format("{}{}{:06d}", prefix, day, sequence_->last);
 }
 
 Result<void> TicketStore::insert_ticket(const NewTicket& t) {
@@ -79,7 +96,7 @@ Result<void> TicketStore::insert_tickets(std::span<NewTicket> tickets) {
   if (tickets.empty()) return {};
   if (auto r = db_.exec("BEGIN IMMEDIATE"); !r) return r.error();
   const auto fail = [&](Error e) -> Result<void> {
-    (void)db_.exec("ROLLBACK");
+    (void)exec("ROLLBACK");
     for (auto& t : tickets) t.id.clear();
     return e;
   };

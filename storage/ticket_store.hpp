@@ -75,7 +75,9 @@ class TicketStore {
   Result<std::int64_t> count_tickets();
 
   // --- Primitives for the writer thread, which wraps them in its own (group) transaction. ---
-  Result<void> exec(const std::string& sql);  // BEGIN IMMEDIATE, COMMIT, SAVEPOINT x, ...
+  // BEGIN IMMEDIATE, COMMIT, SAVEPOINT x, ROLLBACK [TO x]... Use it (not a connection of its own) for every
+  // rollback, so cached state is dropped with what the rollback undid.
+  Result<void> exec(const std::string& sql);
   // Rows inserted, updated or deleted on this connection since it opened: tells whether a failed job wrote.
   std::int64_t total_changes() const;
   // The next number for `day` (prefix + day + 6-digit sequence); the counter advances in the transaction.
@@ -112,6 +114,11 @@ class TicketStore {
       index_search_, delete_assignments_, insert_assignment_, insert_deadline_, delete_deadlines_, update_state_,
       read_assignments_, read_deadlines_, read_state_;
   std::optional<std::int64_t> newest_rowid_, indexed_rowid_;  // for search_backlog(); loaded on first use
+  struct Sequence {
+    std::string day;
+    std::int64_t last = 0;
+  };
+  std::optional<Sequence> sequence_;  // daily_sequence's row for the day in use; dropped on every rollback
 };
 
 }  // namespace hotline::storage

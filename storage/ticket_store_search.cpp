@@ -24,7 +24,7 @@ Result<std::int64_t> TicketStore::index_search(std::int64_t limit) {
     if (auto r = db_.exec("COMMIT"); !r) added = r.error();
   }
   if (!added) {
-    (void)db_.exec("ROLLBACK");
+    (void)exec("ROLLBACK");
     indexed_rowid_.reset();  // reread: the progress row may not say what this connection last wrote
   }
   return added;

@@ -16,7 +16,7 @@ run() {  # run NAME MAX_BATCH
   local name=$1 batch=$2 log=$work/$1.log
   printf 'storage:\n  max_batch: %s\n' "$batch" > "$work/$name.yaml"
   : > "$log"
-  "$bin" --config "$work/$name.yaml" --listen 127.0.0.1:0 --database "$work/$name.db" \
+  ${BENCH_PRELOAD:+env LD_PRELOAD=$BENCH_PRELOAD} "$bin" --config "$work/$name.yaml" --listen 127.0.0.1:0 --database "$work/$name.db" \
          --rules "$root/rules" 2> "$log" &
   local pid=$!
   # The daemon logs the port it picked; wait for that line (bounded) rather than polling the port.
