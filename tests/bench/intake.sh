@@ -10,7 +10,7 @@ bin=$build/daemon/hotlined
 [ -x "$bin" ] || { echo "build first: cmake --preset release && cmake --build --preset release" >&2; exit 2; }
 command -v wrk >/dev/null || { echo "wrk is missing: packaging/install-deps.sh" >&2; exit 2; }
 work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
 run() {  # run NAME MAX_BATCH
   local name=$1 batch=$2 log=$work/$1.log
