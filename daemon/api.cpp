@@ -12,6 +12,7 @@
 
 #include "daemon/local_time.hpp"
 #include "daemon/case_codec.hpp"
+#include "daemon/deadline_recompute_job.hpp"
 #include "daemon/http_response.hpp"
 #include "daemon/ticket_json.hpp"
 #include "routing/policy_clocks.hpp"
@@ -242,12 +243,23 @@ boost::asio::awaitable<Response> Api::reload_rules(const Request& req) {
   // Compiling takes ~100 ms: do it on the blocking executor, then come back to this connection's strand.
   auto home = co_await boost::asio::this_coro::executor;
   co_await boost::asio::post(ctx_.blocking, boost::asio::use_awaitable);
+  const std::string previous_calendar = ctx_.rules.info().calendar->version();
   auto outcome = ctx_.rules.reload();
-  co_await boost::asio::post(home, boost::asio::use_awaitable);
+  RecomputeSummary recomputed;
   if (outcome.ok) {
     spdlog::info("rules reloaded over HTTP: version {} in {:.0f} ms", outcome.info.rules->version(), outcome.info.load_ms);
+    // Still on the blocking executor: a newer calendar settles provisional deadlines before the answer.
+    recomputed = recompute_after_reload(ctx_.writer, previous_calendar, outcome.info,
+                                        local_stamp(std::chrono::system_clock::now()).unix_ms);
+  }
+  co_await boost::asio::post(home, boost::asio::use_awaitable);
+  if (outcome.ok) {
     auto body = rules_json(outcome.info);
     body["reloaded"] = true;
+    body["deadlines_recomputed"] = {{"tickets_checked", recomputed.tickets_checked},
+                                    {"tickets_changed", recomputed.tickets_changed},
+                                    {"changes", recomputed.changes}};
+    if (!recomputed.error.empty()) body["deadlines_recomputed"].as_object()["error"] = recomputed.error;
     co_return make_response(req, http::status::ok, json::serialize(body));
   }
   json::array errors;

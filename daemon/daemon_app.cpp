@@ -17,6 +17,7 @@
 
 #include "daemon/api.hpp"
 #include "daemon/config.hpp"
+#include "daemon/deadline_recompute_job.hpp"
 #include "daemon/http_server.hpp"
 #include "daemon/local_time.hpp"
 #include "daemon/reader_pool.hpp"
@@ -43,7 +44,8 @@ bool is_loopback(const std::string& host) {
 }
 
 // Reloads rules on SIGHUP: a bad set is refused whole and the live one stays.
-void reload_on_signal(RulesHolder& holder) {
+void reload_on_signal(RulesHolder& holder, TicketWriter& writer) {
+  const std::string previous_calendar = holder.info().calendar->version();
   const auto outcome = holder.reload();
   if (!outcome.ok) {
     spdlog::error("SIGHUP reload refused; the current rules ({}) stay live:", outcome.info.rules->version());
@@ -52,6 +54,8 @@ void reload_on_signal(RulesHolder& holder) {
   }
   spdlog::info("rules reloaded on SIGHUP: version {} in {:.0f} ms", outcome.info.rules->version(),
                outcome.info.load_ms);
+  recompute_after_reload(writer, previous_calendar, outcome.info,
+                         local_stamp(std::chrono::system_clock::now()).unix_ms);
 }
 
 }  // namespace
@@ -176,8 +180,8 @@ int run_daemon(int argc, char** argv) {
   std::function<void(const boost::system::error_code&, int)> on_hup = [&](const boost::system::error_code& error,
                                                                            int) {
     if (error) return;
-    asio::post(blocking, [&rules, &auth_required, &config] {
-      reload_on_signal(rules);
+    asio::post(blocking, [&rules, &writer, &auth_required, &config] {
+      reload_on_signal(rules, writer);
       // Tokens created since start-up switch authentication on (it never switches off while running).
       if (auto now = storage::TokenStore::open(config.database, {.create = false, .read_only = true})) {
         if (auto n = (*now)->count_active(); n && *n > 0 && !auth_required.exchange(true)) {

@@ -149,6 +149,9 @@ Outcome decide(const Case& c, const Command& cmd, const Actor& actor, const Cont
 //   closed              -                            -> closed
 //   urged / supervised  [note]                       counters only
 //   warned              stage, clock                 appends a Warning
+//   deadline_recomputed assignment (index, "" for follow_up), clock (sign_for | reply | original_reply |
+//                       follow_up), from_due, from_provisional, due, provisional, calendar   sets that clock
+//                       (written when a newer calendar settles a provisional deadline: deadline_recompute.hpp)
 void evolve(Case& c, const Event& e);
 
 // The case rebuilt from intake facts (only id, type, urgency and channel are taken from `facts`) and every

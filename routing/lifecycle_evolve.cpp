@@ -130,6 +130,20 @@ void evolve(Case& c, const Event& e) {
     c.state = CaseState::in_progress;
   } else if (k == "closed") {
     finish(c, CaseState::closed, e.at_ms);
+  } else if (k == "deadline_recomputed") {
+    // A newer calendar moved a provisional clock (deadline_recompute.hpp): the assignment by its index.
+    const Due now{number<std::int64_t>(field(e, "due")), field(e, "provisional") == "true"};
+    const std::string& clock = field(e, "clock");
+    if (clock == "follow_up") {
+      if (c.follow_up_due) c.follow_up_due = now;
+      return;
+    }
+    const auto index = number<std::size_t>(field(e, "assignment"));
+    if (field(e, "assignment").empty() || index >= c.assignments.size()) return;
+    Assignment& target = c.assignments[index];
+    if (clock == "sign_for") target.sign_for_due = now;
+    if (clock == "reply") target.reply_due = now;
+    if (clock == "original_reply") target.original_reply_due = now;
   } else if (k == "urged") {
     ++c.urges;
   } else if (k == "supervised") {

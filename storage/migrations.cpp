@@ -7,7 +7,7 @@ namespace hotline::storage {
 namespace {
 
 // Never edit a shipped step: append a new one. Step i brings user_version from i to i + 1.
-constexpr std::array<const char*, 4> k_steps{
+constexpr std::array<const char*, 5> k_steps{
     // 1: tickets, the append-only event log, and the daily sequence behind ticket numbers.
     R"sql(
 CREATE TABLE tickets (
@@ -116,6 +116,11 @@ CREATE TABLE search_progress (
   indexed_rowid INTEGER NOT NULL   -- every ticket with rowid <= this is in tickets_fts
 );
 INSERT INTO search_progress VALUES (1, 0);
+)sql",
+    // 5: the tickets whose deadlines are provisional (beyond the last published holiday table), found without a
+    // scan when a newer calendar is loaded. Few rows ever have provisional = 1, so the index costs intake little.
+    R"sql(
+CREATE INDEX deadlines_provisional ON deadlines(ticket_id) WHERE provisional = 1;
 )sql",
 };
 

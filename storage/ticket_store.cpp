@@ -180,8 +180,18 @@ Result<std::int64_t> TicketStore::count_tickets() {
   return n;
 }
 
+Result<std::vector<std::string>> TicketStore::provisional_ticket_ids(const std::string& after, int limit) {
+  return ids_of("SELECT DISTINCT ticket_id FROM deadlines WHERE provisional = 1 AND ticket_id > ?1"
+                " ORDER BY ticket_id LIMIT ?2",
+                after, limit);
+}
+
 Result<std::vector<std::string>> TicketStore::ticket_ids(const std::string& after, int limit) {
-  Statement s(db_.get(), "SELECT id FROM tickets WHERE id > ?1 ORDER BY id LIMIT ?2");
+  return ids_of("SELECT id FROM tickets WHERE id > ?1 ORDER BY id LIMIT ?2", after, limit);
+}
+
+Result<std::vector<std::string>> TicketStore::ids_of(const char* sql, const std::string& after, int limit) {
+  Statement s(db_.get(), sql);
   s.bind(1, after).bind(2, static_cast<std::int64_t>(limit));
   std::vector<std::string> out;
   while (true) {

@@ -100,6 +100,8 @@ class TicketStore {
   // Tickets matching the query, newest first. Text matches come from the search index plus a direct scan of the
   // tickets not indexed yet, so a ticket is found as soon as it is committed.
   Result<std::vector<SearchRow>> search(const SearchQuery& q);
+  // Tickets with a provisional deadline, in id order, `limit` at a time after `after` (index deadlines_provisional).
+  Result<std::vector<std::string>> provisional_ticket_ids(const std::string& after, int limit);
   // Every ticket id, oldest first, `limit` at a time after `after` (for db verify).
   Result<std::vector<std::string>> ticket_ids(const std::string& after, int limit);
 
@@ -108,6 +110,8 @@ class TicketStore {
   Statement& cached(std::optional<Statement>& slot, const char* sql);
   Result<void> insert_projection_rows(const std::string& ticket_id, const Projection& p);
   Result<std::int64_t> index_search_batch(std::int64_t limit);
+  // The first column of `sql` (?1 = after, ?2 = limit) for every row.
+  Result<std::vector<std::string>> ids_of(const char* sql, const std::string& after, int limit);
 
   Connection db_;
   std::optional<Statement> insert_ticket_, insert_event_, bump_sequence_, find_ticket_, find_events_, count_,
