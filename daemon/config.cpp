@@ -6,6 +6,9 @@
 #include <functional>
 #include <map>
 
+#include "daemon/report/nightly_runner.hpp"
+#include "daemon/report/report_run.hpp"
+
 namespace hotline::daemon {
 namespace {
 
@@ -60,6 +63,18 @@ const std::map<std::string, Setter>& key_table() {
       {"http.request_timeout", [](Config& c, const std::string& v) { return set_seconds(c.request_timeout, v, 3600); }},
       {"http.shutdown_grace", [](Config& c, const std::string& v) { return set_seconds(c.shutdown_grace, v, 600); }},
       {"storage.max_batch", [](Config& c, const std::string& v) { return set_unsigned(c.max_batch, v, 1, 100000); }},
+      {"report.time", [](Config& c, const std::string& v) {
+         if (!v.empty() && v != "off" && !parse_report_time(v)) return std::string("must be HH:MM (00:00-23:59) or off");
+         c.report_time = v == "off" ? std::string() : v;
+         return std::string();
+       }},
+      {"report.dir", [](Config& c, const std::string& v) { return set_string(c.report_dir, v); }},
+      {"report.formats", [](Config& c, const std::string& v) {
+         std::string error;
+         (void)report::parse_formats(v, error);
+         if (error.empty()) c.report_formats = v;
+         return error;
+       }},
       {"log.level", [](Config& c, const std::string& v) {
          for (const char* ok : {"trace", "debug", "info", "warn", "error"}) {
            if (v == ok) {

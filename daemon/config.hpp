@@ -24,6 +24,9 @@ struct Config {
   std::chrono::seconds shutdown_grace{10};  // http.shutdown_grace: how long in-flight requests may finish
   std::size_t max_batch = 512;              // storage.max_batch: tickets per group commit (1 = no grouping)
   std::string log_level = "info";           // log.level: trace, debug, info, warn, error
+  std::string report_time;                  // report.time: HH:MM local for the nightly report; "" = off
+  std::string report_dir = "./var/reports"; // report.dir: where nightly reports are written
+  std::string report_formats = "xlsx,html,csv,json";  // report.formats
 };
 
 // Parses YAML config text. Unknown keys, wrong types and bad values are reported as file:line:column;

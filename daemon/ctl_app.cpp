@@ -8,6 +8,7 @@
 #include "daemon/deadline_command.hpp"
 #include "daemon/golden_cases.hpp"
 #include "daemon/local_time.hpp"
+#include "daemon/report/report_command.hpp"
 #include "daemon/route_command.hpp"
 #include "daemon/rules_loader.hpp"
 #include "daemon/token_command.hpp"
@@ -150,6 +151,9 @@ int run_ctl(int argc, char** argv) {
   auto* verify = db->add_subcommand("verify", "rebuild every ticket's state from its events and compare");
   verify->add_option("--database", db_path, "SQLite database file")->capture_default_str();
 
+  ReportArgs report_args;
+  auto* report_nightly_cmd = add_report_command(app, report_args);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -161,6 +165,7 @@ int run_ctl(int argc, char** argv) {
   if (diff->parsed()) return rules_diff(old_dir, new_dir, examples);
   if (route_cmd->parsed()) return route(route_dir, explain);
   if (verify->parsed()) return db_verify(db_path, std::cout, std::cerr);
+  if (report_nightly_cmd->parsed()) return report_nightly(report_args, std::cout, std::cerr);
   if (deadline->parsed()) return deadline_preview(deadline_args, std::cout, std::cerr);
   if (token_create_cmd->parsed()) {
     create_args.database = database;

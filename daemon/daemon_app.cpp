@@ -21,6 +21,8 @@
 #include "daemon/http_server.hpp"
 #include "daemon/local_time.hpp"
 #include "daemon/reader_pool.hpp"
+#include "daemon/report/nightly_runner.hpp"
+#include "daemon/report/report_run.hpp"
 #include "storage/token_store.hpp"
 #include "daemon/rules_holder.hpp"
 #include "daemon/rules_loader.hpp"
@@ -170,11 +172,16 @@ int run_daemon(int argc, char** argv) {
     return 3;
   }
   server.start();
+  std::string unused;
+  NightlyRunner nightly(ioc, {config.database, config.report_dir, report::parse_formats(config.report_formats, unused),
+                              parse_report_time(config.report_time).value_or(0)}, rules);
+  if (!config.report_time.empty()) nightly.start();
 
   stop_signals.async_wait([&](const boost::system::error_code& error, int signal) {
     if (error) return;
     spdlog::info("signal {}: stopping (in-flight requests get up to {} s)", signal, config.shutdown_grace.count());
     hup.cancel();  // nothing but the remaining connections may keep the loop alive now
+    nightly.stop();
     server.shutdown();
   });
   std::function<void(const boost::system::error_code&, int)> on_hup = [&](const boost::system::error_code& error,

@@ -72,6 +72,12 @@ std::string Statement::column_text(int index) const {
   return {reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, index))};
 }
 
+std::string_view Statement::column_view(int index) const {
+  const auto* p = sqlite3_column_text(stmt_, index);
+  if (p == nullptr) return {};
+  return {reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, index))};
+}
+
 std::optional<std::string> Statement::column_optional_text(int index) const {
   if (sqlite3_column_type(stmt_, index) == SQLITE_NULL) return std::nullopt;
   return column_text(index);

@@ -39,6 +39,7 @@ class Statement {
   void reset();
 
   std::string column_text(int index) const;   // "" for NULL
+  std::string_view column_view(int index) const;  // "" for NULL; valid until the next step() or reset()
   std::optional<std::string> column_optional_text(int index) const;
   std::int64_t column_int(int index) const;
 

@@ -1,0 +1,42 @@
+// FactBuilder folds stored events, in seq order, into report Facts. It mirrors routing::evolve() for the fields
+// the report needs but keeps a few bytes per ticket, so a year of a large city fits in memory. Single-threaded.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "daemon/report/report_facts.hpp"
+#include "storage/report_store.hpp"
+
+namespace hotline::report {
+
+class FactBuilder {
+ public:
+  FactBuilder();
+  // Applies one event. Events must come in seq order; unknown kinds are ignored, like routing::evolve().
+  void apply(const storage::EventView& e);
+  // The facts folded so far; the builder is spent afterwards.
+  Facts take() { return std::move(facts_); }
+
+ private:
+  std::uint32_t ticket_index(std::string_view id);
+  std::uint16_t intern(std::unordered_map<std::string, std::uint16_t>& map, std::vector<std::string>& names,
+                       std::string_view key);
+  AssignmentFacts* find(TicketFacts& t, std::uint16_t unit);
+  void dispatched(TicketFacts& t, std::uint32_t ticket, std::uint16_t unit, const storage::EventView& e);
+
+  Facts facts_;
+  std::unordered_map<std::string_view, std::uint32_t> tickets_;
+  std::unordered_map<std::string, std::uint16_t> units_, rules_;
+  std::string_view last_id_;
+  std::uint32_t last_index_ = k_no_index;
+  std::string scratch_;
+};
+
+// The value of the string member `key` of a flat JSON object of strings (as the daemon stores event payloads);
+// "" when absent. Escaped values are decoded into `scratch`, which the result may then point into.
+std::string_view payload_field(std::string_view payload, std::string_view key, std::string& scratch);
+
+}  // namespace hotline::report

@@ -1,0 +1,98 @@
+#include "daemon/report/nightly_runner.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <filesystem>
+
+#include "daemon/local_time.hpp"
+#include "daemon/report/report_command.hpp"
+#include "daemon/report/report_run.hpp"
+
+namespace hotline::daemon {
+
+std::optional<int> parse_report_time(std::string_view text) {
+  if (text.size() != 5 || text[2] != ':') return std::nullopt;
+  for (const auto i : {0, 1, 3, 4}) {
+    if (text[static_cast<std::size_t>(i)] < '0' || text[static_cast<std::size_t>(i)] > '9') return std::nullopt;
+  }
+  const int h = (text[0] - '0') * 10 + (text[1] - '0');
+  const int m = (text[3] - '0') * 10 + (text[4] - '0');
+  if (h > 23 || m > 59) return std::nullopt;
+  return h * 60 + m;
+}
+
+std::int64_t next_run_ms(std::int64_t now_ms, int minute_of_day, int utc_offset_minutes) {
+  const auto today = routing::local_day(now_ms, utc_offset_minutes);
+  const std::int64_t at = std::int64_t{minute_of_day} * 60'000;
+  const auto candidate = routing::start_of_day(today, utc_offset_minutes) + at;
+  return candidate > now_ms ? candidate : routing::start_of_day(today + 1, utc_offset_minutes) + at;
+}
+
+routing::Day report_day_for(std::int64_t run_ms, int utc_offset_minutes) {
+  return routing::local_day(run_ms, utc_offset_minutes) - 1;
+}
+
+void announce(const Publication& p) {
+  std::string files;
+  for (const auto& f : p.files) files += (files.empty() ? "" : ",") + f;
+  spdlog::info("report_published as_of={} files={} {}", routing::format_day(p.as_of), p.files.size(), files);
+}
+
+NightlyRunner::NightlyRunner(boost::asio::io_context& io, Settings settings, const RulesHolder& rules)
+    : timer_(io), settings_(std::move(settings)), rules_(rules) {}
+
+NightlyRunner::~NightlyRunner() {
+  stop();
+  if (worker_.joinable()) worker_.join();
+}
+
+void NightlyRunner::start() {
+  std::lock_guard lock(mutex_);
+  stopped_ = false;
+  arm();
+}
+
+void NightlyRunner::arm() {
+  const auto now = std::chrono::system_clock::now();
+  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  const auto at = next_run_ms(now_ms, settings_.minute_of_day, utc_offset_minutes(now_ms));
+  timer_.expires_at(std::chrono::system_clock::time_point(std::chrono::milliseconds(at)));
+  spdlog::info("nightly report scheduled at {}", local_stamp_ms(at).rfc3339);
+  timer_.async_wait([this, at](const boost::system::error_code& ec) {
+    if (ec) return;  // cancelled by stop()
+    std::lock_guard lock(mutex_);
+    if (stopped_) return;
+    if (worker_.joinable()) worker_.join();  // yesterday's run finished long ago; never two at once
+    const auto day = report_day_for(at, utc_offset_minutes(at));
+    worker_ = std::thread([this, day] { run(day); });
+    arm();
+  });
+}
+
+void NightlyRunner::run(routing::Day as_of) {
+  const auto info = rules_.info();  // one snapshot of the directory and calendar for the whole run
+  report::ReportOptions o;
+  o.as_of = as_of;
+  o.period_kind = "month";
+  std::tie(o.from, o.to) = *report::period_days("month", as_of);
+  o.utc_offset_minutes = utc_offset_minutes(routing::start_of_day(as_of, 480));
+  o.calendar = info.calendar.get();
+  o.units = unit_directory(*info.rules);
+  o.database_label = std::filesystem::path(settings_.database).filename().string();
+  const auto result = report::run_report({settings_.database, settings_.dir, settings_.formats, o},
+                                         [](const std::string& line) { spdlog::info("nightly report: {}", line); });
+  if (!result.error.empty()) {
+    spdlog::error("nightly report for {} failed: {}", routing::format_day(as_of), result.error);
+    return;
+  }
+  announce({as_of, result.files});
+}
+
+void NightlyRunner::stop() {
+  std::lock_guard lock(mutex_);
+  stopped_ = true;
+  timer_.cancel();
+}
+
+}  // namespace hotline::daemon

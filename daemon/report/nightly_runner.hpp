@@ -1,0 +1,71 @@
+// The daemon's nightly report: a timer on the I/O context fires at the configured local time; the report for the
+// previous local day then runs on its own worker thread (never an I/O thread, never the writer thread) with its
+// own read-only connection. start()/stop() may be called from any thread; stop() never blocks (it may run on an
+// I/O thread); the destructor waits for a report still running.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/system_timer.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "daemon/report/report_model.hpp"
+#include "daemon/rules_holder.hpp"
+
+namespace hotline::daemon {
+
+// "HH:MM" (00:00–23:59) -> minutes after local midnight; nullopt when malformed.
+std::optional<int> parse_report_time(std::string_view text);
+
+// The first instant strictly after `now_ms` at local time `minute_of_day` (fixed UTC offset). Pure.
+std::int64_t next_run_ms(std::int64_t now_ms, int minute_of_day, int utc_offset_minutes);
+
+// The report day of a run at `run_ms`: the local day before it. Pure.
+routing::Day report_day_for(std::int64_t run_ms, int utc_offset_minutes);
+
+// What a finished run published.
+struct Publication {
+  routing::Day as_of = 0;
+  std::vector<std::string> files;
+};
+
+// Announces a published report: writes the `report_published` line to the daemon log. The one place to hook
+// further notifications (e.g. an outbox) onto.
+void announce(const Publication& p);
+
+class NightlyRunner {
+ public:
+  struct Settings {
+    std::string database;
+    std::string dir;
+    std::vector<std::string> formats;
+    int minute_of_day = 120;
+  };
+  NightlyRunner(boost::asio::io_context& io, Settings settings, const RulesHolder& rules);
+  ~NightlyRunner();
+  NightlyRunner(const NightlyRunner&) = delete;
+  NightlyRunner& operator=(const NightlyRunner&) = delete;
+
+  void start();  // arms the timer for the next run
+  void stop();   // cancels the timer; a report already running finishes (the destructor joins it)
+
+ private:
+  void arm();
+  void run(routing::Day as_of);
+
+  boost::asio::system_timer timer_;
+  Settings settings_;
+  const RulesHolder& rules_;
+  std::mutex mutex_;
+  std::thread worker_;
+  bool stopped_ = false;
+};
+
+}  // namespace hotline::daemon
