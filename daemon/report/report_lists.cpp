@@ -91,7 +91,8 @@ Section yellow_list(const Facts& f, const ReportOptions& o) {
   const auto end = routing::start_of_day(next + 1, o.utc_offset_minutes);
   std::vector<ClockRow> rows;
   for (const auto& a : f.assignments) {
-    if (auto r = clock_in(f, a, start, end)) rows.push_back(*r);
+    // A deadline at the very end of the next working day is due within it: the upper bound is inclusive.
+    if (auto r = clock_in(f, a, start, end + 1)) rows.push_back(*r);
   }
   sort_clock_rows(f, rows);
   for (const auto& r : rows) {

@@ -1,0 +1,69 @@
+// hotlinectl report nightly as a user runs it: files and summary, --explain, and clear errors with exit 1.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include "report_fixture.hpp"
+
+namespace hotline::test {
+
+TEST_CASE("hotlinectl report nightly writes every format and lists the files", "[report][command]") {
+  const auto& f = report_fixture();
+  const auto out = f.dir.path() + "/cli";
+  const auto r = run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", "2026-11-20", "--db", f.db, "--out", out,
+                                               "--format", "html,json", "--rules", f.rules_dir});
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("2 file(s) written") != std::string::npos);
+  CHECK(r.err.find("read 18 tickets / ") != std::string::npos);
+  CHECK(std::filesystem::exists(out + "/hotline-report-2026-11-20.html"));
+  CHECK(std::filesystem::exists(out + "/hotline-report-2026-11-20.json"));
+  CHECK_FALSE(std::filesystem::exists(out + "/hotline-report-2026-11-20.xlsx"));
+}
+
+TEST_CASE("Explain lists the tickets behind a figure", "[report][command]") {
+  const auto& f = report_fixture();
+  const auto r = run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", "2026-11-20", "--db", f.db, "--rules",
+                                               f.rules_dir, "--explain", "3506.cgj", "按时办结率"});
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("2 / 4 = 50.00%") != std::string::npos);
+  CHECK(r.out.find(f.id("T01") + "\tyes") != std::string::npos);
+  CHECK(r.out.find(f.id("T02") + "\tno") != std::string::npos);
+  CHECK(r.out.find(f.id("T03") + "\tno") != std::string::npos);
+  CHECK(r.out.find(f.id("T04") + "\tyes") != std::string::npos);
+  CHECK(r.out.find(f.id("T05")) == std::string::npos);  // withdrawn by its approved return
+  CHECK(r.out.find(f.id("T17")) == std::string::npos);  // not settled yet
+}
+
+TEST_CASE("A missing database is a one-line error with exit code 1 and no file is created", "[report][command]") {
+  const auto& f = report_fixture();
+  const auto missing = f.dir.path() + "/missing.db";
+  const auto r = run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", "2026-11-20", "--db", missing, "--out",
+                                               f.dir.path() + "/none", "--rules", f.rules_dir});
+  CHECK(r.status == 1);
+  CHECK(r.err == "report nightly: database '" + missing + "' does not exist\n");
+  CHECK_FALSE(std::filesystem::exists(missing));
+  CHECK_FALSE(std::filesystem::exists(f.dir.path() + "/none"));
+}
+
+TEST_CASE("A file that is not a database is a clear error with exit code 1", "[report][command]") {
+  const auto& f = report_fixture();
+  const auto bogus = f.dir.path() + "/bogus.db";
+  { std::ofstream(bogus) << "this is not sqlite, just text long enough to have a header......................"; }
+  const auto r = run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", "2026-11-20", "--db", bogus, "--out",
+                                               f.dir.path() + "/none", "--rules", f.rules_dir});
+  CHECK(r.status == 1);
+  CHECK(r.err.find("is not a readable hotline database") != std::string::npos);
+}
+
+TEST_CASE("Bad arguments exit 2", "[report][command]") {
+  const auto& f = report_fixture();
+  CHECK(run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", "2026-13-01", "--db", f.db, "--out", "x"}).status == 2);
+  CHECK(run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", "2026-11-20", "--db", f.db, "--out", "x",
+                                      "--format", "pdf"}).status == 2);
+  CHECK(run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", "2026-11-20", "--db", f.db}).status == 2);
+}
+
+}  // namespace hotline::test
