@@ -83,6 +83,8 @@ std::vector<Section> unit_sections(const Facts& f, const ReportOptions& o) {
     std::sort(rows.begin(), rows.end(), [](const Row& x, const Row& y) {
       return std::tuple(x.rank == 0, x.rank, x.info->id) < std::tuple(y.rank == 0, y.rank, y.info->id);
     });
+    // Sorting moved the rows: the ranked ones are now the first, in rank order.
+    for (std::size_t i = 0; i < ranked.size(); ++i) ranked[i] = &rows[i];
     for (const auto& r : rows) {
       std::vector<Cell> cells{Cell::of(group), r.rank ? Cell::of(std::int64_t{r.rank}) : Cell::of(std::string()),
                               Cell::of(r.info->id), Cell::of(r.info->name), Cell::of(r.figures.assignments),
