@@ -9,9 +9,11 @@ packages=(
   libsqlite3-dev libfmt-dev libyaml-cpp-dev libspdlog-dev libcli11-dev
   libssl-dev                                # SHA-256 for access-token hashes (libcrypto)
   libjemalloc-dev                           # hotlined's allocator (cheaper than glibc malloc under load)
+  libxlsxwriter-dev                         # the nightly report's XLSX workbooks (found with pkg-config)
   catch2                                    # Catch2 2.13 (Debian's; v3 is not packaged)
   tzdata                                    # Asia/Shanghai for deadlines and ticket numbers
   curl wrk sqlite3                          # README examples and the intake benchmark
+  unzip                                     # report tests look inside the XLSX zip
 )
 
 missing=()

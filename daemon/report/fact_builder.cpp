@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 
@@ -63,6 +64,14 @@ std::string_view payload_field(std::string_view payload, std::string_view key, s
 }
 
 FactBuilder::FactBuilder() { tickets_.reserve(1 << 16); }
+
+void FactBuilder::reserve(std::int64_t events) {
+  const auto tickets = static_cast<std::size_t>(std::max<std::int64_t>(events, 0) / 6);
+  facts_.tickets.reserve(tickets);
+  facts_.ticket_ids.reserve(tickets);
+  facts_.assignments.reserve(tickets + tickets / 4);
+  tickets_.reserve(tickets);
+}
 
 std::uint32_t FactBuilder::ticket_index(std::string_view id) {
   // A ticket's events mostly come together (intake writes received + dispatched in one transaction).

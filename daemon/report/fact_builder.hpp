@@ -15,6 +15,9 @@ namespace hotline::report {
 class FactBuilder {
  public:
   FactBuilder();
+  // Sizes the tables for about `events` events (a year holds ~7 events per ticket), so they are not copied
+  // while growing.
+  void reserve(std::int64_t events);
   // Applies one event. Events must come in seq order; unknown kinds are ignored, like routing::evolve().
   void apply(const storage::EventView& e);
   // The facts folded so far; the builder is spent afterwards.

@@ -45,6 +45,7 @@ storage::Result<Facts> load_facts(const std::string& path, std::int64_t until_ms
   auto store = storage::ReportStore::open(path);
   if (!store) return store.error();
   FactBuilder builder;
+  if (auto estimate = (*store)->approximate_events()) builder.reserve(*estimate);
   std::int64_t seen = 0;
   auto read = (*store)->for_each_event(until_ms, [&](const storage::EventView& e) {
     builder.apply(e);
