@@ -65,12 +65,12 @@ void NightlyRunner::arm() {
     if (stopped_) return;
     if (worker_.joinable()) worker_.join();  // yesterday's run finished long ago; never two at once
     const auto day = report_day_for(at, utc_offset_minutes(at));
-    worker_ = std::thread([this, day] { run(day); });
+    worker_ = std::thread([this, day] { (void)run_now(day); });
     arm();
   });
 }
 
-void NightlyRunner::run(routing::Day as_of) {
+std::vector<std::string> NightlyRunner::run_now(routing::Day as_of) {
   const auto info = rules_.info();  // one snapshot of the directory and calendar for the whole run
   report::ReportOptions o;
   o.as_of = as_of;
@@ -84,9 +84,10 @@ void NightlyRunner::run(routing::Day as_of) {
                                          [](const std::string& line) { spdlog::info("nightly report: {}", line); });
   if (!result.error.empty()) {
     spdlog::error("nightly report for {} failed: {}", routing::format_day(as_of), result.error);
-    return;
+    return {};
   }
   announce({as_of, result.files});
+  return result.files;
 }
 
 void NightlyRunner::stop() {

@@ -55,10 +55,12 @@ class NightlyRunner {
 
   void start();  // arms the timer for the next run
   void stop();   // cancels the timer; a report already running finishes (the destructor joins it)
+  // Runs the report for `as_of` on the calling thread and announces it (the timer runs this on the worker).
+  // Returns the files written; empty (and the error logged) on failure.
+  std::vector<std::string> run_now(routing::Day as_of);
 
  private:
   void arm();
-  void run(routing::Day as_of);
 
   boost::asio::system_timer timer_;
   Settings settings_;
