@@ -9,8 +9,6 @@
 namespace hotline::report {
 namespace {
 
-constexpr std::size_t k_arena_block = 1 << 20;
-
 std::int64_t number(std::string_view text) {
   std::int64_t v = 0;
   std::from_chars(text.data(), text.data() + text.size(), v);
@@ -32,6 +30,40 @@ Resolution parse_resolution(std::string_view s) {
   return Resolution::none;
 }
 
+enum class Kind {
+  received, dispatched, not_accepted, answered_directly, merged, closed, signed_for, return_requested,
+  return_approved, return_declined, extension_requested, extension_approved, extension_declined, replied,
+  reply_approved, reply_rejected, followed_up, redo, other
+};
+
+// One comparison per candidate of the same length: cheaper than a chain of string compares on every event.
+Kind kind_of(std::string_view k) {
+  static constexpr std::pair<std::string_view, Kind> k_kinds[] = {
+      {"received", Kind::received},
+      {"dispatched", Kind::dispatched},
+      {"signed_for", Kind::signed_for},
+      {"replied", Kind::replied},
+      {"reply_approved", Kind::reply_approved},
+      {"followed_up", Kind::followed_up},
+      {"closed", Kind::closed},
+      {"not_accepted", Kind::not_accepted},
+      {"answered_directly", Kind::answered_directly},
+      {"merged", Kind::merged},
+      {"return_requested", Kind::return_requested},
+      {"return_approved", Kind::return_approved},
+      {"return_declined", Kind::return_declined},
+      {"extension_requested", Kind::extension_requested},
+      {"extension_approved", Kind::extension_approved},
+      {"extension_declined", Kind::extension_declined},
+      {"reply_rejected", Kind::reply_rejected},
+      {"redo", Kind::redo},
+  };
+  for (const auto& [name, kind] : k_kinds) {
+    if (name.size() == k.size() && name == k) return kind;
+  }
+  return Kind::other;
+}
+
 void terminal(TicketFacts& t, routing::CaseState state, std::int64_t at_ms) {
   t.state = state;
   t.closed_ms = at_ms;
@@ -44,12 +76,17 @@ void terminal(TicketFacts& t, routing::CaseState state, std::int64_t at_ms) {
 std::string_view payload_field(std::string_view payload, std::string_view key, std::string& scratch) {
   // The daemon writes payloads with boost::json::serialize: no whitespace, every value a string. Inside a value
   // every quote is escaped, so `"key":"` can only be the member itself.
-  std::string pattern;
-  pattern.reserve(key.size() + 4);
-  pattern.append("\"").append(key).append("\":\"");
-  const auto at = payload.find(pattern);
-  if (at == std::string_view::npos) return {};
-  const auto begin = at + pattern.size();
+  std::size_t at = 0;
+  std::size_t begin = std::string_view::npos;
+  while ((at = payload.find(key, at)) != std::string_view::npos) {
+    const auto after = at + key.size();
+    if (at > 0 && payload[at - 1] == '"' && payload.substr(after, 3) == "\":\"") {
+      begin = after + 3;
+      break;
+    }
+    at = after;
+  }
+  if (begin == std::string_view::npos) return {};
   for (auto i = begin; i < payload.size(); ++i) {
     if (payload[i] == '"') return payload.substr(begin, i - begin);
     if (payload[i] == '\\') break;  // escaped text: let the JSON parser decode it
@@ -63,48 +100,41 @@ std::string_view payload_field(std::string_view payload, std::string_view key, s
   return scratch;
 }
 
-FactBuilder::FactBuilder() { tickets_.reserve(1 << 16); }
+FactBuilder::FactBuilder() {
+  (void)units_.intern("");
+  (void)rules_.intern("");
+}
 
 void FactBuilder::reserve(std::int64_t events) {
   const auto tickets = static_cast<std::size_t>(std::max<std::int64_t>(events, 0) / 6);
   facts_.tickets.reserve(tickets);
-  facts_.ticket_ids.reserve(tickets);
   facts_.assignments.reserve(tickets + tickets / 4);
   tickets_.reserve(tickets);
+}
+
+Facts FactBuilder::take() {
+  facts_.ticket_ids = tickets_.take_keys();
+  facts_.arena = tickets_.take_arena();
+  facts_.unit_ids.assign(units_.size(), {});
+  for (std::uint32_t i = 0; i < units_.size(); ++i) facts_.unit_ids[i] = std::string(units_.key(i));
+  facts_.rule_ids.assign(rules_.size(), {});
+  for (std::uint32_t i = 0; i < rules_.size(); ++i) facts_.rule_ids[i] = std::string(rules_.key(i));
+  return std::move(facts_);
 }
 
 std::uint32_t FactBuilder::ticket_index(std::string_view id) {
   // A ticket's events mostly come together (intake writes received + dispatched in one transaction).
   if (last_index_ != k_no_index && id == last_id_) return last_index_;
-  if (const auto it = tickets_.find(id); it != tickets_.end()) {
-    last_id_ = it->first;
-    return last_index_ = it->second;
-  }
-  auto& arena = facts_.arena;
-  if (arena.empty() || arena.back().capacity() - arena.back().size() < id.size()) {
-    arena.emplace_back().reserve(std::max(k_arena_block, id.size()));
-  }
-  auto& block = arena.back();
-  const auto offset = block.size();
-  block.insert(block.end(), id.begin(), id.end());  // within capacity: never reallocates, views stay valid
-  const std::string_view stored(block.data() + offset, id.size());
-  const auto index = static_cast<std::uint32_t>(facts_.tickets.size());
-  facts_.tickets.emplace_back();
-  facts_.ticket_ids.push_back(stored);
-  tickets_.emplace(stored, index);
-  last_id_ = stored;
-  return last_index_ = index;
+  last_index_ = tickets_.intern(id);
+  last_id_ = tickets_.key(last_index_);
+  if (last_index_ == facts_.tickets.size()) facts_.tickets.emplace_back();
+  return last_index_;
 }
 
-std::uint16_t FactBuilder::intern(std::unordered_map<std::string, std::uint16_t>& map, std::vector<std::string>& names,
-                                  std::string_view key) {
-  if (key.empty()) return 0;
-  std::string k(key);
-  if (const auto it = map.find(k); it != map.end()) return it->second;
-  const auto index = static_cast<std::uint16_t>(names.size());
-  names.push_back(k);
-  map.emplace(std::move(k), index);
-  return index;
+std::uint16_t FactBuilder::small_index(Interner& names, std::string_view key) {
+  // Unit and rule ids are a few thousand at most; beyond 16 bits they read as "none" rather than wrap.
+  const auto i = names.intern(key);
+  return i < 0xFFFF ? static_cast<std::uint16_t>(i) : 0;
 }
 
 AssignmentFacts* FactBuilder::find(TicketFacts& t, std::uint16_t unit) {
@@ -128,7 +158,7 @@ void FactBuilder::dispatched(TicketFacts& t, std::uint32_t ticket, std::uint16_t
   t.last_assignment = static_cast<std::uint32_t>(facts_.assignments.size());
   facts_.assignments.push_back(a);
   if (a.lead) t.state = routing::CaseState::awaiting_sign_for;
-  if (t.rule == 0) t.rule = intern(rules_, facts_.rule_ids, payload_field(e.payload, "rule", scratch_));
+  if (t.rule == 0) t.rule = small_index(rules_, payload_field(e.payload, "rule", scratch_));
 }
 
 void FactBuilder::apply(const storage::EventView& e) {
@@ -136,89 +166,106 @@ void FactBuilder::apply(const storage::EventView& e) {
   ++facts_.events;
   const auto ticket = ticket_index(e.ticket_id);
   auto& t = facts_.tickets[ticket];
-  const std::string_view k = e.kind;
+  const Kind k = kind_of(e.kind);
+  if (k == Kind::other) return;  // urged, supervised, warned, passed_down, unknown kinds: nothing the report reads
   const auto unit =
-      intern(units_, facts_.unit_ids, e.unit_id.empty() ? payload_field(e.payload, "unit", scratch_) : e.unit_id);
-  AssignmentFacts* a = k == "received" || k == "dispatched" ? nullptr : find(t, unit);
+      small_index(units_, e.unit_id.empty() ? payload_field(e.payload, "unit", scratch_) : e.unit_id);
+  AssignmentFacts* a = k == Kind::received || k == Kind::dispatched ? nullptr : find(t, unit);
+  const auto field = [&](std::string_view key) { return payload_field(e.payload, key, scratch_); };
 
-  if (k == "received") {
-    t.received_ms = e.at_ms;
-    t.state = CaseState::awaiting_sign_for;
-  } else if (k == "dispatched") {
-    dispatched(t, ticket, unit, e);
-  } else if (k == "not_accepted") {
-    terminal(t, CaseState::not_accepted, e.at_ms);
-  } else if (k == "answered_directly") {
-    terminal(t, CaseState::answered_directly, e.at_ms);
-  } else if (k == "merged") {
-    terminal(t, CaseState::merged, e.at_ms);
-  } else if (k == "closed") {
-    terminal(t, CaseState::closed, e.at_ms);
-  } else if (k == "signed_for") {
-    if (a == nullptr) return;
-    if (a->signed_ms == 0) a->signed_ms = e.at_ms;
-    if (a->lead) t.state = CaseState::in_progress;
-  } else if (k == "return_requested") {
-    if (a != nullptr && a->return_requested_ms == 0) a->return_requested_ms = e.at_ms;
-    t.pending_return = static_cast<std::uint32_t>(facts_.returns.size());
-    facts_.returns.push_back({ticket, unit, e.at_ms, std::string(payload_field(e.payload, "reason_code", scratch_)),
-                              std::string(payload_field(e.payload, "reason", scratch_)), Outcome::pending});
-    t.state = CaseState::return_requested;
-  } else if (k == "return_approved" || k == "return_declined") {
-    const bool approved = k == "return_approved";
-    if (t.pending_return != k_no_index) {
-      facts_.returns[t.pending_return].outcome = approved ? Outcome::approved : Outcome::declined;
-    }
-    t.pending_return = k_no_index;
-    if (approved) {
-      for (auto i = t.last_assignment; i != k_no_index; i = facts_.assignments[i].previous) {
-        facts_.assignments[i].withdrawn = true;
-      }
+  switch (k) {
+    case Kind::received:
+      t.received_ms = e.at_ms;
       t.state = CaseState::awaiting_sign_for;
-    } else {
-      t.state = routing::parse_case_state(payload_field(e.payload, "state", scratch_)).value_or(CaseState::in_progress);
+      break;
+    case Kind::dispatched:
+      dispatched(t, ticket, unit, e);
+      break;
+    case Kind::not_accepted: terminal(t, CaseState::not_accepted, e.at_ms); break;
+    case Kind::answered_directly: terminal(t, CaseState::answered_directly, e.at_ms); break;
+    case Kind::merged: terminal(t, CaseState::merged, e.at_ms); break;
+    case Kind::closed: terminal(t, CaseState::closed, e.at_ms); break;
+    case Kind::signed_for:
+      if (a == nullptr) break;
+      if (a->signed_ms == 0) a->signed_ms = e.at_ms;
+      if (a->lead) t.state = CaseState::in_progress;
+      break;
+    case Kind::return_requested:
+      if (a != nullptr && a->return_requested_ms == 0) a->return_requested_ms = e.at_ms;
+      t.pending_return = static_cast<std::uint32_t>(facts_.returns.size());
+      facts_.returns.push_back({ticket, unit, e.at_ms, std::string(field("reason_code")), std::string(field("reason")),
+                                Outcome::pending});
+      t.state = CaseState::return_requested;
+      break;
+    case Kind::return_approved:
+    case Kind::return_declined: {
+      const bool approved = k == Kind::return_approved;
+      if (t.pending_return != k_no_index) {
+        facts_.returns[t.pending_return].outcome = approved ? Outcome::approved : Outcome::declined;
+      }
+      t.pending_return = k_no_index;
+      if (approved) {
+        // The whole current round is withdrawn; the "dispatched" events that follow append the new one.
+        for (auto i = t.last_assignment; i != k_no_index; i = facts_.assignments[i].previous) {
+          facts_.assignments[i].withdrawn = true;
+        }
+        t.state = CaseState::awaiting_sign_for;
+      } else {
+        t.state = routing::parse_case_state(field("state")).value_or(CaseState::in_progress);
+      }
+      break;
     }
-  } else if (k == "extension_requested") {
-    t.pending_extension = static_cast<std::uint32_t>(facts_.extensions.size());
-    facts_.extensions.push_back({ticket, unit, e.at_ms,
-                                 static_cast<int>(number(payload_field(e.payload, "working_days", scratch_))),
-                                 std::string(payload_field(e.payload, "reason", scratch_)), Outcome::pending});
-    t.state = CaseState::extension_requested;
-  } else if (k == "extension_approved" || k == "extension_declined") {
-    const bool approved = k == "extension_approved";
-    if (approved && a != nullptr) a->reply_due_ms = number(payload_field(e.payload, "reply_due", scratch_));
-    if (t.pending_extension != k_no_index) {
-      facts_.extensions[t.pending_extension].outcome = approved ? Outcome::approved : Outcome::declined;
+    case Kind::extension_requested:
+      t.pending_extension = static_cast<std::uint32_t>(facts_.extensions.size());
+      facts_.extensions.push_back({ticket, unit, e.at_ms, static_cast<int>(number(field("working_days"))),
+                                   std::string(field("reason")), Outcome::pending});
+      t.state = CaseState::extension_requested;
+      break;
+    case Kind::extension_approved:
+    case Kind::extension_declined: {
+      const bool approved = k == Kind::extension_approved;
+      if (approved && a != nullptr) a->reply_due_ms = number(field("reply_due"));  // the original stays
+      if (t.pending_extension != k_no_index) {
+        facts_.extensions[t.pending_extension].outcome = approved ? Outcome::approved : Outcome::declined;
+      }
+      t.pending_extension = k_no_index;
+      t.state = CaseState::in_progress;
+      break;
     }
-    t.pending_extension = k_no_index;
-    t.state = CaseState::in_progress;
-  } else if (k == "replied") {
-    if (a == nullptr) return;
-    a->replied_ms = e.at_ms;
-    if (!a->redone) a->first_round_reply_ms = e.at_ms;
-    if (a->lead) t.state = CaseState::reply_review;
-  } else if (k == "reply_approved") {
-    t.state = CaseState::awaiting_follow_up;
-  } else if (k == "reply_rejected") {
-    if (a != nullptr) {
-      a->replied_ms = 0;
-      if (!a->redone) a->first_round_reply_ms = 0;
-    }
-    t.state = CaseState::in_progress;
-  } else if (k == "followed_up") {
-    t.followed_up = true;
-    t.satisfaction = parse_satisfaction(payload_field(e.payload, "satisfaction", scratch_));
-    t.resolution = parse_resolution(payload_field(e.payload, "resolution", scratch_));
-  } else if (k == "redo") {
-    if (a != nullptr) {
-      a->redone = true;
-      a->replied_ms = 0;
-      a->reply_due_ms = number(payload_field(e.payload, "reply_due", scratch_));
-    }
-    if (t.redos < 255) ++t.redos;
-    t.state = CaseState::in_progress;
+    case Kind::replied:
+      if (a == nullptr) break;
+      a->replied_ms = e.at_ms;
+      if (!a->redone) a->first_round_reply_ms = e.at_ms;
+      if (a->lead) t.state = CaseState::reply_review;
+      break;
+    case Kind::reply_approved:
+      t.state = CaseState::awaiting_follow_up;
+      break;
+    case Kind::reply_rejected:
+      if (a != nullptr) {
+        a->replied_ms = 0;
+        if (!a->redone) a->first_round_reply_ms = 0;
+      }
+      t.state = CaseState::in_progress;
+      break;
+    case Kind::followed_up:
+      t.followed_up = true;
+      t.satisfaction = parse_satisfaction(field("satisfaction"));
+      t.resolution = parse_resolution(field("resolution"));
+      break;
+    case Kind::redo:
+      if (a != nullptr) {
+        // A new round for the lead: its deadline is the round's own; the first round's reply stays final.
+        a->redone = true;
+        a->replied_ms = 0;
+        a->reply_due_ms = number(field("reply_due"));
+      }
+      if (t.redos < 255) ++t.redos;
+      t.state = CaseState::in_progress;
+      break;
+    case Kind::other:
+      break;
   }
-  // urged, supervised, warned, passed_down and unknown kinds change nothing the report reads.
 }
 
 }  // namespace hotline::report

@@ -5,8 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
-
+#include "daemon/report/interner.hpp"
 #include "daemon/report/report_facts.hpp"
 #include "storage/report_store.hpp"
 
@@ -21,18 +20,16 @@ class FactBuilder {
   // Applies one event. Events must come in seq order; unknown kinds are ignored, like routing::evolve().
   void apply(const storage::EventView& e);
   // The facts folded so far; the builder is spent afterwards.
-  Facts take() { return std::move(facts_); }
+  Facts take();
 
  private:
   std::uint32_t ticket_index(std::string_view id);
-  std::uint16_t intern(std::unordered_map<std::string, std::uint16_t>& map, std::vector<std::string>& names,
-                       std::string_view key);
+  static std::uint16_t small_index(Interner& names, std::string_view key);
   AssignmentFacts* find(TicketFacts& t, std::uint16_t unit);
   void dispatched(TicketFacts& t, std::uint32_t ticket, std::uint16_t unit, const storage::EventView& e);
 
   Facts facts_;
-  std::unordered_map<std::string_view, std::uint32_t> tickets_;
-  std::unordered_map<std::string, std::uint16_t> units_, rules_;
+  Interner tickets_, units_, rules_;  // units_ and rules_ hold "" at index 0
   std::string_view last_id_;
   std::uint32_t last_index_ = k_no_index;
   std::string scratch_;

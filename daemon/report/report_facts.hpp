@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -77,7 +78,7 @@ struct Facts {
   std::vector<AssignmentFacts> assignments;
   std::vector<ReturnRequest> returns;
   std::vector<ExtensionRequest> extensions;
-  std::vector<std::vector<char>> arena;  // storage of ticket ids
+  std::vector<std::unique_ptr<char[]>> arena;  // storage of ticket ids
   std::int64_t events = 0;
 
   std::string_view ticket_id(std::uint32_t t) const { return ticket_ids[t]; }
