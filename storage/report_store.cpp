@@ -27,8 +27,9 @@ Result<std::unique_ptr<ReportStore>> ReportStore::open(const std::string& path) 
   if (!std::filesystem::is_regular_file(path, ec)) return Error{0, "database '" + path + "' does not exist"};
   auto db = Connection::open(path, false, true);
   if (!db) return describe(path, db.error());
-  // The scan reads the whole event table once: map it rather than copy every page through read().
-  (void)db->exec("PRAGMA mmap_size=2147418112");
+  // No mmap: mapped pages of a 1.5 GB file would count as the process's resident memory. A modest page cache;
+  // the scan reads every page once anyway.
+  (void)db->exec("PRAGMA cache_size=-16384");
   // The first read touches the header and the schema: corrupt files and foreign databases fail here.
   Statement version(db->get(), "PRAGMA user_version");
   auto row = version.step();

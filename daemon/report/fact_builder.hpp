@@ -7,6 +7,7 @@
 #include <string_view>
 #include "daemon/report/interner.hpp"
 #include "daemon/report/report_facts.hpp"
+#include "routing/civil_day.hpp"
 #include "storage/report_store.hpp"
 
 namespace hotline::report {
@@ -24,12 +25,23 @@ class FactBuilder {
 
  private:
   std::uint32_t ticket_index(std::string_view id);
+  std::uint32_t* numbered_slot(std::string_view id);
+  std::uint32_t add_ticket(std::string_view id);
   static std::uint16_t small_index(Interner& names, std::string_view key);
   AssignmentFacts* find(TicketFacts& t, std::uint16_t unit);
   void dispatched(TicketFacts& t, std::uint32_t ticket, std::uint16_t unit, const storage::EventView& e);
 
   Facts facts_;
-  Interner tickets_, units_, rules_;  // units_ and rules_ hold "" at index 0
+  // Ticket numbers are prefix + YYYYMMDD + 6-digit daily sequence: they index per-day tables directly (exact,
+  // and no hashing). Any other id goes through `other_tickets_`. Units and rules hold "" at index 0.
+  std::string prefix_;
+  routing::Day first_day_ = 0;
+  std::vector<std::vector<std::uint32_t>> by_day_;
+  Interner other_tickets_, units_, rules_;
+  std::vector<std::uint32_t> other_index_;  // other_tickets_ index -> ticket index
+  std::vector<std::unique_ptr<char[]>> arena_;
+  std::size_t arena_used_ = 0;
+  std::size_t arena_size_ = 0;
   std::string_view last_id_;
   std::uint32_t last_index_ = k_no_index;
   std::string scratch_;

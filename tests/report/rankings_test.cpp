@@ -77,3 +77,22 @@ TEST_CASE("Payload fields are read from the stored JSON including escaped text",
 }
 
 }  // namespace hotline::test
+
+namespace hotline::test {
+
+TEST_CASE("Ticket ids of any shape fold into one ticket each", "[report][facts]") {
+  report::FactBuilder b;
+  std::int64_t seq = 0;
+  // Numbered ids (also days before the first one seen), another prefix and free-form ids, each seen twice.
+  const std::vector<std::string> ids{"ZZ20261102000001", "ZZ20261101000007", "XM20261102000001", "legacy-42",
+                                     "ZZ20260230000001", "ZZ20261102000002"};
+  for (int round = 0; round < 2; ++round) {
+    for (const auto& id : ids) b.apply({++seq, id, 1000 + seq, "received", "", "{}"});
+  }
+  const auto facts = b.take();
+  REQUIRE(facts.tickets.size() == ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) CHECK(facts.ticket_id(static_cast<std::uint32_t>(i)) == ids[i]);
+  CHECK(facts.tickets[0].received_ms == 1007);  // the second "received" of the first id, 6 events later
+}
+
+}  // namespace hotline::test
