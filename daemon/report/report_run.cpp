@@ -7,6 +7,7 @@
 #include <fstream>
 #include <unistd.h>
 
+#include "daemon/report/event_pipeline.hpp"
 #include "daemon/report/fact_builder.hpp"
 #include "daemon/report/report_writers.hpp"
 #include "storage/report_store.hpp"
@@ -47,7 +48,7 @@ storage::Result<Facts> load_facts(const std::string& path, std::int64_t until_ms
   FactBuilder builder;
   if (auto estimate = (*store)->approximate_events()) builder.reserve(*estimate);
   std::int64_t seen = 0;
-  auto read = (*store)->for_each_event(until_ms, [&](const storage::EventView& e) {
+  auto read = pipelined_events(**store, until_ms, [&](const storage::EventView& e) {
     builder.apply(e);
     if (++seen % 1'000'000 == 0 && progress) progress("read " + thousands(seen) + " events");
   });
