@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <optional>
 #include <cstring>
 
 namespace hotline::report {
@@ -13,6 +14,14 @@ std::int64_t number(std::string_view text) {
   std::int64_t v = 0;
   std::from_chars(text.data(), text.data() + text.size(), v);
   return v;
+}
+
+// A numeric member; nullopt when absent or empty.
+std::optional<std::int64_t> field_number(std::string_view payload, std::string_view key) {
+  std::string scratch;
+  const auto text = payload_field(payload, key, scratch);
+  if (text.empty()) return std::nullopt;
+  return number(text);
 }
 
 Satisfaction parse_satisfaction(std::string_view s) {
@@ -33,7 +42,7 @@ Resolution parse_resolution(std::string_view s) {
 enum class Kind {
   received, dispatched, not_accepted, answered_directly, merged, closed, signed_for, return_requested,
   return_approved, return_declined, extension_requested, extension_approved, extension_declined, replied,
-  reply_approved, reply_rejected, followed_up, redo, other
+  reply_approved, reply_rejected, followed_up, redo, deadline_recomputed, other
 };
 
 // One comparison per candidate of the same length: cheaper than a chain of string compares on every event.
@@ -57,6 +66,7 @@ Kind kind_of(std::string_view k) {
       {"extension_declined", Kind::extension_declined},
       {"reply_rejected", Kind::reply_rejected},
       {"redo", Kind::redo},
+      {"deadline_recomputed", Kind::deadline_recomputed},
   };
   for (const auto& [name, kind] : k_kinds) {
     if (name.size() == k.size() && name == k) return kind;
@@ -222,7 +232,8 @@ void FactBuilder::apply(const storage::EventView& e) {
   if (k == Kind::other) return;  // urged, supervised, warned, passed_down, unknown kinds: nothing the report reads
   const auto unit =
       small_index(units_, e.unit_id.empty() ? payload_field(e.payload, "unit", scratch_) : e.unit_id);
-  AssignmentFacts* a = k == Kind::received || k == Kind::dispatched ? nullptr : find(t, unit);
+  AssignmentFacts* a =
+      k == Kind::received || k == Kind::dispatched || k == Kind::deadline_recomputed ? nullptr : find(t, unit);
   const auto field = [&](std::string_view key) { return payload_field(e.payload, key, scratch_); };
 
   switch (k) {
@@ -315,9 +326,29 @@ void FactBuilder::apply(const storage::EventView& e) {
       if (t.redos < 255) ++t.redos;
       t.state = CaseState::in_progress;
       break;
+    case Kind::deadline_recomputed:
+      recomputed(t, e);
+      break;
     case Kind::other:
       break;
   }
+}
+
+void FactBuilder::recomputed(TicketFacts& t, const storage::EventView& e) {
+  // A newer calendar moved a provisional clock of the assignment at `assignment` (its position in dispatch
+  // order), as routing::evolve applies it. The report's original deadline is the first round's: a clock moved
+  // after a redo only moves the live one.
+  const auto position = field_number(e.payload, "assignment");
+  if (!position) return;
+  std::vector<std::uint32_t> order;
+  for (auto i = t.last_assignment; i != k_no_index; i = facts_.assignments[i].previous) order.push_back(i);
+  if (*position < 0 || static_cast<std::size_t>(*position) >= order.size()) return;
+  auto& a = facts_.assignments[order[order.size() - 1 - static_cast<std::size_t>(*position)]];
+  const auto due = number(payload_field(e.payload, "due", scratch_));
+  const auto clock = payload_field(e.payload, "clock", scratch_);
+  if (clock == "sign_for") a.sign_for_due_ms = due;
+  if (clock == "reply") a.reply_due_ms = due;
+  if (clock == "original_reply" && !a.redone) a.original_reply_due_ms = due;
 }
 
 }  // namespace hotline::report

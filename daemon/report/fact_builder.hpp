@@ -30,6 +30,7 @@ class FactBuilder {
   static std::uint16_t small_index(Interner& names, std::string_view key);
   AssignmentFacts* find(TicketFacts& t, std::uint16_t unit);
   void dispatched(TicketFacts& t, std::uint32_t ticket, std::uint16_t unit, const storage::EventView& e);
+  void recomputed(TicketFacts& t, const storage::EventView& e);
 
   Facts facts_;
   // Ticket numbers are prefix + YYYYMMDD + 6-digit daily sequence: they index per-day tables directly (exact,

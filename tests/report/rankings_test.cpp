@@ -96,3 +96,26 @@ TEST_CASE("Ticket ids of any shape fold into one ticket each", "[report][facts]"
 }
 
 }  // namespace hotline::test
+
+namespace hotline::test {
+
+TEST_CASE("A recomputed deadline moves the clocks the report judges", "[report][facts]") {
+  report::FactBuilder b;
+  const std::string id = "ZZ20261228000001";
+  b.apply({1, id, 100, "received", "", "{}"});
+  b.apply({2, id, 100, "dispatched", "u1", R"({"lead":"true","reply_due":"5000","sign_for_due":"1000"})"});
+  b.apply({3, id, 100, "dispatched", "u2", R"({"lead":"false","reply_due":"5000","sign_for_due":"1000"})"});
+  // Assignment 1 (the co-unit, second in dispatch order): its sign-for; assignment 0: both reply clocks.
+  b.apply({4, id, 200, "deadline_recomputed", "u2", R"({"assignment":"1","clock":"sign_for","due":"1500"})"});
+  b.apply({5, id, 200, "deadline_recomputed", "u1", R"({"assignment":"0","clock":"reply","due":"6000"})"});
+  b.apply({6, id, 200, "deadline_recomputed", "u1", R"({"assignment":"0","clock":"original_reply","due":"6000"})"});
+  const auto facts = b.take();
+  REQUIRE(facts.assignments.size() == 2);
+  CHECK(facts.assignments[0].sign_for_due_ms == 1000);
+  CHECK(facts.assignments[0].reply_due_ms == 6000);
+  CHECK(facts.assignments[0].original_reply_due_ms == 6000);
+  CHECK(facts.assignments[1].sign_for_due_ms == 1500);
+  CHECK(facts.assignments[1].reply_due_ms == 5000);
+}
+
+}  // namespace hotline::test
