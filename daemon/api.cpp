@@ -53,13 +53,9 @@ boost::asio::awaitable<Response> Api::handle(const Request& req) {
     }
     co_return make_response(req, http::status::ok, R"({"status":"ok"})");
   }
+  if (path == "/metrics") co_return get_metrics(req);
   const auto who = authenticate(req);
-  if (!who) {
-    auto res = problem_response(req, {401, "unauthenticated", "A valid bearer token is required",
-                                      "send Authorization: Bearer <token> (hotlinectl token create)", ""});
-    res.set(http::field::www_authenticate, "Bearer");
-    co_return res;
-  }
+  if (!who) co_return unauthenticated(req);
   co_return co_await route_request(req, *who);
 }
 
@@ -132,6 +128,7 @@ boost::asio::awaitable<Response> Api::post_ticket(const Request& req, const Prin
   auto& intake = std::get<IntakeRequest>(parsed);
 
   const routing::Decision decision = routing::route(intake.ticket, rules);
+  if (ctx_.metrics) (decision.rule ? ctx_.metrics->routed_by_rule : ctx_.metrics->routed_fallback).fetch_add(1);
   const LocalStamp now = local_stamp(std::chrono::system_clock::now());
 
   // The life-cycle machine decides the intake events (received + dispatched, or a disposition at intake).
@@ -189,6 +186,7 @@ boost::asio::awaitable<Response> Api::post_ticket(const Request& req, const Prin
     co_return problem_response(req, {503, "storage-unavailable", "The ticket could not be stored",
                                      written.error().message, ""});
   }
+  if (ctx_.metrics) ctx_.metrics->tickets.add(t->state, 1);
   json::object body = std::move(decision_json);
   body["id"] = t->id;
   body["state"] = t->state;
@@ -275,15 +273,18 @@ boost::asio::awaitable<Response> Api::reload_rules(const Request& req) {
   co_return make_response(req, http::status::unprocessable_entity, json::serialize(body), "application/problem+json");
 }
 
-bool Api::unit_within(std::string_view ancestor, std::string_view unit) const {
-  const auto rules = ctx_.rules.get();
+bool unit_within(const routing::RuleSet& rules, std::string_view ancestor, std::string_view unit) {
   for (int depth = 0; depth < 16 && !unit.empty(); ++depth) {
     if (unit == ancestor) return true;
-    const auto* u = rules->find_unit(unit);
+    const auto* u = rules.find_unit(unit);
     if (u == nullptr) return false;
     unit = u->parent;
   }
   return false;
+}
+
+bool Api::unit_within(std::string_view ancestor, std::string_view unit) const {
+  return daemon::unit_within(*ctx_.rules.get(), ancestor, unit);
 }
 
 bool Api::unit_may_see(const std::string& unit, const storage::StoredTicket& ticket) const {

@@ -9,7 +9,11 @@
 #include <atomic>
 #include <string>
 
+#include "daemon/feed_stream.hpp"
 #include "daemon/http_response.hpp"
+#include "daemon/metrics_registry.hpp"
+#include "daemon/service_metrics.hpp"
+#include "daemon/stream_response.hpp"
 #include "daemon/reader_pool.hpp"
 #include "daemon/token_auth.hpp"
 #include "routing/lifecycle.hpp"
@@ -29,7 +33,17 @@ struct ApiContext {
   const std::atomic<bool>& auth_required;  // false only while no token exists (then loopback-only, open access)
   std::string ticket_prefix;
   boost::asio::any_io_executor blocking;  // for work too slow for the I/O threads (rule reloads)
+  FeedHub* feed = nullptr;                 // live feeds; null: the feed endpoint answers 503
+  ServiceMetrics* metrics = nullptr;       // counters the API moves; null: not counted
+  const MetricsRegistry* registry = nullptr;  // what /metrics renders
+  FeedSettings feed_settings{};
+  bool metrics_require_token = true;  // with tokens configured, /metrics needs an admin or supervisor token
 };
+
+// Whether the caller's role is one of `roles` (the token-less local principal may do what any person may).
+bool may(const Principal& who, std::initializer_list<std::string_view> roles);
+// `unit` is `ancestor` or lies below it in the unit directory.
+bool unit_within(const routing::RuleSet& rules, std::string_view ancestor, std::string_view unit);
 
 // The life-cycle context (clock arithmetic, unit directory questions) for a decision at `now_ms`.
 routing::Context case_context(const routing::RuleSet& rules, const routing::Clocks& clocks, std::int64_t now_ms);
@@ -42,6 +56,8 @@ class Api {
 
   // Never throws for bad input: every failure is a problem+json response.
   boost::asio::awaitable<Response> handle(const Request& request);
+  // handle(), or a stream taking over the connection (GET /v1/units/{id}/feed). What the server calls.
+  boost::asio::awaitable<Handled> serve(const Request& request);
 
   // The response for a request whose body exceeded the limit (the server stops reading it).
   static Response payload_too_large(unsigned version, std::size_t limit);
@@ -61,6 +77,8 @@ class Api {
   bool unit_within(std::string_view ancestor, std::string_view unit) const;
   bool unit_may_see(const std::string& unit, const storage::StoredTicket& ticket) const;
   Response get_rules(const Request& request);
+  boost::asio::awaitable<Handled> open_feed(const Request& request, const Principal& who, const std::string& unit);
+  Response get_metrics(const Request& request);
   Response explain_route(const Request& request);
   boost::asio::awaitable<Response> reload_rules(const Request& request);
 

@@ -79,6 +79,7 @@ boost::asio::awaitable<Response> Api::post_action(const Request& req, const Prin
 
   struct Result {
     bool found = false;
+    routing::CaseState before = routing::CaseState::awaiting_sign_for;
     std::optional<routing::Refusal> refusal;
     routing::Case after;
     std::vector<routing::Event> events;
@@ -92,6 +93,7 @@ boost::asio::awaitable<Response> Api::post_action(const Request& req, const Prin
     result->found = true;
     const routing::PolicyClocks clocks(*live.calendar, *live.policy, *live.rules, utc_offset_minutes(now_ms));
     routing::Case c = replay_ticket(**found);
+    result->before = c.state;
     auto outcome = routing::decide(c, command, actor, case_context(*live.rules, clocks, now_ms));
     if (auto* refusal = std::get_if<routing::Refusal>(&outcome)) {
       result->refusal = *refusal;
@@ -115,6 +117,7 @@ boost::asio::awaitable<Response> Api::post_action(const Request& req, const Prin
   }
   if (!result->found) co_return problem_response(req, {404, "not-found", "No such ticket", "no ticket with id " + id, ""});
   if (result->refusal) co_return refusal_response(req, *result->refusal);
+  if (ctx_.metrics) ctx_.metrics->tickets.moved(result->before, result->after.state);
   json::array events;
   for (const auto& e : result->events) {
     json::object data;

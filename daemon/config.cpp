@@ -75,6 +75,15 @@ const std::map<std::string, Setter>& key_table() {
          if (error.empty()) c.report_formats = v;
          return error;
        }},
+      {"feed.heartbeat", [](Config& c, const std::string& v) { return set_seconds(c.feed_heartbeat, v, 3600); }},
+      {"feed.max_subscribers",
+       [](Config& c, const std::string& v) { return set_unsigned(c.feed_max_subscribers, v, 1, 100000); }},
+      {"feed.buffer", [](Config& c, const std::string& v) { return set_unsigned(c.feed_buffer, v, 16, 1000000); }},
+      {"metrics.require_token", [](Config& c, const std::string& v) {
+         if (v != "true" && v != "false") return std::string("must be true or false");
+         c.metrics_require_token = v == "true";
+         return std::string();
+       }},
       {"log.level", [](Config& c, const std::string& v) {
          for (const char* ok : {"trace", "debug", "info", "warn", "error"}) {
            if (v == ok) {

@@ -18,7 +18,10 @@
 #include "daemon/api.hpp"
 #include "daemon/config.hpp"
 #include "daemon/deadline_recompute_job.hpp"
+#include "daemon/feed_hub.hpp"
 #include "daemon/http_server.hpp"
+#include "daemon/metrics_registry.hpp"
+#include "daemon/service_metrics.hpp"
 #include "daemon/local_time.hpp"
 #include "daemon/reader_pool.hpp"
 #include "daemon/report/nightly_runner.hpp"
@@ -58,6 +61,18 @@ void reload_on_signal(RulesHolder& holder, TicketWriter& writer) {
                outcome.info.load_ms);
   recompute_after_reload(writer, previous_calendar, outcome.info,
                          local_stamp(std::chrono::system_clock::now()).unix_ms);
+}
+
+// The tickets-by-state gauge starts from one grouped count (a single scan at start-up, never per scrape).
+bool load_state_counts(StorePool<storage::TicketStore>& readers, ServiceMetrics& metrics) {
+  auto lease = readers.acquire();
+  auto counts = lease ? (*lease)->count_by_state() : decltype((*lease)->count_by_state())(lease.error());
+  if (!counts) {
+    spdlog::critical("cannot count tickets by state: {}", counts.error().message);
+    return false;
+  }
+  metrics.tickets.load(*counts);
+  return true;
 }
 
 }  // namespace
@@ -152,17 +167,29 @@ int run_daemon(int argc, char** argv) {
   }
 
   RulesHolder rules(config.rules, std::move(compiled.info));
+  asio::io_context ioc;
+  FeedHub feed(ioc.get_executor(), {config.feed_max_subscribers, config.feed_buffer});
   TicketWriter writer(std::move(*store), config.max_batch);
+  writer.set_listener(&feed);
   StorePool<storage::TicketStore> readers(config.database);
   StorePool<storage::TokenStore> tokens(config.database);
+  ServiceMetrics metrics;
+  if (!load_state_counts(readers, metrics)) return 3;
+  MetricsRegistry registry;
+  register_service_metrics(registry, metrics, writer, feed, EscalationProbe{});
   asio::thread_pool blocking(1);  // rule reloads: too slow for the I/O threads
-  Api api({rules, writer, readers, tokens, auth_required, config.ticket_prefix, blocking.get_executor()});
+  ApiContext context{rules, writer, readers, tokens, auth_required, config.ticket_prefix, blocking.get_executor()};
+  context.feed = &feed;
+  context.metrics = &metrics;
+  context.registry = &registry;
+  context.feed_settings = {config.feed_heartbeat, config.request_timeout};
+  context.metrics_require_token = config.metrics_require_token;
+  Api api(std::move(context));
 
-  asio::io_context ioc;
   // Signal handlers go in before the port is announced: a SIGHUP right after "listening on" must not kill us.
   asio::signal_set hup(ioc, SIGHUP);
   asio::signal_set stop_signals(ioc, SIGINT, SIGTERM);
-  HttpServer server(ioc, api, {config.body_limit, config.request_timeout, config.shutdown_grace});
+  HttpServer server(ioc, api, {config.body_limit, config.request_timeout, config.shutdown_grace}, &metrics.http);
   try {
     const auto bound = server.listen(where.host, where.port);
     spdlog::info("listening on {}:{} (rules {}, database {})", bound.address().to_string(), bound.port(),
@@ -182,6 +209,7 @@ int run_daemon(int argc, char** argv) {
     spdlog::info("signal {}: stopping (in-flight requests get up to {} s)", signal, config.shutdown_grace.count());
     hup.cancel();  // nothing but the remaining connections may keep the loop alive now
     nightly.stop();
+    feed.close_all();  // live feeds end now; their terminals reconnect with Last-Event-ID to the next daemon
     server.shutdown();
   });
   std::function<void(const boost::system::error_code&, int)> on_hup = [&](const boost::system::error_code& error,
@@ -210,6 +238,7 @@ int run_daemon(int argc, char** argv) {
 
   blocking.join();
   writer.stop();
+  writer.set_listener(nullptr);
   spdlog::info("stopped cleanly: {} writes in {} commits this run", writer.jobs(), writer.commits());
   return 0;
 }

@@ -37,6 +37,13 @@ Response forbidden(const Request& req, const std::string& detail) {
   return problem_response(req, {403, "forbidden", "Not allowed for this token", detail, ""});
 }
 
+Response unauthenticated(const Request& req) {
+  auto res = problem_response(req, {401, "unauthenticated", "A valid bearer token is required",
+                                    "send Authorization: Bearer <token> (hotlinectl token create)", ""});
+  res.set(http::field::www_authenticate, "Bearer");
+  return res;
+}
+
 Response method_not_allowed(const Request& req, std::string_view allowed) {
   auto res = problem_response(req, {405, "method-not-allowed", "Method not allowed", "use " + std::string(allowed), ""});
   res.set(http::field::allow, allowed);

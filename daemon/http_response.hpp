@@ -19,6 +19,8 @@ Response make_response(const Request& req, http::status status, std::string body
                        std::string_view content_type = "application/json");
 Response problem_response(const Request& req, const Problem& p);
 Response forbidden(const Request& req, const std::string& detail);
+// 401 with WWW-Authenticate: Bearer.
+Response unauthenticated(const Request& req);
 Response method_not_allowed(const Request& req, std::string_view allowed);
 // A life-cycle refusal: wrong state → 409, forbidden → 403, invalid → 422.
 Response refusal_response(const Request& req, const routing::Refusal& refusal);

@@ -29,8 +29,8 @@ void log_exception(std::exception_ptr e) {
 
 }  // namespace
 
-HttpServer::HttpServer(asio::io_context& ioc, Api& api, ServerLimits limits)
-    : ioc_(ioc), api_(api), limits_(limits), acceptor_(ioc), grace_timer_(ioc) {}
+HttpServer::HttpServer(asio::io_context& ioc, Api& api, ServerLimits limits, HttpCounters* counters)
+    : ioc_(ioc), api_(api), limits_(limits), counters_(counters), acceptor_(ioc), grace_timer_(ioc) {}
 
 tcp::endpoint HttpServer::listen(const std::string& host, std::uint16_t port) {
   tcp::resolver resolver(ioc_);
@@ -64,7 +64,7 @@ asio::awaitable<void> HttpServer::accept_loop() {
 std::uint64_t HttpServer::register_connection(beast::tcp_stream* stream) {
   std::lock_guard lock(mutex_);
   const auto id = next_id_++;
-  connections_.emplace(id, Connection{stream, false});
+  connections_.emplace(id, Connection{stream, false, nullptr});
   return id;
 }
 
@@ -77,6 +77,12 @@ void HttpServer::unregister_connection(std::uint64_t id) {
 bool HttpServer::set_busy(std::uint64_t id, bool busy) {
   std::lock_guard lock(mutex_);
   connections_[id].busy = busy;
+  return !stopping_;
+}
+
+bool HttpServer::set_streaming(std::uint64_t id, std::shared_ptr<StreamResponse> stream) {
+  std::lock_guard lock(mutex_);
+  connections_[id].streaming = std::move(stream);
   return !stopping_;
 }
 
@@ -101,7 +107,18 @@ asio::awaitable<void> HttpServer::session(beast::tcp_stream stream) {
     // A request read in full is served even when shutdown began meanwhile; the connection closes after it.
     const bool staying_open = set_busy(id, true);
     Request request = parser.release();
-    Response response = co_await api_.handle(request);
+    Handled handled = co_await api_.serve(request);
+    if (handled.stream) {
+      if (counters_) counters_->count(request.target(), 200);
+      // Registered first, so a shutdown from now on stops it; one that began already stops it here.
+      if (!set_streaming(id, handled.stream)) handled.stream->stop();
+      stream.expires_never();
+      co_await handled.stream->run(stream);
+      set_streaming(id, nullptr);
+      break;  // a stream ends with its connection
+    }
+    Response& response = handled.response;
+    if (counters_) counters_->count(request.target(), response.result_int());
     if (!staying_open) response.keep_alive(false);
     const bool keep_alive = response.keep_alive();
     stream.expires_after(limits_.request_timeout);
@@ -116,14 +133,18 @@ asio::awaitable<void> HttpServer::session(beast::tcp_stream stream) {
 void HttpServer::shutdown() {
   asio::post(ioc_, [this] {
     std::vector<std::pair<std::uint64_t, asio::any_io_executor>> idle;
+    std::vector<std::shared_ptr<StreamResponse>> streams;
     {
       std::lock_guard lock(mutex_);
       if (stopping_) return;
       stopping_ = true;
       for (auto& [id, c] : connections_) {
         if (!c.busy) idle.emplace_back(id, c.stream->get_executor());
+        if (c.streaming) streams.push_back(c.streaming);
       }
     }
+    // Long-lived responses never finish on their own: end them now, not at the end of the grace period.
+    for (auto& s : streams) s->stop();
     beast::error_code ignored;
     acceptor_.close(ignored);
     // Idle connections are waiting for a request that may never come: cancel their reads on their own strands.

@@ -1,6 +1,7 @@
 // HttpServer: accepts connections and serves HTTP/1.1 with Beast on C++20 coroutines, one strand per connection.
 // Every parser has a body limit, every request a timeout. shutdown() stops accepting, closes idle connections,
-// lets in-flight requests finish for a bounded grace period, then stops the io_context.
+// lets in-flight requests finish for a bounded grace period, then stops the io_context. A handler may take a
+// connection over for a long-lived response (StreamResponse: the unit feed); shutdown() stops those at once.
 // All members are called from the io_context's threads except shutdown(), which may be called from any thread.
 #pragma once
 
@@ -16,6 +17,8 @@
 #include <mutex>
 
 #include "daemon/api.hpp"
+#include "daemon/http_metrics.hpp"
+#include "daemon/stream_response.hpp"
 
 namespace hotline::daemon {
 
@@ -27,7 +30,8 @@ struct ServerLimits {
 
 class HttpServer {
  public:
-  HttpServer(boost::asio::io_context& ioc, Api& api, ServerLimits limits);
+  // `counters`, when given, counts every response by route template and status.
+  HttpServer(boost::asio::io_context& ioc, Api& api, ServerLimits limits, HttpCounters* counters = nullptr);
 
   // Binds and listens. Returns the bound endpoint (port 0 resolved) or throws std::system_error on failure
   // (a start-up failure: address in use, permission denied).
@@ -43,6 +47,7 @@ class HttpServer {
   struct Connection {
     boost::beast::tcp_stream* stream = nullptr;
     bool busy = false;  // guarded by HttpServer::mutex_
+    std::shared_ptr<StreamResponse> streaming;  // set while the connection serves a long-lived response
   };
 
   boost::asio::awaitable<void> accept_loop();
@@ -51,10 +56,13 @@ class HttpServer {
   void unregister_connection(std::uint64_t id);
   // Marks a connection busy; false when the server is stopping (the connection should close).
   bool set_busy(std::uint64_t id, bool busy);
+  // Records that the connection now streams; false when the server is stopping (the stream must not start).
+  bool set_streaming(std::uint64_t id, std::shared_ptr<StreamResponse> stream);
 
   boost::asio::io_context& ioc_;
   Api& api_;
   ServerLimits limits_;
+  HttpCounters* counters_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer grace_timer_;
 

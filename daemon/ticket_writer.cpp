@@ -65,8 +65,12 @@ WriteResult TicketWriter::run_blocking(WriteJob work) {
 
 std::optional<WriteResult> TicketWriter::commit_group(std::vector<Job>& batch, std::vector<WriteResult>& results,
                                                       bool isolate) {
+  // The events the store records for the listener follow the transaction: whatever is rolled back is dropped.
+  auto& appended = store_->appended();
+  appended.clear();
   if (auto begun = store_->exec("BEGIN IMMEDIATE"); !begun) return WriteResult(begun);
   for (std::size_t i = 0; i < batch.size(); ++i) {
+    const auto mark = static_cast<std::ptrdiff_t>(appended.size());
     if (!isolate) {
       // The fast path runs jobs back to back. A savepoint per job would copy every page a job touches into the
       // sub-journal (half the writer's time in measurements), and failures that wrote nothing need no undo.
@@ -75,6 +79,7 @@ std::optional<WriteResult> TicketWriter::commit_group(std::vector<Job>& batch, s
       if (!results[i] && store_->total_changes() != before) {
         // A job failed after writing: undo the whole group and run it again with each job isolated.
         (void)store_->exec("ROLLBACK");
+        appended.clear();
         return std::nullopt;
       }
       continue;
@@ -84,11 +89,15 @@ std::optional<WriteResult> TicketWriter::commit_group(std::vector<Job>& batch, s
       continue;
     }
     results[i] = batch[i].work(*store_);
-    if (!results[i]) (void)store_->exec("ROLLBACK TO job");
+    if (!results[i]) {
+      (void)store_->exec("ROLLBACK TO job");
+      appended.erase(appended.begin() + mark, appended.end());  // a failed job publishes nothing
+    }
     (void)store_->exec("RELEASE job");
   }
   if (auto committed = store_->exec("COMMIT"); !committed) {
     (void)store_->exec("ROLLBACK");
+    appended.clear();
     return WriteResult(committed);
   }
   return WriteResult{};
@@ -117,12 +126,19 @@ void TicketWriter::run() {
       }
     }
     results.assign(batch.size(), WriteResult{});
+    // Asked before BEGIN: a feed that subscribes meanwhile waits for a later transaction (its barrier job).
+    CommitListener* listener = listener_.load();
+    const bool publish = listener != nullptr && listener->wants_events();
+    store_->record_appended(publish);
     auto outcome = commit_group(batch, results, /*isolate=*/false);
     if (!outcome) outcome = commit_group(batch, results, /*isolate=*/true);
     const WriteResult& committed = *outcome;
     if (committed) {
       commits_.fetch_add(1);
       jobs_.fetch_add(batch.size());
+      auto& appended = store_->appended();
+      if (publish && !appended.empty()) listener->committed(std::move(appended));
+      appended.clear();
     } else {
       spdlog::error("commit of {} job(s) failed: {}", batch.size(), committed.error().message);
       for (auto& r : results) r = committed.error();

@@ -35,6 +35,16 @@ namespace hotline::daemon {
 using WriteJob = std::function<storage::Result<void>(storage::TicketStore&)>;
 using WriteResult = storage::Result<void>;
 
+// Told about the events of every committed transaction (the live feed). Called on the writer thread, so both
+// calls must be quick and must not block: wants_events() once per transaction before it begins (false: the
+// store records nothing), committed() after a COMMIT with the events in seq order (never for a rolled-back job).
+class CommitListener {
+ public:
+  virtual ~CommitListener() = default;
+  virtual bool wants_events() const = 0;
+  virtual void committed(std::vector<storage::AppendedEvent> events) = 0;
+};
+
 class TicketWriter {
  public:
   // `search_batch`: tickets indexed for search per batch (see index_search()).
@@ -64,6 +74,9 @@ class TicketWriter {
 
   // Commits everything already queued, then joins the thread. Idempotent.
   void stop();
+
+  // Installs (or with nullptr removes) the listener; it must outlive the writer or be removed first.
+  void set_listener(CommitListener* listener) { listener_.store(listener); }
 
   std::uint64_t commits() const { return commits_.load(); }
   std::uint64_t jobs() const { return jobs_.load(); }
@@ -96,6 +109,7 @@ class TicketWriter {
   bool stopping_ = false;
   std::atomic<std::uint64_t> commits_{0};
   std::atomic<std::uint64_t> jobs_{0};
+  std::atomic<CommitListener*> listener_{nullptr};
   std::thread thread_;
 };
 

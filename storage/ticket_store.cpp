@@ -88,6 +88,7 @@ Result<void> TicketStore::append_events(const std::string& ticket_id, const std:
     }
     ev.bind(8, e.payload);
     if (auto r = ev.run(); !r) return r.error();
+    if (record_appended_) appended_.push_back({sqlite3_last_insert_rowid(db_.get()), ticket_id, e});
   }
   return {};
 }

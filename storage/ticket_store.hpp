@@ -7,6 +7,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "storage/case_rows.hpp"
@@ -49,6 +50,19 @@ struct StoredEvent {
   std::string kind, actor, role;
   std::optional<std::string> unit_id;
   std::string payload;
+};
+
+// An event appended in the writer's open transaction, with the seq it was given (see record_appended).
+struct AppendedEvent {
+  std::int64_t seq = 0;
+  std::string ticket_id;
+  NewEvent event;
+};
+
+// One row of the event log with its ticket, for resumable feeds.
+struct LoggedEvent {
+  std::string ticket_id;
+  StoredEvent event;
 };
 
 struct StoredTicket {
@@ -94,6 +108,12 @@ class TicketStore {
   // between the writer's groups, never inside one). Returns how many it added (0: the index is complete).
   Result<std::int64_t> index_search(std::int64_t limit);
 
+  // Post-commit publication: while on, append_events also records each event with its seq in appended(). The
+  // writer truncates the list on ROLLBACK TO (a failed job publishes nothing) and drains it after COMMIT. Off by
+  // default, so costs nothing when nobody listens.
+  void record_appended(bool on) { record_appended_ = on; }
+  std::vector<AppendedEvent>& appended() { return appended_; }
+
   // --- Reads ---
   Result<std::optional<Projection>> read_projection(const std::string& ticket_id);
   Result<std::vector<QueueRow>> queue(const QueueQuery& q);
@@ -104,6 +124,10 @@ class TicketStore {
   Result<std::vector<std::string>> provisional_ticket_ids(const std::string& after, int limit);
   // Every ticket id, oldest first, `limit` at a time after `after` (for db verify).
   Result<std::vector<std::string>> ticket_ids(const std::string& after, int limit);
+  // Up to `limit` events with seq > `after_seq`, in seq order (a range of the primary key: cost ~ the rows read).
+  Result<std::vector<LoggedEvent>> events_after(std::int64_t after_seq, int limit);
+  // (state, number of tickets) for every state present: one grouped scan, for start-up gauges.
+  Result<std::vector<std::pair<std::string, std::int64_t>>> count_by_state();
 
  private:
   explicit TicketStore(Connection db);
@@ -116,13 +140,15 @@ class TicketStore {
   Connection db_;
   std::optional<Statement> insert_ticket_, insert_event_, bump_sequence_, find_ticket_, find_events_, count_,
       index_search_, delete_assignments_, insert_assignment_, insert_deadline_, delete_deadlines_, update_state_,
-      read_assignments_, read_deadlines_, read_state_;
+      read_assignments_, read_deadlines_, read_state_, events_after_;
   std::optional<std::int64_t> newest_rowid_, indexed_rowid_;  // for search_backlog(); loaded on first use
   struct Sequence {
     std::string day;
     std::int64_t last = 0;
   };
   std::optional<Sequence> sequence_;  // daily_sequence's row for the day in use; dropped on every rollback
+  bool record_appended_ = false;
+  std::vector<AppendedEvent> appended_;
 };
 
 }  // namespace hotline::storage

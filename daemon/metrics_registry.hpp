@@ -1,0 +1,43 @@
+// MetricsRegistry: the /metrics families, each read by a callback at scrape time and rendered in the Prometheus
+// text format 0.0.4. Adding a metric is one add_counter/add_gauge line where the value lives.
+// Register everything before serving; render() is then safe from any number of threads (the callbacks must be).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace hotline::daemon {
+
+struct MetricSample {
+  std::string labels;  // rendered label pairs without braces, e.g. route="/v1/tickets",status="201"; "" for none
+  double value = 0;
+};
+
+class MetricsRegistry {
+ public:
+  enum class Type { counter, gauge };
+  using Collect = std::function<void(std::vector<MetricSample>&)>;
+
+  // A family with labelled samples. `name` is a Prometheus metric name (counters end in _total).
+  void add(std::string name, Type type, std::string help, Collect collect);
+  // A family with one unlabelled sample.
+  void add_counter(std::string name, std::string help, std::function<double()> read);
+  void add_gauge(std::string name, std::string help, std::function<double()> read);
+
+  // Every family in registration order: "# HELP", "# TYPE", then its samples.
+  std::string render() const;
+
+ private:
+  struct Family {
+    std::string name, help;
+    Type type;
+    Collect collect;
+  };
+  std::vector<Family> families_;
+};
+
+// A label value escaped for the text format (backslash, double quote, newline).
+std::string escape_label(const std::string& value);
+
+}  // namespace hotline::daemon

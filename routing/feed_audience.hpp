@@ -1,0 +1,38 @@
+// Who a case event concerns (which liaison terminals' live feeds show it) and a one-line summary of it.
+// Pure functions of the event; re-entrant, safe from any number of threads.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "routing/case_model.hpp"
+
+namespace hotline::routing {
+
+struct FeedAudience {
+  std::vector<std::string> units;  // units the event is addressed to, in no particular order, no duplicates
+  // The event names no unit but concerns the whole case (closed, merged, an urge or supervision of the case):
+  // every unit with a current assignment on the case is in the audience. Resolving that needs the case, so the
+  // caller does it.
+  bool whole_case = false;
+};
+
+// A unit's feed is its inbox: what the hotline, the escalation engine or another unit did that the unit must see.
+//   dispatched                    the unit dispatched to (each assignment has its own event)
+//   passed_down                   the child that now handles the case, and the previous handler if any
+//   return_approved/declined, extension_approved/declined, reply_approved/rejected, followed_up, redo
+//                                 the unit that asked or replied (the event's unit: the lead)
+//   urged, supervised             the named unit; the whole case when none is named
+//   warned, stage_*               the unit whose clock it is
+//   closed, merged                the whole case
+//   received, signed_for, replied, return_requested, extension_requested, not_accepted, answered_directly
+//                                 nobody: the unit's own actions and intake facts are not news to a unit
+//   any other kind                the event's unit when it has one (forward compatible: new stages, notices)
+// Units above the audience (the parents that supervise them) see it only when they ask for their subtree
+// (the daemon's `scope=subtree`): a county government does not want every township's dispatch by default.
+FeedAudience feed_audience(const Event& e);
+
+// A short English sentence for terminals: "dispatched to 350602.cgj as lead unit", "return declined: ...".
+std::string feed_summary(const Event& e);
+
+}  // namespace hotline::routing
