@@ -31,7 +31,8 @@ boost::asio::awaitable<Handled> Api::open_feed(const Request& req, const Princip
   const auto refuse = [](Response r) { return Handled{std::move(r), nullptr}; };
   const auto rules = ctx_.rules.get();
   if (rules->find_unit(unit) == nullptr) {
-    co_return refuse(problem_response(req, {404, "not-found", "No such unit", "no unit " + unit + " in the directory", ""}));
+    co_return refuse(
+        problem_response(req, {404, "not-found", "No such unit", "no unit " + unit + " in the directory", ""}));
   }
   // A unit watches its own feed (and, like its queue, those of the units below it); the hotline any unit's.
   if (who.role == "unit" && !unit_within(who.unit_id, unit)) {

@@ -22,17 +22,20 @@ FeedEvent make_feed_event(const std::string& ticket_id, const storage::StoredEve
   boost::system::error_code ec;
   json::value data = json::parse(stored.payload, ec);
   if (ec || !data.is_object()) data = json::object{};
-  const json::object body{{"seq", stored.seq},        {"ticket", ticket_id}, {"kind", stored.kind},
-                          {"at", stored.at},          {"unit", e.unit},      {"summary", routing::feed_summary(e)},
+  const json::object body{{"seq", stored.seq},      {"ticket", ticket_id}, {"kind", stored.kind},
+                          {"at", stored.at},        {"unit", e.unit},      {"summary", routing::feed_summary(e)},
                           {"data", std::move(data)}};
   // Kinds are identifiers and JSON has no raw newlines, so neither can break the SSE framing.
-  out.message = "id: " + std::to_string(stored.seq) + "\nevent: " + stored.kind + "\ndata: " + json::serialize(body) +
-                "\n\n";
+  out.message =
+      "id: " + std::to_string(stored.seq) + "\nevent: " + stored.kind + "\ndata: " + json::serialize(body) + "\n\n";
   return out;
 }
 
 FeedSubscription::FeedSubscription(asio::any_io_executor executor, Filter filter, std::size_t capacity)
-    : executor_(executor), timer_(executor), filter_(std::move(filter)), capacity_(std::max<std::size_t>(capacity, 1)) {}
+    : executor_(executor),
+      timer_(executor),
+      filter_(std::move(filter)),
+      capacity_(std::max<std::size_t>(capacity, 1)) {}
 
 void FeedSubscription::wake_locked() {
   if (!waiting_) return;
@@ -127,7 +130,12 @@ void FeedHub::committed(std::vector<storage::AppendedEvent> events) {
   // keeps the commit order because the writer posts one transaction after another.
   asio::post(strand_, [this, events = std::move(events)] {
     for (const auto& a : events) {
-      const storage::StoredEvent stored{a.seq, a.event.at, a.event.at_ms, a.event.kind, a.event.actor, a.event.role,
+      const storage::StoredEvent stored{a.seq,
+                                        a.event.at,
+                                        a.event.at_ms,
+                                        a.event.kind,
+                                        a.event.actor,
+                                        a.event.role,
                                         a.event.unit_id.empty() ? std::nullopt : std::optional(a.event.unit_id),
                                         a.event.payload};
       deliver(std::make_shared<const FeedEvent>(make_feed_event(a.ticket_id, stored)));

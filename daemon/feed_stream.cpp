@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 
 namespace hotline::daemon {
 namespace asio = boost::asio;
@@ -93,6 +94,13 @@ asio::awaitable<void> FeedStream::run(boost::beast::tcp_stream& stream) {
       "X-Accel-Buffering: no\r\nConnection: close\r\n\r\nretry: 2000\n\n";
   // (co_await results go to variables: GCC 12 miscompiles some co_await inside conditions.)
   if (stopped_) co_return;
+  // A terminal sends nothing after its request, so a read that completes means it closed (or broke) the
+  // connection: stop now rather than at the next heartbeat, freeing its subscriber slot. On the raw socket, so
+  // the per-write timeouts of the stream do not apply to it.
+  auto probe = std::make_shared<std::array<char, 64>>();
+  stream.socket().async_read_some(asio::buffer(*probe), [self = shared_from_this(), probe](auto, std::size_t) {
+    self->stop();
+  });
   bool ok = co_await write(stream, head);
   if (ok && last_event_id_) {
     last_sent_ = *last_event_id_;

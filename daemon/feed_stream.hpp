@@ -26,7 +26,7 @@ struct FeedSettings {
   int replay_batch = 500;                  // events read per replay query
 };
 
-class FeedStream : public StreamResponse {
+class FeedStream : public StreamResponse, public std::enable_shared_from_this<FeedStream> {
  public:
   using Covers = std::function<bool(std::string_view unit)>;  // is `unit` in this feed's scope?
   struct Deps {

@@ -27,7 +27,9 @@ double us(Clock::duration d) { return std::chrono::duration<double, std::micro>(
 
 void report(const char* what, std::vector<double> v) {
   std::sort(v.begin(), v.end());
-  const auto at = [&](double q) { return v[std::min(v.size() - 1, static_cast<std::size_t>(q * static_cast<double>(v.size())))]; };
+  const auto at = [&](double q) {
+    return v[std::min(v.size() - 1, static_cast<std::size_t>(q * static_cast<double>(v.size())))];
+  };
   std::printf("%-28s p50 %8.0f us   p99 %8.0f us   max %8.0f us   (n=%zu)\n", what, at(0.50), at(0.99), v.back(),
               v.size());
 }

@@ -7,8 +7,11 @@
 
 #include <filesystem>
 #include <future>
+#include <algorithm>
 #include <map>
+#include <mutex>
 #include <string>
+#include <vector>
 
 using namespace hotline;
 using daemon::TicketWriter;
@@ -27,7 +30,8 @@ struct TempDir {
   ~TempDir() { std::filesystem::remove_all(path); }
 };
 
-storage::NewTicket ticket(const std::string& content) {
+// A ticket with one event of each of `kinds` (none by default).
+storage::NewTicket ticket(const std::string& content, const std::vector<std::string>& kinds = {}) {
   storage::NewTicket t;
   t.prefix = "ZZ";
   t.day = "20261127";
@@ -42,13 +46,14 @@ storage::NewTicket ticket(const std::string& content) {
   t.rule_id = "r";
   t.rules_version = "v";
   t.decision = "{}";
+  for (const auto& k : kinds) t.events.push_back({"", 0, k, "local", "operator", "350602.cgj", "{}"});
   return t;
 }
 
 // Stores a ticket; with `fail_after`, then fails, so the writer must undo what it wrote.
-WriteJob store_ticket(const std::string& content, bool fail_after = false) {
-  return [content, fail_after](storage::TicketStore& store) -> WriteResult {
-    auto t = ticket(content);
+WriteJob store_ticket(const std::string& content, bool fail_after = false, std::vector<std::string> kinds = {}) {
+  return [content, fail_after, kinds](storage::TicketStore& store) -> WriteResult {
+    auto t = ticket(content, kinds);
     auto id = store.next_ticket_id(t.prefix, t.day);
     if (!id) return id.error();
     t.id = *id;
@@ -57,6 +62,18 @@ WriteJob store_ticket(const std::string& content, bool fail_after = false) {
     return {};
   };
 }
+
+// Collects what the writer publishes after each commit.
+struct Recorder : daemon::CommitListener {
+  bool listening = true;
+  std::mutex mutex;
+  std::vector<std::vector<storage::AppendedEvent>> commits;
+  bool wants_events() const override { return listening; }
+  void committed(std::vector<storage::AppendedEvent> events) override {
+    std::lock_guard lock(mutex);
+    commits.push_back(std::move(events));
+  }
+};
 
 }  // namespace
 
@@ -118,4 +135,56 @@ TEST_CASE("the writer indexes new tickets for search once a batch has gathered",
   REQUIRE(writer.run_blocking(store_ticket("路灯倒了")));
   // Whatever was waiting, a second ticket made a batch: indexed right after its group, before the next job ran.
   CHECK(backlog() <= 1);
+}
+
+TEST_CASE("a group commit publishes its events in seq order without those of a failed job", "[writer][feed]") {
+  TempDir dir;
+  TicketWriter writer(storage::TicketStore::open(dir.path + "/t.db").value(), 64);
+  Recorder recorder;
+  writer.set_listener(&recorder);
+  boost::asio::io_context io;
+  std::promise<void> started, release;
+  auto released = release.get_future().share();
+  writer.async_write(
+      [&](storage::TicketStore&) -> WriteResult {
+        started.set_value();
+        released.wait();
+        return {};
+      },
+      boost::asio::bind_executor(io, [](WriteResult) {}));
+  started.get_future().wait();
+  // Queued together behind the hold: one group, rolled back once for b and run again with savepoints.
+  const auto ignore = [&io] { return boost::asio::bind_executor(io, [](WriteResult) {}); };
+  writer.async_write(store_ticket("甲", false, {"received", "dispatched"}), ignore());
+  writer.async_write(store_ticket("乙", true, {"received", "merged"}), ignore());
+  writer.async_write(store_ticket("丙", false, {"received", "closed"}), ignore());
+  release.set_value();
+  io.run();
+  writer.stop();
+
+  std::vector<storage::AppendedEvent> all;
+  for (auto& commit : recorder.commits) all.insert(all.end(), commit.begin(), commit.end());
+  std::vector<std::string> kinds;
+  for (const auto& e : all) kinds.push_back(e.event.kind);
+  CHECK(kinds == std::vector<std::string>{"received", "dispatched", "received", "closed"});  // nothing of b
+  for (std::size_t i = 1; i < all.size(); ++i) CHECK(all[i - 1].seq < all[i].seq);
+  CHECK(all.front().ticket_id == "ZZ20261127000001");
+  CHECK(all.back().ticket_id == "ZZ20261127000002");
+}
+
+TEST_CASE("nothing is recorded or published while nobody listens", "[writer][feed]") {
+  TempDir dir;
+  TicketWriter writer(storage::TicketStore::open(dir.path + "/t.db").value(), 64);
+  Recorder recorder;
+  recorder.listening = false;
+  writer.set_listener(&recorder);
+  std::size_t recorded = 99;
+  REQUIRE(writer.run_blocking(store_ticket("甲", false, {"received", "dispatched"})));
+  REQUIRE(writer.run_blocking([&](storage::TicketStore& s) -> WriteResult {
+    recorded = s.appended().size();
+    return {};
+  }));
+  writer.stop();
+  CHECK(recorded == 0);
+  CHECK(recorder.commits.empty());
 }

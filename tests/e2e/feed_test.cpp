@@ -199,6 +199,27 @@ TEST_CASE("metrics parse as Prometheus text and count what happened", "[e2e][met
   CHECK(values["hotline_writer_jobs_total"] >= 4);
 }
 
+TEST_CASE("a terminal that hangs up frees its feed at once", "[e2e][feed]") {
+  Fixture f;
+  DaemonProcess daemon(HOTLINED_PATH, f.args());
+  HttpClient client(daemon.port());
+  const auto subscribers = [&] {
+    const auto body = client.request("GET", "/metrics", "", f.supervisor).body;
+    const auto at = body.find("\nhotline_feed_subscribers ");
+    return at == std::string::npos ? -1 : std::stoi(body.substr(at + 26));
+  };
+  {
+    SseClient feed(daemon.port(), k_feed, f.unit);
+    REQUIRE(feed.status() == 200);
+    CHECK(subscribers() == 1);
+  }
+  // Bounded in count and time; the heartbeat (15 s) is far away, so only the hang-up can end the feed.
+  int seen = 1;
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  for (int i = 0; i < 5000 && seen != 0 && std::chrono::steady_clock::now() < deadline; ++i) seen = subscribers();
+  CHECK(seen == 0);
+}
+
 TEST_CASE("SIGTERM ends open feeds at once and the daemon exits 0", "[e2e][feed]") {
   Fixture f;
   DaemonProcess daemon(HOTLINED_PATH, f.args("http:\n  shutdown_grace: 60\nfeed:\n  heartbeat: 1\n"));

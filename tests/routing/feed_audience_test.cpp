@@ -78,6 +78,7 @@ TEST_CASE("summaries name what happened in one line", "[feed]") {
         "return declined: it is yours");
   CHECK(feed_summary(event({"extension_approved", "u", {{"working_days", "3"}}, {}, false})) ==
         "extension of 3 working day(s) approved");
-  CHECK(feed_summary(event({"stage_yellow", "u", {{"clock", "reply"}}, {}, false})) == "yellow stage on the reply clock");
+  CHECK(feed_summary(event({"stage_yellow", "u", {{"clock", "reply"}}, {}, false})) ==
+        "yellow stage on the reply clock");
   CHECK(feed_summary(event({"brand_new", "u", {}, {}, false})) == "brand_new");
 }
