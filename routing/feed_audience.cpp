@@ -71,6 +71,7 @@ std::string feed_summary(const Event& e) {
   if (k == "urged") return "urged (催办)" + with_note(e);
   if (k == "supervised") return "supervised (督办)" + with_note(e);
   if (k == "warned") return data_of(e, "stage") + " card on the " + data_of(e, "clock") + " clock";
+  if (k == "deadline_recomputed") return "the " + data_of(e, "clock") + " deadline moved under a newer calendar";
   if (k == "closed") return "case closed";
   if (k == "merged") return "merged into " + data_of(e, "into");
   if (k.starts_with("stage_")) {

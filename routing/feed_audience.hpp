@@ -23,7 +23,7 @@ struct FeedAudience {
 //   return_approved/declined, extension_approved/declined, reply_approved/rejected, followed_up, redo
 //                                 the unit that asked or replied (the event's unit: the lead)
 //   urged, supervised             the named unit; the whole case when none is named
-//   warned, stage_*               the unit whose clock it is
+//   warned, stage_*, deadline_recomputed   the unit whose clock it is
 //   closed, merged                the whole case
 //   received, signed_for, replied, return_requested, extension_requested, not_accepted, answered_directly
 //                                 nobody: the unit's own actions and intake facts are not news to a unit

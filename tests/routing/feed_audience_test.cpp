@@ -49,6 +49,7 @@ TEST_CASE("each event kind reaches the units it concerns", "[feed]") {
       {"warned", "350602.cgj", {{"stage", "yellow"}, {"clock", "reply"}}, {"350602.cgj"}, false},
       {"stage_red", "350602.cgj", {{"clock", "sign_for"}}, {"350602.cgj"}, false},
       {"stage_supervise", "350602.cgj", {}, {"350602.cgj"}, false},
+      {"deadline_recomputed", "350602.cgj", {{"clock", "reply"}}, {"350602.cgj"}, false},
       {"closed", "", {}, {}, true},
       {"merged", "", {{"into", "ZZ1"}}, {}, true},
       {"received", "", {}, {}, false},
