@@ -70,6 +70,10 @@ boost::asio::awaitable<Response> Api::route_request(const Request& req, const Pr
     if (!may(who, {"operator"})) co_return forbidden(req, "only operators take in tickets");
     co_return co_await post_ticket(req, who);
   }
+  if (path == "/v1/escalations" || path == "/v1/escalations/counts") {
+    if (req.method() != http::verb::get) co_return method_not_allowed(req, "GET");
+    co_return path == "/v1/escalations" ? get_escalations(req, who) : get_escalation_counts(req, who);
+  }
   if (path == "/v1/rules") {
     if (req.method() != http::verb::get) {
       co_return problem_response(req, {405, "method-not-allowed", "Method not allowed", "use GET", ""});
@@ -170,7 +174,8 @@ boost::asio::awaitable<Response> Api::post_ticket(const Request& req, const Prin
   t->decision = json::serialize(decision_json);
   for (const auto& e : events) t->events.push_back(to_stored(e));
   auto state = std::make_shared<routing::Case>();
-  const auto job = [t, state, facts, events, now_ms = now.unix_ms](storage::TicketStore& store) -> WriteResult {
+  const auto job = [t, state, facts, events, live, hooks = ctx_.escalation,
+                    now_ms = now.unix_ms](storage::TicketStore& store) -> WriteResult {
     auto id = store.next_ticket_id(t->prefix, t->day);
     if (!id) return id.error();
     t->id = *id;
@@ -179,7 +184,12 @@ boost::asio::awaitable<Response> Api::post_ticket(const Request& req, const Prin
     *state = routing::replay(with_id, events);
     t->state = std::string(routing::to_string(state->state));
     if (auto r = store.insert_ticket(*t); !r) return r.error();
-    return store.write_projection(*id, project(*state, now_ms), /*fresh=*/true);
+    auto projection = project(*state, now_ms);
+    if (hooks != nullptr) {
+      if (auto r = hooks->after_events(store, *id, events, *state, live, now_ms); !r) return r.error();
+      hooks->plan(projection, *state, live, now_ms);
+    }
+    return store.write_projection(*id, projection, /*fresh=*/true);
   };
   const WriteResult written = co_await ctx_.writer.async_write(job, boost::asio::use_awaitable);
   if (!written) {
@@ -248,7 +258,8 @@ boost::asio::awaitable<Response> Api::reload_rules(const Request& req) {
     spdlog::info("rules reloaded over HTTP: version {} in {:.0f} ms", outcome.info.rules->version(), outcome.info.load_ms);
     // Still on the blocking executor: a newer calendar settles provisional deadlines before the answer.
     recomputed = recompute_after_reload(ctx_.writer, previous_calendar, outcome.info,
-                                        local_stamp(std::chrono::system_clock::now()).unix_ms);
+                                        local_stamp(std::chrono::system_clock::now()).unix_ms, ctx_.escalation);
+    if (ctx_.escalation != nullptr) ctx_.escalation->rules_reloaded();
   }
   co_await boost::asio::post(home, boost::asio::use_awaitable);
   if (outcome.ok) {

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "daemon/feed_stream.hpp"
+#include "daemon/escalation_hooks.hpp"
 #include "daemon/http_response.hpp"
 #include "daemon/metrics_registry.hpp"
 #include "daemon/service_metrics.hpp"
@@ -38,6 +39,7 @@ struct ApiContext {
   const MetricsRegistry* registry = nullptr;  // what /metrics renders
   FeedSettings feed_settings{};
   bool metrics_require_token = true;  // with tokens configured, /metrics needs an admin or supervisor token
+  const EscalationHooks* escalation = nullptr;  // stage plans and dispatch notifications; null: none (tools)
 };
 
 // Whether the caller's role is one of `roles` (the token-less local principal may do what any person may).
@@ -73,6 +75,9 @@ class Api {
                                                const std::string& action);
   Response get_queue(const Request& request, const Principal& who, const std::string& unit);
   Response search_tickets(const Request& request, const Principal& who);
+  // GET /v1/escalations and /v1/escalations/counts (escalation_api.cpp).
+  Response get_escalations(const Request& request, const Principal& who);
+  Response get_escalation_counts(const Request& request, const Principal& who);
   // `unit` is `ancestor` or lies below it in the directory.
   bool unit_within(std::string_view ancestor, std::string_view unit) const;
   bool unit_may_see(const std::string& unit, const storage::StoredTicket& ticket) const;

@@ -85,7 +85,8 @@ boost::asio::awaitable<Response> Api::post_action(const Request& req, const Prin
     std::vector<routing::Event> events;
   };
   auto result = std::make_shared<Result>();
-  const auto job = [result, live, id, command, actor, now_ms = now.unix_ms](storage::TicketStore& store) -> WriteResult {
+  const auto job = [result, live, id, command, actor, hooks = ctx_.escalation,
+                    now_ms = now.unix_ms](storage::TicketStore& store) -> WriteResult {
     // Read, decide and write on the writer thread: no other change to the ticket can interleave.
     auto found = store.find_ticket(id);
     if (!found) return found.error();
@@ -106,7 +107,12 @@ boost::asio::awaitable<Response> Api::post_action(const Request& req, const Prin
       stored.push_back(to_stored(e));
     }
     if (auto r = store.append_events(id, stored); !r) return r.error();
-    if (auto r = store.write_projection(id, project(c, now_ms)); !r) return r.error();
+    auto projection = project(c, now_ms);
+    if (hooks != nullptr) {
+      if (auto r = hooks->after_events(store, id, result->events, c, live, now_ms); !r) return r.error();
+      hooks->plan(projection, c, live, now_ms);
+    }
+    if (auto r = store.write_projection(id, projection); !r) return r.error();
     result->after = std::move(c);
     return {};
   };

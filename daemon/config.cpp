@@ -2,12 +2,14 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <charconv>
 #include <functional>
 #include <map>
 
 #include "daemon/report/nightly_runner.hpp"
 #include "daemon/report/report_run.hpp"
+#include "routing/rule_set.hpp"
 
 namespace hotline::daemon {
 namespace {
@@ -36,6 +38,68 @@ std::string set_seconds(std::chrono::seconds& field, const std::string& value, l
   auto err = set_unsigned(v, value, 1, static_cast<unsigned long long>(max));
   if (err.empty()) field = std::chrono::seconds(v);
   return err;
+}
+
+std::string set_ms(std::int64_t& field, const std::string& value, long long min, long long max) {
+  return set_unsigned(field, value, static_cast<unsigned long long>(min), static_cast<unsigned long long>(max));
+}
+
+// "HH:MM" to minutes of the day; -1 when malformed.
+int parse_hhmm(std::string_view text) {
+  if (text.size() != 5 || text[2] != ':') return -1;
+  int h = 0, m = 0;
+  if (std::from_chars(text.data(), text.data() + 2, h).ptr != text.data() + 2 ||
+      std::from_chars(text.data() + 3, text.data() + 5, m).ptr != text.data() + 5 || h > 23 || m > 59) {
+    return -1;
+  }
+  return h * 60 + m;
+}
+
+// One entry of notifications.webhooks; every problem is an error at its node.
+void read_webhook(const YAML::Node& n, const std::string& path, Config& config,
+                  std::vector<routing::Diagnostic>& errors) {
+  const auto err = [&](const YAML::Node& at, const std::string& message) {
+    errors.push_back({path, at.Mark().line + 1, at.Mark().column + 1, message, routing::Severity::error});
+  };
+  if (!n.IsMap()) return err(n, "a webhook must be a mapping with url and unit, or kind and/or level");
+  WebhookConfig w;
+  w.line = n.Mark().line + 1;
+  for (auto it = n.begin(); it != n.end(); ++it) {
+    const std::string key = it->first.as<std::string>("");
+    if (!it->second.IsScalar()) {
+      err(it->second, "webhook '" + key + "' must be a single value");
+      continue;
+    }
+    const std::string value = it->second.Scalar();
+    if (key == "unit") {
+      w.unit = value;
+    } else if (key == "kind") {
+      w.kind = value;
+    } else if (key == "level") {
+      if (!routing::parse_level(value)) err(it->second, "unknown unit level '" + value + "'");
+      w.level = value;
+    } else if (key == "url") {
+      w.url = value;
+      // http only: deliveries go to the hotline's own relays; https would need TLS (not built in).
+      if (!parse_http_url(value, w.host, w.port, w.path)) {
+        err(it->second, "webhook 'url' must be http://HOST:PORT/PATH (https is not supported), not '" + value + "'");
+      }
+    } else if (key == "quiet") {
+      const auto dash = value.find('-');
+      w.quiet_from_min = dash == std::string::npos ? -1 : parse_hhmm(std::string_view(value).substr(0, dash));
+      w.quiet_to_min = dash == std::string::npos ? -1 : parse_hhmm(std::string_view(value).substr(dash + 1));
+      if (w.quiet_from_min < 0 || w.quiet_to_min < 0 || w.quiet_from_min == w.quiet_to_min) {
+        err(it->second, "webhook 'quiet' must be HH:MM-HH:MM (e.g. 22:00-07:00), not '" + value + "'");
+      }
+    } else {
+      err(it->first, "unknown webhook key '" + key + "' (unit, kind, level, url, quiet)");
+    }
+  }
+  if (w.url.empty()) err(n, "a webhook needs 'url'");
+  if (w.unit.empty() == (w.kind.empty() && w.level.empty())) {
+    err(n, "a webhook names either a 'unit' or a unit 'kind' and/or 'level'");
+  }
+  config.webhooks.push_back(std::move(w));
 }
 
 // The one table of config keys. Dotted keys are nested mappings in the file.
@@ -93,6 +157,13 @@ const std::map<std::string, Setter>& key_table() {
          }
          return std::string("must be one of trace, debug, info, warn, error");
        }},
+      {"escalation.batch", [](Config& c, const std::string& v) { return set_unsigned(c.escalation_batch, v, 1, 100000); }},
+      {"notifications.webhooks", [](Config&, const std::string&) { return std::string("must be a list of webhooks"); }},
+      {"notifications.max_attempts", [](Config& c, const std::string& v) { return set_unsigned(c.max_attempts, v, 1, 100); }},
+      {"notifications.backoff_base_ms", [](Config& c, const std::string& v) { return set_ms(c.backoff_base_ms, v, 10, 3'600'000); }},
+      {"notifications.backoff_max_ms", [](Config& c, const std::string& v) { return set_ms(c.backoff_max_ms, v, 10, 86'400'000); }},
+      {"notifications.timeout_ms", [](Config& c, const std::string& v) { return set_ms(c.webhook_timeout_ms, v, 100, 600'000); }},
+      {"notifications.key_prefix", [](Config& c, const std::string& v) { return set_string(c.key_prefix, v); }},
   };
   return table;
 }
@@ -119,6 +190,11 @@ void walk(const YAML::Node& map, const std::string& prefix, const std::string& p
     const auto found = table.find(key);
     if (found == table.end()) {
       err(mark, "unknown config key '" + key + "'");
+      continue;
+    }
+    if (key == "notifications.webhooks" && it->second.IsSequence()) {
+      const YAML::Node list = it->second;  // it-> is a proxy: iterating its member directly would dangle
+      for (const auto& w : list) read_webhook(w, path, config, errors);
       continue;
     }
     if (!it->second.IsScalar()) {
@@ -172,6 +248,20 @@ bool parse_host_port(const std::string& text, HostPort& out) {
     return false;
   }
   out = {host, static_cast<std::uint16_t>(p)};
+  return true;
+}
+
+bool parse_http_url(const std::string& url, std::string& host, std::string& port, std::string& path) {
+  constexpr std::string_view scheme = "http://";
+  if (!url.starts_with(scheme)) return false;
+  const auto slash = url.find('/', scheme.size());
+  const auto authority =
+      url.substr(scheme.size(), slash == std::string::npos ? std::string::npos : slash - scheme.size());
+  HostPort hp;
+  if (!parse_host_port(authority, hp) || hp.port == 0) return false;
+  host = hp.host;
+  port = std::to_string(hp.port);
+  path = slash == std::string::npos ? "/" : url.substr(slash);
   return true;
 }
 

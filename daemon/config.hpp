@@ -12,6 +12,18 @@
 
 namespace hotline::daemon {
 
+// One webhook of the notification outbox: which recipients it serves and where it posts (http only).
+struct WebhookConfig {
+  std::string unit;                  // a unit id; or else
+  std::string kind;                  // a unit kind (城市管理局), optionally with
+  std::string level;                 // a unit level (city, county, township, ...); kind and level both may be set
+  std::string url;                   // http://HOST:PORT/PATH as written
+  std::string host, port, path;      // its parts
+  int quiet_from_min = -1;           // quiet hours, local minutes of the day [from, to) (wrapping midnight);
+  int quiet_to_min = -1;             // -1 = none
+  int line = 0;                      // where it was configured, for logs
+};
+
 struct Config {
   std::string listen = "127.0.0.1:12345";  // HOST:PORT; port 0 picks a free port (logged)
   std::string database = "./var/hotline.db";
@@ -31,6 +43,13 @@ struct Config {
   std::size_t feed_max_subscribers = 1024;  // feed.max_subscribers: open feeds at most (503 beyond)
   std::size_t feed_buffer = 1024;           // feed.buffer: events queued per feed before a slow one is dropped
   bool metrics_require_token = true;        // metrics.require_token: with tokens, /metrics needs admin/supervisor
+  std::size_t escalation_batch = 500;       // escalation.batch: most stages fired per writer job
+  std::vector<WebhookConfig> webhooks;      // notifications.webhooks, first match wins
+  int max_attempts = 8;                     // notifications.max_attempts, then dead-lettered
+  std::int64_t backoff_base_ms = 1000;      // notifications.backoff_base_ms: wait after the first failure, doubled
+  std::int64_t backoff_max_ms = 600000;     // notifications.backoff_max_ms: the longest wait between tries
+  std::int64_t webhook_timeout_ms = 5000;   // notifications.timeout_ms: one POST, connect to answer
+  std::string key_prefix;                   // notifications.key_prefix for Idempotency-Key; "" = ticket_prefix
 };
 
 // Parses YAML config text. Unknown keys, wrong types and bad values are reported as file:line:column;
@@ -43,5 +62,8 @@ struct HostPort {
 };
 // "127.0.0.1:12345", "[::1]:8080", "localhost:0"; false when malformed.
 bool parse_host_port(const std::string& text, HostPort& out);
+
+// "http://HOST:PORT/PATH" (port required and not 0; path defaults to "/"); false for anything else, https too.
+bool parse_http_url(const std::string& url, std::string& host, std::string& port, std::string& path);
 
 }  // namespace hotline::daemon

@@ -19,6 +19,12 @@
 #include "daemon/config.hpp"
 #include "daemon/deadline_recompute_job.hpp"
 #include "daemon/feed_hub.hpp"
+#include "daemon/escalation_hooks.hpp"
+#include "daemon/escalation_scheduler.hpp"
+#include "daemon/escalation_stats.hpp"
+#include "daemon/outbox.hpp"
+#include "daemon/scheduler_clock.hpp"
+#include "daemon/webhook_sender.hpp"
 #include "daemon/http_server.hpp"
 #include "daemon/metrics_registry.hpp"
 #include "daemon/service_metrics.hpp"
@@ -49,18 +55,20 @@ bool is_loopback(const std::string& host) {
 }
 
 // Reloads rules on SIGHUP: a bad set is refused whole and the live one stays.
-void reload_on_signal(RulesHolder& holder, TicketWriter& writer) {
+// Returns whether a new set went live.
+bool reload_on_signal(RulesHolder& holder, TicketWriter& writer, const EscalationHooks& hooks) {
   const std::string previous_calendar = holder.info().calendar->version();
   const auto outcome = holder.reload();
   if (!outcome.ok) {
     spdlog::error("SIGHUP reload refused; the current rules ({}) stay live:", outcome.info.rules->version());
     for (const auto& d : outcome.diagnostics) spdlog::error("  {}", d.to_string());
-    return;
+    return false;
   }
   spdlog::info("rules reloaded on SIGHUP: version {} in {:.0f} ms", outcome.info.rules->version(),
                outcome.info.load_ms);
   recompute_after_reload(writer, previous_calendar, outcome.info,
-                         local_stamp(std::chrono::system_clock::now()).unix_ms);
+                         local_stamp(std::chrono::system_clock::now()).unix_ms, &hooks);
+  return true;
 }
 
 // The tickets-by-state gauge starts from one grouped count (a single scan at start-up, never per scrape).
@@ -178,12 +186,39 @@ int run_daemon(int argc, char** argv) {
   MetricsRegistry registry;
   register_service_metrics(registry, metrics, writer, feed, EscalationProbe{});
   asio::thread_pool blocking(1);  // rule reloads: too slow for the I/O threads
+
+  // Escalations: stage plans on every deadline written, the scheduler's timer, the webhook outbox.
+  SystemSchedulerClock clock;
+  EscalationStats escalation_stats;
+  const Outbox outbox(config.webhooks);
+  EscalationScheduler scheduler(ioc, writer, clock, rules, outbox, escalation_stats, config.escalation_batch);
+  WebhookSender sender(ioc, writer, clock, escalation_stats,
+                       {config.max_attempts, config.backoff_base_ms, config.backoff_max_ms, config.webhook_timeout_ms,
+                        config.key_prefix.empty() ? config.ticket_prefix : config.key_prefix, 64});
+  scheduler.on_notifications([&sender](std::int64_t ms) { sender.offer(ms); });
+  const EscalationHooks hooks(
+      outbox, [&scheduler](std::int64_t ms) { scheduler.offer(ms); }, [&sender](std::int64_t ms) { sender.offer(ms); },
+      [&scheduler] { scheduler.replan_all(); });
+  {
+    // Every stage that fell due while the daemon was down fires now, in order, before anything is served.
+    const auto started = std::chrono::steady_clock::now();
+    const auto caught_up = scheduler.catch_up();
+    if (!caught_up) {
+      spdlog::critical("escalation catch-up failed: {}", caught_up.error().message);
+      return 3;
+    }
+    spdlog::info("escalation catch-up: {} stage(s) fired in {} ms", *caught_up,
+                 std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
+                     .count());
+  }
+
   ApiContext context{rules, writer, readers, tokens, auth_required, config.ticket_prefix, blocking.get_executor()};
   context.feed = &feed;
   context.metrics = &metrics;
   context.registry = &registry;
   context.feed_settings = {config.feed_heartbeat, config.request_timeout};
   context.metrics_require_token = config.metrics_require_token;
+  context.escalation = &hooks;
   Api api(std::move(context));
 
   // Signal handlers go in before the port is announced: a SIGHUP right after "listening on" must not kill us.
@@ -203,6 +238,8 @@ int run_daemon(int argc, char** argv) {
   NightlyRunner nightly(ioc, {config.database, config.report_dir, report::parse_formats(config.report_formats, unused),
                               parse_report_time(config.report_time).value_or(0)}, rules);
   if (!config.report_time.empty()) nightly.start();
+  scheduler.start();
+  sender.start();
 
   stop_signals.async_wait([&](const boost::system::error_code& error, int signal) {
     if (error) return;
@@ -210,13 +247,15 @@ int run_daemon(int argc, char** argv) {
     hup.cancel();  // nothing but the remaining connections may keep the loop alive now
     nightly.stop();
     feed.close_all();  // live feeds end now; their terminals reconnect with Last-Event-ID to the next daemon
+    scheduler.stop();
+    sender.stop();
     server.shutdown();
   });
   std::function<void(const boost::system::error_code&, int)> on_hup = [&](const boost::system::error_code& error,
                                                                            int) {
     if (error) return;
-    asio::post(blocking, [&rules, &writer, &auth_required, &config] {
-      reload_on_signal(rules, writer);
+    asio::post(blocking, [&rules, &writer, &auth_required, &config, &hooks] {
+      if (reload_on_signal(rules, writer, hooks)) hooks.rules_reloaded();
       // Tokens created since start-up switch authentication on (it never switches off while running).
       if (auto now = storage::TokenStore::open(config.database, {.create = false, .read_only = true})) {
         if (auto n = (*now)->count_active(); n && *n > 0 && !auth_required.exchange(true)) {

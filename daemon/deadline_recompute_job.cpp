@@ -12,7 +12,7 @@
 namespace hotline::daemon {
 
 RecomputeSummary recompute_provisional_deadlines(TicketWriter& writer, const RulesInfo& live, std::int64_t now_ms,
-                                                 int batch) {
+                                                 int batch, const EscalationHooks* hooks) {
   RecomputeSummary summary;
   const routing::PolicyClocks clocks(*live.calendar, *live.policy, *live.rules, utc_offset_minutes(now_ms));
   std::string cursor;
@@ -46,9 +46,10 @@ RecomputeSummary recompute_provisional_deadlines(TicketWriter& writer, const Rul
           history.push_back(e);
         }
         if (auto r = store.append_events(id, stored); !r) return r.error();
-        if (auto r = store.write_projection(id, project(routing::replay(facts, history), now_ms)); !r) {
-          return r.error();
-        }
+        const auto c = routing::replay(facts, history);
+        auto projection = project(c, now_ms);
+        if (hooks != nullptr) hooks->plan(projection, c, live, now_ms);  // moved deadlines escalate anew
+        if (auto r = store.write_projection(id, projection); !r) return r.error();
         ++step.tickets_changed;
         step.changes += static_cast<std::int64_t>(events.size());
       }
@@ -67,9 +68,9 @@ RecomputeSummary recompute_provisional_deadlines(TicketWriter& writer, const Rul
 }
 
 RecomputeSummary recompute_after_reload(TicketWriter& writer, const std::string& previous_calendar_version,
-                                        const RulesInfo& live, std::int64_t now_ms) {
+                                        const RulesInfo& live, std::int64_t now_ms, const EscalationHooks* hooks) {
   if (live.calendar->version() == previous_calendar_version) return {};
-  auto summary = recompute_provisional_deadlines(writer, live, now_ms);
+  auto summary = recompute_provisional_deadlines(writer, live, now_ms, 256, hooks);
   if (!summary.error.empty()) {
     spdlog::error("calendar {}: recomputing provisional deadlines stopped: {}", live.calendar->version(),
                   summary.error);

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 
+#include "daemon/escalation_hooks.hpp"
 #include "daemon/rules_holder.hpp"
 #include "daemon/ticket_writer.hpp"
 
@@ -19,13 +20,15 @@ struct RecomputeSummary {
 };
 
 // Works through the tickets with provisional deadlines `batch` at a time, one writer job per batch, with the
-// calendar, policy and units of `live` and `now_ms` as the events' time.
+// calendar, policy and units of `live` and `now_ms` as the events' time. `hooks` (may be null) plan the
+// escalation stages of the deadlines that move.
 RecomputeSummary recompute_provisional_deadlines(TicketWriter& writer, const RulesInfo& live, std::int64_t now_ms,
-                                                 int batch = 256);
+                                                 int batch = 256, const EscalationHooks* hooks = nullptr);
 
 // The same after a reload, when the calendar's version differs from `previous_calendar_version` (all zero when it
 // does not); logs the summary.
 RecomputeSummary recompute_after_reload(TicketWriter& writer, const std::string& previous_calendar_version,
-                                        const RulesInfo& live, std::int64_t now_ms);
+                                        const RulesInfo& live, std::int64_t now_ms,
+                                        const EscalationHooks* hooks = nullptr);
 
 }  // namespace hotline::daemon

@@ -7,7 +7,17 @@ constexpr std::size_t k_max_digits = 5;  // amounts up to 99999: no overflow any
 
 std::int64_t natural_ms(const TimeLimit& limit) {
   const std::int64_t amount = limit.amount < 0 ? 0 : limit.amount;
-  return amount * (limit.unit == LimitUnit::hours ? 3'600'000 : 60'000);
+  switch (limit.unit) {
+    case LimitUnit::hours:
+      return amount * 3'600'000;
+    case LimitUnit::minutes:
+      return amount * 60'000;
+    case LimitUnit::seconds:
+      return amount * 1'000;
+    case LimitUnit::working_days:
+      break;
+  }
+  return 0;
 }
 
 // The nth working day (n >= 1) at or after `first`. Every day looked at feeds `provisional`: a skipped weekend
@@ -44,11 +54,15 @@ std::optional<TimeLimit> parse_time_limit(std::string_view text, Counting defaul
   }
   if (unit == "h") return TimeLimit{amount, LimitUnit::hours, Counting::natural};
   if (unit == "min") return TimeLimit{amount, LimitUnit::minutes, Counting::natural};
+  if (unit == "s") return TimeLimit{amount, LimitUnit::seconds, Counting::natural};
   return std::nullopt;
 }
 
 std::string to_string(const TimeLimit& limit) {
-  const char* unit = limit.unit == LimitUnit::working_days ? " wd" : limit.unit == LimitUnit::hours ? " h" : " min";
+  const char* unit = limit.unit == LimitUnit::working_days ? " wd"
+                     : limit.unit == LimitUnit::hours     ? " h"
+                     : limit.unit == LimitUnit::minutes   ? " min"
+                                                          : " s";
   return std::to_string(limit.amount) + unit;
 }
 

@@ -14,7 +14,7 @@ namespace hotline::routing {
 // How a limit is counted. next_day (次日起): working days from the day after the start; inclusive (含本数): from
 // the start's own date when it is a working day; natural: hours or minutes on the 7×24 clock.
 enum class Counting { next_day, inclusive, natural };
-enum class LimitUnit { working_days, hours, minutes };
+enum class LimitUnit { working_days, hours, minutes, seconds };
 
 struct TimeLimit {
   int amount = 0;  // never negative
@@ -24,11 +24,12 @@ struct TimeLimit {
   friend bool operator==(const TimeLimit&, const TimeLimit&) = default;
 };
 
-// "<n> wd", "<n> h" or "<n> min": n is 0..99999 in ASCII digits, spaces between number and unit are optional,
-// leading and trailing spaces are ignored. Working days take `default_counting` (natural is replaced by
-// next_day); hours and minutes are always natural. nullopt for anything else ("1.5 h", "-1 wd", "3 days", "wd").
+// "<n> wd", "<n> h", "<n> min" or "<n> s": n is 0..99999 in ASCII digits, spaces between number and unit are
+// optional, leading and trailing spaces are ignored. Working days take `default_counting` (natural is replaced by
+// next_day); hours, minutes and seconds are always natural. Seconds exist for test fixtures whose deadlines pass
+// in natural time while a test waits. nullopt for anything else ("1.5 h", "-1 wd", "3 days", "wd").
 std::optional<TimeLimit> parse_time_limit(std::string_view text, Counting default_counting);
-// "5 wd", "2 h", "30 min" (the counting is not shown).
+// "5 wd", "2 h", "30 min", "3 s" (the counting is not shown).
 std::string to_string(const TimeLimit& limit);
 // "next_day"/"inclusive"/"natural", or 次日起/含本数/自然时间; nullopt when neither.
 std::optional<Counting> parse_counting(std::string_view text);

@@ -56,7 +56,17 @@ int PolicyClocks::extension_cap_days(const Case& c) const {
   const auto* lead = c.lead();
   const auto cap = policy_for(c, lead ? lead->unit : std::string()).extension_cap;
   // A cap in hours or minutes (natural-time policies) is expressed in whole days for the machine.
-  return cap.unit == LimitUnit::working_days ? cap.amount : cap.amount / (cap.unit == LimitUnit::hours ? 24 : 1440);
+  switch (cap.unit) {
+    case LimitUnit::working_days:
+      return cap.amount;
+    case LimitUnit::hours:
+      return cap.amount / 24;
+    case LimitUnit::minutes:
+      return cap.amount / 1440;
+    case LimitUnit::seconds:
+      return cap.amount / 86400;
+  }
+  return 0;
 }
 
 }  // namespace hotline::routing

@@ -15,7 +15,7 @@ struct LimitKey {
   std::string_view key;
   TimeLimit TimePolicy::*field;
 };
-constexpr std::array<LimitKey, 8> k_limit_keys{{
+constexpr std::array<LimitKey, 9> k_limit_keys{{
     {"sign_for", &TimePolicy::sign_for},
     {"reply", &TimePolicy::reply},
     {"yellow_before", &TimePolicy::yellow_before},
@@ -24,7 +24,10 @@ constexpr std::array<LimitKey, 8> k_limit_keys{{
     {"extension_cap", &TimePolicy::extension_cap},
     {"follow_up_delay", &TimePolicy::follow_up_delay},
     {"supervise_after", &TimePolicy::supervise_after},
+    {"urge_after", &TimePolicy::urge_after},
 }};
+constexpr std::string_view k_optional_default = "urge_after";  // falls back to red_after
+constexpr std::size_t k_red_after = 3, k_urge_after = 8;           // positions in k_limit_keys
 constexpr int k_max_returns_limit = 100;
 
 // What one mapping (the defaults or an entry) sets; unset keys stay empty.
@@ -82,6 +85,8 @@ class TimePolicyBuilder {
       if (p.limits[i]) base.*k_limit_keys[i].field = *p.limits[i];
     }
     if (p.max_returns) base.max_returns = *p.max_returns;
+    // An unset urge follows the red card of the same policy, also when an entry overrides only red_after.
+    if (!p.limits[k_urge_after] && p.limits[k_red_after]) base.urge_after = *p.limits[k_red_after];
     apply_counting(base, p.counting.value_or(fallback));
     return base;
   }
@@ -118,7 +123,7 @@ class TimePolicyBuilder {
   void read_defaults(YamlReader& r, const YAML::Node& d) {
     if (!check_unique_keys(r, d, "defaults",
                            {"counting", "sign_for", "reply", "yellow_before", "red_after", "return_window",
-                            "max_returns", "extension_cap", "follow_up_delay", "supervise_after"})) {
+                            "max_returns", "extension_cap", "follow_up_delay", "supervise_after", "urge_after"})) {
       return;
     }
     const std::string here = r.file() + ':' + std::to_string(r.line(d)) + ':' + std::to_string(r.column(d));
@@ -128,7 +133,7 @@ class TimePolicyBuilder {
     }
     PartialPolicy p = read_partial(r, d);
     for (std::size_t i = 0; i < k_limit_keys.size(); ++i) {
-      if (!d[std::string(k_limit_keys[i].key)].IsDefined()) {
+      if (k_limit_keys[i].key != k_optional_default && !d[std::string(k_limit_keys[i].key)].IsDefined()) {
         r.error(d, "'defaults' must set '" + std::string(k_limit_keys[i].key) + "'");
       }
     }
@@ -140,7 +145,7 @@ class TimePolicyBuilder {
   void read_entry(YamlReader& r, const YAML::Node& n) {
     if (!check_unique_keys(r, n, "a time limit entry",
                            {"when", "counting", "sign_for", "reply", "yellow_before", "red_after", "return_window",
-                            "max_returns", "extension_cap", "follow_up_delay", "supervise_after"})) {
+                            "max_returns", "extension_cap", "follow_up_delay", "supervise_after", "urge_after"})) {
       return;
     }
     TimePolicyTable::Entry entry;

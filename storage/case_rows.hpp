@@ -2,6 +2,7 @@
 // results. Plain values.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -27,6 +28,10 @@ struct DeadlineRow {
   std::int64_t due_ms = 0;
   bool provisional = false;
   std::optional<std::int64_t> original_due_ms;
+  // Escalation plan, written with a NEW row only (a row whose due instant is kept keeps its plan and stage):
+  // the instants of the yellow, red, urge and supervise stages (routing::k_stages order), nullopt = no such stage.
+  // Not read back by read_projection().
+  std::array<std::optional<std::int64_t>, 4> stage_ms{};
   friend bool operator==(const DeadlineRow&, const DeadlineRow&) = default;
 };
 

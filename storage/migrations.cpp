@@ -7,7 +7,7 @@ namespace hotline::storage {
 namespace {
 
 // Never edit a shipped step: append a new one. Step i brings user_version from i to i + 1.
-constexpr std::array<const char*, 5> k_steps{
+constexpr std::array<const char*, 6> k_steps{
     // 1: tickets, the append-only event log, and the daily sequence behind ticket numbers.
     R"sql(
 CREATE TABLE tickets (
@@ -121,6 +121,40 @@ INSERT INTO search_progress VALUES (1, 0);
     // scan when a newer calendar is loaded. Few rows ever have provisional = 1, so the index costs intake little.
     R"sql(
 CREATE INDEX deadlines_provisional ON deadlines(ticket_id) WHERE provisional = 1;
+)sql",
+    // 6: escalation stages and the notification outbox. Each deadline carries its stage plan (the instants of
+    // its yellow, red, urge and supervise stages; NULL = none) and the next stage to fire; the scheduler reads
+    // only the partial index of armed rows, never all tickets. Notifications are an append-mostly rowid table;
+    // only rows waiting for delivery are indexed.
+    R"sql(
+ALTER TABLE deadlines ADD COLUMN yellow_ms INTEGER;
+ALTER TABLE deadlines ADD COLUMN red_ms INTEGER;
+ALTER TABLE deadlines ADD COLUMN urge_ms INTEGER;
+ALTER TABLE deadlines ADD COLUMN supervise_ms INTEGER;
+ALTER TABLE deadlines ADD COLUMN next_stage TEXT;     -- the stage to fire next; NULL when every stage has fired
+ALTER TABLE deadlines ADD COLUMN next_ms INTEGER;     -- its instant
+CREATE INDEX deadlines_next_stage ON deadlines(next_ms) WHERE next_ms IS NOT NULL;
+-- The supervisors' board: clocks past their first stage, by stage and unit (fresh clocks stay out of it).
+CREATE INDEX deadlines_by_stage ON deadlines(stage, unit_id, due_ms) WHERE stage <> 'pending';
+
+CREATE TABLE notifications (
+  seq             INTEGER PRIMARY KEY,
+  event_seq       INTEGER,            -- the event announced (events.seq)
+  ticket_id       TEXT NOT NULL,
+  unit_id         TEXT NOT NULL,      -- recipient unit; '' for the hotline's own clocks
+  kind            TEXT NOT NULL,      -- dispatched, stage_yellow, stage_red, stage_urge, stage_supervise
+  urgent          INTEGER NOT NULL,   -- urgent ones ignore quiet hours
+  created_ms      INTEGER NOT NULL,
+  payload         TEXT NOT NULL,      -- the JSON body sent
+  target          TEXT,               -- webhook URL chosen when the row was written; NULL for 'none'
+  delivery        TEXT NOT NULL CHECK (delivery IN ('none', 'pending', 'delivered', 'dead')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_ms INTEGER,            -- when 'pending': the next try
+  last_error      TEXT,
+  digest          INTEGER NOT NULL DEFAULT 0,  -- held by quiet hours: goes out in one digest with its peers
+  delivered_ms    INTEGER
+);
+CREATE INDEX notifications_due ON notifications(next_attempt_ms) WHERE delivery = 'pending';
 )sql",
 };
 

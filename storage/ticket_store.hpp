@@ -94,6 +94,8 @@ class TicketStore {
   Result<void> exec(const std::string& sql);
   // Rows inserted, updated or deleted on this connection since it opened: tells whether a failed job wrote.
   std::int64_t total_changes() const;
+  // The connection, for stores of other tables that must write in the same transaction (EscalationStore).
+  sqlite3* handle() const { return db_.get(); }
   // The next number for `day` (prefix + day + 6-digit sequence); the counter advances in the transaction.
   Result<std::string> next_ticket_id(const std::string& prefix, const std::string& day);
   // The ticket row (t.id set) and its events. Search indexing follows later, in batches (index_search).

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <tuple>
 
+#include "storage/escalation_store.hpp"
+
 namespace hotline::storage {
 
 Result<void> TicketStore::write_projection(const std::string& ticket_id, const Projection& p, bool fresh) {
@@ -45,8 +47,9 @@ Result<void> TicketStore::insert_projection_rows(const std::string& ticket_id, c
   }
 
   auto& ins_d = cached(insert_deadline_,
-                       "INSERT INTO deadlines(ticket_id, unit_id, clock, due_ms, provisional, original_due_ms)"
-                       " VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT(ticket_id, unit_id, clock) DO UPDATE SET"
+                       "INSERT INTO deadlines(ticket_id, unit_id, clock, due_ms, provisional, original_due_ms,"
+                       " yellow_ms, red_ms, urge_ms, supervise_ms, next_stage, next_ms)"
+                       " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12) ON CONFLICT(ticket_id, unit_id, clock) DO UPDATE SET"
                        " provisional = excluded.provisional, original_due_ms = excluded.original_due_ms");
   for (const auto& d : p.deadlines) {
     ins_d.bind(1, ticket_id).bind(2, d.unit_id).bind(3, d.clock).bind(4, d.due_ms);
@@ -56,6 +59,7 @@ Result<void> TicketStore::insert_projection_rows(const std::string& ticket_id, c
     } else {
       ins_d.bind_null(6);
     }
+    bind_stage_plan(ins_d, 7, d);
     if (auto r = ins_d.run(); !r) return r.error();
   }
   return {};

@@ -13,23 +13,6 @@ using namespace hotline::routing::test;
 
 namespace {
 
-constexpr int k_shanghai = 480;  // +08:00
-
-
-// A local Shanghai time, "2025-09-26 10:00", as Unix milliseconds.
-std::int64_t at(std::string_view date, int hour = 0, int minute = 0) {
-  return start_of_day(day(date), k_shanghai) + (static_cast<std::int64_t>(hour) * 60 + minute) * 60'000;
-}
-
-// "2025-10-11 00:00" for an instant, in Shanghai time, for readable failures.
-std::string shown(std::int64_t ms) {
-  const Day d = local_day(ms, k_shanghai);
-  const std::int64_t minutes = (ms - start_of_day(d, k_shanghai)) / 60'000;
-  char hm[8];
-  std::snprintf(hm, sizeof hm, "%02d:%02d", static_cast<int>(minutes / 60), static_cast<int>(minutes % 60));
-  return format_day(d) + " " + hm;
-}
-
 TimeLimit limit(std::string_view text, Counting counting = Counting::next_day) {
   const auto l = parse_time_limit(text, counting);
   REQUIRE(l);
@@ -251,6 +234,8 @@ TEST_CASE("parse_time_limit accepts working days hours and minutes only", "[rout
       {"0 min", {0, LimitUnit::minutes, Counting::natural}},
       {"99999 min", {99999, LimitUnit::minutes, Counting::natural}},
       {"007 h", {7, LimitUnit::hours, Counting::natural}},
+      {"3 s", {3, LimitUnit::seconds, Counting::natural}},
+      {"1s", {1, LimitUnit::seconds, Counting::natural}},
   };
   for (const auto& g : good) {
     CAPTURE(g.text);
@@ -260,11 +245,11 @@ TEST_CASE("parse_time_limit accepts working days hours and minutes only", "[rout
   CHECK(parse_time_limit("3 wd", Counting::natural)->counting == Counting::next_day);
   CHECK(parse_time_limit("3 h", Counting::inclusive)->counting == Counting::natural);
   for (const char* bad : {"", "wd", "1", "1 day", "1 working day", "2 hours", "1.5 h", "-1 wd", "+1 wd", "1 WD", "1 H",
-                          "1 wd wd", "1 w d", "100000 min", "1 mins", "1 m", "one wd", "1 wd 2 h", "1\nwd"}) {
+                          "1 wd wd", "1 w d", "100000 min", "1 mins", "1 m", "1 sec", "1 S", "one wd", "1 wd 2 h", "1\nwd"}) {
     CAPTURE(bad);
     CHECK_FALSE(parse_time_limit(bad, Counting::next_day));
   }
-  for (const char* text : {"5 wd", "2 h", "30 min", "0 wd"}) CHECK(to_string(limit(text)) == text);
+  for (const char* text : {"5 wd", "2 h", "30 min", "0 wd", "3 s"}) CHECK(to_string(limit(text)) == text);
   CHECK(parse_counting("次日起") == Counting::next_day);
   CHECK(parse_counting("inclusive") == Counting::inclusive);
   CHECK_FALSE(parse_counting("daily"));

@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -38,6 +40,22 @@ inline Day day(std::string_view text) {
   const auto d = parse_day(text);
   REQUIRE(d);
   return *d;
+}
+
+inline constexpr int k_shanghai = 480;  // +08:00
+
+// A local Shanghai time, "2025-09-26 10:00", as Unix milliseconds.
+inline std::int64_t at(std::string_view date, int hour = 0, int minute = 0) {
+  return start_of_day(day(date), k_shanghai) + (static_cast<std::int64_t>(hour) * 60 + minute) * 60'000;
+}
+
+// "2025-10-11 00:00" for an instant, in Shanghai time, for readable failures.
+inline std::string shown(std::int64_t ms) {
+  const Day d = local_day(ms, k_shanghai);
+  const std::int64_t minutes = (ms - start_of_day(d, k_shanghai)) / 60'000;
+  char hm[8];
+  std::snprintf(hm, sizeof hm, "%02d:%02d", static_cast<int>(minutes / 60), static_cast<int>(minutes % 60));
+  return format_day(d) + " " + hm;
 }
 
 }  // namespace hotline::routing::test

@@ -257,3 +257,20 @@ TEST_CASE("an entry with the same conditions as an earlier one is a warning", "[
         "t.yaml:15:11: warning: never selected: the entry at t.yaml:13:5 has the same conditions and comes first");
   CHECK(to_string(result.table->select(RequestType::help, Urgency::normal, "web", std::nullopt).reply) == "3 wd");
 }
+
+TEST_CASE("urge_after is optional and follows the red card of the same entry", "[routing][policy]") {
+  const std::string text = std::string(k_defaults) + R"(  urge_after: 1 wd
+time_limits:
+  - when: {urgency: [urgent]}
+    red_after: 10 min
+  - when: {type: [help]}
+    reply: 3 wd
+)";
+  const auto result = TimePolicyTable::compile({{"t.yaml", text, ""}});
+  const auto& table = compiled(result);
+  CHECK(shown(table.defaults().urge_after) == "1 wd next_day");
+  CHECK(shown(table.select(RequestType::help, Urgency::normal, "", std::nullopt).urge_after) == "1 wd next_day");
+  CHECK(shown(table.select(RequestType::complaint, Urgency::urgent, "", std::nullopt).urge_after) == "10 min");
+  const auto without = TimePolicyTable::compile({{"t.yaml", k_defaults, ""}});
+  CHECK(shown(compiled(without).defaults().urge_after) == "0 wd next_day");
+}
