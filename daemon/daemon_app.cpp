@@ -184,12 +184,20 @@ int run_daemon(int argc, char** argv) {
   ServiceMetrics metrics;
   if (!load_state_counts(readers, metrics)) return 3;
   MetricsRegistry registry;
-  register_service_metrics(registry, metrics, writer, feed, EscalationProbe{});
+  EscalationStats escalation_stats;
+  EscalationProbe probe;  // stages_pending is not wired yet (it needs a count over the deadlines index)
+  probe.outbox_depth = [&escalation_stats] { return static_cast<double>(escalation_stats.outbox_pending.load()); };
+  probe.outbox_failures_total = [&escalation_stats] {
+    return static_cast<double>(escalation_stats.outbox_failed.load() + escalation_stats.outbox_dead.load());
+  };
+  probe.timer_lag_seconds = [&escalation_stats] {
+    return static_cast<double>(escalation_stats.timer_lag_last_ms.load()) / 1000.0;
+  };
+  register_service_metrics(registry, metrics, writer, feed, probe);
   asio::thread_pool blocking(1);  // rule reloads: too slow for the I/O threads
 
   // Escalations: stage plans on every deadline written, the scheduler's timer, the webhook outbox.
   SystemSchedulerClock clock;
-  EscalationStats escalation_stats;
   const Outbox outbox(config.webhooks);
   EscalationScheduler scheduler(ioc, writer, clock, rules, outbox, escalation_stats, config.escalation_batch);
   WebhookSender sender(ioc, writer, clock, escalation_stats,
