@@ -36,6 +36,7 @@
 #include "daemon/rules_holder.hpp"
 #include "daemon/rules_loader.hpp"
 #include "daemon/ticket_writer.hpp"
+#include "daemon/wal_checkpointer.hpp"
 #include "daemon/version.hpp"
 
 namespace hotline::daemon {
@@ -177,6 +178,9 @@ int run_daemon(int argc, char** argv) {
   RulesHolder rules(config.rules, std::move(compiled.info));
   asio::io_context ioc;
   FeedHub feed(ioc.get_executor(), {config.feed_max_subscribers, config.feed_buffer});
+  // Declared before the writer, so it outlives the writer's connection that calls its hook.
+  WalCheckpointer checkpointer(config.database);
+  (*store)->hand_off_checkpoints(checkpointer.hook());
   TicketWriter writer(std::move(*store), config.max_batch);
   writer.set_listener(&feed);
   StorePool<storage::TicketStore> readers(config.database);

@@ -107,6 +107,24 @@ Result<Connection> Connection::open(const std::string& path, bool create, bool r
   return c;
 }
 
+void Connection::hand_off_checkpoints(std::function<void(int wal_pages)>* on_commit) {
+  // Installing a WAL hook replaces SQLite's own auto-checkpoint hook.
+  sqlite3_wal_hook(
+      db_,
+      [](void* hook, sqlite3*, const char*, int pages) {
+        (*static_cast<std::function<void(int)>*>(hook))(pages);
+        return SQLITE_OK;
+      },
+      on_commit);
+}
+
+Result<void> Connection::checkpoint() {
+  int log = 0, copied = 0;
+  const int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+  if (rc != SQLITE_OK && rc != SQLITE_BUSY) return last_error("checkpoint");
+  return {};
+}
+
 Connection& Connection::operator=(Connection&& other) noexcept {
   if (this != &other) {
     sqlite3_close_v2(db_);

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -59,6 +60,12 @@ class Connection {
 
   sqlite3* get() const { return db_; }
   Result<void> exec(std::string_view sql);  // one or more statements, no rows
+  // Stops this connection from checkpointing the WAL itself: after each commit it calls `on_commit` with the
+  // WAL's size in pages instead (on the committing thread; keep it short), so another connection can checkpoint.
+  // `on_commit` must outlive the connection.
+  void hand_off_checkpoints(std::function<void(int wal_pages)>* on_commit);
+  // A PASSIVE checkpoint: copies what it can of the WAL into the database without blocking writers or readers.
+  Result<void> checkpoint();
   Error last_error(std::string_view what) const;
 
  private:

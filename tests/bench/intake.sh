@@ -15,6 +15,7 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 run() {  # run NAME MAX_BATCH
   local name=$1 batch=$2 log=$work/$1.log
   printf 'storage:\n  max_batch: %s\n' "$batch" > "$work/$name.yaml"
+  [ -z "${BENCH_THREADS:-}" ] || printf 'http:\n  threads: %s\n' "$BENCH_THREADS" >> "$work/$name.yaml"
   : > "$log"
   ${BENCH_PRELOAD:+env LD_PRELOAD=$BENCH_PRELOAD} "$bin" --config "$work/$name.yaml" --listen 127.0.0.1:0 --database "$work/$name.db" \
          --rules "$root/rules" 2> "$log" &
