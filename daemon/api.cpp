@@ -94,6 +94,11 @@ boost::asio::awaitable<Response> Api::route_request(const Request& req, const Pr
     if (!may(who, {"admin"})) co_return forbidden(req, "only admins reload rules");
     co_return co_await reload_rules(req);
   }
+  if (path == "/v1/admin/report") {
+    if (req.method() != http::verb::post) co_return method_not_allowed(req, "POST");
+    if (!may(who, {"admin", "supervisor"})) co_return forbidden(req, "only admins and supervisors run reports");
+    co_return co_await run_report(req);
+  }
   constexpr std::string_view units_prefix = "/v1/units/";
   if (path.starts_with(units_prefix) && path.ends_with("/queue")) {
     const auto unit = path.substr(units_prefix.size(), path.size() - units_prefix.size() - 6);

@@ -25,6 +25,7 @@
 
 namespace hotline::daemon {
 
+class NightlyRunner;
 
 struct ApiContext {
   RulesHolder& rules;
@@ -40,6 +41,7 @@ struct ApiContext {
   FeedSettings feed_settings{};
   bool metrics_require_token = true;  // with tokens configured, /metrics needs an admin or supervisor token
   const EscalationHooks* escalation = nullptr;  // stage plans and dispatch notifications; null: none (tools)
+  NightlyRunner* nightly = nullptr;             // POST /v1/admin/report; null: 503
 };
 
 // Whether the caller's role is one of `roles` (the token-less local principal may do what any person may).
@@ -86,6 +88,8 @@ class Api {
   Response get_metrics(const Request& request);
   Response explain_route(const Request& request);
   boost::asio::awaitable<Response> reload_rules(const Request& request);
+  // POST /v1/admin/report (report_api.cpp).
+  boost::asio::awaitable<Response> run_report(const Request& request);
 
   ApiContext ctx_;
 };

@@ -139,6 +139,20 @@ const std::map<std::string, Setter>& key_table() {
          if (error.empty()) c.report_formats = v;
          return error;
        }},
+      {"report.notify", [](Config& c, const std::string& v) {
+         c.report_notify.clear();
+         std::size_t from = 0;
+         while (from <= v.size()) {
+           const auto comma = std::min(v.find(',', from), v.size());
+           auto id = v.substr(from, comma - from);
+           while (!id.empty() && id.front() == ' ') id.erase(0, 1);
+           while (!id.empty() && id.back() == ' ') id.pop_back();
+           if (id.empty()) return std::string("must be a comma-separated list of unit ids");
+           c.report_notify.push_back(std::move(id));
+           from = comma + 1;
+         }
+         return std::string();
+       }},
       {"feed.heartbeat", [](Config& c, const std::string& v) { return set_seconds(c.feed_heartbeat, v, 3600); }},
       {"feed.max_subscribers",
        [](Config& c, const std::string& v) { return set_unsigned(c.feed_max_subscribers, v, 1, 100000); }},
@@ -197,11 +211,17 @@ void walk(const YAML::Node& map, const std::string& prefix, const std::string& p
       for (const auto& w : list) read_webhook(w, path, config, errors);
       continue;
     }
-    if (!it->second.IsScalar()) {
+    std::string value;
+    if (key == "report.notify" && it->second.IsSequence()) {  // a YAML list of unit ids reads like "a,b"
+      const YAML::Node list = it->second;
+      for (const auto& item : list) value += (value.empty() ? "" : ",") + item.as<std::string>("");
+    } else if (!it->second.IsScalar()) {
       err(it->second.Mark(), "'" + key + "' must be a single value");
       continue;
+    } else {
+      value = it->second.Scalar();
     }
-    if (auto message = found->second(config, it->second.Scalar()); !message.empty()) {
+    if (auto message = found->second(config, value); !message.empty()) {
       err(it->second.Mark(), "'" + key + "' " + message);
     }
   }

@@ -39,6 +39,7 @@ struct Config {
   std::string report_time;                  // report.time: HH:MM local for the nightly report; "" = off
   std::string report_dir = "./var/reports"; // report.dir: where nightly reports are written
   std::string report_formats = "xlsx,html,csv,json";  // report.formats
+  std::vector<std::string> report_notify;   // report.notify: units told of each report; empty = the fallback unit
   std::chrono::seconds feed_heartbeat{15};  // feed.heartbeat: comment line on an idle feed (proxies keep it open)
   std::size_t feed_max_subscribers = 1024;  // feed.max_subscribers: open feeds at most (503 beyond)
   std::size_t feed_buffer = 1024;           // feed.buffer: events queued per feed before a slow one is dropped

@@ -31,6 +31,7 @@
 #include "daemon/local_time.hpp"
 #include "daemon/reader_pool.hpp"
 #include "daemon/report/nightly_runner.hpp"
+#include "daemon/report/report_announcer.hpp"
 #include "daemon/report/report_run.hpp"
 #include "storage/token_store.hpp"
 #include "daemon/rules_holder.hpp"
@@ -135,6 +136,13 @@ int run_daemon(int argc, char** argv) {
     std::cerr << "hotlined: rules in '" << config.rules << "' are invalid; not starting\n";
     return 1;
   }
+  for (const auto& unit : config.report_notify) {
+    if (compiled.info.rules->find_unit(unit) == nullptr) {
+      std::cerr << "hotlined: report.notify names unit '" << unit << "', which the rules in '" << config.rules
+                << "' do not define\n";
+      return 1;
+    }
+  }
   if (check_only) {
     const auto& r = *compiled.info.rules;
     std::cout << "config and rules OK: " << r.units().size() << " units, " << r.rules().size() << " rules, version "
@@ -224,6 +232,12 @@ int run_daemon(int argc, char** argv) {
                      .count());
   }
 
+  std::string unused;
+  const ReportAnnouncer announcer(writer, outbox, rules, config.report_notify,
+                                  [&sender](std::int64_t ms) { sender.offer(ms); });
+  NightlyRunner nightly(ioc, {config.database, config.report_dir, report::parse_formats(config.report_formats, unused),
+                              parse_report_time(config.report_time).value_or(0)}, rules,
+                        [&announcer](const Publication& p) { return announcer(p); });
   ApiContext context{rules, writer, readers, tokens, auth_required, config.ticket_prefix, blocking.get_executor()};
   context.feed = &feed;
   context.metrics = &metrics;
@@ -231,6 +245,7 @@ int run_daemon(int argc, char** argv) {
   context.feed_settings = {config.feed_heartbeat, config.request_timeout};
   context.metrics_require_token = config.metrics_require_token;
   context.escalation = &hooks;
+  context.nightly = &nightly;
   Api api(std::move(context));
 
   // Signal handlers go in before the port is announced: a SIGHUP right after "listening on" must not kill us.
@@ -246,9 +261,6 @@ int run_daemon(int argc, char** argv) {
     return 3;
   }
   server.start();
-  std::string unused;
-  NightlyRunner nightly(ioc, {config.database, config.report_dir, report::parse_formats(config.report_formats, unused),
-                              parse_report_time(config.report_time).value_or(0)}, rules);
   if (!config.report_time.empty()) nightly.start();
   scheduler.start();
   sender.start();

@@ -37,8 +37,8 @@ std::optional<std::int64_t> Outbox::quiet_until(int from_min, int to_min, std::i
 }
 
 storage::NewNotification Outbox::make(const std::string& ticket_id, const std::string& unit, const std::string& kind,
-                                      bool urgent, std::int64_t event_seq, std::string payload, std::int64_t now_ms,
-                                      const routing::RuleSet& rules) const {
+                                      bool urgent, std::optional<std::int64_t> event_seq, std::string payload,
+                                      std::int64_t now_ms, const routing::RuleSet& rules) const {
   storage::NewNotification n;
   n.event_seq = event_seq;
   n.ticket_id = ticket_id;

@@ -33,14 +33,9 @@ routing::Day report_day_for(std::int64_t run_ms, int utc_offset_minutes) {
   return routing::local_day(run_ms, utc_offset_minutes) - 1;
 }
 
-void announce(const Publication& p) {
-  std::string files;
-  for (const auto& f : p.files) files += (files.empty() ? "" : ",") + f;
-  spdlog::info("report_published as_of={} files={} {}", routing::format_day(p.as_of), p.files.size(), files);
-}
-
-NightlyRunner::NightlyRunner(boost::asio::io_context& io, Settings settings, const RulesHolder& rules)
-    : timer_(io), settings_(std::move(settings)), rules_(rules) {}
+NightlyRunner::NightlyRunner(boost::asio::io_context& io, Settings settings, const RulesHolder& rules,
+                             Announcer announce)
+    : timer_(io), settings_(std::move(settings)), rules_(rules), announce_(std::move(announce)) {}
 
 NightlyRunner::~NightlyRunner() {
   stop();
@@ -70,7 +65,18 @@ void NightlyRunner::arm() {
   });
 }
 
-std::vector<std::string> NightlyRunner::run_now(routing::Day as_of) {
+RunOutcome NightlyRunner::run_now(routing::Day as_of) {
+  std::lock_guard lock(run_mutex_);
+  return run_locked(as_of);
+}
+
+std::optional<RunOutcome> NightlyRunner::try_run_now(routing::Day as_of) {
+  std::unique_lock lock(run_mutex_, std::try_to_lock);
+  if (!lock.owns_lock()) return std::nullopt;
+  return run_locked(as_of);
+}
+
+RunOutcome NightlyRunner::run_locked(routing::Day as_of) {
   const auto info = rules_.info();  // one snapshot of the directory and calendar for the whole run
   report::ReportOptions o;
   o.as_of = as_of;
@@ -84,10 +90,13 @@ std::vector<std::string> NightlyRunner::run_now(routing::Day as_of) {
                                          [](const std::string& line) { spdlog::info("nightly report: {}", line); });
   if (!result.error.empty()) {
     spdlog::error("nightly report for {} failed: {}", routing::format_day(as_of), result.error);
-    return {};
+    return {{}, result.error, 0};
   }
-  announce({as_of, result.files});
-  return result.files;
+  std::string files;
+  for (const auto& f : result.files) files += (files.empty() ? "" : ",") + f;
+  spdlog::info("report_published as_of={} files={} {}", routing::format_day(as_of), result.files.size(), files);
+  const std::size_t notified = announce_ ? announce_({as_of, settings_.dir, result.files}) : 0;
+  return {result.files, {}, notified};
 }
 
 void NightlyRunner::stop() {

@@ -73,7 +73,7 @@ TEST_CASE("The nightly runner writes the previous day's report into its folder",
   boost::asio::io_context io;
   const auto dir = f.dir.path() + "/nightly";
   daemon::NightlyRunner runner(io, {f.db, dir, {"html", "json"}, 120}, holder);
-  const auto files = runner.run_now(*routing::parse_day("2026-11-20"));
+  const auto files = runner.run_now(*routing::parse_day("2026-11-20")).files;
   REQUIRE(files.size() == 2);
   CHECK(files[0] == dir + "/hotline-report-2026-11-20.html");
   CHECK(std::filesystem::exists(files[1]));
