@@ -110,6 +110,12 @@ Result<std::vector<DueStage>> EscalationStore::due_stages(std::int64_t now_ms, i
   });
 }
 
+Result<std::int64_t> EscalationStore::count_armed() {
+  auto n = single_value(cached(armed_count_, "SELECT count(*) FROM deadlines WHERE next_ms IS NOT NULL"));
+  if (!n) return n.error();
+  return n->value_or(0);
+}
+
 Result<bool> EscalationStore::advance(const DueStage& s) {
   const int position = stage_position(s.stage);
   auto& st = cached(advance_,

@@ -100,6 +100,8 @@ class EscalationStore {
   Result<std::optional<std::int64_t>> earliest_stage();
   // Up to `limit` armed stages with instant <= now_ms, earliest first.
   Result<std::vector<DueStage>> due_stages(std::int64_t now_ms, int limit);
+  // How many clocks have a stage armed (the next stage of each; a count over the partial index).
+  Result<std::int64_t> count_armed();
   // Records `s.stage` as fired and arms the plan's next stage (none left: next_ms NULL). Only a row still armed
   // with exactly that stage changes; returns false when it was not (so a stage is never fired twice).
   Result<bool> advance(const DueStage& s);
@@ -134,7 +136,8 @@ class EscalationStore {
 
   std::optional<Connection> owned_;
   sqlite3* db_;
-  std::optional<Statement> earliest_, due_, advance_, insert_n_, earliest_n_, due_n_, armed_, replan_, delivered_, failed_, pending_;
+  std::optional<Statement> earliest_, due_, advance_, insert_n_, earliest_n_, due_n_, armed_, replan_, delivered_, failed_, pending_,
+      armed_count_;
 };
 
 }  // namespace hotline::storage

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "daemon/cached_gauge.hpp"
 #include "daemon/http_metrics.hpp"
 #include "daemon/metrics_registry.hpp"
 #include "daemon/service_metrics.hpp"
@@ -67,4 +68,24 @@ TEST_CASE("the tickets gauge starts from the stored counts and follows state cha
   CHECK(by_label["state=\"awaiting_sign_for\""] == 3);
   CHECK(by_label["state=\"in_progress\""] == 1);
   CHECK(by_label["state=\"closed\""] == 5);
+}
+
+TEST_CASE("a cached gauge reads again only after its ttl and keeps the last good value", "[metrics]") {
+  int reads = 0;
+  std::optional<double> next = 7;
+  CachedGauge gauge(
+      [&] {
+        ++reads;
+        return next;
+      },
+      std::chrono::seconds(10));
+  const auto t0 = CachedGauge::Clock::now();
+  CHECK(gauge(t0) == 7);
+  next = 9;
+  CHECK(gauge(t0 + std::chrono::seconds(9)) == 7);  // within the ttl: no reading
+  CHECK(reads == 1);
+  CHECK(gauge(t0 + std::chrono::seconds(10)) == 9);
+  next.reset();  // the database cannot be read: the last good value stays
+  CHECK(gauge(t0 + std::chrono::seconds(21)) == 9);
+  CHECK(reads == 3);
 }

@@ -197,6 +197,7 @@ TEST_CASE("metrics parse as Prometheus text and count what happened", "[e2e][met
   CHECK(values[R"(hotline_tickets{state="awaiting_sign_for"})"] == 4);
   CHECK(values["hotline_feed_subscribers"] == 1);
   CHECK(values["hotline_writer_jobs_total"] >= 4);
+  CHECK(values["hotline_stages_pending"] >= 4);  // each awaiting ticket has its sign-for clock armed
 }
 
 TEST_CASE("a terminal that hangs up frees its feed at once", "[e2e][feed]") {
