@@ -5,7 +5,10 @@
 //   build/release/tests/escalation_bench fire DB                   on a seeded DB: arms k stages due now for
 //       k = 0, 10, 100, 1000, 10000 and times one catch-up (the same writer jobs the timer runs) for each: the cost
 //       per stage stays flat while the table holds a million armed clocks.
-// tests/bench/escalation_bench.sh runs both and times hotlined's start-up (catch-up included) and its memory.
+//   build/release/tests/escalation_bench spread DB STAGES FROM_MS TO_MS   on a seeded DB: arms the yellow stage of
+//       STAGES clocks at instants spread evenly over [FROM_MS, TO_MS) (Unix ms), for the lag under load.
+// tests/bench/escalation_bench.sh runs seed and fire and times hotlined's start-up (catch-up included) and its
+// memory; tests/bench/stage_lag.sh runs seed and spread and measures how late stages fire under intake load.
 #include <boost/asio/io_context.hpp>
 
 #include <chrono>
@@ -105,6 +108,25 @@ int fire(const std::string& db, const std::string& rules_dir) {
   return 0;
 }
 
+int spread(const std::string& db, long stages, std::int64_t from_ms, std::int64_t to_ms) {
+  auto store = storage::TicketStore::open(db);
+  if (!store || stages < 1 || to_ms <= from_ms) return 1;
+  // Tickets from BN00500001 on (the seeded due ones are the first ones); ticket k gets from + k * span / stages.
+  const std::string sql = "UPDATE deadlines SET next_stage = 'yellow', yellow_ms = " + std::to_string(from_ms) +
+                          " + (CAST(substr(ticket_id, 3) AS INTEGER) - 500001) * " + std::to_string(to_ms - from_ms) +
+                          " / " + std::to_string(stages) + ", next_ms = " + std::to_string(from_ms) +
+                          " + (CAST(substr(ticket_id, 3) AS INTEGER) - 500001) * " + std::to_string(to_ms - from_ms) +
+                          " / " + std::to_string(stages) +
+                          " WHERE ticket_id BETWEEN 'BN00500001' AND printf('BN%08d', 500000 + " +
+                          std::to_string(stages) + ")";
+  if (auto r = (*store)->exec(sql); !r) {
+    std::fprintf(stderr, "arming failed: %s\n", r.error().message.c_str());
+    return 1;
+  }
+  std::printf("armed %ld yellow stages over %.1f s\n", stages, static_cast<double>(to_ms - from_ms) / 1000.0);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -113,6 +135,8 @@ int main(int argc, char** argv) {
     return seed(argv[2], argc > 3 ? std::stol(argv[3]) : 1'000'000, argc > 4 ? std::stol(argv[4]) : 10'000);
   }
   if (mode == "fire" && argc >= 3) return fire(argv[2], argc > 3 ? argv[3] : "rules");
-  std::fprintf(stderr, "usage: escalation_bench seed DB [TICKETS] [DUE] | fire DB [RULES_DIR]\n");
+  if (mode == "spread" && argc == 6) return spread(argv[2], std::stol(argv[3]), std::stoll(argv[4]), std::stoll(argv[5]));
+  std::fprintf(stderr,
+               "usage: escalation_bench seed DB [TICKETS] [DUE] | fire DB [RULES_DIR] | spread DB STAGES FROM_MS TO_MS\n");
   return 2;
 }

@@ -1,10 +1,10 @@
 // End-to-end: escalation stages of a 3-second sign-for clock fire exactly once across a SIGKILL and a restart,
-// and a local webhook receiver hears of each, also after being down for a while. Fixture rules:
+// and a local webhook receiver hears of each, also after being down for a minute across a restart. Fixture rules:
 // tests/e2e/escalation_rules (yellow at 2 s, red at 3 s, urge at 5 s, supervise at 7 s after dispatch).
-#include <boost/json.hpp>
-#include <catch2/catch.hpp>
 #include <signal.h>
 
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
 #include <fstream>
 #include <map>
 #include <set>
@@ -40,8 +40,8 @@ std::string write_config(const TempDir& dir, const WebhookReceiver& receiver) {
 }
 
 std::vector<std::string> daemon_args(const TempDir& dir, const std::string& config) {
-  return {"--config", config, "--listen", "127.0.0.1:0", "--database", dir.path() + "/h.db", "--rules",
-          ESCALATION_RULES_DIR};
+  return {"--config",           config,    "--listen",          "127.0.0.1:0", "--database",
+          dir.path() + "/h.db", "--rules", ESCALATION_RULES_DIR};
 }
 
 std::string kind_of(const WebhookReceiver::Post& p) {
@@ -103,8 +103,8 @@ TEST_CASE("an unsigned ticket gets every stage exactly once across a SIGKILL and
     const std::string kind(e.at("kind").as_string());
     if (kind.starts_with("stage_")) ++stages[kind];
   }
-  CHECK(stages == std::map<std::string, int>{
-                      {"stage_red", 1}, {"stage_supervise", 1}, {"stage_urge", 1}, {"stage_yellow", 1}});
+  CHECK(stages ==
+        std::map<std::string, int>{{"stage_red", 1}, {"stage_supervise", 1}, {"stage_urge", 1}, {"stage_yellow", 1}});
   // Each notification has one Idempotency-Key: a repeat after the kill would carry the same key.
   for (const auto& [kind, keys] : delivered(receiver.posts())) {
     CAPTURE(kind);
@@ -144,4 +144,40 @@ TEST_CASE("a webhook receiver that was down gets every notification once it is b
   }
   CHECK(ok_per_key.size() == k_kinds.size());
   CHECK(posts.size() > k_kinds.size());  // there were refused tries
+}
+
+TEST_CASE("a webhook receiver down for a minute across a daemon restart gets every notification once",
+          "[e2e][escalation]") {
+  TempDir dir;
+  WebhookReceiver receiver;
+  receiver.set_up(false);
+  const std::string config = dir.path() + "/hotline.yaml";
+  std::ofstream(config) << "notifications:\n  max_attempts: 100\n  backoff_base_ms: 500\n  backoff_max_ms: 2000\n"
+                           "  webhooks:\n    - unit: 3506.rsj\n      url: http://127.0.0.1:"
+                        << receiver.port() << "/hook\n";
+  // A refused try at least `after` past the first refused one.
+  const auto refused_since = [](std::chrono::steady_clock::duration after) {
+    return [after](const std::vector<WebhookReceiver::Post>& posts) {
+      return !posts.empty() && posts.back().status == 503 && posts.back().at - posts.front().at >= after;
+    };
+  };
+  {
+    DaemonProcess first(HOTLINED_PATH, daemon_args(dir, config));
+    HttpClient client(first.port());
+    post_wage_ticket(client);
+    REQUIRE(receiver.wait_until(refused_since(30s), 45s));
+    CHECK(first.stop(SIGTERM) == 0);  // half way through the outage: the outbox must outlive the daemon
+  }
+  DaemonProcess second(HOTLINED_PATH, daemon_args(dir, config));
+  REQUIRE(receiver.wait_until(refused_since(60s), 45s));
+  receiver.set_up(true);
+  REQUIRE(receiver.wait_until(has_all, 30s));
+  std::map<std::string, int> ok_per_key;
+  for (const auto& p : receiver.posts()) ok_per_key[p.key] += p.status == 200 ? 1 : 0;
+  for (const auto& [key, ok] : ok_per_key) {
+    CAPTURE(key);
+    CHECK(ok == 1);
+  }
+  CHECK(ok_per_key.size() == k_kinds.size());  // the dispatch and the four stages, none lost, none twice
+  CHECK(second.stop(SIGTERM) == 0);
 }

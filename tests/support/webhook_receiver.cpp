@@ -4,7 +4,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -41,7 +40,7 @@ struct WebhookReceiver::Impl {
     {
       std::lock_guard lock(mutex);
       status = up ? 200 : 503;
-      posts.push_back({std::string(req["Idempotency-Key"]), req.body(), status});
+      posts.push_back({std::string(req["Idempotency-Key"]), req.body(), status, std::chrono::steady_clock::now()});
     }
     changed.notify_all();
     http::response<http::string_body> res{static_cast<http::status>(status), 11};
@@ -63,7 +62,9 @@ WebhookReceiver::~WebhookReceiver() {
   impl_->thread.join();
 }
 
-std::uint16_t WebhookReceiver::port() const { return impl_->acceptor.local_endpoint().port(); }
+std::uint16_t WebhookReceiver::port() const {
+  return impl_->acceptor.local_endpoint().port();
+}
 
 void WebhookReceiver::set_up(bool up) {
   std::lock_guard lock(impl_->mutex);

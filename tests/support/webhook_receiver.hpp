@@ -14,9 +14,10 @@ namespace hotline::test {
 class WebhookReceiver {
  public:
   struct Post {
-    std::string key;   // Idempotency-Key
+    std::string key;  // Idempotency-Key
     std::string body;
-    int status = 0;    // what the receiver answered
+    int status = 0;                              // what the receiver answered
+    std::chrono::steady_clock::time_point at{};  // when it arrived
   };
 
   WebhookReceiver();
