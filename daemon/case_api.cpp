@@ -1,8 +1,7 @@
 // The case endpoints of Api: actions on a ticket, unit queues, search.
+#include <algorithm>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
-
-#include <algorithm>
 #include <charconv>
 #include <chrono>
 
@@ -51,26 +50,18 @@ boost::asio::awaitable<Response> Api::post_action(const Request& req, const Prin
     co_return problem_response(req, {404, "not-found", "No such action", "no action '" + action + "' on tickets", ""});
   }
   routing::Command command{action, {}};
-  if (!req.body().empty()) {
-    if (!is_json_content_type(req[http::field::content_type])) {
-      co_return problem_response(req, {415, "unsupported-media-type", "The body must be JSON",
-                                       "send Content-Type: application/json", ""});
-    }
-    boost::system::error_code ec;
-    const auto body = json::parse(req.body(), ec);
-    if (ec) co_return problem_response(req, {400, "malformed-json", "The request body is not valid JSON", ec.message(), ""});
-    if (!body.is_object()) co_return problem_response(req, bad_field("", "the body must be a JSON object"));
-    for (const auto& kv : body.as_object()) {
-      const auto& v = kv.value();
-      if (v.is_string()) {
-        command.args[std::string(kv.key())] = std::string(v.as_string());
-      } else if (v.is_int64() || v.is_uint64()) {
-        command.args[std::string(kv.key())] = json::serialize(v);
-      } else if (v.is_bool()) {
-        command.args[std::string(kv.key())] = v.as_bool() ? "true" : "false";
-      } else {
-        co_return problem_response(req, bad_field(std::string(kv.key()), "must be a string, number or boolean"));
-      }
+  auto parsed = optional_json_object(req);
+  if (auto* p = std::get_if<Problem>(&parsed)) co_return problem_response(req, *p);
+  for (const auto& kv : std::get<json::object>(parsed)) {
+    const auto& v = kv.value();
+    if (v.is_string()) {
+      command.args[std::string(kv.key())] = std::string(v.as_string());
+    } else if (v.is_int64() || v.is_uint64()) {
+      command.args[std::string(kv.key())] = json::serialize(v);
+    } else if (v.is_bool()) {
+      command.args[std::string(kv.key())] = v.as_bool() ? "true" : "false";
+    } else {
+      co_return problem_response(req, bad_field(std::string(kv.key()), "must be a string, number or boolean"));
     }
   }
   const auto live = ctx_.rules.info();
@@ -118,10 +109,11 @@ boost::asio::awaitable<Response> Api::post_action(const Request& req, const Prin
   };
   const WriteResult written = co_await ctx_.writer.async_write(job, boost::asio::use_awaitable);
   if (!written) {
-    co_return problem_response(req, {503, "storage-unavailable", "The change could not be stored",
-                                     written.error().message, ""});
+    co_return problem_response(
+        req, {503, "storage-unavailable", "The change could not be stored", written.error().message, ""});
   }
-  if (!result->found) co_return problem_response(req, {404, "not-found", "No such ticket", "no ticket with id " + id, ""});
+  if (!result->found)
+    co_return problem_response(req, {404, "not-found", "No such ticket", "no ticket with id " + id, ""});
   if (result->refusal) co_return refusal_response(req, *result->refusal);
   if (ctx_.metrics) ctx_.metrics->tickets.moved(result->before, result->after.state);
   json::array events;
@@ -130,11 +122,12 @@ boost::asio::awaitable<Response> Api::post_action(const Request& req, const Prin
     for (const auto& [k, v] : e.data) data[k] = v;
     events.push_back({{"kind", e.kind}, {"at", local_stamp_ms(e.at_ms).rfc3339}, {"unit", e.unit}, {"data", data}});
   }
-  json::object body{{"id", id},
-                    {"action", action},
-                    {"state", routing::to_string(result->after.state)},
-                    {"events", std::move(events)},
-                    {"case", case_to_json(result->after, *live.calendar, now.unix_ms, utc_offset_minutes(now.unix_ms))}};
+  json::object body{
+      {"id", id},
+      {"action", action},
+      {"state", routing::to_string(result->after.state)},
+      {"events", std::move(events)},
+      {"case", case_to_json(result->after, *live.calendar, now.unix_ms, utc_offset_minutes(now.unix_ms))}};
   co_return make_response(req, http::status::ok, json::serialize(body));
 }
 
@@ -152,7 +145,8 @@ Response Api::get_queue(const Request& req, const Principal& who, const std::str
   const auto now_ms = local_stamp(std::chrono::system_clock::now()).unix_ms;
   for (const auto& [key, value] : params) {
     if (key == "state") {
-      if (!routing::parse_case_state(value)) return problem_response(req, bad_field("state", "unknown state '" + value + "'"));
+      if (!routing::parse_case_state(value))
+        return problem_response(req, bad_field("state", "unknown state '" + value + "'"));
       q.state = value;
       q.include_closed = !routing::is_open(*routing::parse_case_state(value));
     } else if (key == "due_before") {
@@ -160,7 +154,8 @@ Response Api::get_queue(const Request& req, const Principal& who, const std::str
       if (!ms) return problem_response(req, bad_field("due_before", "must be RFC 3339"));
       q.due_before_ms = *ms;
     } else if (key == "overdue") {
-      if (value != "true" && value != "false") return problem_response(req, bad_field("overdue", "must be true or false"));
+      if (value != "true" && value != "false")
+        return problem_response(req, bad_field("overdue", "must be true or false"));
       if (value == "true") q.due_before_ms = q.due_before_ms ? std::min(*q.due_before_ms, now_ms) : now_ms;
     } else if (key == "limit") {
       const auto n = parse_limit(value);
@@ -179,9 +174,12 @@ Response Api::get_queue(const Request& req, const Principal& who, const std::str
     }
   }
   auto lease = ctx_.readers.acquire();
-  if (!lease) return problem_response(req, {503, "storage-unavailable", "The database cannot be read", lease.error().message, ""});
+  if (!lease)
+    return problem_response(req,
+                            {503, "storage-unavailable", "The database cannot be read", lease.error().message, ""});
   auto rows = (*lease)->queue(q);
-  if (!rows) return problem_response(req, {503, "storage-unavailable", "The database cannot be read", rows.error().message, ""});
+  if (!rows)
+    return problem_response(req, {503, "storage-unavailable", "The database cannot be read", rows.error().message, ""});
   json::array items;
   for (const auto& r : *rows) {
     json::object item{{"id", r.ticket_id},
@@ -210,7 +208,8 @@ Response Api::search_tickets(const Request& req, const Principal& who) {
     if (key == "q") {
       q.text = value;
     } else if (key == "state") {
-      if (!routing::parse_case_state(value)) return problem_response(req, bad_field("state", "unknown state '" + value + "'"));
+      if (!routing::parse_case_state(value))
+        return problem_response(req, bad_field("state", "unknown state '" + value + "'"));
       q.state = value;
     } else if (key == "unit") {
       q.unit_id = value;
@@ -236,7 +235,9 @@ Response Api::search_tickets(const Request& req, const Principal& who) {
     if (!q.unit_id) q.unit_id = who.unit_id;
   }
   auto lease = ctx_.readers.acquire();
-  if (!lease) return problem_response(req, {503, "storage-unavailable", "The database cannot be read", lease.error().message, ""});
+  if (!lease)
+    return problem_response(req,
+                            {503, "storage-unavailable", "The database cannot be read", lease.error().message, ""});
   auto rows = (*lease)->search(q);
   if (!rows) return problem_response(req, {400, "bad-search", "The search could not run", rows.error().message, ""});
   json::array items;

@@ -1,11 +1,11 @@
 #include "daemon/http_response.hpp"
 
+#include <boost/json/parse.hpp>
 #include <cctype>
 
 namespace hotline::daemon {
 
-Response make_response(const Request& req, http::status status, std::string body,
-                       std::string_view content_type) {
+Response make_response(const Request& req, http::status status, std::string body, std::string_view content_type) {
   Response res{status, req.version()};
   res.set(http::field::server, "hotlined");
   res.set(http::field::content_type, content_type);
@@ -32,7 +32,6 @@ bool is_json_content_type(std::string_view value) {
   return true;
 }
 
-
 Response forbidden(const Request& req, const std::string& detail) {
   return problem_response(req, {403, "forbidden", "Not allowed for this token", detail, ""});
 }
@@ -45,7 +44,8 @@ Response unauthenticated(const Request& req) {
 }
 
 Response method_not_allowed(const Request& req, std::string_view allowed) {
-  auto res = problem_response(req, {405, "method-not-allowed", "Method not allowed", "use " + std::string(allowed), ""});
+  auto res =
+      problem_response(req, {405, "method-not-allowed", "Method not allowed", "use " + std::string(allowed), ""});
   res.set(http::field::allow, allowed);
   return res;
 }
@@ -53,13 +53,27 @@ Response method_not_allowed(const Request& req, std::string_view allowed) {
 Response refusal_response(const Request& req, const routing::Refusal& refusal) {
   switch (refusal.kind) {
     case routing::RefusalKind::wrong_state:
-      return problem_response(req, {409, "wrong-state", "Not possible in the ticket's current state", refusal.reason, ""});
+      return problem_response(req,
+                              {409, "wrong-state", "Not possible in the ticket's current state", refusal.reason, ""});
     case routing::RefusalKind::forbidden:
       return problem_response(req, {403, "forbidden", "Not allowed for this token", refusal.reason, ""});
     case routing::RefusalKind::invalid:
       break;
   }
   return problem_response(req, {422, "invalid-action", "The action cannot be taken as asked", refusal.reason, ""});
+}
+
+std::variant<boost::json::object, Problem> optional_json_object(const Request& req, std::string_view hint) {
+  if (req.body().empty()) return boost::json::object{};
+  if (!is_json_content_type(req[http::field::content_type])) {
+    return Problem{415, "unsupported-media-type", "The body must be JSON",
+                   "send Content-Type: application/json" + std::string(hint), ""};
+  }
+  boost::system::error_code ec;
+  auto body = boost::json::parse(req.body(), ec);
+  if (ec) return Problem{400, "malformed-json", "The request body is not valid JSON", ec.message(), ""};
+  if (!body.is_object()) return bad_field("", "the body must be a JSON object");
+  return std::move(body.as_object());
 }
 
 }  // namespace hotline::daemon

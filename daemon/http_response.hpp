@@ -2,9 +2,10 @@
 #pragma once
 
 #include <boost/beast/http.hpp>
-
+#include <boost/json/object.hpp>
 #include <string>
 #include <string_view>
+#include <variant>
 
 #include "daemon/problem.hpp"
 #include "routing/lifecycle.hpp"
@@ -26,5 +27,8 @@ Response method_not_allowed(const Request& req, std::string_view allowed);
 Response refusal_response(const Request& req, const routing::Refusal& refusal);
 // True for "application/json", with or without parameters, in any letter case.
 bool is_json_content_type(std::string_view value);
+// The body of a request whose JSON object body is optional: {} when empty; a problem when it is not declared as
+// JSON (415), is not valid JSON (400) or is not an object (400). `hint` ends the 415 detail.
+std::variant<boost::json::object, Problem> optional_json_object(const Request& req, std::string_view hint = "");
 
 }  // namespace hotline::daemon

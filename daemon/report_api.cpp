@@ -20,21 +20,14 @@ boost::asio::awaitable<Response> Api::run_report(const Request& req) {
   const auto now_ms = local_stamp(std::chrono::system_clock::now()).unix_ms;
   const auto today = routing::local_day(now_ms, utc_offset_minutes(now_ms));
   routing::Day as_of = today - 1;
-  if (!req.body().empty()) {
-    if (!is_json_content_type(req[http::field::content_type])) {
-      co_return problem_response(req, {415, "unsupported-media-type", "The body must be JSON",
-                                       "send Content-Type: application/json, or no body for yesterday's report", ""});
-    }
-    boost::system::error_code ec;
-    const auto body = json::parse(req.body(), ec);
-    if (ec || !body.is_object()) co_return problem_response(req, bad_field("", "the body must be a JSON object"));
-    for (const auto& [key, value] : body.as_object()) {
-      if (key != "as_of") co_return problem_response(req, bad_field(key, "unknown field"));
-      const auto day = value.is_string() ? routing::parse_day(value.as_string()) : std::nullopt;
-      if (!day) co_return problem_response(req, bad_field("as_of", "must be a date YYYY-MM-DD"));
-      if (*day > today) co_return problem_response(req, bad_field("as_of", "must not be in the future"));
-      as_of = *day;
-    }
+  auto parsed = optional_json_object(req, ", or no body for yesterday's report");
+  if (auto* p = std::get_if<Problem>(&parsed)) co_return problem_response(req, *p);
+  for (const auto& [key, value] : std::get<json::object>(parsed)) {
+    if (key != "as_of") co_return problem_response(req, bad_field(key, "unknown field"));
+    const auto day = value.is_string() ? routing::parse_day(value.as_string()) : std::nullopt;
+    if (!day) co_return problem_response(req, bad_field("as_of", "must be a date YYYY-MM-DD"));
+    if (*day > today) co_return problem_response(req, bad_field("as_of", "must not be in the future"));
+    as_of = *day;
   }
   // A report reads the whole event log (seconds on a large database): run it on the blocking executor.
   auto home = co_await boost::asio::this_coro::executor;

@@ -6,27 +6,16 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build/release}
 seconds=${2:-10}
-bin=$build/daemon/hotlined
-[ -x "$bin" ] || { echo "build first: cmake --preset release && cmake --build --preset release" >&2; exit 2; }
-command -v wrk >/dev/null || { echo "wrk is missing: packaging/install-deps.sh" >&2; exit 2; }
-work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+. "$root/tests/bench/lib.sh"
+bench_init
 
 run() {  # run NAME MAX_BATCH
   local name=$1 batch=$2 log=$work/$1.log
   printf 'storage:\n  max_batch: %s\n' "$batch" > "$work/$name.yaml"
   [ -z "${BENCH_THREADS:-}" ] || printf 'http:\n  threads: %s\n' "$BENCH_THREADS" >> "$work/$name.yaml"
-  : > "$log"
-  ${BENCH_PRELOAD:+env LD_PRELOAD=$BENCH_PRELOAD} "$bin" --config "$work/$name.yaml" --listen 127.0.0.1:0 --database "$work/$name.db" \
-         --rules "$root/rules" 2> "$log" &
-  local pid=$!
-  # The daemon logs the port it picked; wait for that line (bounded) rather than polling the port.
-  local port
-  local port="" line
-  while IFS= read -r -t 30 line; do
-    if [[ $line =~ listening\ on\ 127\.0\.0\.1:([0-9]+) ]]; then port=${BASH_REMATCH[1]}; break; fi
-  done < <(tail -f "$log")
-  [ -n "$port" ] || { cat "$log" >&2; exit 1; }
+  start_hotlined "$log" --config "$work/$name.yaml" --listen 127.0.0.1:0 --database "$work/$name.db" \
+    --rules "$root/rules"
+  local pid=$HOTLINED_PID port=$HOTLINED_PORT
   local out
   out=$(wrk -t2 -c64 -d"${seconds}s" --latency -s "$root/tests/bench/intake.lua" "http://127.0.0.1:$port" | tail -1)
   # CPU time per stored ticket, writer thread vs the rest (from /proc, clock ticks → µs), before stopping.

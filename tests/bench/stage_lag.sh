@@ -12,11 +12,8 @@ build=${1:-$root/build/release}
 tickets=${2:-1000000}
 stages=${3:-3000}
 seconds=${4:-30}
-bin=$build/daemon/hotlined
-[ -x "$bin" ] || { echo "build first: cmake --preset release && cmake --build --preset release" >&2; exit 2; }
-command -v wrk >/dev/null || { echo "wrk is missing: packaging/install-deps.sh" >&2; exit 2; }
-work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+. "$root/tests/bench/lib.sh"
+bench_init
 
 "$build/tests/escalation_bench" seed "$work/h.db" "$tickets" 0
 now_ms=$(($(date +%s%N) / 1000000))
@@ -24,15 +21,8 @@ from=$((now_ms + 20000))
 to=$((from + seconds * 1000))
 "$build/tests/escalation_bench" spread "$work/h.db" "$stages" "$from" "$to"
 
-log=$work/daemon.log
-: > "$log"
-"$bin" --listen 127.0.0.1:0 --database "$work/h.db" --rules "$root/rules" 2> "$log" &
-pid=$!
-port="" 
-while IFS= read -r -t 60 line; do
-  if [[ $line =~ listening\ on\ 127\.0\.0\.1:([0-9]+) ]]; then port=${BASH_REMATCH[1]}; break; fi
-done < <(tail -f "$log")
-[ -n "$port" ] || { cat "$log" >&2; exit 1; }
+start_hotlined "$work/daemon.log" --listen 127.0.0.1:0 --database "$work/h.db" --rules "$root/rules"
+pid=$HOTLINED_PID port=$HOTLINED_PORT
 # Intake from now until 2 s after the window closes (bounded by wrk's duration).
 load=$(( (to - $(date +%s%N) / 1000000) / 1000 + 2 ))
 echo "intake load for ${load} s while ${stages} stages fall due over ${seconds} s"
