@@ -4,6 +4,13 @@
 #include <sstream>
 
 namespace hotline::routing {
+
+const std::string& Event::field(const std::string& key) const {
+  static const std::string empty;  // immutable: safe to share between threads
+  const auto it = data.find(key);
+  return it == data.end() ? empty : it->second;
+}
+
 namespace {
 
 constexpr std::array<std::string_view, k_role_count> k_role_names{"operator", "unit", "supervisor", "admin", "system"};

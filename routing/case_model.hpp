@@ -150,6 +150,11 @@ struct Event {
   std::string unit;   // the unit concerned; empty when none
   std::map<std::string, std::string> data;
   friend bool operator==(const Event&, const Event&) = default;
+
+  // data[key], or "" when absent (events are facts: a missing value reads as empty, never fails).
+  const std::string& field(const std::string& key) const;
+  // The unit the event concerns: `unit`, or (for hand-written histories) data["unit"].
+  const std::string& concerned_unit() const { return unit.empty() ? field("unit") : unit; }
 };
 
 }  // namespace hotline::routing

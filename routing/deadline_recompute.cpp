@@ -6,13 +6,7 @@
 namespace hotline::routing {
 namespace {
 
-const std::string& field(const Event& e, const std::string& key) {
-  static const std::string empty;  // immutable: safe to share between threads
-  const auto it = e.data.find(key);
-  return it == e.data.end() ? empty : it->second;
-}
-
-bool provisional(const Event& e, const std::string& clock) { return field(e, clock + "_provisional") == "true"; }
+bool provisional(const Event& e, const std::string& clock) { return e.field(clock + "_provisional") == "true"; }
 
 void put(Event& e, const std::string& clock, const Due& due) {
   e.data[clock + "_due"] = std::to_string(due.ms);
@@ -21,7 +15,7 @@ void put(Event& e, const std::string& clock, const Due& due) {
 
 int working_days(const Event& e) {
   int n = 0;
-  const std::string& text = field(e, "working_days");
+  const std::string& text = e.field("working_days");
   std::from_chars(text.data(), text.data() + text.size(), n);
   return n;
 }
@@ -30,7 +24,7 @@ int working_days(const Event& e) {
 // it was (`was`). Only clocks that are provisional, or derived from a clock that moved, are worked out again.
 Event rederive(const Event& e, const Case& before, const Case& was, const Clocks& clocks) {
   Event out = e;
-  const std::string unit = e.unit.empty() ? field(e, "unit") : e.unit;
+  const std::string unit = e.concerned_unit();
   if (e.kind == "dispatched") {
     if (provisional(e, "sign_for")) put(out, "sign_for", clocks.sign_for_due(before, unit, e.at_ms));
     if (provisional(e, "reply")) put(out, "reply", clocks.reply_due(before, unit, e.at_ms));

@@ -7,11 +7,6 @@
 namespace hotline::routing {
 namespace {
 
-std::string data_of(const Event& e, const std::string& key) {
-  const auto it = e.data.find(key);
-  return it == e.data.end() ? std::string() : it->second;
-}
-
 void add(FeedAudience& a, const std::string& unit) {
   if (!unit.empty() && std::find(a.units.begin(), a.units.end(), unit) == a.units.end()) a.units.push_back(unit);
 }
@@ -22,7 +17,7 @@ bool is_one_of(std::string_view kind, std::initializer_list<std::string_view> ki
 
 // " (note)" when the event carries a note or reason, "" otherwise.
 std::string with_note(const Event& e) {
-  const std::string note = data_of(e, "note");
+  const std::string note = e.field("note");
   return note.empty() ? std::string() : ": " + note;
 }
 
@@ -36,8 +31,8 @@ FeedAudience feed_audience(const Event& e) {
     return a;
   }
   if (kind == "passed_down") {
-    add(a, data_of(e, "child"));
-    add(a, data_of(e, "previous_handler"));
+    add(a, e.field("child"));
+    add(a, e.field("previous_handler"));
     return a;
   }
   if (is_one_of(kind, {"closed", "merged"})) {
@@ -55,27 +50,27 @@ FeedAudience feed_audience(const Event& e) {
 std::string feed_summary(const Event& e) {
   const std::string_view k = e.kind;
   if (k == "dispatched") {
-    return "dispatched to " + e.unit + (data_of(e, "lead") == "true" ? " as lead unit" : " as co-handling unit");
+    return "dispatched to " + e.unit + (e.field("lead") == "true" ? " as lead unit" : " as co-handling unit");
   }
-  if (k == "passed_down") return "passed down by " + e.unit + " to " + data_of(e, "child");
-  if (k == "return_approved") return "return approved; new lead " + data_of(e, "new_lead");
+  if (k == "passed_down") return "passed down by " + e.unit + " to " + e.field("child");
+  if (k == "return_approved") return "return approved; new lead " + e.field("new_lead");
   if (k == "return_declined") return "return declined" + with_note(e);
-  if (k == "extension_approved") return "extension of " + data_of(e, "working_days") + " working day(s) approved";
+  if (k == "extension_approved") return "extension of " + e.field("working_days") + " working day(s) approved";
   if (k == "extension_declined") return "extension declined" + with_note(e);
   if (k == "reply_approved") return "reply approved";
   if (k == "reply_rejected") return "reply rejected" + with_note(e);
   if (k == "followed_up") {
-    return "follow-up: " + data_of(e, "satisfaction") + ", " + data_of(e, "resolution");
+    return "follow-up: " + e.field("satisfaction") + ", " + e.field("resolution");
   }
   if (k == "redo") return "redo ordered with a new reply deadline";
   if (k == "urged") return "urged (催办)" + with_note(e);
   if (k == "supervised") return "supervised (督办)" + with_note(e);
-  if (k == "warned") return data_of(e, "stage") + " card on the " + data_of(e, "clock") + " clock";
-  if (k == "deadline_recomputed") return "the " + data_of(e, "clock") + " deadline moved under a newer calendar";
+  if (k == "warned") return e.field("stage") + " card on the " + e.field("clock") + " clock";
+  if (k == "deadline_recomputed") return "the " + e.field("clock") + " deadline moved under a newer calendar";
   if (k == "closed") return "case closed";
-  if (k == "merged") return "merged into " + data_of(e, "into");
+  if (k == "merged") return "merged into " + e.field("into");
   if (k.starts_with("stage_")) {
-    const std::string clock = data_of(e, "clock");
+    const std::string clock = e.field("clock");
     return std::string(k.substr(6)) + " stage" + (clock.empty() ? std::string() : " on the " + clock + " clock");
   }
   return std::string(k);

@@ -6,13 +6,8 @@
 #include "routing/lifecycle.hpp"
 
 namespace hotline::routing {
-namespace {
 
-const std::string& field(const Event& e, const std::string& key) {
-  static const std::string empty;  // immutable: safe to share between threads
-  const auto it = e.data.find(key);
-  return it == e.data.end() ? empty : it->second;
-}
+namespace {
 
 template <typename Int>
 Int number(const std::string& text) {
@@ -22,12 +17,7 @@ Int number(const std::string& text) {
 }
 
 Due due(const Event& e, const std::string& prefix) {
-  return Due{number<std::int64_t>(field(e, prefix + "_due")), field(e, prefix + "_provisional") == "true"};
-}
-
-// The unit an event concerns: the event's unit, or (for hand-written histories) the data's.
-const std::string& concerned(const Event& e) {
-  return e.unit.empty() ? field(e, "unit") : e.unit;
+  return Due{number<std::int64_t>(e.field(prefix + "_due")), e.field(prefix + "_provisional") == "true"};
 }
 
 void finish(Case& c, CaseState terminal, std::int64_t at_ms) {
@@ -41,14 +31,14 @@ void finish(Case& c, CaseState terminal, std::int64_t at_ms) {
 
 void evolve(Case& c, const Event& e) {
   const std::string& k = e.kind;
-  Assignment* a = c.find_assignment(concerned(e));
+  Assignment* a = c.find_assignment(e.concerned_unit());
 
   if (k == "received") {
     c.state = CaseState::awaiting_sign_for;
   } else if (k == "dispatched") {
     Assignment fresh;
-    fresh.unit = concerned(e);
-    fresh.lead = field(e, "lead") == "true";
+    fresh.unit = e.concerned_unit();
+    fresh.lead = e.field("lead") == "true";
     fresh.dispatched_ms = e.at_ms;
     fresh.sign_for_due = due(e, "sign_for");
     fresh.reply_due = due(e, "reply");
@@ -62,17 +52,17 @@ void evolve(Case& c, const Event& e) {
   } else if (k == "merged") {
     // Assignments are left as they were: the terminal state stops every clock.
     finish(c, CaseState::merged, e.at_ms);
-    c.merged_into = field(e, "into");
+    c.merged_into = e.field("into");
   } else if (k == "signed_for") {
     if (a == nullptr) return;
     a->state = AssignmentState::in_progress;
     a->signed_ms = e.at_ms;
     if (a->lead) c.state = CaseState::in_progress;
   } else if (k == "passed_down") {
-    if (a != nullptr) a->handler = field(e, "child");
+    if (a != nullptr) a->handler = e.field("child");
   } else if (k == "return_requested") {
-    c.pending_return = PendingReturn{concerned(e), field(e, "reason_code"), field(e, "reason"), e.at_ms,
-                                     parse_case_state(field(e, "previous_state")).value_or(c.state)};
+    c.pending_return = PendingReturn{e.concerned_unit(), e.field("reason_code"), e.field("reason"), e.at_ms,
+                                     parse_case_state(e.field("previous_state")).value_or(c.state)};
     c.state = CaseState::return_requested;
     ++c.return_requests;
   } else if (k == "return_approved") {
@@ -83,16 +73,16 @@ void evolve(Case& c, const Event& e) {
     c.state = CaseState::awaiting_sign_for;
   } else if (k == "return_declined") {
     const CaseState fallback = c.pending_return ? c.pending_return->previous_state : CaseState::in_progress;
-    c.state = parse_case_state(field(e, "state")).value_or(fallback);
+    c.state = parse_case_state(e.field("state")).value_or(fallback);
     c.pending_return.reset();
   } else if (k == "extension_requested") {
     c.pending_extension =
-        PendingExtension{concerned(e), number<int>(field(e, "working_days")), field(e, "reason"), e.at_ms};
+        PendingExtension{e.concerned_unit(), number<int>(e.field("working_days")), e.field("reason"), e.at_ms};
     c.state = CaseState::extension_requested;
   } else if (k == "extension_approved") {
     if (a != nullptr) {
       a->reply_due = due(e, "reply");  // original_reply_due stays: on-time statistics use it
-      a->extension_days += number<int>(field(e, "working_days"));
+      a->extension_days += number<int>(e.field("working_days"));
     }
     c.pending_extension.reset();
     c.state = CaseState::in_progress;
@@ -114,8 +104,8 @@ void evolve(Case& c, const Event& e) {
     }
     c.state = CaseState::in_progress;
   } else if (k == "followed_up") {
-    c.satisfaction = field(e, "satisfaction");
-    c.resolution = field(e, "resolution");
+    c.satisfaction = e.field("satisfaction");
+    c.resolution = e.field("resolution");
   } else if (k == "redo") {
     if (a != nullptr) {
       // A redo is a new round for the lead: a new deadline that is also the round's original one.
@@ -132,14 +122,14 @@ void evolve(Case& c, const Event& e) {
     finish(c, CaseState::closed, e.at_ms);
   } else if (k == "deadline_recomputed") {
     // A newer calendar moved a provisional clock (deadline_recompute.hpp): the assignment by its index.
-    const Due now{number<std::int64_t>(field(e, "due")), field(e, "provisional") == "true"};
-    const std::string& clock = field(e, "clock");
+    const Due now{number<std::int64_t>(e.field("due")), e.field("provisional") == "true"};
+    const std::string& clock = e.field("clock");
     if (clock == "follow_up") {
       if (c.follow_up_due) c.follow_up_due = now;
       return;
     }
-    const auto index = number<std::size_t>(field(e, "assignment"));
-    if (field(e, "assignment").empty() || index >= c.assignments.size()) return;
+    const auto index = number<std::size_t>(e.field("assignment"));
+    if (e.field("assignment").empty() || index >= c.assignments.size()) return;
     Assignment& target = c.assignments[index];
     if (clock == "sign_for") target.sign_for_due = now;
     if (clock == "reply") target.reply_due = now;
@@ -149,7 +139,7 @@ void evolve(Case& c, const Event& e) {
   } else if (k == "supervised") {
     ++c.supervisions;
   } else if (k == "warned") {
-    c.warnings.push_back(Warning{field(e, "stage"), field(e, "clock"), concerned(e), e.at_ms});
+    c.warnings.push_back(Warning{e.field("stage"), e.field("clock"), e.concerned_unit(), e.at_ms});
   }
   // Any other kind: ignored (forward compatibility).
 }
