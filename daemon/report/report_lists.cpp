@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <tuple>
+#include <utility>
 
 #include "daemon/report/report_model.hpp"
 
@@ -103,25 +104,36 @@ Section yellow_list(const Facts& f, const ReportOptions& o) {
   return s;
 }
 
-Section pending_returns(const Facts& f, const ReportOptions& o) {
-  Section s{"pending_returns", "待审核退单", "截至报告日末等待热线审核的退单申请", {
-      {"ticket", "工单号"}, {"unit_id", "单位编码"}, {"unit", "单位"}, {"requested_at", "申请时间"},
-      {"reason_code", "原因类别"}, {"reason", "退单理由"}, {"hours_waiting", "已等待小时"}}, {}, std::nullopt};
+// The requests waiting for review at the end of the as-of day, oldest first, one row each: ticket, unit, time
+// asked, the two cells particular to the kind (`detail`), hours waiting. `pending` picks a ticket's waiting
+// request from `all` (k_no_index when none).
+template <class Request, class Pending, class Detail>
+void add_pending(Section& s, const Facts& f, const ReportOptions& o, const std::vector<Request>& all, Pending pending,
+                 Detail detail) {
   const auto end = as_of_ms(o);
-  std::vector<const ReturnRequest*> rows;
+  std::vector<const Request*> rows;
   for (const auto& t : f.tickets) {
-    if (t.pending_return != k_no_index) rows.push_back(&f.returns[t.pending_return]);
+    if (const auto i = pending(t); i != k_no_index) rows.push_back(&all[i]);
   }
   std::sort(rows.begin(), rows.end(), [&](auto* x, auto* y) {
     return std::tuple(x->at_ms, f.ticket_id(x->ticket)) < std::tuple(y->at_ms, f.ticket_id(y->ticket));
   });
   for (const auto* r : rows) {
     const auto& id = f.unit_id(r->unit);
+    auto [first, second] = detail(*r);
     s.rows.push_back({Cell::of(std::string(f.ticket_id(r->ticket))), Cell::of(id), Cell::of(unit_name(o, id)),
-                      Cell::of(local_time_text(r->at_ms, o.utc_offset_minutes)),
-                      Cell::of(std::string(reason_name(r->reason_code))), Cell::of(r->reason),
+                      Cell::of(local_time_text(r->at_ms, o.utc_offset_minutes)), std::move(first), std::move(second),
                       Cell::of(hours(end - r->at_ms))});
   }
+}
+
+Section pending_returns(const Facts& f, const ReportOptions& o) {
+  Section s{"pending_returns", "待审核退单", "截至报告日末等待热线审核的退单申请", {
+      {"ticket", "工单号"}, {"unit_id", "单位编码"}, {"unit", "单位"}, {"requested_at", "申请时间"},
+      {"reason_code", "原因类别"}, {"reason", "退单理由"}, {"hours_waiting", "已等待小时"}}, {}, std::nullopt};
+  add_pending(s, f, o, f.returns, [](const auto& t) { return t.pending_return; }, [](const ReturnRequest& r) {
+    return std::pair{Cell::of(std::string(reason_name(r.reason_code))), Cell::of(r.reason)};
+  });
   return s;
 }
 
@@ -129,20 +141,9 @@ Section pending_extensions(const Facts& f, const ReportOptions& o) {
   Section s{"pending_extensions", "待审核延期", "截至报告日末等待热线审核的延期申请", {
       {"ticket", "工单号"}, {"unit_id", "单位编码"}, {"unit", "单位"}, {"requested_at", "申请时间"},
       {"working_days", "申请工作日"}, {"reason", "延期理由"}, {"hours_waiting", "已等待小时"}}, {}, std::nullopt};
-  const auto end = as_of_ms(o);
-  std::vector<const ExtensionRequest*> rows;
-  for (const auto& t : f.tickets) {
-    if (t.pending_extension != k_no_index) rows.push_back(&f.extensions[t.pending_extension]);
-  }
-  std::sort(rows.begin(), rows.end(), [&](auto* x, auto* y) {
-    return std::tuple(x->at_ms, f.ticket_id(x->ticket)) < std::tuple(y->at_ms, f.ticket_id(y->ticket));
+  add_pending(s, f, o, f.extensions, [](const auto& t) { return t.pending_extension; }, [](const ExtensionRequest& r) {
+    return std::pair{Cell::of(std::int64_t{r.working_days}), Cell::of(r.reason)};
   });
-  for (const auto* r : rows) {
-    const auto& id = f.unit_id(r->unit);
-    s.rows.push_back({Cell::of(std::string(f.ticket_id(r->ticket))), Cell::of(id), Cell::of(unit_name(o, id)),
-                      Cell::of(local_time_text(r->at_ms, o.utc_offset_minutes)),
-                      Cell::of(std::int64_t{r->working_days}), Cell::of(r->reason), Cell::of(hours(end - r->at_ms))});
-  }
   return s;
 }
 
