@@ -4,20 +4,10 @@
 
 #include <string>
 
-#include "support/daemon_process.hpp"
-#include "support/http_client.hpp"
+#include "support/e2e.hpp"
 
-using hotline::test::DaemonProcess;
-using hotline::test::HttpClient;
-using hotline::test::run_command;
-using hotline::test::TempDir;
-namespace json = boost::json;
 
 namespace {
-
-std::string make_token(const std::string& db, const std::string& role, const std::string& unit = "") {
-  return hotline::test::make_token(HOTLINECTL_PATH, db, role, unit, SHIPPED_RULES_DIR);
-}
 
 struct Authed {
   HttpClient client;

@@ -10,15 +10,10 @@
 #include <set>
 #include <string>
 
-#include "support/daemon_process.hpp"
-#include "support/http_client.hpp"
+#include "support/e2e.hpp"
 #include "support/webhook_receiver.hpp"
 
-using hotline::test::DaemonProcess;
-using hotline::test::HttpClient;
-using hotline::test::TempDir;
 using hotline::test::WebhookReceiver;
-namespace json = boost::json;
 using namespace std::chrono_literals;
 
 namespace {

@@ -10,15 +10,10 @@
 #include <set>
 #include <string>
 
-#include "support/daemon_process.hpp"
-#include "support/http_client.hpp"
+#include "support/e2e.hpp"
 #include "support/sse_client.hpp"
 
-using hotline::test::DaemonProcess;
-using hotline::test::HttpClient;
 using hotline::test::SseClient;
-using hotline::test::TempDir;
-namespace json = boost::json;
 using namespace std::chrono_literals;
 
 namespace {
@@ -27,10 +22,6 @@ constexpr const char* k_unit = "350602.cgj";
 const std::string k_feed = std::string("/v1/units/") + k_unit + "/feed";
 constexpr const char* k_mine = R"({"content":"胜利路路灯不亮","category":"010101","area":"350602"})";
 constexpr const char* k_elsewhere = R"({"content":"路灯不亮","category":"010101","area":"350623"})";
-
-std::string make_token(const std::string& db, const std::string& role, const std::string& unit = "") {
-  return hotline::test::make_token(HOTLINECTL_PATH, db, role, unit, SHIPPED_RULES_DIR);
-}
 
 struct Fixture {
   TempDir dir;

@@ -9,15 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "support/daemon_process.hpp"
-#include "support/http_client.hpp"
+#include "support/e2e.hpp"
 
-using hotline::test::DaemonProcess;
-using hotline::test::HttpClient;
-using hotline::test::HttpResult;
-using hotline::test::run_command;
-using hotline::test::TempDir;
-namespace json = boost::json;
 
 namespace {
 

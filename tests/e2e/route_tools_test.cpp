@@ -8,11 +8,8 @@
 #include <sstream>
 #include <string>
 
-#include "support/daemon_process.hpp"
+#include "support/e2e.hpp"
 
-using hotline::test::run_command;
-using hotline::test::TempDir;
-namespace json = boost::json;
 
 namespace {
 

@@ -7,19 +7,12 @@
 #include <fstream>
 #include <string>
 
-#include "support/daemon_process.hpp"
-#include "support/http_client.hpp"
+#include "support/e2e.hpp"
 
-using hotline::test::DaemonProcess;
-using hotline::test::HttpClient;
-using hotline::test::TempDir;
-namespace json = boost::json;
 
 namespace {
 
 json::object body_of(const hotline::test::HttpResult& r) { return json::parse(r.body).as_object(); }
-std::string str(const json::value& v) { return json::value_to<std::string>(v); }
-
 struct RulesCopy {
   TempDir dir;
   std::string rules = dir.path() + "/rules";
