@@ -7,7 +7,7 @@
 #include <functional>
 #include <map>
 
-#include "daemon/report/nightly_runner.hpp"
+#include "daemon/local_time.hpp"
 #include "daemon/report/report_run.hpp"
 #include "routing/rule_set.hpp"
 
@@ -44,17 +44,6 @@ std::string set_ms(std::int64_t& field, const std::string& value, long long min,
   return set_unsigned(field, value, static_cast<unsigned long long>(min), static_cast<unsigned long long>(max));
 }
 
-// "HH:MM" to minutes of the day; -1 when malformed.
-int parse_hhmm(std::string_view text) {
-  if (text.size() != 5 || text[2] != ':') return -1;
-  int h = 0, m = 0;
-  if (std::from_chars(text.data(), text.data() + 2, h).ptr != text.data() + 2 ||
-      std::from_chars(text.data() + 3, text.data() + 5, m).ptr != text.data() + 5 || h > 23 || m > 59) {
-    return -1;
-  }
-  return h * 60 + m;
-}
-
 // One entry of notifications.webhooks; every problem is an error at its node.
 void read_webhook(const YAML::Node& n, const std::string& path, Config& config,
                   std::vector<routing::Diagnostic>& errors) {
@@ -86,8 +75,8 @@ void read_webhook(const YAML::Node& n, const std::string& path, Config& config,
       }
     } else if (key == "quiet") {
       const auto dash = value.find('-');
-      w.quiet_from_min = dash == std::string::npos ? -1 : parse_hhmm(std::string_view(value).substr(0, dash));
-      w.quiet_to_min = dash == std::string::npos ? -1 : parse_hhmm(std::string_view(value).substr(dash + 1));
+      w.quiet_from_min = dash == std::string::npos ? -1 : parse_time_of_day(std::string_view(value).substr(0, dash)).value_or(-1);
+      w.quiet_to_min = dash == std::string::npos ? -1 : parse_time_of_day(std::string_view(value).substr(dash + 1)).value_or(-1);
       if (w.quiet_from_min < 0 || w.quiet_to_min < 0 || w.quiet_from_min == w.quiet_to_min) {
         err(it->second, "webhook 'quiet' must be HH:MM-HH:MM (e.g. 22:00-07:00), not '" + value + "'");
       }
@@ -128,7 +117,7 @@ const std::map<std::string, Setter>& key_table() {
       {"http.shutdown_grace", [](Config& c, const std::string& v) { return set_seconds(c.shutdown_grace, v, 600); }},
       {"storage.max_batch", [](Config& c, const std::string& v) { return set_unsigned(c.max_batch, v, 1, 100000); }},
       {"report.time", [](Config& c, const std::string& v) {
-         if (!v.empty() && v != "off" && !parse_report_time(v)) return std::string("must be HH:MM (00:00-23:59) or off");
+         if (!v.empty() && v != "off" && !parse_time_of_day(v)) return std::string("must be HH:MM (00:00-23:59) or off");
          c.report_time = v == "off" ? std::string() : v;
          return std::string();
        }},

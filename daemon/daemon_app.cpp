@@ -250,7 +250,7 @@ int run_daemon(int argc, char** argv) {
                                   [&sender](std::int64_t ms) { sender.offer(ms); });
   NightlyRunner nightly(ioc,
                         {config.database, config.report_dir, report::parse_formats(config.report_formats, unused),
-                         parse_report_time(config.report_time).value_or(0)},
+                         parse_time_of_day(config.report_time).value_or(0)},
                         rules, [&announcer](const Publication& p) { return announcer(p); });
   ApiContext context{rules, writer, readers, tokens, auth_required, config.ticket_prefix, blocking.get_executor()};
   context.feed = &feed;

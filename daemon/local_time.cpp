@@ -50,6 +50,17 @@ LocalStamp local_stamp_ms(std::int64_t unix_ms) {
   return local_stamp(std::chrono::system_clock::time_point(std::chrono::milliseconds(unix_ms)));
 }
 
+std::optional<int> parse_time_of_day(std::string_view text) {
+  if (text.size() != 5 || text[2] != ':') return std::nullopt;
+  for (const std::size_t i : {0u, 1u, 3u, 4u}) {
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+  }
+  const int h = (text[0] - '0') * 10 + (text[1] - '0');
+  const int m = (text[3] - '0') * 10 + (text[4] - '0');
+  if (h > 23 || m > 59) return std::nullopt;
+  return h * 60 + m;
+}
+
 int utc_offset_minutes(std::int64_t unix_ms) {
   const std::time_t secs = static_cast<std::time_t>(unix_ms >= 0 ? unix_ms / 1000 : (unix_ms - 999) / 1000);
   std::tm tm{};

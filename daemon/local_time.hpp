@@ -27,6 +27,9 @@ LocalStamp local_stamp_ms(std::int64_t unix_ms);
 // The selected zone's offset from UTC at `unix_ms`, in minutes (+480 for Asia/Shanghai).
 int utc_offset_minutes(std::int64_t unix_ms);
 
+// A time of day "HH:MM" (00:00–23:59, two digits each) -> minutes after midnight; nullopt when malformed.
+std::optional<int> parse_time_of_day(std::string_view text);
+
 // Parses RFC 3339 ("2025-09-26T10:00:00+08:00", fractional seconds and "Z" allowed) to Unix milliseconds;
 // nullopt when malformed.
 std::optional<std::int64_t> parse_rfc3339(std::string_view text);

@@ -11,17 +11,6 @@
 
 namespace hotline::daemon {
 
-std::optional<int> parse_report_time(std::string_view text) {
-  if (text.size() != 5 || text[2] != ':') return std::nullopt;
-  for (const auto i : {0, 1, 3, 4}) {
-    if (text[static_cast<std::size_t>(i)] < '0' || text[static_cast<std::size_t>(i)] > '9') return std::nullopt;
-  }
-  const int h = (text[0] - '0') * 10 + (text[1] - '0');
-  const int m = (text[3] - '0') * 10 + (text[4] - '0');
-  if (h > 23 || m > 59) return std::nullopt;
-  return h * 60 + m;
-}
-
 std::int64_t next_run_ms(std::int64_t now_ms, int minute_of_day, int utc_offset_minutes) {
   const auto today = routing::local_day(now_ms, utc_offset_minutes);
   const std::int64_t at = std::int64_t{minute_of_day} * 60'000;

@@ -20,9 +20,6 @@
 
 namespace hotline::daemon {
 
-// "HH:MM" (00:00–23:59) -> minutes after local midnight; nullopt when malformed.
-std::optional<int> parse_report_time(std::string_view text);
-
 // The first instant strictly after `now_ms` at local time `minute_of_day` (fixed UTC offset). Pure.
 std::int64_t next_run_ms(std::int64_t now_ms, int minute_of_day, int utc_offset_minutes);
 

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "daemon/config.hpp"
+#include "daemon/local_time.hpp"
 #include "daemon/report/nightly_runner.hpp"
 
 namespace hotline::test {
@@ -14,12 +15,12 @@ std::int64_t at(const char* day, int hour, int minute) {
 }  // namespace
 
 TEST_CASE("Report times are HH MM in 24-hour form", "[report][nightly]") {
-  CHECK(daemon::parse_report_time("02:00") == 120);
-  CHECK(daemon::parse_report_time("23:59") == 23 * 60 + 59);
-  CHECK_FALSE(daemon::parse_report_time("24:00"));
-  CHECK_FALSE(daemon::parse_report_time("2:00"));
-  CHECK_FALSE(daemon::parse_report_time("02:60"));
-  CHECK_FALSE(daemon::parse_report_time(""));
+  CHECK(daemon::parse_time_of_day("02:00") == 120);
+  CHECK(daemon::parse_time_of_day("23:59") == 23 * 60 + 59);
+  CHECK_FALSE(daemon::parse_time_of_day("24:00"));
+  CHECK_FALSE(daemon::parse_time_of_day("2:00"));
+  CHECK_FALSE(daemon::parse_time_of_day("02:60"));
+  CHECK_FALSE(daemon::parse_time_of_day(""));
 }
 
 TEST_CASE("The next run is later today or else tomorrow at the configured local time", "[report][nightly]") {
