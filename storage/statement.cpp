@@ -1,7 +1,10 @@
 #include "storage/statement.hpp"
 
+#include <mutex>
 #include <stdexcept>
 #include <utility>
+
+#include "storage/wal_write_buffer.hpp"
 
 namespace hotline::storage {
 
@@ -85,11 +88,22 @@ std::optional<std::string> Statement::column_optional_text(int index) const {
 
 std::int64_t Statement::column_int(int index) const { return sqlite3_column_int64(stmt_, index); }
 
+void configure_sqlite() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    // Before SQLite initialises: no global allocation statistics, so no process-wide mutex on every allocation
+    // (we never read them). Ignored (SQLITE_MISUSE) if something initialised SQLite first.
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  });
+}
+
 Result<Connection> Connection::open(const std::string& path, bool create, bool read_only) {
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_NOMUTEX | (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
   if (create && !read_only) flags |= SQLITE_OPEN_CREATE;
-  const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  configure_sqlite();
+  // Writers gather their WAL writes (see wal_write_buffer.hpp); readers never write the WAL.
+  const int rc = sqlite3_open_v2(path.c_str(), &db, flags, read_only ? nullptr : wal_write_buffer_vfs());
   if (rc != SQLITE_OK) {
     Error e{rc, "cannot open database '" + path + "': " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc))};
     sqlite3_close(db);

@@ -48,6 +48,9 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
+// Process-wide SQLite settings that must precede its initialisation; Connection::open calls it. Idempotent.
+void configure_sqlite();
+
 class Connection {
  public:
   // Opens (creating when `create`) the database file and applies the durability pragmas (WAL, synchronous=FULL).
