@@ -16,15 +16,19 @@ storage::Connection open_or_throw(const std::string& path) {
 
 }  // namespace
 
-WalCheckpointer::WalCheckpointer(const std::string& path, int threshold_pages)
-    : db_(open_or_throw(path)), threshold_(threshold_pages) {
+WalCheckpointer::WalCheckpointer(const std::string& path, int threshold_pages, int restart_pages)
+    : db_(open_or_throw(path)), threshold_(threshold_pages), restart_(restart_pages) {
   hook_ = [this](int pages) {
-    if (pages < threshold_) return;
+    // Past the restart size the writer's connection checkpoints itself. No passive run is started then: a
+    // checkpoint in progress on our connection makes the restart fail at once (it is tried again next commit).
+    if (pages >= restart_) return true;
+    if (pages < threshold_) return false;
     {
       std::lock_guard lock(mutex_);
       due_ = true;
     }
     wake_.notify_one();
+    return false;
   };
   thread_ = std::thread([this] { run(); });
 }

@@ -121,12 +121,20 @@ Result<Connection> Connection::open(const std::string& path, bool create, bool r
   return c;
 }
 
-void Connection::hand_off_checkpoints(std::function<void(int wal_pages)>* on_commit) {
-  // Installing a WAL hook replaces SQLite's own auto-checkpoint hook.
+void Connection::hand_off_checkpoints(CommitHook* on_commit) {
+  // Installing a WAL hook replaces SQLite's own auto-checkpoint hook (null: no hook, and no checkpoints at all).
+  if (on_commit == nullptr) {
+    sqlite3_wal_hook(db_, nullptr, nullptr);
+    return;
+  }
   sqlite3_wal_hook(
       db_,
-      [](void* hook, sqlite3*, const char*, int pages) {
-        (*static_cast<std::function<void(int)>*>(hook))(pages);
+      [](void* hook, sqlite3* db, const char*, int pages) {
+        if ((*static_cast<CommitHook*>(hook))(pages)) {
+          // Allowed inside the hook (SQLite's own auto-checkpoint runs there). BUSY (another checkpoint is running,
+          // or a reader stayed): tried again after the next commit.
+          (void)sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
+        }
         return SQLITE_OK;
       },
       on_commit);

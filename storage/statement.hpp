@@ -65,8 +65,13 @@ class Connection {
   Result<void> exec(std::string_view sql);  // one or more statements, no rows
   // Stops this connection from checkpointing the WAL itself: after each commit it calls `on_commit` with the
   // WAL's size in pages instead (on the committing thread; keep it short), so another connection can checkpoint.
-  // `on_commit` must outlive the connection.
-  void hand_off_checkpoints(std::function<void(int wal_pages)>* on_commit);
+  // When `on_commit` returns true, this connection runs a RESTART checkpoint there and then: it copies what
+  // the other connection's passive checkpoints have not (under steady writes they never catch up with the last
+  // commit, so the WAL would never start over and would grow for as long as the load lasts), waits for readers
+  // to leave the WAL, and the next commit writes the WAL from its beginning again. `on_commit` must outlive the
+  // connection, or be replaced (nullptr: no checkpoints by this connection at all).
+  using CommitHook = std::function<bool(int wal_pages)>;
+  void hand_off_checkpoints(CommitHook* on_commit);
   // A PASSIVE checkpoint: copies what it can of the WAL into the database without blocking writers or readers.
   Result<void> checkpoint();
   Error last_error(std::string_view what) const;

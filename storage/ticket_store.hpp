@@ -97,7 +97,7 @@ class TicketStore {
   // The connection, for stores of other tables that must write in the same transaction (EscalationStore).
   sqlite3* handle() const { return db_.get(); }
   // See Connection::hand_off_checkpoints: the writer's connection leaves checkpoints to another thread.
-  void hand_off_checkpoints(std::function<void(int wal_pages)>* on_commit) { db_.hand_off_checkpoints(on_commit); }
+  void hand_off_checkpoints(Connection::CommitHook* on_commit) { db_.hand_off_checkpoints(on_commit); }
   // The next number for `day` (prefix + day + 6-digit sequence); the counter advances in the transaction.
   Result<std::string> next_ticket_id(const std::string& prefix, const std::string& day);
   // The ticket row (t.id set) and its events. Search indexing follows later, in batches (index_search).
