@@ -69,9 +69,14 @@ void read_webhook(const YAML::Node& n, const std::string& path, Config& config,
       w.level = value;
     } else if (key == "url") {
       w.url = value;
-      // http only: deliveries go to the hotline's own relays; https would need TLS (not built in).
-      if (!parse_http_url(value, w.host, w.port, w.path)) {
-        err(it->second, "webhook 'url' must be http://HOST:PORT/PATH (https is not supported), not '" + value + "'");
+      if (const auto u = parse_webhook_url(value)) {
+        w.tls = u->tls;
+        w.host = u->host;
+        w.port = u->port;
+        w.path = u->path;
+      } else {
+        err(it->second, "webhook 'url' must be http://HOST:PORT/PATH or https://HOST:PORT/PATH (port optional), not '" +
+                            value + "'");
       }
     } else if (key == "quiet") {
       const auto dash = value.find('-');
@@ -167,6 +172,7 @@ const std::map<std::string, Setter>& key_table() {
       {"notifications.backoff_max_ms", [](Config& c, const std::string& v) { return set_ms(c.backoff_max_ms, v, 10, 86'400'000); }},
       {"notifications.timeout_ms", [](Config& c, const std::string& v) { return set_ms(c.webhook_timeout_ms, v, 100, 600'000); }},
       {"notifications.key_prefix", [](Config& c, const std::string& v) { return set_string(c.key_prefix, v); }},
+      {"notifications.ca_file", [](Config& c, const std::string& v) { return set_string(c.ca_file, v); }},
   };
   return table;
 }
@@ -260,18 +266,32 @@ bool parse_host_port(const std::string& text, HostPort& out) {
   return true;
 }
 
-bool parse_http_url(const std::string& url, std::string& host, std::string& port, std::string& path) {
-  constexpr std::string_view scheme = "http://";
-  if (!url.starts_with(scheme)) return false;
-  const auto slash = url.find('/', scheme.size());
-  const auto authority =
-      url.substr(scheme.size(), slash == std::string::npos ? std::string::npos : slash - scheme.size());
+std::optional<WebhookUrl> parse_webhook_url(const std::string& url) {
+  WebhookUrl out;
+  std::string_view rest = url;
+  std::string_view default_port;
+  if (rest.starts_with("http://")) {
+    rest.remove_prefix(7);
+    default_port = "80";
+  } else if (rest.starts_with("https://")) {
+    rest.remove_prefix(8);
+    default_port = "443";
+    out.tls = true;
+  } else {
+    return std::nullopt;
+  }
+  const auto slash = rest.find('/');
+  std::string authority(rest.substr(0, slash));
+  // No port written: "host" or "[::1]" (a colon inside the brackets is not one).
+  if (authority.find(':') == std::string::npos || authority.ends_with(']')) {
+    authority += ":" + std::string(default_port);
+  }
   HostPort hp;
-  if (!parse_host_port(authority, hp) || hp.port == 0) return false;
-  host = hp.host;
-  port = std::to_string(hp.port);
-  path = slash == std::string::npos ? "/" : url.substr(slash);
-  return true;
+  if (!parse_host_port(authority, hp) || hp.port == 0) return std::nullopt;
+  out.host = hp.host;
+  out.port = std::to_string(hp.port);
+  out.path = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
+  return out;
 }
 
 }  // namespace hotline::daemon

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,13 +13,14 @@
 
 namespace hotline::daemon {
 
-// One webhook of the notification outbox: which recipients it serves and where it posts (http only).
+// One webhook of the notification outbox: which recipients it serves and where it posts (http or https).
 struct WebhookConfig {
   std::string unit;                  // a unit id; or else
   std::string kind;                  // a unit kind (城市管理局), optionally with
   std::string level;                 // a unit level (city, county, township, ...); kind and level both may be set
-  std::string url;                   // http://HOST:PORT/PATH as written
-  std::string host, port, path;      // its parts
+  std::string url;                   // http(s)://HOST[:PORT]/PATH as written
+  std::string host, port, path;      // its parts (port 80 or 443 when not written)
+  bool tls = false;                  // https: verified TLS (see notifications.ca_file)
   int quiet_from_min = -1;           // quiet hours, local minutes of the day [from, to) (wrapping midnight);
   int quiet_to_min = -1;             // -1 = none
   int line = 0;                      // where it was configured, for logs
@@ -51,6 +53,7 @@ struct Config {
   std::int64_t backoff_max_ms = 600000;     // notifications.backoff_max_ms: the longest wait between tries
   std::int64_t webhook_timeout_ms = 5000;   // notifications.timeout_ms: one POST, connect to answer
   std::string key_prefix;                   // notifications.key_prefix for Idempotency-Key; "" = ticket_prefix
+  std::string ca_file;                      // notifications.ca_file: PEM CAs trusted for https; "" = system store
 };
 
 // Parses YAML config text. Unknown keys, wrong types and bad values are reported as file:line:column;
@@ -64,7 +67,13 @@ struct HostPort {
 // "127.0.0.1:12345", "[::1]:8080", "localhost:0"; false when malformed.
 bool parse_host_port(const std::string& text, HostPort& out);
 
-// "http://HOST:PORT/PATH" (port required and not 0; path defaults to "/"); false for anything else, https too.
-bool parse_http_url(const std::string& url, std::string& host, std::string& port, std::string& path);
+// A webhook URL split up for a POST.
+struct WebhookUrl {
+  bool tls = false;  // https
+  std::string host, port, path;
+};
+// "http://HOST[:PORT]/PATH" (port 80 when not written) or "https://HOST[:PORT]/PATH" (443); the path defaults to
+// "/"; nullopt for another scheme, a malformed authority or port 0.
+std::optional<WebhookUrl> parse_webhook_url(const std::string& url);
 
 }  // namespace hotline::daemon

@@ -38,6 +38,7 @@
 #include "daemon/ticket_writer.hpp"
 #include "daemon/version.hpp"
 #include "daemon/wal_checkpointer.hpp"
+#include "daemon/webhook_post.hpp"
 #include "daemon/webhook_sender.hpp"
 #include "storage/escalation_store.hpp"
 #include "storage/token_store.hpp"
@@ -145,6 +146,12 @@ int run_daemon(int argc, char** argv) {
       return 1;
     }
   }
+  std::string tls_error;
+  auto webhook_tls = make_webhook_tls(config.ca_file, tls_error);
+  if (!webhook_tls) {
+    std::cerr << "hotlined: " << tls_error << '\n';
+    return 1;
+  }
   if (check_only) {
     const auto& r = *compiled.info.rules;
     std::cout << "config and rules OK: " << r.units().size() << " units, " << r.rules().size() << " rules, version "
@@ -227,7 +234,8 @@ int run_daemon(int argc, char** argv) {
   EscalationScheduler scheduler(ioc, writer, clock, rules, outbox, escalation_stats, config.escalation_batch);
   WebhookSender sender(ioc, writer, clock, escalation_stats,
                        {config.max_attempts, config.backoff_base_ms, config.backoff_max_ms, config.webhook_timeout_ms,
-                        config.key_prefix.empty() ? config.ticket_prefix : config.key_prefix, 64});
+                        config.key_prefix.empty() ? config.ticket_prefix : config.key_prefix, 64},
+                       std::move(webhook_tls));
   scheduler.on_notifications([&sender](std::int64_t ms) { sender.offer(ms); });
   const EscalationHooks hooks(
       outbox, [&scheduler](std::int64_t ms) { scheduler.offer(ms); }, [&sender](std::int64_t ms) { sender.offer(ms); },

@@ -3,30 +3,26 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <map>
 
-#include "daemon/config.hpp"
+#include "daemon/webhook_post.hpp"
 #include "storage/escalation_store.hpp"
 
 namespace hotline::daemon {
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
 
 WebhookSender::WebhookSender(asio::io_context& ioc, TicketWriter& writer, SchedulerClock& clock,
-                             EscalationStats& stats, SenderOptions options)
+                             EscalationStats& stats, SenderOptions options, std::shared_ptr<asio::ssl::context> tls)
     : writer_(writer),
       clock_(clock),
       stats_(stats),
       options_(std::move(options)),
+      tls_(std::move(tls)),
       strand_(asio::make_strand(ioc)),
       timer_(strand_) {}
 
@@ -62,42 +58,6 @@ void WebhookSender::offer(std::int64_t ms) {
     wanted_ = ms;
   }
   asio::post(strand_, [this] { timer_.cancel(); });
-}
-
-asio::awaitable<std::string> WebhookSender::post(const std::string& url, const std::string& body,
-                                                 const std::string& key) {
-  std::string host, port, path;
-  if (!parse_http_url(url, host, port, path)) co_return "not an http://HOST:PORT/PATH url: " + url;
-  auto ex = co_await asio::this_coro::executor;
-  asio::ip::tcp::resolver resolver(ex);
-  beast::tcp_stream stream(ex);
-  stream.expires_after(std::chrono::milliseconds(options_.timeout_ms));
-  const auto [rec, endpoints] = co_await resolver.async_resolve(host, port, asio::as_tuple(asio::use_awaitable));
-  if (rec) co_return "resolve: " + rec.message();
-  if (auto [ec, ep] = co_await stream.async_connect(endpoints, asio::as_tuple(asio::use_awaitable)); ec) {
-    co_return "connect: " + ec.message();
-  }
-  http::request<http::string_body> req{http::verb::post, path, 11};
-  req.set(http::field::host, host + ":" + port);
-  req.set(http::field::content_type, "application/json");
-  req.set(http::field::user_agent, "hotlined");
-  req.set("Idempotency-Key", key);
-  req.keep_alive(false);
-  req.body() = body;
-  req.prepare_payload();
-  if (auto [ec, n] = co_await http::async_write(stream, req, asio::as_tuple(asio::use_awaitable)); ec) {
-    co_return "write: " + ec.message();
-  }
-  beast::flat_buffer buffer;
-  http::response<http::string_body> res;
-  if (auto [ec, n] = co_await http::async_read(stream, buffer, res, asio::as_tuple(asio::use_awaitable)); ec) {
-    co_return "read: " + ec.message();
-  }
-  beast::error_code ignored;
-  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  const unsigned status = res.result_int();
-  if (status < 200 || status > 299) co_return "HTTP " + std::to_string(status);
-  co_return "";
 }
 
 asio::awaitable<void> WebhookSender::run() {
@@ -189,7 +149,8 @@ asio::awaitable<void> WebhookSender::run() {
         if (!ec && value.is_object()) value.as_object()["notification"] = key;
         body = ec ? first.payload : boost::json::serialize(value);
       }
-      d.error = co_await post(first.target, body, key);
+      d.error =
+          co_await post_webhook(first.target, body, key, std::chrono::milliseconds(options_.timeout_ms), *tls_);
       if (!d.error.empty()) spdlog::warn("webhook {} for notification {}: {}", first.target, key, d.error);
     }
     // Record every outcome in one writer job; it also tells when the next row is due.

@@ -4,7 +4,7 @@
 // from the seq: deterministic) until max_attempts, then dead-letters it. Notifications held by quiet hours go
 // out together as one digest per webhook. Rows are read and updated through the writer, so state survives
 // restarts (pending rows are simply found again). One Asio timer; thread-safe offer(); the rest on its strand.
-// http only (no TLS).
+// http or https (webhook_post): one TLS context, built once, serves every https POST on that strand.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -21,6 +22,10 @@
 #include "daemon/escalation_stats.hpp"
 #include "daemon/scheduler_clock.hpp"
 #include "daemon/ticket_writer.hpp"
+
+namespace boost::asio::ssl {
+class context;
+}  // namespace boost::asio::ssl
 
 namespace hotline::daemon {
 
@@ -36,7 +41,7 @@ struct SenderOptions {
 class WebhookSender {
  public:
   WebhookSender(boost::asio::io_context& ioc, TicketWriter& writer, SchedulerClock& clock, EscalationStats& stats,
-                SenderOptions options);
+                SenderOptions options, std::shared_ptr<boost::asio::ssl::context> tls);
 
   // Reads the pending count and the earliest due row, then starts the delivery loop.
   void start();
@@ -49,13 +54,12 @@ class WebhookSender {
 
  private:
   boost::asio::awaitable<void> run();
-  // "" on a 2xx answer; otherwise what went wrong.
-  boost::asio::awaitable<std::string> post(const std::string& url, const std::string& body, const std::string& key);
 
   TicketWriter& writer_;
   SchedulerClock& clock_;
   EscalationStats& stats_;
   const SenderOptions options_;
+  const std::shared_ptr<boost::asio::ssl::context> tls_;  // never null (make_webhook_tls)
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   boost::asio::steady_timer timer_;
   std::mutex mutex_;

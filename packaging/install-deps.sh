@@ -7,7 +7,8 @@ packages=(
   g++ cmake ninja-build pkg-config          # toolchain
   libboost1.81-dev libboost-json1.81-dev    # Asio, Beast, JSON (System is header-only in 1.81)
   libsqlite3-dev libfmt-dev libyaml-cpp-dev libspdlog-dev libcli11-dev
-  libssl-dev                                # SHA-256 for access-token hashes (libcrypto)
+  libssl-dev                                # SHA-256 for access-token hashes (libcrypto); https webhooks (libssl)
+  openssl ca-certificates                   # tests make throwaway certificates; the system trust store for https
   libjemalloc-dev                           # hotlined's allocator (cheaper than glibc malloc under load)
   libxlsxwriter-dev                         # the nightly report's XLSX workbooks (found with pkg-config)
   catch2                                    # Catch2 2.13 (Debian's; v3 is not packaged)

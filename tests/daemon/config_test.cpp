@@ -84,3 +84,68 @@ TEST_CASE("HOST:PORT parsing", "[daemon][config]") {
   CHECK_FALSE(parse_host_port(":80", hp));
   CHECK_FALSE(parse_host_port("::1:80", hp));
 }
+
+TEST_CASE("webhook urls may be https with default ports for either scheme", "[daemon][config][tls]") {
+  std::vector<hotline::routing::Diagnostic> errors;
+  const auto c = parse_config("c.yaml",
+                              "notifications:\n"
+                              "  ca_file: /etc/hotline/ca.pem\n"
+                              "  webhooks:\n"
+                              "    - unit: a\n"
+                              "      url: https://hooks.example.org/v1/hotline\n"
+                              "    - unit: b\n"
+                              "      url: https://127.0.0.1:8443\n"
+                              "    - unit: c\n"
+                              "      url: http://relay.local/in\n",
+                              errors);
+  REQUIRE(errors.empty());
+  CHECK(c.ca_file == "/etc/hotline/ca.pem");
+  REQUIRE(c.webhooks.size() == 3);
+  CHECK(c.webhooks[0].tls);
+  CHECK(c.webhooks[0].host == "hooks.example.org");
+  CHECK(c.webhooks[0].port == "443");
+  CHECK(c.webhooks[0].path == "/v1/hotline");
+  CHECK(c.webhooks[1].tls);
+  CHECK(c.webhooks[1].port == "8443");
+  CHECK(c.webhooks[1].path == "/");
+  CHECK_FALSE(c.webhooks[2].tls);
+  CHECK(c.webhooks[2].port == "80");
+  CHECK(parse_config("c.yaml", "", errors).ca_file.empty());
+}
+
+TEST_CASE("webhook urls with another scheme or a bad port are errors at their line and column",
+          "[daemon][config][tls]") {
+  std::vector<hotline::routing::Diagnostic> errors;
+  parse_config("c.yaml",
+               "notifications:\n"
+               "  webhooks:\n"
+               "    - unit: a\n"
+               "      url: ftp://example.org/hook\n"
+               "    - unit: b\n"
+               "      url: https://example.org:0/hook\n"
+               "    - unit: c\n"
+               "      url: https://:443/hook\n"
+               "  ca_file: ''\n",
+               errors);
+  std::vector<std::string> m;
+  for (const auto& e : errors) m.push_back(e.to_string());
+  REQUIRE(m.size() == 4);
+  CHECK(m[0].starts_with("c.yaml:4:12: error: webhook 'url' must be http://HOST:PORT/PATH or https://"));
+  CHECK(m[1].starts_with("c.yaml:6:12: error: webhook 'url' must be"));
+  CHECK(m[2].starts_with("c.yaml:8:12: error: webhook 'url' must be"));
+  CHECK(m[3] == "c.yaml:9:12: error: 'notifications.ca_file' must not be empty");
+}
+
+TEST_CASE("webhook urls split into scheme host port and path", "[daemon][config][tls]") {
+  const auto ipv6 = parse_webhook_url("https://[::1]/h");
+  REQUIRE(ipv6);
+  CHECK(ipv6->host == "::1");
+  CHECK(ipv6->port == "443");
+  const auto plain = parse_webhook_url("http://127.0.0.1:9001");
+  REQUIRE(plain);
+  CHECK_FALSE(plain->tls);
+  CHECK(plain->port == "9001");
+  CHECK(plain->path == "/");
+  CHECK_FALSE(parse_webhook_url("https//example.org/"));
+  CHECK_FALSE(parse_webhook_url("https://example.org:99999/"));
+}

@@ -56,7 +56,7 @@ TEST_CASE("bad webhook entries are reported with file line and column", "[daemon
   config(R"(notifications:
   webhooks:
     - unit: a
-      url: https://example.org/hook
+      url: ftp://example.org/hook
     - kind: x
       unit: y
       url: http://127.0.0.1:1/

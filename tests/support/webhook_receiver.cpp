@@ -2,10 +2,12 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 namespace hotline::test {
@@ -19,7 +21,13 @@ struct WebhookReceiver::Impl {
   std::condition_variable changed;
   std::vector<Post> posts;
   bool up = true;
+  std::optional<asio::ssl::context> tls;  // set: serve https
   std::thread thread;
+
+  void start() {
+    accept();
+    thread = std::thread([this] { ioc.run(); });
+  }
 
   void accept() {
     acceptor.async_accept([this](boost::system::error_code ec, asio::ip::tcp::socket socket) {
@@ -31,10 +39,25 @@ struct WebhookReceiver::Impl {
 
   // One request per connection (the daemon sends Connection: close); served synchronously on this thread.
   void serve(asio::ip::tcp::socket socket) {
+    boost::system::error_code ec;
+    if (!tls) {
+      exchange(socket);
+      socket.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+      return;
+    }
+    asio::ssl::stream<asio::ip::tcp::socket> stream(std::move(socket), *tls);
+    stream.handshake(asio::ssl::stream_base::server, ec);
+    if (ec) return;  // the client refused the certificate (or spoke plain http): nothing arrived
+    exchange(stream);
+    stream.lowest_layer().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+  }
+
+  template <class Stream>
+  void exchange(Stream& stream) {
     boost::beast::flat_buffer buffer;
     http::request<http::string_body> req;
     boost::system::error_code ec;
-    http::read(socket, buffer, req, ec);
+    http::read(stream, buffer, req, ec);
     if (ec) return;
     int status = 0;
     {
@@ -47,14 +70,19 @@ struct WebhookReceiver::Impl {
     res.keep_alive(false);
     res.body() = "{}";
     res.prepare_payload();
-    http::write(socket, res, ec);
-    socket.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+    http::write(stream, res, ec);
   }
 };
 
 WebhookReceiver::WebhookReceiver() : impl_(std::make_unique<Impl>()) {
-  impl_->accept();
-  impl_->thread = std::thread([this] { impl_->ioc.run(); });
+  impl_->start();
+}
+
+WebhookReceiver::WebhookReceiver(const Tls& tls) : impl_(std::make_unique<Impl>()) {
+  auto& ctx = impl_->tls.emplace(asio::ssl::context::tls_server);
+  ctx.use_certificate_chain_file(tls.cert_file);
+  ctx.use_private_key_file(tls.key_file, asio::ssl::context::pem);
+  impl_->start();
 }
 
 WebhookReceiver::~WebhookReceiver() {

@@ -1,5 +1,6 @@
 // A tiny webhook receiver for end-to-end tests: an HTTP server on 127.0.0.1:0 in its own thread that records
-// every POST (Idempotency-Key and body) and answers 200, or 503 while switched down. Test-only; thread-safe.
+// every POST (Idempotency-Key and body) and answers 200, or 503 while switched down; optionally https with a
+// given certificate (a connection whose handshake fails records nothing). Test-only; thread-safe.
 #pragma once
 
 #include <chrono>
@@ -20,7 +21,14 @@ class WebhookReceiver {
     std::chrono::steady_clock::time_point at{};  // when it arrived
   };
 
+  // PEM files of the certificate served over https (see test_certificates.hpp).
+  struct Tls {
+    std::string cert_file;
+    std::string key_file;
+  };
+
   WebhookReceiver();
+  explicit WebhookReceiver(const Tls& tls);  // https on 127.0.0.1:port()
   ~WebhookReceiver();
   WebhookReceiver(const WebhookReceiver&) = delete;
   WebhookReceiver& operator=(const WebhookReceiver&) = delete;
