@@ -2,6 +2,7 @@
 
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -89,7 +90,12 @@ asio::awaitable<std::string> post_https(ssl::stream<beast::tcp_stream>& stream, 
                          const_cast<char*>(u.host.c_str())) != 1) {
     co_return "handshake: cannot set the server name " + u.host;
   }
-  stream.set_verify_callback(ssl::host_name_verification(u.host));
+  // Asio's check leaves no reason behind; record one, so last_error says "hostname mismatch".
+  stream.set_verify_callback([check = ssl::host_name_verification(u.host)](bool preverified, ssl::verify_context& v) {
+    if (check(preverified, v)) return true;
+    if (preverified) X509_STORE_CTX_set_error(v.native_handle(), X509_V_ERR_HOSTNAME_MISMATCH);
+    return false;
+  });
   if (auto error = co_await connect(beast::get_lowest_layer(stream), u); !error.empty()) co_return error;
   if (auto [ec] = co_await stream.async_handshake(ssl::stream_base::client, asio::as_tuple(asio::use_awaitable));
       ec) {
