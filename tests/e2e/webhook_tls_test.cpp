@@ -11,16 +11,11 @@
 #include <set>
 #include <string>
 
-#include "support/daemon_process.hpp"
-#include "support/http_client.hpp"
+#include "support/e2e.hpp"
 #include "support/test_certificates.hpp"
 #include "support/webhook_receiver.hpp"
 
-using hotline::test::DaemonProcess;
-using hotline::test::HttpClient;
-using hotline::test::TempDir;
 using hotline::test::WebhookReceiver;
-namespace json = boost::json;
 using namespace std::chrono_literals;
 
 namespace {
@@ -150,10 +145,10 @@ TEST_CASE("a ca_file that is missing or holds no certificate stops start-up nami
     CAPTURE(file);
     const auto config = write_config(dir, receiver, "  ca_file: " + file + "\n");
     const auto checked =
-        hotline::test::run_command(HOTLINED_PATH, {"--config", config, "--rules", ESCALATION_RULES_DIR, "--check-config"});
+        run_command(HOTLINED_PATH, {"--config", config, "--rules", ESCALATION_RULES_DIR, "--check-config"});
     CHECK(checked.status == 1);
     CHECK(checked.err.find("notifications.ca_file '" + file + "'") != std::string::npos);
-    const auto started = hotline::test::run_command(HOTLINED_PATH, daemon_args(dir, config));
+    const auto started = run_command(HOTLINED_PATH, daemon_args(dir, config));
     CHECK(started.status == 1);
     CHECK(started.err.find("notifications.ca_file '" + file + "'") != std::string::npos);
   }
