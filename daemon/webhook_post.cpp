@@ -27,7 +27,9 @@ using Request = http::request<http::string_body>;
 
 Request make_request(const WebhookUrl& u, const std::string& body, const std::string& key) {
   Request req{http::verb::post, u.path, 11};
-  req.set(http::field::host, u.host + ":" + u.port);
+  // Host names the authority: IPv6 in brackets, the port left out when it is the scheme's own.
+  const std::string host = u.host.find(':') == std::string::npos ? u.host : "[" + u.host + "]";
+  req.set(http::field::host, u.port == (u.tls ? "443" : "80") ? host : host + ":" + u.port);
   req.set(http::field::content_type, "application/json");
   req.set(http::field::user_agent, "hotlined");
   req.set("Idempotency-Key", key);
