@@ -51,7 +51,7 @@ struct Config {
   int max_attempts = 8;                     // notifications.max_attempts, then dead-lettered
   std::int64_t backoff_base_ms = 1000;      // notifications.backoff_base_ms: wait after the first failure, doubled
   std::int64_t backoff_max_ms = 600000;     // notifications.backoff_max_ms: the longest wait between tries
-  std::int64_t webhook_timeout_ms = 5000;   // notifications.timeout_ms: one POST, connect to answer
+  std::int64_t webhook_timeout_ms = 5000;   // notifications.timeout_ms: one POST, connect to answer (TLS too)
   std::string key_prefix;                   // notifications.key_prefix for Idempotency-Key; "" = ticket_prefix
   std::string ca_file;                      // notifications.ca_file: PEM CAs trusted for https; "" = system store
 };

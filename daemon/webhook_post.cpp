@@ -99,8 +99,7 @@ asio::awaitable<std::string> post_https(ssl::stream<beast::tcp_stream>& stream, 
     return false;
   });
   if (auto error = co_await connect(beast::get_lowest_layer(stream), u); !error.empty()) co_return error;
-  if (auto [ec] = co_await stream.async_handshake(ssl::stream_base::client, asio::as_tuple(asio::use_awaitable));
-      ec) {
+  if (auto [ec] = co_await stream.async_handshake(ssl::stream_base::client, asio::as_tuple(asio::use_awaitable)); ec) {
     co_return handshake_error(stream, ec);
   }
   auto error = co_await exchange(stream, req);

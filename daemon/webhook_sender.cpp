@@ -16,8 +16,8 @@
 namespace hotline::daemon {
 namespace asio = boost::asio;
 
-WebhookSender::WebhookSender(asio::io_context& ioc, TicketWriter& writer, SchedulerClock& clock,
-                             EscalationStats& stats, SenderOptions options, std::shared_ptr<asio::ssl::context> tls)
+WebhookSender::WebhookSender(asio::io_context& ioc, TicketWriter& writer, SchedulerClock& clock, EscalationStats& stats,
+                             SenderOptions options, std::shared_ptr<asio::ssl::context> tls)
     : writer_(writer),
       clock_(clock),
       stats_(stats),
@@ -149,8 +149,7 @@ asio::awaitable<void> WebhookSender::run() {
         if (!ec && value.is_object()) value.as_object()["notification"] = key;
         body = ec ? first.payload : boost::json::serialize(value);
       }
-      d.error =
-          co_await post_webhook(first.target, body, key, std::chrono::milliseconds(options_.timeout_ms), *tls_);
+      d.error = co_await post_webhook(first.target, body, key, std::chrono::milliseconds(options_.timeout_ms), *tls_);
       if (!d.error.empty()) spdlog::warn("webhook {} for notification {}: {}", first.target, key, d.error);
     }
     // Record every outcome in one writer job; it also tells when the next row is due.

@@ -33,7 +33,7 @@ struct SenderOptions {
   int max_attempts = 8;
   std::int64_t backoff_base_ms = 1000;
   std::int64_t backoff_max_ms = 600000;
-  std::int64_t timeout_ms = 5000;  // one POST, connect to answer
+  std::int64_t timeout_ms = 5000;  // one POST, connect (and TLS handshake) to answer
   std::string key_prefix;          // Idempotency-Key: <key_prefix>-<seq>
   int batch = 64;                  // notifications per round
 };

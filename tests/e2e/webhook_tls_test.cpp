@@ -51,7 +51,8 @@ std::set<std::string> kinds(const std::vector<WebhookReceiver::Post>& posts) {
   for (const auto& p : posts) {
     boost::system::error_code ec;
     const auto body = json::parse(p.body, ec);
-    if (!ec && body.is_object() && body.as_object().contains("kind")) out.insert(std::string(body.at("kind").as_string()));
+    if (!ec && body.is_object() && body.as_object().contains("kind"))
+      out.insert(std::string(body.at("kind").as_string()));
   }
   return out;
 }
@@ -101,8 +102,8 @@ TEST_CASE("without the receiver's CA the handshake fails and nothing is delivere
   DaemonProcess daemon(HOTLINED_PATH, daemon_args(dir, write_config(dir, receiver, "")));
   HttpClient client(daemon.port());
   post_wage_ticket(client);
-  wait_for_two_failures(daemon,
-                        R"(handshake: certificate verify failed \(SSL routines\): unable to get local issuer certificate)");
+  wait_for_two_failures(
+      daemon, R"(handshake: certificate verify failed \(SSL routines\): unable to get local issuer certificate)");
   CHECK(receiver.posts().empty());
   CHECK(failures_total(client) >= 1);
 }

@@ -30,11 +30,12 @@ TestCertificates make_test_certificates(const std::string& dir, const std::strin
   csr.insert(csr.begin(), "req");
   csr.insert(csr.end(), {"-keyout", out.key_file, "-out", dir + "/server.csr", "-subj", "/CN=localhost"});
   openssl(csr);
-  std::ofstream(dir + "/server.ext") << "subjectAltName=" << names << "\n"
+  std::ofstream(dir + "/server.ext") << "subjectAltName=" << names
+                                     << "\n"
                                         "basicConstraints=CA:FALSE\n"
                                         "extendedKeyUsage=serverAuth\n";
-  openssl({"x509", "-req", "-in", dir + "/server.csr", "-CA", out.ca_file, "-CAkey", dir + "/ca.key",
-           "-CAcreateserial", "-out", out.cert_file, "-days", "2", "-extfile", dir + "/server.ext"});
+  openssl({"x509", "-req", "-in", dir + "/server.csr", "-CA", out.ca_file, "-CAkey", dir + "/ca.key", "-CAcreateserial",
+           "-out", out.cert_file, "-days", "2", "-extfile", dir + "/server.ext"});
   return out;
 }
 
