@@ -2,6 +2,7 @@
 # Durable-intake benchmark: POST /v1/tickets over 64 keep-alive loopback connections, driven by wrk, twice in one
 # run: with group commit (storage.max_batch 512, the default) and with one transaction per ticket (max_batch 1).
 # Usage: tests/bench/intake.sh [BUILD_DIR] [SECONDS]     (default build/release, 10 s per run)
+# Environment: BENCH_THREADS (http.threads), BENCH_PRELOAD (LD_PRELOAD), BENCH_WRK_THREADS (wrk -t, default 2).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build/release}
@@ -17,7 +18,7 @@ run() {  # run NAME MAX_BATCH
     --rules "$root/rules"
   local pid=$HOTLINED_PID port=$HOTLINED_PORT
   local out
-  out=$(wrk -t2 -c64 -d"${seconds}s" --latency -s "$root/tests/bench/intake.lua" "http://127.0.0.1:$port" | tail -1)
+  out=$(wrk -t${BENCH_WRK_THREADS:-2} -c64 -d"${seconds}s" --latency -s "$root/tests/bench/intake.lua" "http://127.0.0.1:$port" | tail -1)
   # CPU time per stored ticket, writer thread vs the rest (from /proc, clock ticks → µs), before stopping.
   local cpu
   cpu=$(awk -v hz="$(getconf CLK_TCK)" '
