@@ -16,13 +16,17 @@ storage::Connection open_or_throw(const std::string& path) {
 
 }  // namespace
 
-WalCheckpointer::WalCheckpointer(const std::string& path, int threshold_pages, int restart_pages)
-    : db_(open_or_throw(path)), threshold_(threshold_pages), restart_(restart_pages) {
+WalCheckpointer::WalCheckpointer(const std::string& path, int passive_pages, int restart_pages)
+    : db_(open_or_throw(path)), passive_(passive_pages), restart_(restart_pages) {
   hook_ = [this](int pages) {
+    if (pages < last_pages_) passive_done_ = false;  // the WAL started over: a new cycle
+    last_pages_ = pages;
     // Past the restart size the writer's connection checkpoints itself. No passive run is started then: a
     // checkpoint in progress on our connection makes the restart fail at once (it is tried again next commit).
     if (pages >= restart_) return true;
-    if (pages < threshold_) return false;
+    if (pages < passive_ || passive_done_) return false;
+    passive_done_ = true;
+    requests_.fetch_add(1, std::memory_order_relaxed);
     {
       std::lock_guard lock(mutex_);
       due_ = true;

@@ -1,5 +1,5 @@
 // WAL checkpoints off the writer: under a writer that never pauses, the WAL is started over again and again
-// instead of growing for as long as the load lasts.
+// instead of growing for as long as the load lasts, and each cycle gets one passive checkpoint, not one a commit.
 #include "daemon/wal_checkpointer.hpp"
 
 #include <catch2/catch.hpp>
@@ -12,30 +12,62 @@
 namespace hotline::daemon {
 namespace {
 
-// The WAL's largest size in pages after `commits` back-to-back commits of one 4 KB row each.
-std::uintmax_t wal_pages_after(int commits, int restart_pages) {
+struct Outcome {
+  std::uintmax_t wal_pages = 0;        // the WAL's largest size
+  int cycles = 0;                      // times the WAL started over
+  int cycles_past_passive = 0;         // cycles (the last one included) that reached passive_pages
+  std::uint64_t passive_requests = 0;  // as counted by the checkpointer
+};
+
+// `commits` back-to-back commits of one 4 KB row each, under a checkpointer with the given sizes.
+Outcome run_commits(int commits, int passive_pages, int restart_pages) {
   storage::test::TempDb db;
   auto writer = storage::Connection::open(db.path, true, false);
   REQUIRE(writer.has_value());
   REQUIRE(writer->exec("CREATE TABLE t(id INTEGER PRIMARY KEY, body BLOB NOT NULL)").has_value());
+  Outcome out;
   {
-    WalCheckpointer checkpointer(db.path, 50, restart_pages);
-    writer->hand_off_checkpoints(checkpointer.hook());
+    WalCheckpointer checkpointer(db.path, passive_pages, restart_pages);
+    // Watches the sizes the writer reports, then hands them on.
+    int last = 0;
+    bool reached = false;
+    storage::Connection::CommitHook watch = [&](int pages) {
+      if (pages < last) {
+        ++out.cycles;
+        if (reached) ++out.cycles_past_passive;
+        reached = false;
+      }
+      last = pages;
+      reached = reached || pages >= passive_pages;
+      return (*checkpointer.hook())(pages);
+    };
+    writer->hand_off_checkpoints(&watch);
     for (int i = 0; i < commits; ++i) REQUIRE(writer->exec("INSERT INTO t(body) VALUES (zeroblob(4000))").has_value());
     writer->hand_off_checkpoints(nullptr);
+    if (reached) ++out.cycles_past_passive;
+    out.passive_requests = checkpointer.passive_requests();
   }
   // The WAL file keeps its high-water mark when it is started over, so its size tells how far it ever grew.
-  return std::filesystem::file_size(db.path + "-wal") / 4096;
+  out.wal_pages = std::filesystem::file_size(db.path + "-wal") / 4096;
+  return out;
 }
 
 }  // namespace
 
 TEST_CASE("a steady writer's WAL is started over instead of growing with the load", "[daemon][checkpoint]") {
-  const auto bounded = wal_pages_after(4000, 400);
-  const auto unbounded = wal_pages_after(4000, INT_MAX);  // passive checkpoints only
-  INFO("WAL pages with restarts " << bounded << ", without " << unbounded);
-  CHECK(bounded < 1200);    // about the restart size, plus a commit or two while a passive run finished
-  CHECK(unbounded > 3000);  // 4,000 commits of three frames each, and the WAL was never started over
+  const auto bounded = run_commits(4000, 50, 400);
+  const auto unbounded = run_commits(4000, 50, INT_MAX);  // a passive checkpoint, never a restart
+  INFO("WAL pages with restarts " << bounded.wal_pages << ", without " << unbounded.wal_pages);
+  CHECK(bounded.wal_pages < 1200);    // about the restart size, plus a commit or two while a passive run finished
+  CHECK(unbounded.wal_pages > 3000);  // 4,000 commits of three frames each, and the WAL was never started over
+}
+
+TEST_CASE("each WAL cycle gets one passive checkpoint, however many commits it holds", "[daemon][checkpoint]") {
+  const auto o = run_commits(4000, 300, 400);
+  INFO("cycles " << o.cycles << ", past the passive size " << o.cycles_past_passive << ", passive runs asked "
+                 << o.passive_requests);
+  CHECK(o.cycles >= 20);  // 4,000 commits of about three frames each, started over at 400 frames
+  CHECK(o.passive_requests == static_cast<std::uint64_t>(o.cycles_past_passive));
 }
 
 }  // namespace hotline::daemon
