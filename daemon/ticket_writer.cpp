@@ -12,10 +12,11 @@
 namespace hotline::daemon {
 
 TicketWriter::TicketWriter(std::unique_ptr<storage::TicketStore> store, std::size_t max_batch,
-                           std::int64_t search_batch)
+                           std::int64_t search_batch, std::chrono::milliseconds search_idle)
     : store_(std::move(store)),
       max_batch_(max_batch == 0 ? 1 : max_batch),
       search_batch_(search_batch < 1 ? 1 : search_batch),
+      search_idle_(search_idle),
       thread_([this] { run(); }) {}
 
 TicketWriter::~TicketWriter() { stop(); }
@@ -112,13 +113,15 @@ void TicketWriter::run() {
   while (true) {
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [&] { return stopping_ || !queue_.empty() || search_due; });
-      if (queue_.empty()) {
-        if (stopping_) return;  // everything queued has been committed
-        lock.unlock();
+      const auto ready = [&] { return stopping_ || !queue_.empty(); };
+      if (!search_due) {
+        wake_.wait(lock, ready);
+      } else if (!wake_.wait_for(lock, search_idle_, ready)) {
+        lock.unlock();  // idle for a while: index what is waiting
         search_due = index_search(/*idle=*/true);
         continue;
       }
+      if (queue_.empty()) return;  // stopping, and everything queued has been committed
       // Take everything that arrived while the previous commit was syncing: that is the group.
       while (!queue_.empty() && batch.size() < max_batch_) {
         batch.push_back(std::move(queue_.front()));

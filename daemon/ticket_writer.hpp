@@ -1,8 +1,11 @@
 // TicketWriter: the single writer thread with group commit. Every job waiting when the writer becomes free runs
 // in ONE transaction (up to max_batch jobs), so one WAL sync covers many writes; a job that fails after writing
-// makes the writer roll the group back and run it again with each job in its own savepoint, so it undoes only itself. Callers are completed only after the commit, so a 2xx still means durable.
-// Between groups it adds new tickets to the search index, search_batch at a time (when idle, or once that many
-// are waiting). Thread-safe: async_write may be called from any thread.
+// makes the writer roll the group back and run it again with each job in its own savepoint, so it undoes only
+// itself. Callers are completed only after the commit, so a 2xx still means durable.
+// Between groups it adds new tickets to the search index, search_batch at a time: once that many are waiting, or
+// whatever is waiting once no job has come for `search_idle`. (Indexing the few dozen tickets of the last group
+// in a transaction of their own, with a sync of its own, whenever the queue ran dry held up the next group under
+// load, and left FTS5 many small segments to merge.) Thread-safe: async_write may be called from any thread.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -14,6 +17,7 @@
 #include <boost/asio/system_executor.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -47,8 +51,10 @@ class CommitListener {
 
 class TicketWriter {
  public:
-  // `search_batch`: tickets indexed for search per batch (see index_search()).
-  TicketWriter(std::unique_ptr<storage::TicketStore> store, std::size_t max_batch, std::int64_t search_batch = 2048);
+  // `search_batch`: tickets indexed for search per batch; `search_idle`: how long the queue must stay empty before
+  // a smaller batch is indexed (see index_search()).
+  TicketWriter(std::unique_ptr<storage::TicketStore> store, std::size_t max_batch, std::int64_t search_batch = 2048,
+               std::chrono::milliseconds search_idle = std::chrono::milliseconds(100));
   ~TicketWriter();  // stop()
   TicketWriter(const TicketWriter&) = delete;
   TicketWriter& operator=(const TicketWriter&) = delete;
@@ -96,13 +102,14 @@ class TicketWriter {
   // Runs the batch in one transaction, each job's result into `results`. nullopt: a job failed after writing and
   // the group was rolled back (only when !isolate; run it again isolated). Otherwise the transaction's outcome.
   std::optional<WriteResult> commit_group(std::vector<Job>& batch, std::vector<WriteResult>& results, bool isolate);
-  // One batch of search indexing if due (always when idle). Returns whether more is due.
+  // One batch of search indexing if a full one is waiting, or whatever waits when idle. Returns whether more is due.
   bool index_search(bool idle);
   static void complete(Job& job, WriteResult result);
 
   std::unique_ptr<storage::TicketStore> store_;
   const std::size_t max_batch_;
   const std::int64_t search_batch_;
+  const std::chrono::milliseconds search_idle_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Job> queue_;

@@ -6,12 +6,16 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <chrono>
 #include <future>
+#include <thread>
 #include <algorithm>
 #include <map>
 #include <mutex>
 #include <string>
 #include <vector>
+
+#include "storage/statement.hpp"
 
 using namespace hotline;
 using daemon::TicketWriter;
@@ -135,6 +139,39 @@ TEST_CASE("the writer indexes new tickets for search once a batch has gathered",
   REQUIRE(writer.run_blocking(store_ticket("路灯倒了")));
   // Whatever was waiting, a second ticket made a batch: indexed right after its group, before the next job ran.
   CHECK(backlog() <= 1);
+}
+
+TEST_CASE("the writer leaves a partial search batch alone while jobs keep coming", "[writer]") {
+  TempDir dir;
+  // Never idle long enough: the writer waits an hour without jobs before it indexes fewer than 100 tickets.
+  TicketWriter writer(storage::TicketStore::open(dir.path + "/t.db").value(), 64, /*search_batch=*/100,
+                      std::chrono::hours(1));
+  for (const char* content : {"路灯不亮", "路灯闪烁", "路灯倒了"}) REQUIRE(writer.run_blocking(store_ticket(content)));
+  std::int64_t seen = -1;
+  REQUIRE(writer.run_blocking([&](storage::TicketStore& store) -> WriteResult {
+    seen = store.search_backlog().value();
+    return {};
+  }));
+  // Indexing whatever waited each time the queue ran dry would have left at most one.
+  CHECK(seen == 3);
+}
+
+TEST_CASE("an idle writer indexes a partial search batch", "[writer]") {
+  TempDir dir;
+  TicketWriter writer(storage::TicketStore::open(dir.path + "/t.db").value(), 64, /*search_batch=*/100,
+                      std::chrono::milliseconds(20));
+  REQUIRE(writer.run_blocking(store_ticket("路灯不亮")));
+  REQUIRE(writer.run_blocking(store_ticket("路灯闪烁")));
+  // Watched from a read-only connection of its own, which is no work for the writer; bounded at 30 s.
+  auto reader = storage::Connection::open(dir.path + "/t.db", /*create=*/false, /*read_only=*/true).value();
+  const auto indexed = [&] {
+    storage::Statement s(reader.get(), "SELECT indexed_rowid FROM search_progress");
+    REQUIRE(s.step().value());
+    return s.column_int(0);
+  };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (indexed() != 2 && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  CHECK(indexed() == 2);
 }
 
 TEST_CASE("a group commit publishes its events in seq order without those of a failed job", "[writer][feed]") {
