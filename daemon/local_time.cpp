@@ -34,15 +34,37 @@ LocalStamp local_stamp(std::chrono::system_clock::time_point t) {
   }
   const std::tm& tm = cached_tm;
   const long offset_min = tm.tm_gmtoff / 60;
-  const char sign = offset_min < 0 ? '-' : '+';
   const long abs_min = offset_min < 0 ? -offset_min : offset_min;
+  const int year = tm.tm_year + 1900;
+  const int millis = static_cast<int>(ms - static_cast<std::int64_t>(secs) * 1000);
   LocalStamp s;
   s.unix_ms = ms;
-  s.rfc3339 = fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:03d}{}{:02d}:{:02d}", tm.tm_year + 1900,
-                          tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                          static_cast<int>(ms - static_cast<std::int64_t>(secs) * 1000), sign, abs_min / 60,
-                          abs_min % 60);
-  s.day = fmt::format("{:04d}{:02d}{:02d}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+  if (year < 0 || year > 9999) {  // not a four-digit year: the general path
+    s.rfc3339 = fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:03d}{}{:02d}:{:02d}", year, tm.tm_mon + 1,
+                            tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis, offset_min < 0 ? '-' : '+',
+                            abs_min / 60, abs_min % 60);
+    s.day = fmt::format("{:04d}{:02d}{:02d}", year, tm.tm_mon + 1, tm.tm_mday);
+    return s;
+  }
+  // Written digit by digit: several stamps are made per request (events, clocks), and fmt::format took a tenth
+  // of an I/O thread's time in the intake benchmark.
+  char text[] = "0000-00-00T00:00:00.000+00:00";
+  const auto put = [&](int at, long value, int width) {
+    for (int i = at + width - 1; i >= at; --i, value /= 10) text[i] = static_cast<char>('0' + value % 10);
+  };
+  put(0, year, 4);
+  put(5, tm.tm_mon + 1, 2);
+  put(8, tm.tm_mday, 2);
+  put(11, tm.tm_hour, 2);
+  put(14, tm.tm_min, 2);
+  put(17, tm.tm_sec, 2);
+  put(20, millis, 3);
+  text[23] = offset_min < 0 ? '-' : '+';
+  put(24, abs_min / 60, 2);
+  put(27, abs_min % 60, 2);
+  s.rfc3339.assign(text, sizeof text - 1);
+  s.day.reserve(8);
+  s.day.append(text, 4).append(text + 5, 2).append(text + 8, 2);
   return s;
 }
 

@@ -14,6 +14,18 @@ TEST_CASE("stamps are RFC 3339 in the selected zone with the local date", "[daem
   const auto late = local_stamp(std::chrono::system_clock::time_point(std::chrono::milliseconds(1758904200250)));
   CHECK(late.rfc3339 == "2025-09-27T00:30:00.250+08:00");
   CHECK(late.day == "20250927");
+  // Before the epoch, the milliseconds still count up from the second before.
+  const auto before = local_stamp_ms(-1);
+  CHECK(before.rfc3339 == "1970-01-01T07:59:59.999+08:00");
+  CHECK(before.day == "19700101");
+}
+
+TEST_CASE("stamps west of Greenwich carry a negative offset with minutes", "[daemon][time]") {
+  REQUIRE(select_time_zone("America/St_Johns").empty());  // UTC-3:30 in winter
+  const auto s = local_stamp_ms(1767225600007);             // 2026-01-01T00:00:00.007Z
+  CHECK(s.rfc3339 == "2025-12-31T20:30:00.007-03:30");
+  CHECK(s.day == "20251231");
+  REQUIRE(select_time_zone("Asia/Shanghai").empty());
 }
 
 TEST_CASE("an unknown time zone is refused instead of silently becoming UTC", "[daemon][time]") {
