@@ -152,10 +152,9 @@ boost::asio::awaitable<Response> Api::post_ticket(const Request& req, const Prin
   std::map<std::string, std::string> args = intake.disposition_args;
   args["rule"] = decision.rule_id();
   args["rules_version"] = rules.version();
-  const auto outcome = routing::create_case(facts, intake.disposition, decision.lead->id, co, args,
-                                            actor_of(who), ctx);
+  auto outcome = routing::create_case(facts, intake.disposition, decision.lead->id, co, args, actor_of(who), ctx);
   if (const auto* refusal = std::get_if<routing::Refusal>(&outcome)) co_return refusal_response(req, *refusal);
-  const auto& events = std::get<std::vector<routing::Event>>(outcome);
+  auto events = std::get<std::vector<routing::Event>>(std::move(outcome));  // moved on into the job
 
   json::object decision_json = decision_to_json(decision, rules);
   auto t = std::make_shared<storage::NewTicket>();
@@ -179,8 +178,8 @@ boost::asio::awaitable<Response> Api::post_ticket(const Request& req, const Prin
   t->decision = json::serialize(decision_json);
   for (const auto& e : events) t->events.push_back(to_stored(e));
   auto state = std::make_shared<routing::Case>();
-  const auto job = [t, state, facts, events, live, hooks = ctx_.escalation,
-                    now_ms = now.unix_ms](storage::TicketStore& store) -> WriteResult {
+  auto job = [t, state, facts, events = std::move(events), live, hooks = ctx_.escalation,
+              now_ms = now.unix_ms](storage::TicketStore& store) -> WriteResult {
     auto id = store.next_ticket_id(t->prefix, t->day);
     if (!id) return id.error();
     t->id = *id;
@@ -196,7 +195,7 @@ boost::asio::awaitable<Response> Api::post_ticket(const Request& req, const Prin
     }
     return store.write_projection(*id, projection, /*fresh=*/true);
   };
-  const WriteResult written = co_await ctx_.writer.async_write(job, boost::asio::use_awaitable);
+  const WriteResult written = co_await ctx_.writer.async_write(std::move(job), boost::asio::use_awaitable);
   if (!written) {
     co_return problem_response(req, {503, "storage-unavailable", "The ticket could not be stored",
                                      written.error().message, ""});
