@@ -126,10 +126,7 @@ storage::Result<std::uint64_t> EscalationScheduler::catch_up() {
     if (auto r = writer_.run_blocking(fire_job(fired)); !r) return r.error();
     total += fired->count;
     record(*fired, true);
-    {
-      std::lock_guard lock(mutex_);
-      wanted_ = fired->earliest;
-    }
+    wanted_.reset(fired->earliest);
     if (fired->count < batch_) break;
   }
   return total;
@@ -204,27 +201,13 @@ void EscalationScheduler::stop() {
 }
 
 void EscalationScheduler::offer(std::int64_t ms) {
-  {
-    std::lock_guard lock(mutex_);
-    if (wanted_ && *wanted_ <= ms) return;
-    wanted_ = ms;
-  }
   // Wake the loop so it re-arms for the earlier instant.
-  asio::post(strand_, [this] { timer_.cancel(); });
+  if (wanted_.offer(ms)) asio::post(strand_, [this] { timer_.cancel(); });
 }
 
 asio::awaitable<void> EscalationScheduler::run() {
   while (!stopped_) {
-    std::optional<std::int64_t> target;
-    {
-      std::lock_guard lock(mutex_);
-      target = wanted_;
-    }
-    if (target && *target <= clock_.now_ms()) {
-      {
-        std::lock_guard lock(mutex_);
-        wanted_.reset();  // the job looks at the index itself; offers from now on add to what it finds
-      }
+    if (wanted_.take_due(clock_.now_ms())) {  // the job looks at the index itself
       auto fired = std::make_shared<Fired>();
       const auto r = co_await writer_.async_write(fire_job(fired), asio::bind_executor(strand_, asio::use_awaitable));
       if (!r) {
@@ -234,10 +217,10 @@ asio::awaitable<void> EscalationScheduler::run() {
         record(*fired, false);
         if (fired->count > 0) spdlog::debug("fired {} escalation stage(s), {} ms late", fired->count, fired->lag_ms);
       }
-      std::lock_guard lock(mutex_);
-      if (fired->earliest && (!wanted_ || *fired->earliest < *wanted_)) wanted_ = fired->earliest;
+      if (fired->earliest) wanted_.offer(*fired->earliest);  // on the loop itself: nothing to wake
       continue;
     }
+    const auto target = wanted_.peek();
     timer_.expires_after(target ? clock_.wait_for(*target) : std::chrono::milliseconds(60'000));
     co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));  // cancelled by offer() and stop()
   }

@@ -14,10 +14,9 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
-#include <mutex>
-#include <optional>
 
 #include "daemon/escalation_hooks.hpp"
+#include "daemon/earliest_instant.hpp"
 #include "daemon/escalation_stats.hpp"
 #include "daemon/rules_holder.hpp"
 #include "daemon/scheduler_clock.hpp"
@@ -61,8 +60,7 @@ class EscalationScheduler {
   std::function<void(std::int64_t)> offer_delivery_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   boost::asio::steady_timer timer_;
-  std::mutex mutex_;
-  std::optional<std::int64_t> wanted_;  // the earliest instant known to hold an armed stage
+  EarliestInstant wanted_;  // the earliest instant known to hold an armed stage
   std::atomic<bool> stopped_{false};
 };
 

@@ -52,12 +52,7 @@ void WebhookSender::stop() {
 }
 
 void WebhookSender::offer(std::int64_t ms) {
-  {
-    std::lock_guard lock(mutex_);
-    if (wanted_ && *wanted_ <= ms) return;
-    wanted_ = ms;
-  }
-  asio::post(strand_, [this] { timer_.cancel(); });
+  if (wanted_.offer(ms)) asio::post(strand_, [this] { timer_.cancel(); });
 }
 
 asio::awaitable<void> WebhookSender::run() {
@@ -82,20 +77,12 @@ asio::awaitable<void> WebhookSender::run() {
     if (earliest) offer(*earliest);
   }
   while (!stopped_) {
-    std::optional<std::int64_t> target;
-    {
-      std::lock_guard lock(mutex_);
-      target = wanted_;
-    }
     const std::int64_t now = clock_.now_ms();
-    if (!target || *target > now) {
+    if (!wanted_.take_due(now)) {
+      const auto target = wanted_.peek();
       timer_.expires_after(target ? clock_.wait_for(*target) : std::chrono::milliseconds(60'000));
       co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));
       continue;
-    }
-    {
-      std::lock_guard lock(mutex_);
-      wanted_.reset();
     }
     std::vector<storage::Notification> due;
     const int batch = options_.batch;

@@ -15,10 +15,9 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
-#include <mutex>
-#include <optional>
 #include <string>
 
+#include "daemon/earliest_instant.hpp"
 #include "daemon/escalation_stats.hpp"
 #include "daemon/scheduler_clock.hpp"
 #include "daemon/ticket_writer.hpp"
@@ -62,8 +61,7 @@ class WebhookSender {
   const std::shared_ptr<boost::asio::ssl::context> tls_;  // never null (make_webhook_tls)
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   boost::asio::steady_timer timer_;
-  std::mutex mutex_;
-  std::optional<std::int64_t> wanted_;
+  EarliestInstant wanted_;
   std::atomic<bool> stopped_{false};
 };
 
