@@ -2,7 +2,9 @@
 # Durable-intake benchmark: POST /v1/tickets over 64 keep-alive loopback connections, driven by wrk, twice in one
 # run: with group commit (storage.max_batch 512, the default) and with one transaction per ticket (max_batch 1).
 # Usage: tests/bench/intake.sh [BUILD_DIR] [SECONDS]     (default build/release, 10 s per run)
-# Environment: BENCH_THREADS (http.threads), BENCH_PRELOAD (LD_PRELOAD), BENCH_WRK_THREADS (wrk -t, default 2).
+# Environment: BENCH_THREADS (http.threads), BENCH_PRELOAD (LD_PRELOAD), BENCH_WRK_THREADS (wrk -t, default 2),
+# BENCH_ROUNDS (default 1): rounds of both runs, each on a fresh database, then the medians; on a shared or
+# virtual machine single runs vary by 10-20%.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build/release}
@@ -40,7 +42,19 @@ run() {  # run NAME MAX_BATCH
     per_writer=$((writer / stored)); per_other=$(((cpu - writer) / stored))
   fi
   echo "$name (max_batch=$batch): $out stored=$stored cpu/ticket: writer=${per_writer}us other=${per_other}us"
+  rm -f "$work/$name.db" "$work/$name.db-wal" "$work/$name.db-shm"
+  [[ $out =~ rate=([0-9]+) ]] && echo "${BASH_REMATCH[1]}" >> "$work/$name.rates"
 }
 
-run grouped 512
-run single 1
+median() { sort -n "$1" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+
+rounds=${BENCH_ROUNDS:-1}
+for ((round = 1; round <= rounds; round++)); do
+  [ "$rounds" -eq 1 ] || echo "round $round of $rounds"
+  run grouped 512
+  run single 1
+done
+if [ "$rounds" -gt 1 ]; then
+  g=$(median "$work/grouped.rates") s=$(median "$work/single.rates")
+  echo "median of $rounds rounds: grouped ${g}/s, single ${s}/s, ratio $(awk -v g="$g" -v s="$s" 'BEGIN { printf "%.1f", g / s }')x"
+fi
