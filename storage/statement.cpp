@@ -7,6 +7,12 @@
 #include "storage/wal_write_buffer.hpp"
 
 namespace hotline::storage {
+namespace {
+
+// How long a connection waits for a lock another connection holds before it answers SQLITE_BUSY.
+constexpr int k_busy_timeout_ms = 5000;
+
+}  // namespace
 
 Statement::Statement(sqlite3* db, std::string_view sql) {
   if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_,
@@ -110,11 +116,11 @@ Result<Connection> Connection::open(const std::string& path, bool create, bool r
     return e;
   }
   sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, k_busy_timeout_ms);
   Connection c(db);
   // synchronous=FULL in WAL mode syncs the WAL on every commit: a committed transaction survives power loss.
-  const char* pragmas = read_only ? "PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;"
-                                  : "PRAGMA busy_timeout=5000; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-                                    " PRAGMA foreign_keys=ON;";
+  const char* pragmas = read_only ? "PRAGMA foreign_keys=ON;"
+                                  : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;";
   if (auto r = c.exec(pragmas); !r) {
     return Error{r.error().code, "cannot open database '" + path + "': " + r.error().message};
   }
@@ -131,9 +137,13 @@ void Connection::hand_off_checkpoints(CommitHook* on_commit) {
       db_,
       [](void* hook, sqlite3* db, const char*, int pages) {
         if ((*static_cast<CommitHook*>(hook))(pages)) {
-          // Allowed inside the hook (SQLite's own auto-checkpoint runs there). BUSY (another checkpoint is running,
-          // or a reader stayed): tried again after the next commit.
+          // Allowed inside the hook (SQLite's own auto-checkpoint runs there). Without a busy handler: a RESTART
+          // waits through it for every reader still on an older snapshot, so one long read (a nightly report)
+          // held up each commit for the whole busy timeout. Now it copies what it can and answers BUSY at once
+          // (also when another checkpoint is running), and is tried again after the next commit.
+          sqlite3_busy_timeout(db, 0);
           (void)sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
+          sqlite3_busy_timeout(db, k_busy_timeout_ms);
         }
         return SQLITE_OK;
       },

@@ -3,6 +3,7 @@
 #include "daemon/wal_checkpointer.hpp"
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <climits>
 #include <filesystem>
 
@@ -60,6 +61,43 @@ TEST_CASE("a steady writer's WAL is started over instead of growing with the loa
   INFO("WAL pages with restarts " << bounded.wal_pages << ", without " << unbounded.wal_pages);
   CHECK(bounded.wal_pages < 1200);    // about the restart size, plus a commit or two while a passive run finished
   CHECK(unbounded.wal_pages > 3000);  // 4,000 commits of three frames each, and the WAL was never started over
+}
+
+TEST_CASE("a reader on an old snapshot does not hold up the writer's commits past the restart size",
+          "[daemon][checkpoint]") {
+  storage::test::TempDb db;
+  auto writer = storage::Connection::open(db.path, true, false);
+  REQUIRE(writer.has_value());
+  REQUIRE(writer->exec("CREATE TABLE t(id INTEGER PRIMARY KEY, body BLOB NOT NULL)").has_value());
+  REQUIRE(writer->exec("INSERT INTO t(body) VALUES (zeroblob(4000))").has_value());
+  // A long read (a nightly report) keeps its snapshot while the writer goes on.
+  auto reader = storage::Connection::open(db.path, false, true);
+  REQUIRE(reader.has_value());
+  REQUIRE(reader->exec("BEGIN").has_value());
+  {
+    storage::Statement s(reader->get(), "SELECT count(*) FROM t");
+    REQUIRE(s.step().value());
+  }
+  WalCheckpointer checkpointer(db.path, INT_MAX, 20);  // no passive runs; a restart from 20 pages on
+  int last = 0, restarts = 0;
+  storage::Connection::CommitHook watch = [&](int pages) {
+    if (pages < last) ++restarts;
+    last = pages;
+    return (*checkpointer.hook())(pages);
+  };
+  writer->hand_off_checkpoints(&watch);
+  // Past the restart size every commit asks for a restart, which the reader prevents. A restart that waited for
+  // the reader would wait out the busy timeout (5 s) in each of these commits: a minute in all.
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 12; ++i) REQUIRE(writer->exec("INSERT INTO t(body) VALUES (zeroblob(4000))").has_value());
+  const auto waited = std::chrono::steady_clock::now() - start;
+  CHECK(waited < std::chrono::seconds(5));
+  CHECK(restarts == 0);
+  // Once the reader is done, the next commits start the WAL over.
+  REQUIRE(reader->exec("COMMIT").has_value());
+  for (int i = 0; i < 3; ++i) REQUIRE(writer->exec("INSERT INTO t(body) VALUES (zeroblob(4000))").has_value());
+  writer->hand_off_checkpoints(nullptr);
+  CHECK(restarts == 1);
 }
 
 TEST_CASE("each WAL cycle gets one passive checkpoint, however many commits it holds", "[daemon][checkpoint]") {
