@@ -15,6 +15,7 @@ RuleFileKind classify_rule_file(const std::string& rel) {
   if (rel.starts_with("calendar/")) {
     return ext == ".json" || ext == ".yaml" ? RuleFileKind::calendar : RuleFileKind::other;
   }
+  if (rel.starts_with("model/")) return ext == ".model" ? RuleFileKind::routing : RuleFileKind::other;
   if (ext != ".yaml") return RuleFileKind::other;
   if (rel.starts_with("time_limits")) return RuleFileKind::time_policy;
   return RuleFileKind::routing;

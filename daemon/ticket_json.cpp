@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 
 #include "routing/keyword_matcher.hpp"
 
@@ -162,12 +163,15 @@ json::object decision_to_json(const routing::Decision& d, const routing::RuleSet
   o["category"] = d.matter.empty() ? json::value(nullptr)
                                    : json::value(json::object{{"code", d.matter},
                                                               {"name", matter ? matter->name : ""},
-                                                              {"inferred", d.matter_inferred}});
+                                                              {"inferred", d.matter_inferred},
+                                                              {"confidence", std::round(d.confidence * 100) / 100}});
   const auto* division = d.area.empty() ? nullptr : rules.find_division(d.area);
   o["area"] = d.area.empty() ? json::value(nullptr)
                              : json::value(json::object{{"code", d.area},
                                                         {"name", division ? division->name : ""},
                                                         {"inferred", d.area_inferred}});
+  if (!d.ladder.empty()) o["ladder"] = d.ladder;
+  if (d.below_threshold) o["below_confidence"] = true;
   if (!d.explain.empty()) {
     json::array e;
     for (const auto& line : d.explain) e.push_back(json::string(line));

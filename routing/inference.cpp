@@ -1,6 +1,7 @@
 #include "routing/inference.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <tuple>
 
 namespace hotline::routing {
@@ -28,69 +29,177 @@ bool TextHits::contains(KeywordMatcher::PatternId p) const {
 
 namespace {
 
-// Where a hit stands for ordering: the content is read before the address for matters.
-std::uint64_t content_first_position(const TextHits::Hit& h) {
-  return (static_cast<std::uint64_t>(h.in_address) << 32) | h.start;
+
+bool is_bigram(NgramKey key) { return key >= (NgramKey{1} << 21) && key < (NgramKey{1} << 42); }
+
+std::string two_places(double v) {
+  const auto hundredths = static_cast<long>(v * 100 + 0.5);
+  return std::to_string(hundredths / 100) + "." + (hundredths % 100 < 10 ? "0" : "") + std::to_string(hundredths % 100);
 }
+
+struct Scratch {
+  TextFeatures features;
+  std::vector<double> keyword, gram;           // per matter
+  std::vector<std::pair<KeywordMatcher::PatternId, double>> words;  // distinct keyword, its weight
+  std::vector<std::uint32_t> ranked;           // matters with evidence, best first
+  std::vector<MatterModel::Ranked> model;
+  std::vector<std::uint32_t> seen;  // per catalogue n-gram slot: the generation that last counted it
+  std::uint32_t generation = 0;
+};
 
 }  // namespace
 
-std::string infer_matter(const RuleSet& rules, const TextHits& hits, std::vector<std::string>* explain) {
-  struct Score {
-    std::uint32_t matter;
-    std::uint32_t score;
-    std::uint64_t first;
-    std::vector<KeywordMatcher::PatternId> words;  // filled only for explain
-  };
-  thread_local std::vector<Score> scores;
-  thread_local std::vector<std::pair<KeywordMatcher::PatternId, std::uint64_t>> seen;  // distinct keyword, first pos
-  scores.clear();
-  seen.clear();
-  for (const auto& h : hits.hits()) {
-    if (rules.matters_of(h.pattern).empty()) continue;
-    const auto pos = content_first_position(h);
-    auto it = std::find_if(seen.begin(), seen.end(), [&](const auto& s) { return s.first == h.pattern; });
-    if (it == seen.end()) {
-      seen.emplace_back(h.pattern, pos);
-    } else {
-      it->second = std::min(it->second, pos);
-    }
-  }
-  for (const auto& [pattern, pos] : seen) {
-    for (const auto m : rules.matters_of(pattern)) {
-      auto it = std::find_if(scores.begin(), scores.end(), [&](const Score& s) { return s.matter == m; });
-      if (it == scores.end()) {
-        scores.push_back({m, 0, pos, {}});
-        it = scores.end() - 1;
-      }
-      it->score += rules.pattern_chars(pattern);
-      it->first = std::min(it->first, pos);
-      if (explain) it->words.push_back(pattern);
-    }
-  }
-  if (scores.empty()) {
-    if (explain) explain->push_back("matter: no catalogue keyword in the text; matter unknown");
-    return {};
-  }
+MatterInference infer_matter(const RuleSet& rules, const TextHits& hits, std::string_view content,
+                             std::vector<std::string>* explain) {
+  thread_local Scratch x;
+  const auto& settings = rules.inference();
   const auto& all = rules.matters();
-  const auto better = [&](const Score& a, const Score& b) {
-    return std::tuple(a.score, b.first, std::string_view(all[b.matter].code)) >
-           std::tuple(b.score, a.first, std::string_view(all[a.matter].code));
+  const MatterModel* model = rules.model();
+  const int lo = model ? std::min(2, model->min_n()) : 2;
+  const int hi = model ? std::max(2, model->max_n()) : 2;
+  x.features.read(content, settings.features, lo, hi);
+  x.keyword.assign(all.size(), 0.0);
+  x.gram.assign(all.size(), 0.0);
+
+  // Whole keywords: each distinct keyword once, with the best weight of its occurrences.
+  x.words.clear();
+  std::vector<std::string> denied;
+  const auto& found = hits.hits();
+  // A keyword inside a longer keyword found at the same place ("站牌" in "公交站牌") is not evidence of its own.
+  const auto inside_longer = [&](const TextHits::Hit& h) {
+    return std::any_of(found.begin(), found.end(), [&](const TextHits::Hit& o) {
+      return &o != &h && o.in_address == h.in_address && o.start <= h.start && o.end >= h.end &&
+             o.end - o.start > h.end - h.start && !rules.matters_of(o.pattern).empty();
+    });
   };
-  std::sort(scores.begin(), scores.end(), better);
-  const auto& win = scores.front();
-  if (explain) {
-    const auto describe = [&](const Score& s) {
-      std::string words;
-      for (const auto p : s.words) words += (words.empty() ? "" : ", ") + rules.matcher().pattern(p);
-      return all[s.matter].code + " " + all[s.matter].name + " (score " + std::to_string(s.score) + ": " + words +
-             ")";
-    };
-    std::string line = "matter inferred: " + describe(win);
-    for (std::size_t i = 1; i < scores.size() && i < 3; ++i) line += (i == 1 ? "; runners-up: " : "; ") + describe(scores[i]);
-    explain->push_back(line);
+  for (const auto& h : found) {
+    if (rules.matters_of(h.pattern).empty() || inside_longer(h)) continue;
+    double w = 1.0;
+    if (!h.in_address) {
+      if (x.features.denied(h.start)) {
+        if (explain) denied.push_back(rules.matcher().pattern(h.pattern));
+        continue;
+      }
+      w = x.features.weight_at(h.start, settings.features.subject_weight);
+    }
+    auto it = std::find_if(x.words.begin(), x.words.end(), [&](const auto& p) { return p.first == h.pattern; });
+    if (it == x.words.end()) {
+      x.words.emplace_back(h.pattern, w);
+    } else {
+      it->second = std::max(it->second, w);
+    }
   }
-  return all[win.matter].code;
+  for (const auto& [pattern, w] : x.words) {
+    const auto& matters = rules.matters_of(pattern);
+    const double share = w * rules.pattern_chars(pattern) / static_cast<double>(matters.size());
+    for (const auto m : matters) x.keyword[m] += share;
+  }
+  // Catalogue bigrams, each once (its first occurrence: in the subject line when it is there), so a word the
+  // writer repeats does not outweigh the others.
+  const auto& table = rules.catalogue_grams();
+  if (x.seen.size() < table.slot_count()) x.seen.assign(table.slot_count(), 0);
+  if (++x.generation == 0) std::fill(x.seen.begin(), x.seen.end(), 0), x.generation = 1;
+  for (const auto& g : x.features.grams()) {
+    if (!is_bigram(g.key)) continue;
+    std::size_t slot = 0;
+    const auto postings = table.find(g.key, slot);
+    if (postings.empty() || x.seen[slot] == x.generation) continue;
+    x.seen[slot] = x.generation;
+    for (const auto& p : postings) x.gram[p.cls] += g.weight * static_cast<double>(p.weight);
+  }
+  const auto score = [&](std::uint32_t m) { return x.keyword[m] + x.gram[m]; };
+  x.ranked.clear();
+  for (std::uint32_t m = 0; m < all.size(); ++m) {
+    if (score(m) > 0) x.ranked.push_back(m);
+  }
+  const auto better = [&](std::uint32_t a, std::uint32_t b) {
+    return score(a) != score(b) ? score(a) > score(b) : all[a].code < all[b].code;
+  };
+  const std::size_t shown = std::min<std::size_t>(5, x.ranked.size());
+  std::partial_sort(x.ranked.begin(), x.ranked.begin() + static_cast<std::ptrdiff_t>(shown), x.ranked.end(), better);
+  x.ranked.resize(shown);
+  // The catalogue's probability for a matter: a softmax of the evidence over the strongest leaves and "none of
+  // them" (evidence `none_score`), so a clear winner is near 1 and a weak or contested one is not.
+  const double beta = settings.sharpness;
+  const double top = x.ranked.empty() ? 0.0 : std::max(score(x.ranked.front()), settings.none_score);
+  double total = std::exp(beta * (settings.none_score - top));
+  for (const auto m : x.ranked) total += std::exp(beta * (score(m) - top));
+  const auto catalogue = [&](std::uint32_t m) { return std::exp(beta * (score(m) - top)) / total; };
+
+  // The learned model's opinion: the probability of every label that is the matter or one of its classes.
+  x.model.clear();
+  if (model) model->predict(x.features, x.model, 5);
+  const auto model_p = [&](std::uint32_t m) {
+    double p = 0;
+    for (const auto& r : x.model) {
+      if (all[m].code.starts_with(all[rules.matter_of_label(r.label)].code)) p += r.probability;
+    }
+    return p;
+  };
+  std::vector<std::uint32_t> candidates(x.ranked.begin(), x.ranked.end());
+  for (std::size_t i = 0; i < x.model.size() && i < 3; ++i) {
+    const auto label = rules.matter_of_label(x.model[i].label);
+    // The label itself, or the catalogue's best leaf within it.
+    auto pick = label;
+    for (const auto m : x.ranked) {
+      if (all[m].code.starts_with(all[label].code)) {
+        pick = m;
+        break;
+      }
+    }
+    if (std::find(candidates.begin(), candidates.end(), pick) == candidates.end()) candidates.push_back(pick);
+  }
+  const double lambda = model == nullptr ? 0.0 : (x.ranked.empty() ? 1.0 : settings.model_weight);
+  const auto combined = [&](std::uint32_t m) { return (1 - lambda) * catalogue(m) + lambda * model_p(m); };
+  MatterInference result;
+  std::uint32_t win = 0;
+  for (const auto m : candidates) {
+    const double c = combined(m);
+    if (result.code.empty() || c > result.confidence || (c == result.confidence && all[m].code < all[win].code)) {
+      win = m, result.code = all[m].code, result.confidence = c;
+    }
+  }
+
+  if (explain) {
+    if (!denied.empty()) {
+      std::string line = "matter: denied by a negation, not counted:";
+      for (const auto& w : denied) line += " " + w;
+      explain->push_back(line);
+    }
+    if (result.code.empty()) {
+      explain->push_back("matter: no catalogue keyword or n-gram in the text" +
+                         std::string(model ? " and no model opinion" : "") + "; matter unknown");
+      return result;
+    }
+    const auto describe = [&](std::uint32_t m) {
+      std::string words;
+      for (const auto& [pattern, w] : x.words) {
+        const auto& ms = rules.matters_of(pattern);
+        if (std::find(ms.begin(), ms.end(), m) == ms.end()) continue;
+        words += (words.empty() ? "" : ", ") + rules.matcher().pattern(pattern) + (w > 1 ? " (subject)" : "");
+      }
+      return all[m].code + " " + all[m].name + " (keywords " + two_places(x.keyword[m]) +
+             (words.empty() ? "" : ": " + words) + "; n-grams " + two_places(x.gram[m]) + ")";
+    };
+    std::string line = "matter inferred: " + describe(win) + ", confidence " + two_places(result.confidence);
+    std::size_t listed = 0;
+    for (const auto m : x.ranked) {
+      if (m == win || listed == 2) continue;
+      line += (listed++ == 0 ? "; runners-up: " : "; ") + describe(m);
+    }
+    explain->push_back(line);
+    if (model && !x.model.empty()) {
+      std::string opinion = "model: ";
+      for (std::size_t i = 0; i < x.model.size() && i < 3; ++i) {
+        const auto m = rules.matter_of_label(x.model[i].label);
+        opinion += (i ? "; " : "") + all[m].code + " " + all[m].name + " p=" + two_places(x.model[i].probability);
+      }
+      std::string grams;
+      for (const auto& g : model->evidence(x.features, x.model.front().label, 6)) grams += (grams.empty() ? "" : " ") + g;
+      explain->push_back(opinion + " (n-grams that decided: " + grams + "); weight " + two_places(lambda));
+    }
+  }
+  return result;
 }
 
 std::string infer_area(const RuleSet& rules, const TextHits& hits, std::vector<std::string>* explain) {

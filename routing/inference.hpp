@@ -34,10 +34,17 @@ class TextHits {
   std::vector<KeywordMatcher::PatternId> content_patterns_;
 };
 
-// The matter code the text points to, or "" when no matter keyword occurs. Appends its reasons to `explain`
-// when not null. Scoring: each distinct keyword found adds its length in characters to its matters; the highest
-// score wins, then the earliest keyword, then the lower code.
-std::string infer_matter(const RuleSet& rules, const TextHits& hits, std::vector<std::string>* explain);
+// The matter the words point to, with how sure the router is (0..1). Evidence that adds up (rules/README.md):
+// whole catalogue keywords (by length, shared keywords split between their leaves), the catalogue's character
+// bigrams (so no exact phrase is needed), the subject line of a written message counting `subject_weight` times,
+// words a negation denies not counting; then, when the rule set has a learned model, its probabilities as a
+// second opinion (`model_weight`). Code "" when nothing points anywhere. Appends its reasons to `explain`.
+struct MatterInference {
+  std::string code;
+  double confidence = 0;
+};
+MatterInference infer_matter(const RuleSet& rules, const TextHits& hits, std::string_view content,
+                             std::vector<std::string>* explain);
 
 // The division code the place names point to, or "" when none occurs. Rules in rules/README.md.
 std::string infer_area(const RuleSet& rules, const TextHits& hits, std::vector<std::string>* explain);

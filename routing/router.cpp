@@ -21,12 +21,30 @@ int matched_prefix(const std::vector<std::string>& prefixes, std::string_view va
 
 struct Candidate {
   const Rule* rule;
-  const Unit* lead;
+  Resolution lead;
   int matter_len;
   int area_len;
-  // Higher is better; the negated order makes earlier rules win ties.
-  auto key() const { return std::tuple(rule->priority, matter_len, area_len, rule->condition_count(), -rule->order); }
+  // Higher is better; the negated steps and order make a lead found at its own level and earlier rules win ties.
+  auto key() const {
+    return std::tuple(rule->priority, -lead.steps, matter_len, area_len, rule->condition_count(), -rule->order);
+  }
 };
+
+// The climb a rule's templates take (the rule's own, else `kind`) and the highest level they may reach: the city,
+// except for a territorial matter (by the nearest catalogue code that is the matter or one of its classes), which
+// stays within its county.
+std::pair<Climb, Level> climb_for(const Rule& rule, const RuleSet& rules, std::string_view matter) {
+  const Climb climb = rule.climb == Climb::automatic ? Climb::kind : rule.climb;
+  if (rule.climb != Climb::automatic) return {climb, Level::city};
+  const auto* m = rules.find_matter(matter);
+  return {climb, m != nullptr && !m->functional ? Level::county : Level::city};
+}
+
+std::string describe_climb(const Resolution& r) {
+  if (r.steps == 0) return {};
+  return "climbed " + std::to_string(r.steps) + (r.steps == 1 ? " level" : " levels") + " to the " +
+         std::string(to_string(r.to.value_or(Level::city))) + (r.government ? " government" : " unit of the kind");
+}
 
 bool keywords_hold(const Rule& rule, const TextHits& hits) {
   const auto hit = [&](KeywordMatcher::PatternId id) { return hits.contains(id); };
@@ -69,8 +87,11 @@ Decision route(const Ticket& ticket, const RuleSet& rules, const RouteOptions& o
     d.matter = ticket.category;
     if (explain) explain->push_back("matter " + d.matter + " given by the operator");
   } else {
-    d.matter = infer_matter(rules, hits, explain);
+    const auto inferred = infer_matter(rules, hits, ticket.content, explain);
+    d.matter = inferred.code;
+    d.confidence = inferred.confidence;
     d.matter_inferred = !d.matter.empty();
+    d.below_threshold = d.matter_inferred && d.confidence < rules.inference().min_confidence;
   }
   if (!ticket.area.empty()) {
     d.area = ticket.area;
@@ -78,6 +99,16 @@ Decision route(const Ticket& ticket, const RuleSet& rules, const RouteOptions& o
   } else {
     d.area = infer_area(rules, hits, explain);
     d.area_inferred = !d.area.empty();
+  }
+  if (d.below_threshold) {
+    d.lead = &rules.fallback();
+    if (explain) {
+      explain->push_back("matter confidence " + std::to_string(d.confidence).substr(0, 4) +
+                         " is below inference.min_confidence " +
+                         std::to_string(rules.inference().min_confidence).substr(0, 4) + ": the desk decides → " +
+                         d.lead->id + " " + d.lead->name);
+    }
+    return d;
   }
 
   gather_candidates(rules, d, hits, candidates);
@@ -96,20 +127,30 @@ Decision route(const Ticket& ticket, const RuleSet& rules, const RouteOptions& o
       continue;
     }
     if (!keywords_hold(rule, hits)) continue;
-    const Unit* lead = rules.resolve(rule.lead, d.area);
-    if (lead == nullptr) {
+    const auto [climb, highest] = climb_for(rule, rules, d.matter);
+    const Resolution lead = rules.resolve_climbing(rule.lead, d.area, climb, highest);
+    if (lead.unit == nullptr) {
       if (explain) {
         explain->push_back("rule " + rule.id + " matches but " + rule.lead.describe() + " serves no unit for area '" +
-                           d.area + "'");
+                           d.area + "'" +
+                           (rule.lead.is_template() && rules.ladder().enabled && climb != Climb::none
+                                ? " and the ladder (climb: " + std::string(to_string(climb)) + ", up to the " +
+                                      std::string(to_string(highest)) + ") finds none above"
+                                : ""));
       }
       continue;
     }
     const Candidate c{&rule, lead, matter_len, area_len};
     if (explain) {
+      std::string ladder;
+      if (lead.steps > 0) {
+        ladder = "; ladder: " + rule.lead.describe() + " serves no unit for area '" + d.area + "', " +
+                 describe_climb(lead) + " (climb: " + std::string(to_string(climb)) + ")";
+      }
       explain->push_back("rule " + rule.id + " matches (priority " + std::to_string(rule.priority) +
                          ", matter prefix " + std::to_string(matter_len) + ", area prefix " +
                          std::to_string(area_len) + ", " + std::to_string(rule.condition_count()) +
-                         " other conditions): lead " + lead->id);
+                         " other conditions): lead " + lead.unit->id + " " + lead.unit->name + ladder);
     }
     if (!best || c.key() > best->key()) best = c;
   }
@@ -120,15 +161,21 @@ Decision route(const Ticket& ticket, const RuleSet& rules, const RouteOptions& o
     return d;
   }
   d.rule = best->rule;
-  d.lead = best->lead;
+  d.lead = best->lead.unit;
+  if (best->lead.steps > 0) {
+    d.ladder = std::string(to_string(best->rule->lead.level.value_or(Level::city))) + " → " +
+               std::string(to_string(best->lead.to.value_or(Level::city))) + " " + d.lead->kind;
+  }
+  const auto [climb, highest] = climb_for(*best->rule, rules, d.matter);
   for (const auto& ref : best->rule->co) {
-    const Unit* u = rules.resolve(ref, d.area);
+    const Unit* u = rules.resolve_climbing(ref, d.area, climb, highest).unit;
     if (u != nullptr && u != d.lead && std::find(d.co.begin(), d.co.end(), u) == d.co.end()) d.co.push_back(u);
   }
   if (explain) {
     explain->push_back("winner: rule " + best->rule->id + " declared at " + best->rule->pos.file + ":" +
                        std::to_string(best->rule->pos.line) + " → " + d.lead->id + " " + d.lead->name +
-                       " (precedence: priority, then matter prefix, area prefix, conditions, declaration order)");
+                       " (precedence: priority, then ladder steps, matter prefix, area prefix, conditions, declaration order)" +
+                       (d.ladder.empty() ? "" : "; ladder step " + d.ladder));
   }
   return d;
 }

@@ -24,6 +24,23 @@ std::string_view to_string(Level level) {
   return "?";
 }
 
+std::optional<Climb> parse_climb(std::string_view text) {
+  if (text == "kind") return Climb::kind;
+  if (text == "government") return Climb::government;
+  if (text == "none") return Climb::none;
+  return std::nullopt;
+}
+
+std::string_view to_string(Climb climb) {
+  switch (climb) {
+    case Climb::automatic: return "automatic";
+    case Climb::kind: return "kind";
+    case Climb::government: return "government";
+    case Climb::none: return "none";
+  }
+  return "?";
+}
+
 std::string UnitRef::describe() const {
   if (!is_template()) return unit_id;
   std::string out = "{kind: " + kind;
@@ -73,21 +90,56 @@ const std::vector<std::uint32_t>* RuleSet::rules_for_matter(std::string_view cod
 
 const Unit* RuleSet::resolve(const UnitRef& ref, std::string_view area) const {
   if (!ref.is_template()) return find_unit(ref.unit_id);
-  if (ref.template_index < 0) return nullptr;
-  const auto& index = templates_[static_cast<std::size_t>(ref.template_index)].by_area;
+  return resolve_template(ref.template_index, area);
+}
+
+const Unit* RuleSet::resolve_template(int index, std::string_view area) const {
+  if (index < 0) return nullptr;
+  const auto& by_area = templates_[static_cast<std::size_t>(index)].by_area;
   // Longest served prefix of the area wins: a zone's department serves the 9-digit codes of its towns,
   // the county's department the 6-digit county code.
   std::string prefix(area);
   while (!prefix.empty()) {
-    const auto it = index.find(prefix);
-    if (it != index.end()) return &units_[it->second];
+    const auto it = by_area.find(prefix);
+    if (it != by_area.end()) return &units_[it->second];
     prefix.pop_back();
   }
   return nullptr;
 }
 
+Resolution RuleSet::resolve_climbing(const UnitRef& ref, std::string_view area, Climb climb, Level highest) const {
+  Resolution r{resolve(ref, area), 0, std::nullopt, false};
+  if (r.unit != nullptr || !ref.is_template() || ref.template_index < 0 || !ladder_.enabled) return r;
+  if (climb == Climb::none) return r;
+  const auto reachable = [&](std::optional<Level> level) {
+    return static_cast<int>(level.value_or(Level::city)) >= static_cast<int>(highest);
+  };
+  const auto& t = templates_[static_cast<std::size_t>(ref.template_index)];
+  const auto own = t.level.value_or(Level::city);
+  if (climb == Climb::government) {
+    if (t.government_step >= 0) r.unit = resolve_template(t.government_step, area);
+    if (r.unit != nullptr) r = {r.unit, 1, Level::county, true};
+    return r;
+  }
+  int steps = 0;
+  for (const int step : t.kind_ladder) {
+    ++steps;
+    const auto& above = templates_[static_cast<std::size_t>(step)];
+    if (!reachable(above.level)) break;
+    const Unit* u = resolve_template(step, area);
+    if (u == nullptr && above.sole_unit >= 0) u = &units_[static_cast<std::size_t>(above.sole_unit)];
+    if (u != nullptr) return {u, steps, above.level, above.kind == ladder_.government};
+  }
+  // A city-level template whose area names no place in the city: the city's one unit of that kind serves it.
+  if (own == Level::city && t.level && t.sole_unit >= 0 && reachable(Level::city)) {
+    return {&units_[static_cast<std::size_t>(t.sole_unit)], 1, Level::city, t.kind == ladder_.government};
+  }
+  return r;
+}
+
 std::size_t RuleSet::memory_bytes() const {
-  std::size_t bytes = sizeof(*this) + matcher_.memory_bytes();
+  std::size_t bytes = sizeof(*this) + matcher_.memory_bytes() + catalogue_grams_.memory_bytes() +
+                      (model_ ? model_->memory_bytes() : 0);
   for (const auto& u : units_) {
     bytes += sizeof(u) + u.id.capacity() + u.name.capacity() + u.kind.capacity() + u.parent.capacity() +
              u.peer_group.capacity();

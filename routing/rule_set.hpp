@@ -12,6 +12,9 @@
 
 #include "routing/diagnostic.hpp"
 #include "routing/keyword_matcher.hpp"
+#include "routing/matter_model.hpp"
+#include "routing/ngram_table.hpp"
+#include "routing/text_features.hpp"
 #include "routing/ticket.hpp"
 
 namespace hotline::routing {
@@ -54,6 +57,40 @@ struct UnitRef {
   std::string describe() const;  // "350602.cgj" or "{kind: 城市管理局, level: county}"
 };
 
+// How a rule's template climbs when it finds no unit at its own level for the ticket's area (the fallback
+// ladder, rules/README.md): `kind` climbs township → county → city to the unit of the same kind (or the kind the
+// ladder maps it to: 派出所 → 公安局); `government` climbs from a township to the county's government only;
+// `none` never climbs. `automatic` is `kind`, except that a territorial matter (属地) climbs no higher than the
+// county: it is never handed to a city department, and with no county known it goes to the desk.
+enum class Climb { automatic, kind, government, none };
+std::optional<Climb> parse_climb(std::string_view text);
+std::string_view to_string(Climb climb);
+
+// Rule-set wide ladder settings (hotline.yaml `ladder`).
+struct LadderConfig {
+  bool enabled = true;
+  std::string government = "人民政府";                     // the kind of a county's (or zone's) government
+  std::vector<std::pair<std::string, std::string>> kinds;  // a kind with no unit above climbs to this kind
+};
+
+// A template resolved with the ladder: the unit, and how many levels it climbed to reach it (0 = its own level).
+struct Resolution {
+  const Unit* unit = nullptr;
+  int steps = 0;
+  std::optional<Level> to;  // the level reached when it climbed
+  bool government = false;  // reached the level's government
+};
+
+// Rule-set wide matter inference settings (hotline.yaml `inference`).
+struct InferenceSettings {
+  double min_confidence = 0.2;    // an inferred matter below this goes to the desk (0 = never)
+  double model_weight = 0.5;      // the learned model's share of the confidence when a model is loaded
+  double gram_weight = 1.0;       // the catalogue's n-gram evidence relative to whole keywords
+  double sharpness = 0.5;         // how fast the catalogue's confidence grows with its lead in evidence
+  double none_score = 2.0;        // evidence a matter needs to be more likely than none at all
+  FeatureSettings features = default_feature_settings();
+};
+
 struct SourcePos {
   std::string file;
   int line = 0;
@@ -72,6 +109,7 @@ struct Rule {
   UnitRef lead;
   std::vector<UnitRef> co;
   int priority = 0;
+  Climb climb = Climb::automatic;
   int order = 0;  // declaration order across files (files in path order)
 
   // Number of conditions besides matter and area, used as a precedence tie-breaker.
@@ -103,6 +141,17 @@ class RuleSet {
   // Resolves a unit reference for a ticket area: the literal unit, or for a template the unit of that kind and
   // level whose served areas hold the longest prefix of `area`. Null when nothing serves the area.
   const Unit* resolve(const UnitRef& ref, std::string_view area) const;
+  // As resolve(), then, when nothing serves the area at the template's level and the ladder is enabled, climbs
+  // as `climb` says (`automatic` is taken as `kind`), to no level above `highest`.
+  Resolution resolve_climbing(const UnitRef& ref, std::string_view area, Climb climb,
+                              Level highest = Level::city) const;
+  const LadderConfig& ladder() const { return ladder_; }
+  const InferenceSettings& inference() const { return inference_; }
+  // Character bigrams of the catalogue's keywords and names → the leaves they are evidence for (idf-weighted).
+  const NgramTable& catalogue_grams() const { return catalogue_grams_; }
+  // The learned model (model/*.model in the rules folder), or null; its labels index matters_of_label().
+  const MatterModel* model() const { return model_.get(); }
+  std::uint32_t matter_of_label(std::uint32_t label) const { return model_matters_[label]; }
 
   std::size_t memory_bytes() const;
 
@@ -121,11 +170,15 @@ class RuleSet {
 
  private:
   friend class RuleSetBuilder;
-    struct TemplateIndex {
+  struct TemplateIndex {
     std::string kind;
     std::optional<Level> level;
     std::unordered_map<std::string, std::uint32_t> by_area;  // served area prefix -> unit index
+    std::vector<int> kind_ladder;   // templates one level up, then two: the same (or mapped) kind
+    int government_step = -1;       // for a township template: the county government's template
+    int sole_unit = -1;             // for a city template with exactly one unit: it serves the whole city
   };
+  const Unit* resolve_template(int index, std::string_view area) const;
 
   std::string version_;
   std::vector<Unit> units_;
@@ -133,6 +186,11 @@ class RuleSet {
   std::vector<Matter> matters_;
   std::vector<Rule> rules_;
   std::vector<TemplateIndex> templates_;
+  LadderConfig ladder_;
+  InferenceSettings inference_;
+  NgramTable catalogue_grams_;
+  std::shared_ptr<const MatterModel> model_;
+  std::vector<std::uint32_t> model_matters_;  // model label index -> matter index
   std::unordered_map<std::string_view, std::uint32_t> unit_index_;
   std::unordered_map<std::string_view, std::uint32_t> matter_index_;
   std::unordered_map<std::string_view, std::uint32_t> division_index_;

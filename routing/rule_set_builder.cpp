@@ -1,7 +1,10 @@
 #include "routing/rule_set_builder.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <set>
+#include <stdexcept>
+#include <unordered_map>
 
 namespace hotline::routing {
 namespace {
@@ -29,17 +32,164 @@ void RuleSetBuilder::error_at(const SourcePos& pos, const std::string& message) 
 }
 
 void RuleSetBuilder::add_file(const SourceFile& file) {
+  if (file.path.ends_with(".model")) {
+    add_model(file);
+    return;
+  }
   YamlReader r(file.shown(), out_);
   const auto doc = r.parse(file.text);
   if (!doc || doc->IsNull()) return;  // syntax error already reported; an empty file holds nothing
-  if (!r.check_keys(*doc, "a rules file", {"fallback", "units", "divisions", "matters", "rules"})) return;
+  if (!r.check_keys(*doc, "a rules file", {"fallback", "ladder", "inference", "units", "divisions", "matters", "rules"})) {
+    return;
+  }
   if (const auto fallback = r.string(*doc, "fallback", false)) {
     fallbacks_.push_back({*fallback, pos_of(r, (*doc)["fallback"])});
   }
+  if (const auto n = (*doc)["ladder"]; n.IsDefined()) read_ladder(r, n);
+  if (const auto n = (*doc)["inference"]; n.IsDefined()) read_inference(r, n);
   if (const auto n = (*doc)["units"]; n.IsDefined()) read_units(r, n);
   if (const auto n = (*doc)["divisions"]; n.IsDefined()) read_divisions(r, n);
   if (const auto n = (*doc)["matters"]; n.IsDefined()) read_matters(r, n);
   if (const auto n = (*doc)["rules"]; n.IsDefined()) read_rules(r, n);
+}
+
+void RuleSetBuilder::read_ladder(YamlReader& r, const YAML::Node& n) {
+  if (!ladder_pos_.empty()) {
+    r.error(n, "ladder given twice (first at " + ladder_pos_[0].file + ":" + std::to_string(ladder_pos_[0].line) + ")");
+    return;
+  }
+  ladder_pos_.push_back(pos_of(r, n));
+  if (!r.check_keys(n, "ladder", {"enabled", "government", "kinds"})) return;
+  auto& ladder = set_->ladder_;
+  if (const auto enabled = r.string(n, "enabled", false)) {
+    if (*enabled == "true") {
+      ladder.enabled = true;
+    } else if (*enabled == "false") {
+      ladder.enabled = false;
+    } else {
+      r.error(n["enabled"], "enabled must be true or false, not '" + *enabled + "'");
+    }
+  }
+  if (const auto government = r.string(n, "government", false)) ladder.government = *government;
+  if (const YAML::Node kinds = n["kinds"]; kinds.IsDefined()) {
+    if (!r.is_map(kinds, "ladder kinds")) return;
+    for (const auto& entry : kinds) {
+      if (!entry.first.IsScalar() || !entry.second.IsScalar()) {
+        r.error(entry.first, "ladder kinds map a kind to a kind");
+        continue;
+      }
+      ladder.kinds.emplace_back(entry.first.Scalar(), entry.second.Scalar());
+    }
+  }
+}
+
+void RuleSetBuilder::read_inference(YamlReader& r, const YAML::Node& n) {
+  if (!inference_pos_.empty()) {
+    r.error(n, "inference given twice (first at " + inference_pos_[0].file + ":" +
+                   std::to_string(inference_pos_[0].line) + ")");
+    return;
+  }
+  inference_pos_.push_back(pos_of(r, n));
+  if (!r.check_keys(n, "inference", {"min_confidence", "model_weight", "gram_weight", "sharpness", "none_score", "subject_weight",
+                     "negations"})) {
+    return;
+  }
+  auto& inf = set_->inference_;
+  const auto number = [&](const char* key, double& target, double lo, double hi) {
+    const auto text = r.string(n, key, false);
+    if (!text) return;
+    try {
+      std::size_t used = 0;
+      const double v = std::stod(*text, &used);
+      if (used != text->size() || !(v >= lo && v <= hi)) throw std::invalid_argument(*text);
+      target = v;
+    } catch (const std::exception&) {
+      r.error(n[key], std::string(key) + " must be a number from " + std::to_string(lo).substr(0, 3) + " to " +
+                          std::to_string(hi).substr(0, 3) + ", not '" + *text + "'");
+    }
+  };
+  number("min_confidence", inf.min_confidence, 0, 1);
+  number("model_weight", inf.model_weight, 0, 1);
+  number("gram_weight", inf.gram_weight, 0, 10);
+  number("sharpness", inf.sharpness, 0.01, 10);
+  number("none_score", inf.none_score, 0, 100);
+  number("subject_weight", inf.features.subject_weight, 1, 10);
+  if (n["negations"].IsDefined()) {
+    inf.features.negations.clear();
+    for (auto& [cue, node] : r.strings_with_nodes(n, "negations")) {
+      std::u32string points;
+      for (std::size_t i = 0; i < cue.size();) points += decode_utf8(cue, i);
+      if (points.empty()) {
+        r.error(node, "a negation must not be empty");
+        continue;
+      }
+      inf.features.negations.push_back(std::move(points));
+    }
+  }
+}
+
+void RuleSetBuilder::add_model(const SourceFile& file) {
+  if (!model_file_.empty()) {
+    out_.push_back({file.shown(), 1, 1, "a second matter model (the first is " + model_file_ + "); keep one",
+                    Severity::error});
+    return;
+  }
+  model_file_ = file.shown();
+  set_->model_ = MatterModel::parse(file, out_);
+}
+
+void RuleSetBuilder::check_model() {
+  auto& s = *set_;
+  if (!s.model_) return;
+  for (const auto& label : s.model_->labels()) {
+    const auto it = s.matter_index_.find(label.code);
+    if (it == s.matter_index_.end()) {
+      out_.push_back({model_file_, 0, 0,
+                      "model label '" + label.code + "' is not a matter code of the catalogue (retrain the model)",
+                      Severity::error});
+      continue;
+    }
+    s.model_matters_.push_back(it->second);
+  }
+}
+
+// Character bigrams of each leaf's keywords and name, weighted by how few leaves share them (idf) and scaled
+// down for leaves with a large vocabulary, so a leaf does not win only by having many words.
+void RuleSetBuilder::build_catalogue_grams() {
+  auto& s = *set_;
+  std::set<std::string_view> parents;
+  for (const auto& m : s.matters_) {
+    if (m.code.size() > 2) parents.insert(std::string_view(m.code).substr(0, m.code.size() - 2));
+  }
+  std::unordered_map<NgramKey, std::vector<std::uint32_t>> leaves_of;
+  std::vector<std::size_t> grams_of(s.matters_.size(), 0);
+  for (std::uint32_t i = 0; i < s.matters_.size(); ++i) {
+    const auto& m = s.matters_[i];
+    if (parents.contains(m.code)) continue;
+    std::set<NgramKey> grams;
+    std::vector<std::string> words = m.keywords;
+    words.push_back(m.name);
+    for (const auto& w : words) {
+      std::u32string points;
+      for (std::size_t k = 0; k < w.size();) points += decode_utf8(w, k);
+      for (std::size_t k = 0; k + 2 <= points.size(); ++k) grams.insert(ngram_key(points.data() + k, 2));
+    }
+    grams_of[i] = grams.size();
+    for (const auto g : grams) leaves_of[g].push_back(i);
+  }
+  const double leaves = static_cast<double>(s.matters_.size() - parents.size());
+  std::vector<std::pair<NgramKey, std::vector<NgramTable::Posting>>> entries;
+  for (auto& [key, list] : leaves_of) {
+    const double idf = std::log(1.0 + leaves / static_cast<double>(list.size()));
+    std::vector<NgramTable::Posting> postings;
+    for (const auto m : list) {
+      const double w = s.inference_.gram_weight * idf / std::sqrt(static_cast<double>(grams_of[m]));
+      postings.push_back({m, static_cast<float>(w)});
+    }
+    entries.emplace_back(key, std::move(postings));
+  }
+  std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  s.catalogue_grams_.build(std::move(entries));
 }
 
 void RuleSetBuilder::read_units(YamlReader& r, const YAML::Node& list) {
@@ -155,7 +305,7 @@ void RuleSetBuilder::read_keywords(YamlReader& r, const YAML::Node& n, Rule& rul
 void RuleSetBuilder::read_rules(YamlReader& r, const YAML::Node& list) {
   if (!r.is_seq(list, "rules")) return;
   for (const auto& n : list) {
-    if (!r.check_keys(n, "a rule", {"id", "when", "lead", "co", "priority"})) continue;
+    if (!r.check_keys(n, "a rule", {"id", "when", "lead", "co", "priority", "climb"})) continue;
     Rule rule;
     rule.pos = pos_of(r, n);
     const auto id = r.string(n, "id", true);
@@ -163,6 +313,15 @@ void RuleSetBuilder::read_rules(YamlReader& r, const YAML::Node& list) {
     rule.id = *id;
     rule.priority = static_cast<int>(r.integer(n, "priority").value_or(0));
     bool ok = true;
+    if (const auto climb = r.string(n, "climb", false)) {
+      const auto parsed = parse_climb(*climb);
+      if (parsed) {
+        rule.climb = *parsed;
+      } else {
+        r.error(n["climb"], "climb must be kind, government or none, not '" + *climb + "'");
+        ok = false;
+      }
+    }
     if (const YAML::Node when = n["when"]; when.IsDefined()) {
       if (r.check_keys(when, "when", {"matter", "type", "area", "keywords", "channel", "urgency"})) {
         for (auto& [code, node] : r.strings_with_nodes(when, "matter")) {
@@ -288,7 +447,7 @@ bool RuleSetBuilder::resolve_ref(UnitRef& ref, const SourcePos& pos, std::string
     return false;
   }
   ref.template_index = static_cast<int>(s.templates_.size());
-  s.templates_.push_back({ref.kind, ref.level, {}});
+  s.templates_.push_back({ref.kind, ref.level, {}, {}, -1, -1});
   return true;
 }
 
@@ -313,10 +472,75 @@ void RuleSetBuilder::check_rules() {
   }
 }
 
+int RuleSetBuilder::find_or_add_template(const std::string& kind, Level level) {
+  auto& s = *set_;
+  for (std::size_t t = 0; t < s.templates_.size(); ++t) {
+    if (s.templates_[t].kind == kind && s.templates_[t].level == level) return static_cast<int>(t);
+  }
+  const bool any_unit = std::any_of(s.units_.begin(), s.units_.end(),
+                                    [&](const Unit& u) { return u.kind == kind && u.level == level; });
+  if (!any_unit) return -1;
+  s.templates_.push_back({kind, level, {}, {}, -1, -1});
+  return static_cast<int>(s.templates_.size() - 1);
+}
+
+void RuleSetBuilder::check_ladder() {
+  const auto& s = *set_;
+  if (ladder_pos_.empty()) return;
+  const auto kind_exists = [&](const std::string& kind) {
+    return std::any_of(s.units_.begin(), s.units_.end(), [&](const Unit& u) { return u.kind == kind; });
+  };
+  if (!kind_exists(s.ladder_.government)) {
+    error_at(ladder_pos_[0], "ladder government '" + s.ladder_.government + "' is the kind of no unit");
+  }
+  for (const auto& [from, to] : s.ladder_.kinds) {
+    if (!kind_exists(from)) error_at(ladder_pos_[0], "ladder kinds: '" + from + "' is the kind of no unit");
+    if (!kind_exists(to)) error_at(ladder_pos_[0], "ladder kinds: '" + to + "' is the kind of no unit");
+  }
+}
+
+// Each rule template's ladder: the templates one and two levels up (same kind, else the mapped kind), and for a
+// township template the county government's. Ladder templates are added after the rules' own.
+void RuleSetBuilder::build_ladders() {
+  auto& s = *set_;
+  const auto mapped = [&](const std::string& kind) -> std::string {
+    for (const auto& [from, to] : s.ladder_.kinds) {
+      if (from == kind) return to;
+    }
+    return {};
+  };
+  const std::size_t own = s.templates_.size();
+  for (std::size_t t = 0; t < own; ++t) {
+    const std::string kind = s.templates_[t].kind;
+    const auto level = s.templates_[t].level;
+    if (!level || *level == Level::city) continue;
+    std::vector<int> ladder;
+    for (const Level above : {Level::county, Level::city}) {
+      if (static_cast<int>(above) >= static_cast<int>(*level)) continue;
+      int step = find_or_add_template(kind, above);
+      if (step < 0 && !mapped(kind).empty()) step = find_or_add_template(mapped(kind), above);
+      if (step >= 0) ladder.push_back(step);
+    }
+    const int government = *level == Level::township ? find_or_add_template(s.ladder_.government, Level::county) : -1;
+    s.templates_[t].kind_ladder = std::move(ladder);
+    s.templates_[t].government_step = government;
+  }
+}
+
 void RuleSetBuilder::build_templates() {
   auto& s = *set_;
   for (auto& t : s.templates_) {
     std::set<std::string> reported;
+    if (t.level == Level::city) {
+      int count = 0;
+      for (std::uint32_t i = 0; i < s.units_.size(); ++i) {
+        if (s.units_[i].kind == t.kind && s.units_[i].level == Level::city) {
+          t.sole_unit = static_cast<int>(i);
+          ++count;
+        }
+      }
+      if (count != 1) t.sole_unit = -1;
+    }
     for (std::uint32_t i = 0; i < s.units_.size(); ++i) {
       const auto& u = s.units_[i];
       if (u.kind != t.kind || (t.level && u.level != t.level)) continue;
@@ -405,8 +629,12 @@ std::shared_ptr<RuleSet> RuleSetBuilder::finish(std::string version) {
     }
   }
   check_rules();
+  check_ladder();
+  check_model();
+  build_ladders();
   build_templates();
   build_indexes();
+  build_catalogue_grams();
   if (has_errors(out_)) return nullptr;
   return set_;
 }

@@ -32,6 +32,11 @@ class RuleSetBuilder {
   void read_divisions(YamlReader& r, const YAML::Node& list);
   void read_matters(YamlReader& r, const YAML::Node& list);
   void read_rules(YamlReader& r, const YAML::Node& list);
+  void read_ladder(YamlReader& r, const YAML::Node& n);
+  void read_inference(YamlReader& r, const YAML::Node& n);
+  void add_model(const SourceFile& file);
+  void check_model();
+  void build_catalogue_grams();
   std::optional<UnitRef> read_unit_ref(YamlReader& r, const YAML::Node& n);
   void read_keywords(YamlReader& r, const YAML::Node& n, Rule& rule);
 
@@ -39,6 +44,9 @@ class RuleSetBuilder {
   void check_matters();
   void check_rules();
   bool resolve_ref(UnitRef& ref, const SourcePos& pos, std::string_view rule_id);
+  int find_or_add_template(const std::string& kind, Level level);
+  void build_ladders();
+  void check_ladder();
   void build_templates();
   void build_indexes();
   void error_at(const SourcePos& pos, const std::string& message);
@@ -47,6 +55,9 @@ class RuleSetBuilder {
   std::shared_ptr<RuleSet> set_;
   std::vector<SourcePos> unit_pos_, division_pos_, matter_pos_;
   std::vector<Fallback> fallbacks_;
+  std::vector<SourcePos> ladder_pos_;     // where `ladder` was given (at most once)
+  std::vector<SourcePos> inference_pos_;  // where `inference` was given (at most once)
+  std::string model_file_;                // the model's path as shown, when one was read
   int rule_order_ = 0;
 };
 

@@ -1,0 +1,77 @@
+// The learned second opinion on a ticket's matter: multinomial naive Bayes over character n-grams, trained by
+// `hotlinectl rules learn` from the hotline's own history (text, matter code) and kept as a reviewable text file
+// in the rules folder (model/*.model). Labels are catalogue codes at any level (a top class "06" is a label).
+// Pure: training, the file format and prediction take and give values; the caller reads and writes files.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "routing/diagnostic.hpp"
+#include "routing/ngram_table.hpp"
+#include "routing/text_features.hpp"
+
+namespace hotline::routing {
+
+struct LabelledText {
+  std::string text;
+  std::string label;  // a matter code
+};
+
+struct TrainOptions {
+  int min_n = 1;
+  int max_n = 2;
+  double alpha = 0.1;                // additive smoothing
+  std::size_t min_count = 2;         // an n-gram must occur in this many messages to be kept
+  std::size_t max_features = 40000;  // the most frequent n-grams kept
+  FeatureSettings features = default_feature_settings();
+};
+
+class MatterModel {
+ public:
+  struct Label {
+    std::string code;
+    std::uint32_t messages = 0;  // training messages with this label
+    double log_prior = 0;
+    double log_norm = 0;         // log((n-grams of the label + alpha·V) / alpha)
+  };
+  struct Ranked {
+    std::uint32_t label;
+    double probability;
+  };
+
+  // Trains on `examples` (at least one; labels as given). Deterministic.
+  static MatterModel train(const std::vector<LabelledText>& examples, const TrainOptions& options);
+
+  // The file: `comments` (lines without '#', may be empty) become its header.
+  std::string serialize(const std::vector<std::string>& comments) const;
+  // Parses a model file; null with diagnostics (file:line) when it is malformed.
+  static std::shared_ptr<MatterModel> parse(const SourceFile& file, std::vector<Diagnostic>& out);
+
+  // Scores `features` (read with min_n()..max_n()): labels by probability, best first (at most `top`).
+  void predict(const TextFeatures& features, std::vector<Ranked>& out, std::size_t top) const;
+  // The n-grams that weigh most for `label` in `features`, strongest first.
+  std::vector<std::string> evidence(const TextFeatures& features, std::uint32_t label, std::size_t count) const;
+
+  const std::vector<Label>& labels() const { return labels_; }
+  int min_n() const { return min_n_; }
+  int max_n() const { return max_n_; }
+  std::size_t feature_count() const { return table_.size(); }
+  std::size_t memory_bytes() const;
+
+ private:
+  static MatterModel fit(const std::vector<LabelledText>& examples, const TrainOptions& options);
+  void rank(const std::vector<double>& scores, std::vector<Ranked>& out, std::size_t top) const;
+
+  std::vector<Label> labels_;
+  NgramTable table_;
+  int min_n_ = 1;
+  int max_n_ = 2;
+  double alpha_ = 0.1;
+  double temperature_ = 1.0;  // posteriors are softmax(score / temperature), fitted on held-out folds
+};
+
+}  // namespace hotline::routing

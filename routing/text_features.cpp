@@ -1,0 +1,134 @@
+#include "routing/text_features.hpp"
+
+#include <algorithm>
+
+#include "routing/keyword_matcher.hpp"
+
+namespace hotline::routing {
+namespace {
+
+// The character as the scorers see it: CJK ideographs as they are, full-width ASCII folded to ASCII, letters
+// lower-cased, every digit '0'; anything else (punctuation, spaces, symbols) is a break (0).
+char32_t normalise(char32_t cp) {
+  if (cp >= 0xFF01 && cp <= 0xFF5E) cp -= 0xFEE0;
+  if (cp >= 'A' && cp <= 'Z') return cp + 32;
+  if (cp >= 'a' && cp <= 'z') return cp;
+  if (cp >= '0' && cp <= '9') return '0';
+  if ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x20000 && cp <= 0x2FFFF)) {
+    return cp;
+  }
+  return 0;
+}
+
+void put_utf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+}  // namespace
+
+NgramKey ngram_key(const char32_t* points, int n) {
+  NgramKey key = 0;
+  for (int i = 0; i < n; ++i) key = (key << 21) | static_cast<NgramKey>(points[i] & 0x1FFFFF);
+  return key;
+}
+
+std::string ngram_text(NgramKey key) {
+  char32_t points[3];
+  int n = 0;
+  while (key != 0 && n < 3) {
+    points[n++] = static_cast<char32_t>(key & 0x1FFFFF);
+    key >>= 21;
+  }
+  std::string out;
+  for (int i = n - 1; i >= 0; --i) put_utf8(out, points[i]);
+  return out;
+}
+
+FeatureSettings default_feature_settings() {
+  FeatureSettings s;
+  s.negations = {U"不是", U"并非", U"并不是", U"而非", U"不属于", U"不涉及", U"不存在", U"并没有", U"没有任何"};
+  return s;
+}
+
+bool TextFeatures::denied(std::size_t byte) const {
+  return std::any_of(denied_.begin(), denied_.end(), [&](const auto& r) { return byte >= r.first && byte < r.second; });
+}
+
+void TextFeatures::read(std::string_view content, const FeatureSettings& settings, int min_n, int max_n) {
+  chars_.clear();
+  denied_.clear();
+  grams_.clear();
+  subject_end_ = 0;
+
+  // The subject line: a short first line with more text after it.
+  const auto newline = content.find('\n');
+  if (newline != std::string_view::npos && content.find_first_not_of(" \t\r\n", newline) != std::string_view::npos) {
+    std::size_t count = 0;
+    for (std::size_t i = 0; i < newline;) {
+      decode_utf8(content, i);
+      ++count;
+    }
+    if (count > 0 && count <= settings.subject_max_chars) subject_end_ = newline;
+  }
+
+  for (std::size_t i = 0; i < content.size();) {
+    const auto start = static_cast<std::uint32_t>(i);
+    chars_.push_back({normalise(decode_utf8(content, i)), start});
+  }
+  const auto end_byte = [&](std::size_t k) {
+    return k < chars_.size() ? chars_[k].byte : static_cast<std::uint32_t>(content.size());
+  };
+
+  // Denied spans: after a cue, up to `negation_reach` characters, stopping at a break or at 是 (不是A是B).
+  for (std::size_t k = 0; k < chars_.size(); ++k) {
+    const char32_t first = chars_[k].cp;
+    if (first == 0) continue;
+    for (const auto& cue : settings.negations) {
+      if (cue.empty() || cue[0] != first || k + cue.size() > chars_.size()) continue;
+      bool match = true;
+      for (std::size_t j = 1; j < cue.size() && match; ++j) match = chars_[k + j].cp == cue[j];
+      if (!match) continue;
+      std::size_t from = k + cue.size();
+      std::size_t to = from;
+      while (to < chars_.size() && to - from < static_cast<std::size_t>(settings.negation_reach) && chars_[to].cp != 0 &&
+             chars_[to].cp != U'是') {
+        ++to;
+      }
+      if (to > from) denied_.emplace_back(end_byte(from), end_byte(to));
+    }
+  }
+
+  const double subject_weight = settings.subject_weight;
+  char32_t window[3];
+  for (std::size_t k = 0; k < chars_.size(); ++k) {
+    if (chars_[k].cp == 0) continue;
+    if (!denied_.empty() && denied(chars_[k].byte)) continue;
+    const double weight = chars_[k].byte < subject_end_ ? subject_weight : 1.0;
+    for (int n = min_n; n <= max_n; ++n) {
+      if (k + static_cast<std::size_t>(n) > chars_.size()) break;
+      bool whole = true;
+      for (int j = 0; j < n; ++j) {
+        window[j] = chars_[k + static_cast<std::size_t>(j)].cp;
+        whole = whole && window[j] != 0;
+      }
+      if (!whole) break;
+      grams_.push_back({ngram_key(window, n), weight, chars_[k].byte});
+    }
+  }
+}
+
+}  // namespace hotline::routing
