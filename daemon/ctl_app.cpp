@@ -7,6 +7,7 @@
 #include "daemon/db_command.hpp"
 #include "daemon/deadline_command.hpp"
 #include "daemon/golden_cases.hpp"
+#include "daemon/learn_command.hpp"
 #include "daemon/local_time.hpp"
 #include "daemon/report/report_command.hpp"
 #include "daemon/route_command.hpp"
@@ -110,6 +111,25 @@ int run_ctl(int argc, char** argv) {
   diff->add_option("NEW_DIR", new_dir, "candidate rules folder")->required();
   diff->add_option("--examples", examples, "example tickets per group")->capture_default_str();
 
+  LearnArgs learn_args;
+  bool dry_run = false;
+  auto* learn = rules->add_subcommand("learn", "train the matter model from labelled messages (text, matter code)");
+  learn->add_option("--rules", learn_args.rules_dir, "rules folder (its catalogue checks the labels)")
+      ->capture_default_str();
+  learn->add_option("--from", learn_args.from, "labelled messages: FILE.csv (with a header row) or FILE.jsonl");
+  learn->add_option("--database", learn_args.database, "or the tickets of a hotline database whose matter was given");
+  learn->add_option("--text", learn_args.text, "field (column) with the message")->capture_default_str();
+  learn->add_option("--label", learn_args.label, "field (column) with the matter code")->capture_default_str();
+  learn->add_option("--level", learn_args.level, "cut labels to: class, subclass or leaf")
+      ->check(CLI::IsMember({"class", "subclass", "leaf"}));
+  learn->add_option("--cv", learn_args.cv, "cross-validate with this many folds and print per-label figures");
+  learn->add_option("--test", learn_args.test, "score a held-out file (alone: the rules folder's model)");
+  learn->add_option("--out", learn_args.out, "model file (default RULES/model/matters.model)");
+  learn->add_option("--ngrams", learn_args.max_n, "n-grams of 1 to N characters")->capture_default_str();
+  learn->add_option("--max-features", learn_args.max_features, "n-grams kept, most frequent first")
+      ->capture_default_str();
+  learn->add_flag("--dry-run", dry_run, "train and report, write nothing");
+
   std::string route_dir = "rules";
   bool explain = false;
   auto* route_cmd = app.add_subcommand("route", "route tickets given as JSON lines on stdin; one decision per line");
@@ -163,6 +183,10 @@ int run_ctl(int argc, char** argv) {
   if (check->parsed()) return rules_check(check_dir, strict);
   if (test->parsed()) return rules_test(test_dir);
   if (diff->parsed()) return rules_diff(old_dir, new_dir, examples);
+  if (learn->parsed()) {
+    learn_args.write = !dry_run;
+    return rules_learn(learn_args, std::cout, std::cerr);
+  }
   if (route_cmd->parsed()) return route(route_dir, explain);
   if (verify->parsed()) return db_verify(db_path, std::cout, std::cerr);
   if (report_nightly_cmd->parsed()) return report_nightly(report_args, std::cout, std::cerr);

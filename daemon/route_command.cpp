@@ -56,6 +56,7 @@ std::size_t diff_routes(const routing::RuleSet& before, const routing::RuleSet& 
   std::size_t number = 0;
   std::size_t total = 0;
   std::size_t changed = 0;
+  std::size_t matter_only = 0;
   std::size_t bad = 0;
   while (next_line(in, line, number)) {
     auto parsed = parse_intake(line, after);
@@ -67,10 +68,19 @@ std::size_t diff_routes(const routing::RuleSet& before, const routing::RuleSet& 
     const auto& ticket = std::get<IntakeRequest>(parsed).ticket;
     const auto old_d = routing::route(ticket, before);
     const auto new_d = routing::route(ticket, after);
-    if (old_d.lead->id == new_d.lead->id && old_d.rule_id() == new_d.rule_id()) continue;
+    const bool same_unit = old_d.lead->id == new_d.lead->id && old_d.rule_id() == new_d.rule_id();
+    const bool same_matter = old_d.matter == new_d.matter;
+    if (same_unit && same_matter) continue;
     ++changed;
-    auto& g = groups[{old_d.lead->id + " " + old_d.lead->name + " [" + old_d.rule_id() + "]",
-                      new_d.lead->id + " " + new_d.lead->name + " [" + new_d.rule_id() + "]"}];
+    matter_only += same_unit;
+    // The matter is shown when it changed (a new model or vocabulary may change it and not the unit).
+    const auto describe = [&](const routing::Decision& d, const routing::RuleSet& rules) {
+      std::string s = d.lead->id + " " + d.lead->name + " [" + d.rule_id() + "]";
+      if (same_matter) return s;
+      const auto* m = d.matter.empty() ? nullptr : rules.find_matter(d.matter);
+      return s + " matter " + (m ? m->code + " " + m->name : std::string("none"));
+    };
+    auto& g = groups[{describe(old_d, before), describe(new_d, after)}];
     ++g.count;
     if (g.samples.size() < examples) {
       std::string text = ticket.content.substr(0, 120);
@@ -80,6 +90,7 @@ std::size_t diff_routes(const routing::RuleSet& before, const routing::RuleSet& 
     }
   }
   out << total << " ticket(s) routed, " << changed << " route differently";
+  if (matter_only > 0) out << " (" << matter_only << " only in their matter)";
   if (bad > 0) out << ", " << bad << " bad line(s) skipped";
   out << '\n';
   std::vector<std::pair<std::pair<std::string, std::string>, Group>> ordered(groups.begin(), groups.end());

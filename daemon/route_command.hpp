@@ -12,8 +12,8 @@ namespace hotline::daemon {
 // A bad line yields {"line":N,"error":{problem}} and the run goes on. Returns the number of bad lines.
 std::size_t route_lines(const routing::RuleSet& rules, std::istream& in, std::ostream& out, bool explain);
 
-// Routes every ticket line from `in` under both rule sets and reports, grouped by (old unit → new unit), how
-// many route differently, with up to `examples` line numbers and texts per group. Returns the number changed.
+// Routes every ticket line from `in` under both rule sets and reports, grouped by (old unit → new unit, with the
+// matter when it changed), how many route differently (unit, rule or matter), with up to `examples` line numbers and texts per group. Returns the number changed.
 std::size_t diff_routes(const routing::RuleSet& before, const routing::RuleSet& after, std::istream& in,
                         std::ostream& out, std::size_t examples);
 

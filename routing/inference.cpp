@@ -43,6 +43,8 @@ struct Scratch {
   std::vector<std::pair<KeywordMatcher::PatternId, double>> words;  // distinct keyword, its weight
   std::vector<std::uint32_t> ranked;           // matters with evidence, best first
   std::vector<MatterModel::Ranked> model;
+  std::vector<std::uint32_t> touched;          // matters with evidence in this call
+  std::vector<std::uint8_t> marked;            // per matter: in `touched`
   std::vector<std::uint32_t> seen;  // per catalogue n-gram slot: the generation that last counted it
   std::uint32_t generation = 0;
 };
@@ -58,8 +60,19 @@ MatterInference infer_matter(const RuleSet& rules, const TextHits& hits, std::st
   const int lo = model ? std::min(2, model->min_n()) : 2;
   const int hi = model ? std::max(2, model->max_n()) : 2;
   x.features.read(content, settings.features, lo, hi);
-  x.keyword.assign(all.size(), 0.0);
-  x.gram.assign(all.size(), 0.0);
+  if (x.keyword.size() != all.size()) {
+    x.keyword.assign(all.size(), 0.0), x.gram.assign(all.size(), 0.0), x.marked.assign(all.size(), 0);
+  }
+  x.touched.clear();  // the matters given evidence; their scores are reset on the way out
+  struct Reset {
+    Scratch& x;
+    ~Reset() {
+      for (const auto m : x.touched) x.keyword[m] = 0, x.gram[m] = 0, x.marked[m] = 0;
+    }
+  } reset{x};
+  const auto touch = [&](std::uint32_t m) {
+    if (x.marked[m] == 0) x.marked[m] = 1, x.touched.push_back(m);
+  };
 
   // Whole keywords: each distinct keyword once, with the best weight of its occurrences.
   x.words.clear();
@@ -92,7 +105,10 @@ MatterInference infer_matter(const RuleSet& rules, const TextHits& hits, std::st
   for (const auto& [pattern, w] : x.words) {
     const auto& matters = rules.matters_of(pattern);
     const double share = w * rules.pattern_chars(pattern) / static_cast<double>(matters.size());
-    for (const auto m : matters) x.keyword[m] += share;
+    for (const auto m : matters) {
+      touch(m);
+      x.keyword[m] += share;
+    }
   }
   // Catalogue bigrams, each once (its first occurrence: in the subject line when it is there), so a word the
   // writer repeats does not outweigh the others.
@@ -105,11 +121,14 @@ MatterInference infer_matter(const RuleSet& rules, const TextHits& hits, std::st
     const auto postings = table.find(g.key, slot);
     if (postings.empty() || x.seen[slot] == x.generation) continue;
     x.seen[slot] = x.generation;
-    for (const auto& p : postings) x.gram[p.cls] += g.weight * static_cast<double>(p.weight);
+    for (const auto& p : postings) {
+      touch(p.cls);
+      x.gram[p.cls] += g.weight * static_cast<double>(p.weight);
+    }
   }
   const auto score = [&](std::uint32_t m) { return x.keyword[m] + x.gram[m]; };
   x.ranked.clear();
-  for (std::uint32_t m = 0; m < all.size(); ++m) {
+  for (const auto m : x.touched) {
     if (score(m) > 0) x.ranked.push_back(m);
   }
   const auto better = [&](std::uint32_t a, std::uint32_t b) {

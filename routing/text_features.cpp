@@ -94,9 +94,13 @@ void TextFeatures::read(std::string_view content, const FeatureSettings& setting
   };
 
   // Denied spans: after a cue, up to `negation_reach` characters, stopping at a break or at 是 (不是A是B).
+  std::uint64_t firsts = 0;  // a cheap filter: the low six bits of every cue's first character
+  for (const auto& cue : settings.negations) {
+    if (!cue.empty()) firsts |= std::uint64_t{1} << (cue[0] & 63);
+  }
   for (std::size_t k = 0; k < chars_.size(); ++k) {
     const char32_t first = chars_[k].cp;
-    if (first == 0) continue;
+    if (first == 0 || ((firsts >> (first & 63)) & 1) == 0) continue;
     for (const auto& cue : settings.negations) {
       if (cue.empty() || cue[0] != first || k + cue.size() > chars_.size()) continue;
       bool match = true;

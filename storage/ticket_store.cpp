@@ -191,6 +191,18 @@ Result<std::vector<std::string>> TicketStore::ticket_ids(const std::string& afte
   return ids_of("SELECT id FROM tickets WHERE id > ?1 ORDER BY id LIMIT ?2", after, limit);
 }
 
+Result<std::vector<std::pair<std::string, std::string>>> TicketStore::labelled_texts() {
+  Statement s(db_.get(), "SELECT content, category FROM tickets WHERE category IS NOT NULL ORDER BY rowid");
+  std::vector<std::pair<std::string, std::string>> out;
+  while (true) {
+    auto row = s.step();
+    if (!row) return row.error();
+    if (!*row) break;
+    out.emplace_back(s.column_text(0), s.column_text(1));
+  }
+  return out;
+}
+
 Result<std::vector<std::string>> TicketStore::ids_of(const char* sql, const std::string& after, int limit) {
   Statement s(db_.get(), sql);
   s.bind(1, after).bind(2, static_cast<std::int64_t>(limit));

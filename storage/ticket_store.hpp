@@ -126,6 +126,9 @@ class TicketStore {
   Result<std::vector<SearchRow>> search(const SearchQuery& q);
   // Tickets with a provisional deadline, in id order, `limit` at a time after `after` (index deadlines_provisional).
   Result<std::vector<std::string>> provisional_ticket_ids(const std::string& after, int limit);
+  // (content, category) of every ticket whose matter the operator gave, oldest first: the hotline's own labelled
+  // history, for `hotlinectl rules learn --database`.
+  Result<std::vector<std::pair<std::string, std::string>>> labelled_texts();
   // Every ticket id, oldest first, `limit` at a time after `after` (for db verify).
   Result<std::vector<std::string>> ticket_ids(const std::string& after, int limit);
   // Up to `limit` events with seq > `after_seq`, in seq order (a range of the primary key: cost ~ the rows read).
