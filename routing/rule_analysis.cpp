@@ -4,6 +4,8 @@
 #include <map>
 #include <set>
 
+#include "routing/router.hpp"
+
 namespace hotline::routing {
 namespace {
 
@@ -143,6 +145,47 @@ std::vector<Diagnostic> analyze(const RuleSet& rules) {
     }
   }
 
+  // Matters that can only reach the desk: routed with the matter given and a county named (the first county of
+  // the gazetteer), no rule places them. Territorial matters that reach the desk when no place is named are by
+  // design (the desk asks where); they are summarised in one line.
+  std::string county;
+  for (const auto& d : rules.divisions()) {
+    if (d.code.size() == 6) {
+      county = d.code;
+      break;
+    }
+  }
+  std::vector<std::string> desk_only, desk_without_place;
+  for (const auto& m : rules.matters()) {
+    if (parents.contains(m.code)) continue;
+    const auto* by_matter = rules.rules_for_matter(m.code);
+    if (by_matter == nullptr || by_matter->empty()) continue;  // reported above
+    Ticket t;
+    t.category = m.code;
+    t.area = county;
+    if (!county.empty() && route(t, rules).rule == nullptr) {
+      desk_only.push_back(m.code + " " + m.name);
+      continue;
+    }
+    t.area.clear();
+    if (route(t, rules).rule == nullptr) desk_without_place.push_back(m.code);
+  }
+  for (const auto& m : desk_only) {
+    out.push_back({"", 0, 0,
+                   "matter " + m + " can only reach the desk: with a county named no rule places it (rules that need "
+                   "keywords, or templates no unit and no ladder step serves)",
+                   Severity::warning});
+  }
+  if (!desk_without_place.empty()) {
+    std::string listed;
+    for (const auto& code : desk_without_place) listed += (listed.empty() ? "" : " ") + code;
+    out.push_back({"", 0, 0,
+                   std::to_string(desk_without_place.size()) +
+                       " matter(s) reach the desk when no place is named (territorial, or only township rules): " +
+                       listed,
+                   Severity::warning});
+  }
+
   // Units nothing routes to, summarised per kind: neither named by a rule nor selectable by a template.
   std::set<std::string_view> named;
   std::set<std::pair<std::string_view, int>> templated;  // kind, level (-1 = any)
@@ -154,6 +197,7 @@ std::vector<Diagnostic> analyze(const RuleSet& rules) {
          }()) {
       if (ref->is_template()) {
         templated.insert({ref->kind, ref->level ? static_cast<int>(*ref->level) : -1});
+        for (const auto& [kind, level] : rules.climb_targets(*ref)) templated.insert({kind, static_cast<int>(level)});
       } else {
         named.insert(ref->unit_id);
       }

@@ -137,6 +137,18 @@ Resolution RuleSet::resolve_climbing(const UnitRef& ref, std::string_view area, 
   return r;
 }
 
+std::vector<std::pair<std::string_view, Level>> RuleSet::climb_targets(const UnitRef& ref) const {
+  std::vector<std::pair<std::string_view, Level>> out;
+  if (!ref.is_template() || ref.template_index < 0 || !ladder_.enabled) return out;
+  const auto& t = templates_[static_cast<std::size_t>(ref.template_index)];
+  for (const int step : t.kind_ladder) {
+    const auto& above = templates_[static_cast<std::size_t>(step)];
+    out.emplace_back(above.kind, above.level.value_or(Level::city));
+  }
+  if (t.government_step >= 0) out.emplace_back(templates_[static_cast<std::size_t>(t.government_step)].kind, Level::county);
+  return out;
+}
+
 std::size_t RuleSet::memory_bytes() const {
   std::size_t bytes = sizeof(*this) + matcher_.memory_bytes() + catalogue_grams_.memory_bytes() +
                       (model_ ? model_->memory_bytes() : 0);

@@ -146,6 +146,8 @@ class RuleSet {
   Resolution resolve_climbing(const UnitRef& ref, std::string_view area, Climb climb,
                               Level highest = Level::city) const;
   const LadderConfig& ladder() const { return ladder_; }
+  // The (kind, level) a template may climb to, in order (empty for a literal unit or with the ladder off).
+  std::vector<std::pair<std::string_view, Level>> climb_targets(const UnitRef& ref) const;
   const InferenceSettings& inference() const { return inference_; }
   // Character bigrams of the catalogue's keywords and names → the leaves they are evidence for (idf-weighted).
   const NgramTable& catalogue_grams() const { return catalogue_grams_; }

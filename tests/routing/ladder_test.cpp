@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "routing/router.hpp"
+#include "routing/rule_analysis.hpp"
 
 using namespace hotline::routing;
 
@@ -161,4 +162,31 @@ TEST_CASE("ladder settings are checked", "[routing][ladder]") {
   CHECK_THAT(errors("ladder: {climb: up}\n"), Catch::Contains("unknown key"));
   CHECK_THAT(errors("rules:\n  - {id: x, lead: desk, climb: sideways}\n"),
              Catch::Contains("climb must be kind, government or none"));
+}
+
+TEST_CASE("rules check reports the matters that can still only reach the desk", "[routing][ladder]") {
+  const char* more = R"(divisions:
+  - {code: "3506", name: 漳州市}
+  - {code: "350602", name: 芗城区}
+matters:
+  - {code: "14", name: 公共事业}
+  - {code: "1404", name: 通信}
+  - {code: "140404", name: 宽带与话费, owner: functional}
+rules:
+  - id: broadband-named
+    when: {matter: ["140404"], keywords: [电信]}
+    lead: 3506.rsj
+)";
+  auto r = RuleSet::compile({{"a.yaml", k_units, ""}, {"b.yaml", k_ladder, ""}, {"c.yaml", more, ""}});
+  REQUIRE(r.rule_set);
+  std::string all;
+  for (const auto& d : analyze(*r.rule_set)) all += d.to_string() + "\n";
+  INFO(all);
+  CHECK_THAT(all, Catch::Contains("matter 140404 宽带与话费 can only reach the desk"));
+  // Territorial matters reach the desk only without a place: one summary line.
+  CHECK_THAT(all, Catch::Contains("2 matter(s) reach the desk when no place is named"));
+  CHECK_THAT(all, Catch::Contains(": 030202 110101\n"));
+  CHECK_THAT(all, !Catch::Contains("080101"));
+  // The ladder's targets count as reached: 3506.rsj and 350602.gov are not listed as unreachable.
+  CHECK_THAT(all, !Catch::Contains("350602.gov"));
 }
