@@ -123,7 +123,7 @@ MatterInference infer_matter(const RuleSet& rules, const TextHits& hits, std::st
     x.seen[slot] = x.generation;
     for (const auto& p : postings) {
       touch(p.cls);
-      x.gram[p.cls] += g.weight * static_cast<double>(p.weight);
+      x.gram[p.cls] += static_cast<double>(g.weight) * static_cast<double>(p.weight);
     }
   }
   const auto score = [&](std::uint32_t m) { return x.keyword[m] + x.gram[m]; };

@@ -2,6 +2,7 @@
 // Built once per rule set, then immutable: concurrent find() calls are safe.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -63,7 +64,11 @@ class KeywordMatcher {
     const State& s = states_[state];
     const Edge* e = edges_.data() + s.first_edge;
     const Edge* end = e + s.edge_count;
-    // Rows are short (a handful of edges): a linear scan beats a binary search here.
+    if (s.edge_count > 8) {  // a wide row (a common first character): binary search
+      const Edge* it = std::lower_bound(e, end, symbol, [](const Edge& x, Symbol y) { return x.symbol < y; });
+      return it != end && it->symbol == symbol ? it->target : UINT32_MAX;
+    }
+    // Most rows are short (a handful of edges): a linear scan beats a binary search there.
     for (; e != end; ++e) {
       if (e->symbol == symbol) return e->target;
     }

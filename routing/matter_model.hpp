@@ -64,10 +64,23 @@ class MatterModel {
 
  private:
   static MatterModel fit(const std::vector<LabelledText>& examples, const TrainOptions& options);
+  // Builds the look-up index from table_ (after training or parsing).
+  void index();
+  // Unnormalised log scores per label: log prior − L·log_norm + Σ x_f·w_fc.
+  void scores_for(const TextFeatures& features, std::vector<double>& scores) const;
   void rank(const std::vector<double>& scores, std::vector<Ranked>& out, std::size_t top) const;
 
   std::vector<Label> labels_;
-  NgramTable table_;
+  NgramTable table_;  // n-gram -> (label, weight) postings: the model as trained and written
+  // The same weights laid out for scoring: a row per n-gram (single characters found by code point, longer
+  // n-grams through rows_), dense over the labels when there are few of them.
+  std::vector<std::uint32_t> unigram_row_;  // BMP code point -> row (UINT32_MAX: none)
+  NgramTable rows_;                         // longer n-gram -> {row, 0}
+  std::vector<float> dense_;                // rows × labels, when labels ≤ k_dense_labels
+  std::vector<std::uint32_t> row_offset_;   // row -> first posting in table_ order (sparse layout)
+  std::vector<NgramTable::Posting> row_postings_;
+  std::size_t stride_ = 0;                  // floats per dense row
+  static constexpr std::size_t k_dense_labels = 64;
   int min_n_ = 1;
   int max_n_ = 2;
   double alpha_ = 0.1;

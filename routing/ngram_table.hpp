@@ -30,6 +30,8 @@ class NgramTable {
   // As find(), also giving the entry's slot (< slot_count()), so a caller can tell repeated n-grams apart.
   std::span<const Posting> find(NgramKey key, std::size_t& slot) const {
     if (slots_.empty()) return {};
+    const std::uint64_t h = key * 0x9E3779B97F4A7C15ull;
+    if (((filter_[(h >> 40) & k_filter_mask] >> ((h >> 34) & 63)) & 1) == 0) return {};  // surely absent
     for (std::size_t i = slot_of(key);; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
       if (s.key == key) {
@@ -51,7 +53,9 @@ class NgramTable {
     std::sort(used.begin(), used.end(), [](const Slot* a, const Slot* b) { return a->key < b->key; });
     for (const Slot* s : used) f(s->key, std::span<const Posting>(postings_.data() + s->first, s->count));
   }
-  std::size_t memory_bytes() const { return slots_.capacity() * sizeof(Slot) + postings_.capacity() * sizeof(Posting); }
+  std::size_t memory_bytes() const {
+    return filter_.capacity() * 8 + slots_.capacity() * sizeof(Slot) + postings_.capacity() * sizeof(Posting);
+  }
 
  private:
   struct Slot {
@@ -61,6 +65,10 @@ class NgramTable {
   };
   std::size_t slot_of(NgramKey key) const { return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> shift_); }
 
+  // A one-hash Bloom filter (32 KiB, stays in cache) that turns most misses away before the table is touched.
+  static constexpr std::size_t k_filter_words = 4096;
+  static constexpr std::size_t k_filter_mask = k_filter_words - 1;
+  std::vector<std::uint64_t> filter_;
   std::vector<Slot> slots_;
   std::vector<Posting> postings_;
   std::size_t mask_ = 0;

@@ -10,14 +10,28 @@ namespace {
 // The character as the scorers see it: CJK ideographs as they are, full-width ASCII folded to ASCII, letters
 // lower-cased, every digit '0'; anything else (punctuation, spaces, symbols) is a break (0).
 char32_t normalise(char32_t cp) {
+  if (cp >= 0x4E00 && cp <= 0x9FFF) return cp;  // the common case first
   if (cp >= 0xFF01 && cp <= 0xFF5E) cp -= 0xFEE0;
   if (cp >= 'A' && cp <= 'Z') return cp + 32;
   if (cp >= 'a' && cp <= 'z') return cp;
   if (cp >= '0' && cp <= '9') return '0';
-  if ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x20000 && cp <= 0x2FFFF)) {
-    return cp;
-  }
+  if ((cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x20000 && cp <= 0x2FFFF)) return cp;
   return 0;
+}
+
+// decode_utf8 with a fast path for the three-byte sequences Chinese text is made of.
+char32_t next_point(std::string_view text, std::size_t& i) {
+  const auto b0 = static_cast<unsigned char>(text[i]);
+  if ((b0 & 0xF0) == 0xE0 && i + 2 < text.size()) {
+    const auto b1 = static_cast<unsigned char>(text[i + 1]);
+    const auto b2 = static_cast<unsigned char>(text[i + 2]);
+    const char32_t cp = (char32_t{b0 & 0x0Fu} << 12) | (char32_t{b1 & 0x3Fu} << 6) | (b2 & 0x3Fu);
+    if ((b1 & 0xC0) == 0x80 && (b2 & 0xC0) == 0x80 && cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF)) {
+      i += 3;
+      return cp;
+    }
+  }
+  return decode_utf8(text, i);
 }
 
 void put_utf8(std::string& out, char32_t cp) {
@@ -69,10 +83,9 @@ bool TextFeatures::denied(std::size_t byte) const {
 }
 
 void TextFeatures::read(std::string_view content, const FeatureSettings& settings, int min_n, int max_n) {
-  chars_.clear();
   denied_.clear();
-  grams_.clear();
   subject_end_ = 0;
+  gram_count_ = 0;
 
   // The subject line: a short first line with more text after it.
   const auto newline = content.find('\n');
@@ -85,30 +98,36 @@ void TextFeatures::read(std::string_view content, const FeatureSettings& setting
     if (count > 0 && count <= settings.subject_max_chars) subject_end_ = newline;
   }
 
-  for (std::size_t i = 0; i < content.size();) {
-    const auto start = static_cast<std::uint32_t>(i);
-    chars_.push_back({normalise(decode_utf8(content, i)), start});
-  }
-  const auto end_byte = [&](std::size_t k) {
-    return k < chars_.size() ? chars_[k].byte : static_cast<std::uint32_t>(content.size());
-  };
-
-  // Denied spans: after a cue, up to `negation_reach` characters, stopping at a break or at 是 (不是A是B).
-  std::uint64_t firsts = 0;  // a cheap filter: the low six bits of every cue's first character
+  // Decode once; note whether any character could start a negation cue (a filter on its low six bits).
+  std::uint64_t firsts = 0;
   for (const auto& cue : settings.negations) {
     if (!cue.empty()) firsts |= std::uint64_t{1} << (cue[0] & 63);
   }
-  for (std::size_t k = 0; k < chars_.size(); ++k) {
+  if (chars_.size() < content.size()) chars_.resize(content.size());
+  std::size_t n_chars = 0;
+  bool maybe_cue = false;
+  for (std::size_t i = 0; i < content.size();) {
+    const auto start = static_cast<std::uint32_t>(i);
+    const char32_t cp = normalise(next_point(content, i));
+    chars_[n_chars++] = {cp, start};
+    maybe_cue = maybe_cue || (cp != 0 && ((firsts >> (cp & 63)) & 1) != 0);
+  }
+  const auto end_byte = [&](std::size_t k) {
+    return k < n_chars ? chars_[k].byte : static_cast<std::uint32_t>(content.size());
+  };
+
+  // Denied spans: after a cue, up to `negation_reach` characters, stopping at a break or at 是 (不是A是B).
+  for (std::size_t k = 0; maybe_cue && k < n_chars; ++k) {
     const char32_t first = chars_[k].cp;
     if (first == 0 || ((firsts >> (first & 63)) & 1) == 0) continue;
     for (const auto& cue : settings.negations) {
-      if (cue.empty() || cue[0] != first || k + cue.size() > chars_.size()) continue;
+      if (cue.empty() || cue[0] != first || k + cue.size() > n_chars) continue;
       bool match = true;
       for (std::size_t j = 1; j < cue.size() && match; ++j) match = chars_[k + j].cp == cue[j];
       if (!match) continue;
-      std::size_t from = k + cue.size();
+      const std::size_t from = k + cue.size();
       std::size_t to = from;
-      while (to < chars_.size() && to - from < static_cast<std::size_t>(settings.negation_reach) && chars_[to].cp != 0 &&
+      while (to < n_chars && to - from < static_cast<std::size_t>(settings.negation_reach) && chars_[to].cp != 0 &&
              chars_[to].cp != U'是') {
         ++to;
       }
@@ -116,21 +135,20 @@ void TextFeatures::read(std::string_view content, const FeatureSettings& setting
     }
   }
 
-  const double subject_weight = settings.subject_weight;
-  char32_t window[3];
-  for (std::size_t k = 0; k < chars_.size(); ++k) {
+  // The grams, each at its first character, in text order.
+  const std::size_t per_char = static_cast<std::size_t>(std::max(0, max_n - min_n + 1));
+  if (grams_.size() < n_chars * per_char) grams_.resize(n_chars * per_char);
+  const auto subject_weight = static_cast<float>(settings.subject_weight);
+  for (std::size_t k = 0; k < n_chars; ++k) {
     if (chars_[k].cp == 0) continue;
     if (!denied_.empty() && denied(chars_[k].byte)) continue;
-    const double weight = chars_[k].byte < subject_end_ ? subject_weight : 1.0;
-    for (int n = min_n; n <= max_n; ++n) {
-      if (k + static_cast<std::size_t>(n) > chars_.size()) break;
-      bool whole = true;
-      for (int j = 0; j < n; ++j) {
-        window[j] = chars_[k + static_cast<std::size_t>(j)].cp;
-        whole = whole && window[j] != 0;
-      }
-      if (!whole) break;
-      grams_.push_back({ngram_key(window, n), weight, chars_[k].byte});
+    const float weight = chars_[k].byte < subject_end_ ? subject_weight : 1.0f;
+    NgramKey key = 0;
+    for (int n = 1; n <= max_n; ++n) {
+      const std::size_t at = k + static_cast<std::size_t>(n) - 1;
+      if (at >= n_chars || chars_[at].cp == 0) break;
+      key = (key << 21) | static_cast<NgramKey>(chars_[at].cp & 0x1FFFFF);
+      if (n >= min_n) grams_[gram_count_++] = {key, weight};
     }
   }
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,15 +29,14 @@ class TextFeatures {
  public:
   struct Gram {
     NgramKey key;
-    double weight;         // 1, or the subject weight
-    std::uint32_t byte;    // where it starts in the content
+    float weight;  // 1, or the subject weight
   };
 
   // Reads `content`. Every gram of length min_n..max_n (1..3) outside a denied span is collected in text order
   // (a gram that occurs twice is there twice), with its weight.
   void read(std::string_view content, const FeatureSettings& settings, int min_n, int max_n);
 
-  const std::vector<Gram>& grams() const { return grams_; }
+  std::span<const Gram> grams() const { return {grams_.data(), gram_count_}; }
   // Byte ranges of `content`: the subject line (empty when there is none) and the denied spans.
   std::size_t subject_end() const { return subject_end_; }
   bool denied(std::size_t byte) const;
@@ -46,12 +46,14 @@ class TextFeatures {
 
  private:
   struct Char {
-    char32_t cp;          // normalised; 0 = a break (punctuation, space, anything without meaning)
-    std::uint32_t byte;   // offset in the content
+    char32_t cp;         // normalised; 0 = a break (punctuation, space, anything without meaning)
+    std::uint32_t byte;  // offset in the content
   };
+  // The buffers only grow (no clearing or zeroing per call); the count says how much of the grams is in use.
   std::vector<Char> chars_;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> denied_;  // byte ranges [begin, end)
   std::vector<Gram> grams_;
+  std::size_t gram_count_ = 0;
   std::size_t subject_end_ = 0;
 };
 
