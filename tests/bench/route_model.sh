@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Routing with and without a learned model (run by hand; never by CTest):
+#   tests/bench/route_model.sh [BUILD_DIR] [SECONDS]
+# Copies the shipped rules to a scratch folder, trains a class-level model on tests/corpus/messages.jsonl into it
+# (`hotlinectl rules learn`), then runs route_bench on the shipped rules and on the copy: decisions per second on
+# one core and the resident memory of the compiled rule set, without and with the model.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build=${1:-$root/build/release}
+seconds=${2:-5}
+for tool in "$build/daemon/hotlinectl" "$build/tests/route_bench"; do
+  [ -x "$tool" ] || { echo "build first: cmake --preset release && cmake --build --preset release" >&2; exit 2; }
+done
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cp -r "$root/rules" "$work/rules"
+rm -rf "$work/rules/model"
+"$build/daemon/hotlinectl" rules learn --rules "$work/rules" --from "$root/tests/corpus/messages.jsonl" --level class \
+  | tail -n 1
+echo "== without a model ($root/rules)"
+"$build/tests/route_bench" "$root/rules" "$seconds"
+echo "== with the model ($work/rules/model/matters.model)"
+"$build/tests/route_bench" "$work/rules" "$seconds"
