@@ -164,7 +164,7 @@ json::object decision_to_json(const routing::Decision& d, const routing::RuleSet
                                    : json::value(json::object{{"code", d.matter},
                                                               {"name", matter ? matter->name : ""},
                                                               {"inferred", d.matter_inferred},
-                                                              {"confidence", std::round(d.confidence * 100) / 100}});
+                                                              {"confidence", std::lround(d.confidence * 100)}});  // percent
   const auto* division = d.area.empty() ? nullptr : rules.find_division(d.area);
   o["area"] = d.area.empty() ? json::value(nullptr)
                              : json::value(json::object{{"code", d.area},

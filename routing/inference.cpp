@@ -32,6 +32,8 @@ namespace {
 
 bool is_bigram(NgramKey key) { return key >= (NgramKey{1} << 21) && key < (NgramKey{1} << 42); }
 
+std::string percent(double v) { return std::to_string(std::lround(v * 100)) + "%"; }
+
 std::string two_places(double v) {
   const auto hundredths = static_cast<long>(v * 100 + 0.5);
   return std::to_string(hundredths / 100) + "." + (hundredths % 100 < 10 ? "0" : "") + std::to_string(hundredths % 100);
@@ -200,7 +202,7 @@ MatterInference infer_matter(const RuleSet& rules, const TextHits& hits, std::st
       return all[m].code + " " + all[m].name + " (keywords " + two_places(x.keyword[m]) +
              (words.empty() ? "" : ": " + words) + "; n-grams " + two_places(x.gram[m]) + ")";
     };
-    std::string line = "matter inferred: " + describe(win) + ", confidence " + two_places(result.confidence);
+    std::string line = "matter inferred: " + describe(win) + ", confidence " + percent(result.confidence);
     std::size_t listed = 0;
     for (const auto m : x.ranked) {
       if (m == win || listed == 2) continue;
@@ -211,7 +213,7 @@ MatterInference infer_matter(const RuleSet& rules, const TextHits& hits, std::st
       std::string opinion = "model: ";
       for (std::size_t i = 0; i < x.model.size() && i < 3; ++i) {
         const auto m = rules.matter_of_label(x.model[i].label);
-        opinion += (i ? "; " : "") + all[m].code + " " + all[m].name + " p=" + two_places(x.model[i].probability);
+        opinion += (i ? "; " : "") + all[m].code + " " + all[m].name + " " + percent(x.model[i].probability);
       }
       std::string grams;
       for (const auto& g : model->evidence(x.features, x.model.front().label, 6)) grams += (grams.empty() ? "" : " ") + g;

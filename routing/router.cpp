@@ -1,6 +1,7 @@
 #include "routing/router.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <tuple>
 
 #include "routing/inference.hpp"
@@ -103,9 +104,9 @@ Decision route(const Ticket& ticket, const RuleSet& rules, const RouteOptions& o
   if (d.below_threshold) {
     d.lead = &rules.fallback();
     if (explain) {
-      explain->push_back("matter confidence " + std::to_string(d.confidence).substr(0, 4) +
-                         " is below inference.min_confidence " +
-                         std::to_string(rules.inference().min_confidence).substr(0, 4) + ": the desk decides → " +
+      explain->push_back("matter confidence " + std::to_string(std::lround(d.confidence * 100)) +
+                         "% is below inference.min_confidence " +
+                         std::to_string(std::lround(rules.inference().min_confidence * 100)) + "%: the desk decides → " +
                          d.lead->id + " " + d.lead->name);
     }
     return d;

@@ -83,7 +83,7 @@ struct Resolution {
 
 // Rule-set wide matter inference settings (hotline.yaml `inference`).
 struct InferenceSettings {
-  double min_confidence = 0.2;    // an inferred matter below this goes to the desk (0 = never)
+  double min_confidence = 0.2;    // an inferred matter below this goes to the desk (0 = never); percent in YAML
   double model_weight = 0.5;      // the learned model's share of the confidence when a model is loaded
   double gram_weight = 1.0;       // the catalogue's n-gram evidence relative to whole keywords
   double sharpness = 0.5;         // how fast the catalogue's confidence grows with its lead in evidence

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -104,11 +105,18 @@ void RuleSetBuilder::read_inference(YamlReader& r, const YAML::Node& n) {
       if (used != text->size() || !(v >= lo && v <= hi)) throw std::invalid_argument(*text);
       target = v;
     } catch (const std::exception&) {
-      r.error(n[key], std::string(key) + " must be a number from " + std::to_string(lo).substr(0, 3) + " to " +
-                          std::to_string(hi).substr(0, 3) + ", not '" + *text + "'");
+      const auto show = [](double v) {
+        std::ostringstream o;
+        o << v;
+        return o.str();
+      };
+      r.error(n[key], std::string(key) + " must be a number from " + show(lo) + " to " + show(hi) + ", not '" +
+                          *text + "'");
     }
   };
-  number("min_confidence", inf.min_confidence, 0, 1);
+  double percent = inf.min_confidence * 100;  // percent in the file
+  number("min_confidence", percent, 0, 100);
+  inf.min_confidence = percent / 100;
   number("model_weight", inf.model_weight, 0, 1);
   number("gram_weight", inf.gram_weight, 0, 10);
   number("sharpness", inf.sharpness, 0.01, 10);

@@ -101,7 +101,7 @@ TEST_CASE("confidence: clear words are sure, weak words go to the desk with thei
   CHECK(nothing.confidence == 0);
   CHECK(nothing.lead->id == "desk");
 
-  const auto strict = compile("inference: {min_confidence: 0.99}\n");
+  const auto strict = compile("inference: {min_confidence: 99}\n");
   const auto weak = decide(*strict, "楼上有点噪音");
   CHECK(weak.matter == "030103");  // the guess stays in the decision for the operator
   CHECK(weak.below_threshold);
@@ -129,7 +129,7 @@ TEST_CASE("inference settings are checked", "[routing][inference]") {
     CHECK(r.rule_set == nullptr);
     return all;
   };
-  CHECK_THAT(errors("inference: {min_confidence: 2}\n"), Catch::Contains("min_confidence must be a number from 0"));
+  CHECK_THAT(errors("inference: {min_confidence: 200}\n"), Catch::Contains("min_confidence must be a number from 0"));
   CHECK_THAT(errors("inference: {subject_weight: heavy}\n"), Catch::Contains("subject_weight must be a number"));
   CHECK_THAT(errors("inference: {negations: [\"\"]}\n"), Catch::Contains("a negation must not be empty"));
   const auto twice = RuleSet::compile({{"a.yaml", k_catalogue, ""}, {"b.yaml", "inference: {}\n", ""},
