@@ -5,6 +5,7 @@
 
 #include "routing/inference.hpp"
 #include "routing/router.hpp"
+#include "tests/routing/compile_errors.hpp"
 
 using namespace hotline::routing;
 
@@ -123,11 +124,7 @@ TEST_CASE("an operator-given matter is used as given, with full confidence", "[r
 
 TEST_CASE("inference settings are checked", "[routing][inference]") {
   const auto errors = [](const std::string& extra) {
-    const auto r = RuleSet::compile({{"a.yaml", k_catalogue, ""}, {"b.yaml", extra, ""}});
-    std::string all;
-    for (const auto& d : r.diagnostics) all += d.to_string() + "\n";
-    CHECK(r.rule_set == nullptr);
-    return all;
+    return compile_errors({{"a.yaml", k_catalogue, ""}, {"b.yaml", extra, ""}});
   };
   CHECK_THAT(errors("inference: {min_confidence: 200}\n"), Catch::Contains("min_confidence must be a number from 0"));
   CHECK_THAT(errors("inference: {subject_weight: heavy}\n"), Catch::Contains("subject_weight must be a number"));

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "routing/router.hpp"
+#include "tests/routing/compile_errors.hpp"
 #include "routing/rule_analysis.hpp"
 
 using namespace hotline::routing;
@@ -150,11 +151,7 @@ TEST_CASE("the ladder can be switched off for a rule set", "[routing][ladder]") 
 
 TEST_CASE("ladder settings are checked", "[routing][ladder]") {
   const auto errors = [](const std::string& extra) {
-    const auto r = RuleSet::compile({{"a.yaml", k_units, ""}, {"b.yaml", extra, ""}});
-    std::string all;
-    for (const auto& d : r.diagnostics) all += d.to_string() + "\n";
-    CHECK(r.rule_set == nullptr);
-    return all;
+    return compile_errors({{"a.yaml", k_units, ""}, {"b.yaml", extra, ""}});
   };
   CHECK_THAT(errors("ladder: {kinds: {派出所: 警察局}}\n"), Catch::Contains("'警察局' is the kind of no unit"));
   CHECK_THAT(errors("ladder: {government: 管委会}\n"), Catch::Contains("ladder government '管委会'"));
