@@ -14,6 +14,7 @@ packages=(
   catch2                                    # Catch2 2.13 (Debian's; v3 is not packaged)
   tzdata                                    # Asia/Shanghai for deadlines and ticket numbers
   curl wrk sqlite3                          # README examples and the intake benchmark
+  python3                                   # tests/bench/routing_eval.py (routing accuracy on the corpus)
   unzip                                     # report tests look inside the XLSX zip
 )
 
