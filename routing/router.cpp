@@ -31,14 +31,17 @@ struct Candidate {
   }
 };
 
-// The climb a rule's templates take (the rule's own, else `kind`) and the highest level they may reach: the city,
-// except for a territorial matter (by the nearest catalogue code that is the matter or one of its classes), which
-// stays within its county.
-std::pair<Climb, Level> climb_for(const Rule& rule, const RuleSet& rules, std::string_view matter) {
-  const Climb climb = rule.climb == Climb::automatic ? Climb::kind : rule.climb;
-  if (rule.climb != Climb::automatic) return {climb, Level::city};
+// The highest level a rule's templates may climb to when the rule says nothing: the city, except for a
+// territorial matter (by the catalogue code of the matter), which stays within its county.
+Level ceiling_for(const RuleSet& rules, std::string_view matter) {
   const auto* m = rules.find_matter(matter);
-  return {climb, m != nullptr && !m->functional ? Level::county : Level::city};
+  return m != nullptr && !m->functional ? Level::county : Level::city;
+}
+
+// The climb a rule's templates take: the rule's own (to the city), else by kind up to `ceiling`.
+std::pair<Climb, Level> climb_for(const Rule& rule, Level ceiling) {
+  if (rule.climb != Climb::automatic) return {rule.climb, Level::city};
+  return {Climb::kind, ceiling};
 }
 
 std::string describe_climb(const Resolution& r) {
@@ -113,6 +116,7 @@ Decision route(const Ticket& ticket, const RuleSet& rules, const RouteOptions& o
   }
 
   gather_candidates(rules, d, hits, candidates);
+  const Level ceiling = ceiling_for(rules, d.matter);
   const auto type_bit = 1u << static_cast<unsigned>(ticket.type);
   const auto urgency_bit = 1u << static_cast<unsigned>(ticket.urgency);
   std::optional<Candidate> best;
@@ -128,7 +132,7 @@ Decision route(const Ticket& ticket, const RuleSet& rules, const RouteOptions& o
       continue;
     }
     if (!keywords_hold(rule, hits)) continue;
-    const auto [climb, highest] = climb_for(rule, rules, d.matter);
+    const auto [climb, highest] = climb_for(rule, ceiling);
     const Resolution lead = rules.resolve_climbing(rule.lead, d.area, climb, highest);
     if (lead.unit == nullptr) {
       if (explain) {
@@ -167,7 +171,7 @@ Decision route(const Ticket& ticket, const RuleSet& rules, const RouteOptions& o
     d.ladder = std::string(to_string(best->rule->lead.level.value_or(Level::city))) + " → " +
                std::string(to_string(best->lead.to.value_or(Level::city))) + " " + d.lead->kind;
   }
-  const auto [climb, highest] = climb_for(*best->rule, rules, d.matter);
+  const auto [climb, highest] = climb_for(*best->rule, ceiling);
   for (const auto& ref : best->rule->co) {
     const Unit* u = rules.resolve_climbing(ref, d.area, climb, highest).unit;
     if (u != nullptr && u != d.lead && std::find(d.co.begin(), d.co.end(), u) == d.co.end()) d.co.push_back(u);
