@@ -15,8 +15,8 @@
 #include <cstdio>
 #include <string>
 
-#include "daemon/escalation_scheduler.hpp"
-#include "daemon/rules_holder.hpp"
+#include "daemon/escalation/escalation_scheduler.hpp"
+#include "daemon/config/rules_holder.hpp"
 #include "storage/ticket_store.hpp"
 
 using namespace hotline;

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "daemon/rules_loader.hpp"
+#include "daemon/config/rules_loader.hpp"
 #include "routing/civil_day.hpp"
 #include "storage/database.hpp"
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "daemon/rules_holder.hpp"
+#include "daemon/config/rules_holder.hpp"
 #include "routing/router.hpp"
 
 using namespace hotline;

@@ -1,14 +1,24 @@
-# Fails when a module includes what its layer forbids:
+# Fails when a file includes what its layer forbids:
 #   routing/  no Asio, Beast, Boost.JSON, SQLite, storage/ or daemon/ (it is pure);
-#   storage/  no Asio, Beast or daemon/.
-# Usage: cmake -DSOURCE_DIR=<tree> -P check_layering.cmake
-if(NOT SOURCE_DIR)
-  message(FATAL_ERROR "pass -DSOURCE_DIR=<source tree>")
+#   storage/  no Asio, Beast or daemon/;
+#   daemon/   every folder is in the level table (daemon/layers.cmake) and includes only folders on lower levels;
+#             Beast, yaml-cpp and CLI11 only in the folders the table names; no SQLite outside storage/.
+# Usage: cmake -DSOURCE_DIR=<tree> -DLAYERS=<daemon/layers.cmake> -P check_layering.cmake
+cmake_policy(VERSION 3.25)
+if(NOT SOURCE_DIR OR NOT LAYERS)
+  message(FATAL_ERROR "pass -DSOURCE_DIR=<source tree> -DLAYERS=<level table>")
 endif()
+include("${LAYERS}")
 
 set(violations "")
+function(sources_of folder out)
+  file(GLOB_RECURSE found "${SOURCE_DIR}/${folder}/*.hpp" "${SOURCE_DIR}/${folder}/*.cpp" "${SOURCE_DIR}/${folder}/*.h"
+       "${SOURCE_DIR}/${folder}/*.in")
+  set(${out} "${found}" PARENT_SCOPE)
+endfunction()
+
 function(check_folder folder pattern why)
-  file(GLOB_RECURSE sources "${SOURCE_DIR}/${folder}/*.hpp" "${SOURCE_DIR}/${folder}/*.cpp" "${SOURCE_DIR}/${folder}/*.h")
+  sources_of(${folder} sources)
   foreach(source IN LISTS sources)
     file(STRINGS "${source}" lines REGEX "^[ \t]*#[ \t]*include")
     foreach(line IN LISTS lines)
@@ -24,6 +34,57 @@ endfunction()
 check_folder(routing "[<\"](boost/asio|boost/beast|boost/json|sqlite3\\.h|storage/|daemon/)"
              "routing must stay pure: no I/O, SQL, JSON or other modules")
 check_folder(storage "[<\"](boost/asio|boost/beast|daemon/)" "storage must not use Asio, Beast or daemon/")
+
+# The daemon's level table: folder -> level.
+set(table "${HOTLINE_DAEMON_LAYERS}")
+set(known "")
+while(table)
+  list(POP_FRONT table folder level)
+  set(level_of_${folder} ${level})
+  list(APPEND known ${folder})
+endwhile()
+
+# No file straight under daemon/ but the build files, and no folder missing from the table.
+file(GLOB entries RELATIVE "${SOURCE_DIR}/daemon" "${SOURCE_DIR}/daemon/*")
+foreach(entry IN LISTS entries)
+  if(IS_DIRECTORY "${SOURCE_DIR}/daemon/${entry}")
+    if(NOT entry IN_LIST known)
+      list(APPEND violations "daemon/${entry}/: a folder missing from the level table (daemon/layers.cmake)")
+    endif()
+  elseif(entry MATCHES "\\.(hpp|cpp|h)$")
+    list(APPEND violations "daemon/${entry}: code outside the daemon's folders")
+  endif()
+endforeach()
+
+string(REPLACE ";" ", " beast_folders "${HOTLINE_BEAST_FOLDERS}")
+string(REPLACE ";" ", " yaml_folders "${HOTLINE_YAML_FOLDERS}")
+string(REPLACE ";" ", " cli_folders "${HOTLINE_CLI_FOLDERS}")
+foreach(folder IN LISTS known)
+  set(level ${level_of_${folder}})
+  # Folders on the same or a higher level.
+  set(forbidden "")
+  foreach(other IN LISTS known)
+    if(NOT other STREQUAL folder AND NOT level_of_${other} LESS level)
+      list(APPEND forbidden ${other})
+    endif()
+  endforeach()
+  if(forbidden)
+    string(REPLACE ";" "|" alternatives "${forbidden}")
+    check_folder(daemon/${folder} "[<\"]daemon/(${alternatives})/"
+                 "daemon/${folder} is on level ${level}: it may include only folders below it")
+  endif()
+  check_folder(daemon/${folder} "[<\"]daemon/[a-z_]+\\.(hpp|h)\"" "include a folder's header, not daemon/*.hpp")
+  check_folder(daemon/${folder} "[<\"]sqlite3\\.h" "SQLite is storage/'s")
+  if(NOT folder IN_LIST HOTLINE_BEAST_FOLDERS)
+    check_folder(daemon/${folder} "[<\"]boost/beast" "Beast only in: ${beast_folders}")
+  endif()
+  if(NOT folder IN_LIST HOTLINE_YAML_FOLDERS)
+    check_folder(daemon/${folder} "[<\"]yaml-cpp/" "yaml-cpp only in routing/ and: ${yaml_folders}")
+  endif()
+  if(NOT folder IN_LIST HOTLINE_CLI_FOLDERS)
+    check_folder(daemon/${folder} "[<\"]CLI/" "CLI11 only in: ${cli_folders}")
+  endif()
+endforeach()
 
 list(LENGTH violations count)
 if(count GREATER 0)

@@ -1,0 +1,95 @@
+// The HTTP API: maps each request to a response. Owns no sockets; the server feeds it parsed requests.
+// Thread-safe: handle() runs concurrently on the server's threads.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/http.hpp>
+
+#include <atomic>
+#include <string>
+
+#include "daemon/feed/feed_stream.hpp"
+#include "daemon/escalation/escalation_hooks.hpp"
+#include "daemon/http/http_response.hpp"
+#include "daemon/metrics/metrics_registry.hpp"
+#include "daemon/api/service_metrics.hpp"
+#include "daemon/http/request_handler.hpp"
+#include "daemon/http/stream_response.hpp"
+#include "daemon/writer/reader_pool.hpp"
+#include "daemon/access/token_auth.hpp"
+#include "routing/lifecycle.hpp"
+#include "daemon/config/rules_holder.hpp"
+#include "daemon/writer/ticket_writer.hpp"
+#include "storage/ticket_store.hpp"
+#include "storage/token_store.hpp"
+
+namespace hotline::daemon {
+
+class NightlyRunner;
+
+struct ApiContext {
+  RulesHolder& rules;
+  TicketWriter& writer;
+  StorePool<storage::TicketStore>& readers;
+  StorePool<storage::TokenStore>& tokens;
+  const std::atomic<bool>& auth_required;  // false only while no token exists (then loopback-only, open access)
+  std::string ticket_prefix;
+  boost::asio::any_io_executor blocking;  // for work too slow for the I/O threads (rule reloads)
+  FeedHub* feed = nullptr;                 // live feeds; null: the feed endpoint answers 503
+  ServiceMetrics* metrics = nullptr;       // counters the API moves; null: not counted
+  const MetricsRegistry* registry = nullptr;  // what /metrics renders
+  FeedSettings feed_settings{};
+  bool metrics_require_token = true;  // with tokens configured, /metrics needs an admin or supervisor token
+  const EscalationHooks* escalation = nullptr;  // stage plans and dispatch notifications; null: none (tools)
+  NightlyRunner* nightly = nullptr;             // POST /v1/admin/report; null: 503
+};
+
+// Whether the caller's role is one of `roles` (the token-less local principal may do what any person may).
+bool may(const Principal& who, std::initializer_list<std::string_view> roles);
+// `unit` is `ancestor` or lies below it in the unit directory.
+bool unit_within(const routing::RuleSet& rules, std::string_view ancestor, std::string_view unit);
+
+// The life-cycle context (clock arithmetic, unit directory questions) for a decision at `now_ms`.
+routing::Context case_context(const routing::RuleSet& rules, const routing::Clocks& clocks, std::int64_t now_ms);
+// The machine's actor for a caller taking `action`.
+routing::Actor actor_of(const Principal& who, std::string_view action = {});
+
+class Api final : public RequestHandler {
+ public:
+  explicit Api(ApiContext context) : ctx_(std::move(context)) {}
+
+  // Never throws for bad input: every failure is a problem+json response.
+  boost::asio::awaitable<Response> handle(const Request& request);
+  // handle(), or a stream taking over the connection (GET /v1/units/{id}/feed). What the server calls.
+  boost::asio::awaitable<Handled> serve(const Request& request) override;
+
+ private:
+  // The caller, from the bearer token; without tokens configured, the local open-access principal.
+  // nullopt when a token is required and missing or invalid.
+  std::optional<Principal> authenticate(const Request& request);
+  boost::asio::awaitable<Response> route_request(const Request& request, const Principal& who);
+  boost::asio::awaitable<Response> post_ticket(const Request& request, const Principal& who);
+  Response get_ticket(const Request& request, const std::string& id, const Principal& who);
+  boost::asio::awaitable<Response> post_action(const Request& request, const Principal& who, const std::string& id,
+                                               const std::string& action);
+  Response get_queue(const Request& request, const Principal& who, const std::string& unit);
+  Response search_tickets(const Request& request, const Principal& who);
+  // GET /v1/escalations and /v1/escalations/counts (escalation_api.cpp).
+  Response get_escalations(const Request& request, const Principal& who);
+  Response get_escalation_counts(const Request& request, const Principal& who);
+  // `unit` is `ancestor` or lies below it in the directory.
+  bool unit_within(std::string_view ancestor, std::string_view unit) const;
+  bool unit_may_see(const std::string& unit, const storage::StoredTicket& ticket) const;
+  Response get_rules(const Request& request);
+  boost::asio::awaitable<Handled> open_feed(const Request& request, const Principal& who, const std::string& unit);
+  Response get_metrics(const Request& request);
+  Response explain_route(const Request& request);
+  boost::asio::awaitable<Response> reload_rules(const Request& request);
+  // POST /v1/admin/report (report_api.cpp).
+  boost::asio::awaitable<Response> run_report(const Request& request);
+
+  ApiContext ctx_;
+};
+
+}  // namespace hotline::daemon

@@ -1,0 +1,257 @@
+// The case endpoints of Api: actions on a ticket, unit queues, search.
+#include <algorithm>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
+#include <charconv>
+#include <chrono>
+
+#include "daemon/api/api.hpp"
+#include "daemon/wire/case_codec.hpp"
+#include "daemon/runtime/local_time.hpp"
+#include "daemon/http/query_string.hpp"
+#include "routing/policy_clocks.hpp"
+
+namespace hotline::daemon {
+namespace json = boost::json;
+
+namespace {
+
+// A page size: 1 to 500.
+std::optional<int> parse_limit(const std::string& value) {
+  int n = 0;
+  const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  if (ec != std::errc{} || ptr != value.data() + value.size() || n < 1 || n > 500) return std::nullopt;
+  return n;
+}
+
+}  // namespace
+
+routing::Context case_context(const routing::RuleSet& rules, const routing::Clocks& clocks, std::int64_t now_ms) {
+  return {now_ms, clocks,
+          [&rules](std::string_view parent, std::string_view child) {
+            const auto* u = rules.find_unit(child);
+            return u != nullptr && u->parent == parent;
+          },
+          [&rules](std::string_view unit) { return rules.find_unit(unit) != nullptr; }};
+}
+
+routing::Actor actor_of(const Principal& who, std::string_view action) {
+  if (who.role == "local") {
+    // Token-less loopback deployments act as the hotline itself.
+    return {action == "supervise" ? routing::Role::supervisor : routing::Role::operator_, "local", ""};
+  }
+  return {routing::parse_role(who.role).value_or(routing::Role::admin), who.token_id, who.unit_id};
+}
+
+boost::asio::awaitable<Response> Api::post_action(const Request& req, const Principal& who, const std::string& id,
+                                                  const std::string& action) {
+  const auto& actions = routing::case_actions();
+  if (std::find(actions.begin(), actions.end(), action) == actions.end()) {
+    co_return problem_response(req, {404, "not-found", "No such action", "no action '" + action + "' on tickets", ""});
+  }
+  routing::Command command{action, {}};
+  auto parsed = optional_json_object(req);
+  if (auto* p = std::get_if<Problem>(&parsed)) co_return problem_response(req, *p);
+  for (const auto& kv : std::get<json::object>(parsed)) {
+    const auto& v = kv.value();
+    if (v.is_string()) {
+      command.args[std::string(kv.key())] = std::string(v.as_string());
+    } else if (v.is_int64() || v.is_uint64()) {
+      command.args[std::string(kv.key())] = json::serialize(v);
+    } else if (v.is_bool()) {
+      command.args[std::string(kv.key())] = v.as_bool() ? "true" : "false";
+    } else {
+      co_return problem_response(req, bad_field(std::string(kv.key()), "must be a string, number or boolean"));
+    }
+  }
+  const auto live = ctx_.rules.info();
+  const LocalStamp now = local_stamp(std::chrono::system_clock::now());
+  const routing::Actor actor = actor_of(who, action);
+
+  struct Result {
+    bool found = false;
+    routing::CaseState before = routing::CaseState::awaiting_sign_for;
+    std::optional<routing::Refusal> refusal;
+    routing::Case after;
+    std::vector<routing::Event> events;
+  };
+  auto result = std::make_shared<Result>();
+  const auto job = [result, live, id, command, actor, hooks = ctx_.escalation,
+                    now_ms = now.unix_ms](storage::TicketStore& store) -> WriteResult {
+    // Read, decide and write on the writer thread: no other change to the ticket can interleave.
+    auto found = store.find_ticket(id);
+    if (!found) return found.error();
+    if (!*found) return {};
+    result->found = true;
+    const routing::PolicyClocks clocks(*live.calendar, *live.policy, *live.rules, utc_offset_minutes(now_ms));
+    routing::Case c = replay_ticket(**found);
+    result->before = c.state;
+    auto outcome = routing::decide(c, command, actor, case_context(*live.rules, clocks, now_ms));
+    if (auto* refusal = std::get_if<routing::Refusal>(&outcome)) {
+      result->refusal = *refusal;
+      return {};
+    }
+    result->events = std::move(std::get<std::vector<routing::Event>>(outcome));
+    std::vector<storage::NewEvent> stored;
+    for (const auto& e : result->events) {
+      routing::evolve(c, e);
+      stored.push_back(to_stored(e));
+    }
+    if (auto r = store.append_events(id, stored); !r) return r.error();
+    auto projection = project(c, now_ms);
+    if (hooks != nullptr) {
+      if (auto r = hooks->after_events(store, id, result->events, c, live, now_ms); !r) return r.error();
+      hooks->plan(projection, c, live, now_ms);
+    }
+    if (auto r = store.write_projection(id, projection); !r) return r.error();
+    result->after = std::move(c);
+    return {};
+  };
+  const WriteResult written = co_await ctx_.writer.async_write(job, boost::asio::use_awaitable);
+  if (!written) {
+    co_return problem_response(
+        req, {503, "storage-unavailable", "The change could not be stored", written.error().message, ""});
+  }
+  if (!result->found)
+    co_return problem_response(req, {404, "not-found", "No such ticket", "no ticket with id " + id, ""});
+  if (result->refusal) co_return refusal_response(req, *result->refusal);
+  if (ctx_.metrics) ctx_.metrics->tickets.moved(result->before, result->after.state);
+  json::array events;
+  for (const auto& e : result->events) {
+    json::object data;
+    for (const auto& [k, v] : e.data) data[k] = v;
+    events.push_back({{"kind", e.kind}, {"at", local_stamp_ms(e.at_ms).rfc3339}, {"unit", e.unit}, {"data", data}});
+  }
+  json::object body{
+      {"id", id},
+      {"action", action},
+      {"state", routing::to_string(result->after.state)},
+      {"events", std::move(events)},
+      {"case", case_to_json(result->after, *live.calendar, now.unix_ms, utc_offset_minutes(now.unix_ms))}};
+  co_return make_response(req, http::status::ok, json::serialize(body));
+}
+
+Response Api::get_queue(const Request& req, const Principal& who, const std::string& unit) {
+  const auto rules = ctx_.rules.get();
+  if (rules->find_unit(unit) == nullptr) {
+    return problem_response(req, {404, "not-found", "No such unit", "no unit " + unit + " in the directory", ""});
+  }
+  if (who.role == "unit" && !unit_within(who.unit_id, unit)) {
+    return forbidden(req, "a unit token reads only its own queue and those of the units below it");
+  }
+  const auto params = parse_query(req.target());
+  storage::QueueQuery q;
+  q.unit_id = unit;
+  const auto now_ms = local_stamp(std::chrono::system_clock::now()).unix_ms;
+  for (const auto& [key, value] : params) {
+    if (key == "state") {
+      if (!routing::parse_case_state(value))
+        return problem_response(req, bad_field("state", "unknown state '" + value + "'"));
+      q.state = value;
+      q.include_closed = !routing::is_open(*routing::parse_case_state(value));
+    } else if (key == "due_before") {
+      const auto ms = parse_rfc3339(value);
+      if (!ms) return problem_response(req, bad_field("due_before", "must be RFC 3339"));
+      q.due_before_ms = *ms;
+    } else if (key == "overdue") {
+      if (value != "true" && value != "false")
+        return problem_response(req, bad_field("overdue", "must be true or false"));
+      if (value == "true") q.due_before_ms = q.due_before_ms ? std::min(*q.due_before_ms, now_ms) : now_ms;
+    } else if (key == "limit") {
+      const auto n = parse_limit(value);
+      if (!n) return problem_response(req, bad_field("limit", "must be 1 to 500"));
+      q.limit = *n;
+    } else if (key == "cursor") {
+      const auto dot = value.find('.');
+      std::int64_t due = 0;
+      const auto [ptr, ec] = std::from_chars(value.data(), value.data() + (dot == std::string::npos ? 0 : dot), due);
+      if (dot == std::string::npos || ec != std::errc{} || ptr != value.data() + dot) {
+        return problem_response(req, bad_field("cursor", "malformed cursor"));
+      }
+      q.after = std::pair{due, value.substr(dot + 1)};
+    } else {
+      return problem_response(req, bad_field(key, "unknown query parameter"));
+    }
+  }
+  auto lease = ctx_.readers.acquire();
+  if (!lease)
+    return problem_response(req,
+                            {503, "storage-unavailable", "The database cannot be read", lease.error().message, ""});
+  auto rows = (*lease)->queue(q);
+  if (!rows)
+    return problem_response(req, {503, "storage-unavailable", "The database cannot be read", rows.error().message, ""});
+  json::array items;
+  for (const auto& r : *rows) {
+    json::object item{{"id", r.ticket_id},
+                      {"state", r.state},
+                      {"received_at", r.received_at},
+                      {"type", r.type},
+                      {"content", r.content},
+                      {"unit", r.unit_id},
+                      {"lead", r.lead},
+                      {"assignment_state", r.assignment_state},
+                      {"reply_due_at", local_stamp_ms(r.reply_due_ms).rfc3339},
+                      {"overdue", now_ms >= r.reply_due_ms}};
+    if (r.handler_id) item["handler"] = *r.handler_id;
+    items.push_back(std::move(item));
+  }
+  json::object body{{"unit", unit}, {"items", std::move(items)}};
+  if (rows->size() == static_cast<std::size_t>(q.limit)) {
+    body["next_cursor"] = std::to_string(rows->back().reply_due_ms) + "." + rows->back().ticket_id;
+  }
+  return make_response(req, http::status::ok, json::serialize(body));
+}
+
+Response Api::search_tickets(const Request& req, const Principal& who) {
+  storage::SearchQuery q;
+  for (const auto& [key, value] : parse_query(req.target())) {
+    if (key == "q") {
+      q.text = value;
+    } else if (key == "state") {
+      if (!routing::parse_case_state(value))
+        return problem_response(req, bad_field("state", "unknown state '" + value + "'"));
+      q.state = value;
+    } else if (key == "unit") {
+      q.unit_id = value;
+    } else if (key == "from" || key == "to") {
+      const auto ms = parse_rfc3339(value);
+      if (!ms) return problem_response(req, bad_field(key, "must be RFC 3339"));
+      (key == "from" ? q.from_ms : q.to_ms) = *ms;
+    } else if (key == "cursor") {
+      q.before_id = value;
+    } else if (key == "limit") {
+      const auto n = parse_limit(value);
+      if (!n) return problem_response(req, bad_field("limit", "must be 1 to 500"));
+      q.limit = *n;
+    } else {
+      return problem_response(req, bad_field(key, "unknown query parameter"));
+    }
+  }
+  if (who.role == "unit") {
+    // A unit searches its own tickets (or, read-only, those of a unit below it).
+    if (q.unit_id && !unit_within(who.unit_id, *q.unit_id)) {
+      return forbidden(req, "a unit token searches only its own tickets and those of the units below it");
+    }
+    if (!q.unit_id) q.unit_id = who.unit_id;
+  }
+  auto lease = ctx_.readers.acquire();
+  if (!lease)
+    return problem_response(req,
+                            {503, "storage-unavailable", "The database cannot be read", lease.error().message, ""});
+  auto rows = (*lease)->search(q);
+  if (!rows) return problem_response(req, {400, "bad-search", "The search could not run", rows.error().message, ""});
+  json::array items;
+  for (const auto& r : *rows) {
+    items.push_back({{"id", r.ticket_id},
+                     {"state", r.state},
+                     {"received_at", r.received_at},
+                     {"type", r.type},
+                     {"content", r.content},
+                     {"unit", {{"id", r.unit_id}, {"name", r.unit_name}}}});
+  }
+  json::object body{{"items", std::move(items)}};
+  if (rows->size() == static_cast<std::size_t>(q.limit)) body["next_cursor"] = rows->back().ticket_id;
+  return make_response(req, http::status::ok, json::serialize(body));
+}
+
+}  // namespace hotline::daemon

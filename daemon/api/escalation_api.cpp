@@ -1,0 +1,128 @@
+// The supervisors' board of Api: GET /v1/escalations (open clocks by the stage they reached) and
+// GET /v1/escalations/counts (per unit and stage). Both read the partial index of fired stages.
+#include <boost/json.hpp>
+
+#include <charconv>
+#include <map>
+
+#include "daemon/api/api.hpp"
+#include "daemon/runtime/local_time.hpp"
+#include "daemon/http/query_string.hpp"
+#include "routing/escalation_stages.hpp"
+#include "storage/escalation_store.hpp"
+
+namespace hotline::daemon {
+namespace json = boost::json;
+
+namespace {
+
+Response unavailable(const Request& req, const std::string& message) {
+  return problem_response(req, {503, "storage-unavailable", "The database cannot be read", message, ""});
+}
+
+}  // namespace
+
+Response Api::get_escalations(const Request& req, const Principal& who) {
+  storage::EscalationQuery q;
+  for (const auto& [key, value] : parse_query(req.target())) {
+    if (key == "stage") {
+      if (!routing::parse_stage(value)) {
+        return problem_response(req, bad_field("stage", "must be yellow, red, urge or supervise"));
+      }
+      q.stage = value;
+    } else if (key == "unit") {
+      q.unit_id = value;
+    } else if (key == "limit") {
+      int n = 0;
+      const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+      if (ec != std::errc{} || ptr != value.data() + value.size() || n < 1 || n > 500) {
+        return problem_response(req, bad_field("limit", "must be 1 to 500"));
+      }
+      q.limit = n;
+    } else if (key == "cursor") {
+      // due_ms~ticket~unit~clock, as given in next_cursor
+      std::vector<std::string> parts;
+      std::size_t from = 0;
+      for (std::size_t at; (at = value.find('~', from)) != std::string::npos; from = at + 1) {
+        parts.push_back(value.substr(from, at - from));
+      }
+      parts.push_back(value.substr(from));
+      storage::EscalationQuery::Cursor c;
+      const auto [ptr, ec] = std::from_chars(parts[0].data(), parts[0].data() + parts[0].size(), c.due_ms);
+      if (parts.size() != 4 || ec != std::errc{} || ptr != parts[0].data() + parts[0].size()) {
+        return problem_response(req, bad_field("cursor", "malformed cursor"));
+      }
+      c.ticket_id = parts[1];
+      c.unit_id = parts[2];
+      c.clock = parts[3];
+      q.after = c;
+    } else {
+      return problem_response(req, bad_field(key, "unknown query parameter"));
+    }
+  }
+  if (who.role == "unit") {
+    // A unit sees its own escalations, or those of a unit below it.
+    if (q.unit_id && !unit_within(who.unit_id, *q.unit_id)) {
+      return forbidden(req, "a unit token reads only its own escalations and those of the units below it");
+    }
+    if (!q.unit_id) q.unit_id = who.unit_id;
+  }
+  auto lease = ctx_.readers.acquire();
+  if (!lease) return unavailable(req, lease.error().message);
+  storage::EscalationStore esc((*lease)->handle());
+  auto rows = esc.escalations(q);
+  if (!rows) return unavailable(req, rows.error().message);
+  json::array items;
+  for (const auto& r : *rows) {
+    json::object item{{"ticket_id", r.ticket_id}, {"unit", r.unit_id},
+                      {"clock", r.clock},         {"stage", r.stage},
+                      {"due_at", local_stamp_ms(r.due_ms).rfc3339}};
+    if (r.next_stage && r.next_ms) {
+      item["next_stage"] = *r.next_stage;
+      item["next_stage_at"] = local_stamp_ms(*r.next_ms).rfc3339;
+    }
+    items.push_back(std::move(item));
+  }
+  json::object body{{"items", std::move(items)}};
+  if (rows->size() == static_cast<std::size_t>(q.limit)) {
+    const auto& last = rows->back();
+    body["next_cursor"] = std::to_string(last.due_ms) + "~" + last.ticket_id + "~" + last.unit_id + "~" + last.clock;
+  }
+  return make_response(req, http::status::ok, json::serialize(body));
+}
+
+Response Api::get_escalation_counts(const Request& req, const Principal& who) {
+  std::optional<std::string> unit;
+  for (const auto& [key, value] : parse_query(req.target())) {
+    if (key == "unit") {
+      unit = value;
+    } else {
+      return problem_response(req, bad_field(key, "unknown query parameter"));
+    }
+  }
+  if (who.role == "unit") {
+    if (unit && !unit_within(who.unit_id, *unit)) {
+      return forbidden(req, "a unit token reads only its own escalations and those of the units below it");
+    }
+    if (!unit) unit = who.unit_id;
+  }
+  auto lease = ctx_.readers.acquire();
+  if (!lease) return unavailable(req, lease.error().message);
+  storage::EscalationStore esc((*lease)->handle());
+  auto rows = esc.stage_counts(unit);
+  if (!rows) return unavailable(req, rows.error().message);
+  // {"units": {"350602.cgj": {"yellow": 3, "red": 1}}, "totals": {"yellow": 3, "red": 1}}
+  json::object units;
+  std::map<std::string, std::int64_t> totals;
+  for (const auto& r : *rows) {
+    auto& of_unit = units[r.unit_id];
+    if (!of_unit.is_object()) of_unit.emplace_object();
+    of_unit.as_object()[r.stage] = r.count;
+    totals[r.stage] += r.count;
+  }
+  json::object total;
+  for (const auto s : routing::k_stages) total[routing::to_string(s)] = totals[std::string(routing::to_string(s))];
+  return make_response(req, http::status::ok, json::serialize(json::object{{"units", std::move(units)}, {"totals", std::move(total)}}));
+}
+
+}  // namespace hotline::daemon

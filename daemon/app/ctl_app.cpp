@@ -1,0 +1,203 @@
+#include "daemon/app/ctl_app.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "daemon/tools/db_command.hpp"
+#include "daemon/tools/deadline_command.hpp"
+#include "daemon/config/golden_cases.hpp"
+#include "daemon/tools/learn_command.hpp"
+#include "daemon/runtime/local_time.hpp"
+#include "daemon/tools/report_command.hpp"
+#include "daemon/tools/route_command.hpp"
+#include "daemon/config/rules_loader.hpp"
+#include "daemon/tools/token_command.hpp"
+#include "daemon/runtime/version.hpp"
+#include "routing/rule_analysis.hpp"
+
+namespace hotline::daemon {
+namespace {
+
+// Loads and compiles a rules folder, printing every diagnostic; null when it has errors.
+std::shared_ptr<const routing::RuleSet> load_or_report(const std::string& dir) {
+  auto result = load_rules(dir);
+  for (const auto& d : result.diagnostics) std::cerr << d.to_string() << '\n';
+  if (!result.rule_set) std::cerr << dir << ": rules rejected\n";
+  return result.rule_set;
+}
+
+int rules_check(const std::string& dir, bool strict) {
+  const auto result = load_rules(dir);
+  auto diagnostics = result.diagnostics;
+  if (result.rule_set) {
+    const auto findings = routing::analyze(*result.rule_set);
+    diagnostics.insert(diagnostics.end(), findings.begin(), findings.end());
+  }
+  std::size_t errors = 0;
+  std::size_t warnings = 0;
+  for (const auto& d : diagnostics) {
+    std::cerr << d.to_string() << '\n';
+    (d.severity == routing::Severity::error ? errors : warnings)++;
+  }
+  if (!result.rule_set) {
+    std::cerr << dir << ": " << errors << " error(s), " << warnings << " warning(s); rules rejected\n";
+    return 1;
+  }
+  const auto& r = *result.rule_set;
+  std::cout << dir << ": " << (strict && warnings > 0 ? "FAILED (--strict)" : "OK") << " — " << r.units().size()
+            << " units, " << r.divisions().size() << " divisions, " << r.matters().size() << " matters, "
+            << r.rules().size() << " rules; " << warnings << " warning(s); version " << r.version() << '\n';
+  return strict && warnings > 0 ? 1 : 0;
+}
+
+int rules_test(const std::string& dir) {
+  const auto rules = load_or_report(dir);
+  if (!rules) return 1;
+  std::vector<routing::Diagnostic> errors;
+  const auto cases = read_golden_cases(dir, errors);
+  for (const auto& e : errors) std::cerr << e.to_string() << '\n';
+  if (routing::has_errors(errors)) return 1;
+  const auto failures = run_golden_cases(*rules, cases);
+  for (const auto& f : failures) std::cout << f << '\n';
+  std::cout << "golden cases: " << cases.size() - failures.size() << " passed, " << failures.size() << " failed\n";
+  return failures.empty() && !cases.empty() ? 0 : 1;
+}
+
+int rules_diff(const std::string& old_dir, const std::string& new_dir, std::size_t examples) {
+  const auto before = load_or_report(old_dir);
+  const auto after = load_or_report(new_dir);
+  if (!before || !after) return 1;
+  std::cout << "old " << old_dir << " (" << before->version() << ") → new " << new_dir << " (" << after->version()
+            << ")\n";
+  diff_routes(*before, *after, std::cin, std::cout, examples);
+  return 0;
+}
+
+int route(const std::string& dir, bool explain) {
+  const auto rules = load_or_report(dir);
+  if (!rules) return 1;
+  std::ios::sync_with_stdio(false);
+  const auto bad = route_lines(*rules, std::cin, std::cout, explain);
+  std::cout.flush();
+  if (bad > 0) std::cerr << bad << " bad line(s)\n";
+  return 0;
+}
+
+}  // namespace
+
+int run_ctl(int argc, char** argv) {
+  CLI::App app{"hotlinectl — command line for hotline rule authors, operators and admins"};
+  app.set_version_flag("--version", std::string("hotlinectl ") + k_version);
+  app.require_subcommand(1);
+
+  auto* rules = app.add_subcommand("rules", "check, test and compare dispatch rules");
+  rules->require_subcommand(1);
+
+  std::string check_dir = "rules";
+  bool strict = false;
+  auto* check = rules->add_subcommand("check", "validate a rules folder: errors exit 1, warnings print");
+  check->add_option("DIR", check_dir, "rules folder")->capture_default_str();
+  check->add_flag("--strict", strict, "warnings fail too");
+
+  std::string test_dir = "rules";
+  auto* test = rules->add_subcommand("test", "run the golden cases in DIR/tests/*.yaml");
+  test->add_option("DIR", test_dir, "rules folder")->capture_default_str();
+
+  std::string old_dir, new_dir;
+  std::size_t examples = 3;
+  auto* diff = rules->add_subcommand("diff", "route tickets (JSON lines on stdin) under two rule sets and report the changes");
+  diff->add_option("OLD_DIR", old_dir, "rules folder in force")->required();
+  diff->add_option("NEW_DIR", new_dir, "candidate rules folder")->required();
+  diff->add_option("--examples", examples, "example tickets per group")->capture_default_str();
+
+  LearnArgs learn_args;
+  bool dry_run = false;
+  auto* learn = rules->add_subcommand("learn", "train the matter model from labelled messages (text, matter code)");
+  learn->add_option("--rules", learn_args.rules_dir, "rules folder (its catalogue checks the labels)")
+      ->capture_default_str();
+  learn->add_option("--from", learn_args.from, "labelled messages: FILE.csv (with a header row) or FILE.jsonl");
+  learn->add_option("--database", learn_args.database, "or the tickets of a hotline database whose matter was given");
+  learn->add_option("--text", learn_args.text, "field (column) with the message")->capture_default_str();
+  learn->add_option("--label", learn_args.label, "field (column) with the matter code")->capture_default_str();
+  learn->add_option("--level", learn_args.level, "cut labels to: class, subclass or leaf")
+      ->check(CLI::IsMember({"class", "subclass", "leaf"}));
+  learn->add_option("--cv", learn_args.cv, "cross-validate with this many folds and print per-label figures");
+  learn->add_option("--test", learn_args.test, "score a held-out file (alone: the rules folder's model)");
+  learn->add_option("--out", learn_args.out, "model file (default RULES/model/matters.model)");
+  learn->add_option("--ngrams", learn_args.max_n, "n-grams of 1 to N characters")->capture_default_str();
+  learn->add_option("--max-features", learn_args.max_features, "n-grams kept, most frequent first")
+      ->capture_default_str();
+  learn->add_flag("--dry-run", dry_run, "train and report, write nothing");
+
+  std::string route_dir = "rules";
+  bool explain = false;
+  auto* route_cmd = app.add_subcommand("route", "route tickets given as JSON lines on stdin; one decision per line");
+  route_cmd->add_option("--rules", route_dir, "rules folder")->capture_default_str();
+  route_cmd->add_flag("--explain", explain, "include the explain trace");
+
+  DeadlineArgs deadline_args;
+  auto* deadline = app.add_subcommand("deadline", "preview the deadlines of a ticket dispatched at --from");
+  deadline->add_option("--rules", deadline_args.rules_dir, "rules folder")->capture_default_str();
+  deadline->add_option("--type", deadline_args.type, "request type (complaint, 投诉, ...)")->capture_default_str();
+  deadline->add_option("--urgency", deadline_args.urgency, "normal, urgent, very_urgent (一般 紧急 特急)")
+      ->capture_default_str();
+  deadline->add_option("--channel", deadline_args.channel, "intake channel")->capture_default_str();
+  deadline->add_option("--level", deadline_args.level, "level of the handling unit: city, county, township");
+  deadline->add_option("--from", deadline_args.from, "dispatch instant, RFC 3339 (default: now)");
+
+  auto* token = app.add_subcommand("token", "manage access tokens in the database");
+  token->require_subcommand(1);
+  std::string database = "./var/hotline.db";
+  token->add_option("--database", database, "SQLite database file")->capture_default_str();
+  TokenCreateArgs create_args;
+  auto* token_create_cmd = token->add_subcommand("create", "issue a token; prints it once on stdout");
+  token_create_cmd->add_option("--role", create_args.role, "operator, unit, supervisor or admin")->required();
+  token_create_cmd->add_option("--unit", create_args.unit, "unit id, for role unit");
+  token_create_cmd->add_option("--name", create_args.name, "who holds it, e.g. a person or terminal")->required();
+  token_create_cmd->add_option("--rules", create_args.rules_dir, "rules folder to check the unit against")
+      ->default_val("rules");
+  auto* token_list_cmd = token->add_subcommand("list", "list tokens (never their secrets)");
+  token_create_cmd->fallthrough();  // --database may come after the subcommand name
+  std::string revoke_id;
+  auto* token_revoke_cmd = token->add_subcommand("revoke", "revoke a token at once");
+  token_revoke_cmd->add_option("ID", revoke_id, "token id (from token list)")->required();
+  token_list_cmd->fallthrough();
+  token_revoke_cmd->fallthrough();
+
+  auto* db = app.add_subcommand("db", "database maintenance");
+  db->require_subcommand(1);
+  std::string db_path = "./var/hotline.db";
+  auto* verify = db->add_subcommand("verify", "rebuild every ticket's state from its events and compare");
+  verify->add_option("--database", db_path, "SQLite database file")->capture_default_str();
+
+  ReportArgs report_args;
+  auto* report_nightly_cmd = add_report_command(app, report_args);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  (void)select_time_zone("Asia/Shanghai");  // time stamps written by hotlinectl use the deployment's zone
+  if (check->parsed()) return rules_check(check_dir, strict);
+  if (test->parsed()) return rules_test(test_dir);
+  if (diff->parsed()) return rules_diff(old_dir, new_dir, examples);
+  if (learn->parsed()) {
+    learn_args.write = !dry_run;
+    return rules_learn(learn_args, std::cout, std::cerr);
+  }
+  if (route_cmd->parsed()) return route(route_dir, explain);
+  if (verify->parsed()) return db_verify(db_path, std::cout, std::cerr);
+  if (report_nightly_cmd->parsed()) return report_nightly(report_args, std::cout, std::cerr);
+  if (deadline->parsed()) return deadline_preview(deadline_args, std::cout, std::cerr);
+  if (token_create_cmd->parsed()) {
+    create_args.database = database;
+    return token_create(create_args, std::cout, std::cerr);
+  }
+  if (token_list_cmd->parsed()) return token_list(database, std::cout, std::cerr);
+  if (token_revoke_cmd->parsed()) return token_revoke(database, revoke_id, std::cout, std::cerr);
+  return 2;
+}
+
+}  // namespace hotline::daemon

@@ -1,0 +1,330 @@
+#include "daemon/app/daemon_app.hpp"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "daemon/api/api.hpp"
+#include "daemon/metrics/cached_gauge.hpp"
+#include "daemon/config/config.hpp"
+#include "daemon/escalation/deadline_recompute_job.hpp"
+#include "daemon/escalation/escalation_hooks.hpp"
+#include "daemon/escalation/escalation_scheduler.hpp"
+#include "daemon/metrics/escalation_stats.hpp"
+#include "daemon/feed/feed_hub.hpp"
+#include "daemon/http/http_server.hpp"
+#include "daemon/runtime/local_time.hpp"
+#include "daemon/metrics/metrics_registry.hpp"
+#include "daemon/notify/outbox.hpp"
+#include "daemon/writer/reader_pool.hpp"
+#include "daemon/nightly/nightly_runner.hpp"
+#include "daemon/nightly/report_announcer.hpp"
+#include "daemon/report/report_run.hpp"
+#include "daemon/config/rules_holder.hpp"
+#include "daemon/config/rules_loader.hpp"
+#include "daemon/runtime/scheduler_clock.hpp"
+#include "daemon/api/service_metrics.hpp"
+#include "daemon/writer/ticket_writer.hpp"
+#include "daemon/runtime/version.hpp"
+#include "daemon/writer/wal_checkpointer.hpp"
+#include "daemon/notify/webhook_post.hpp"
+#include "daemon/notify/webhook_sender.hpp"
+#include "storage/escalation_store.hpp"
+#include "storage/token_store.hpp"
+
+namespace hotline::daemon {
+namespace {
+
+namespace asio = boost::asio;
+
+void print_diagnostics(const std::vector<routing::Diagnostic>& diagnostics) {
+  for (const auto& d : diagnostics) std::cerr << d.to_string() << '\n';
+}
+
+bool is_loopback(const std::string& host) {
+  if (host == "localhost") return true;
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(host, ec);
+  return !ec && address.is_loopback();
+}
+
+// Reloads rules on SIGHUP: a bad set is refused whole and the live one stays.
+// Returns whether a new set went live.
+bool reload_on_signal(RulesHolder& holder, TicketWriter& writer, const EscalationHooks& hooks) {
+  const std::string previous_calendar = holder.info().calendar->version();
+  const auto outcome = holder.reload();
+  if (!outcome.ok) {
+    spdlog::error("SIGHUP reload refused; the current rules ({}) stay live:", outcome.info.rules->version());
+    for (const auto& d : outcome.diagnostics) spdlog::error("  {}", d.to_string());
+    return false;
+  }
+  spdlog::info("rules reloaded on SIGHUP: version {} in {:.0f} ms", outcome.info.rules->version(),
+               outcome.info.load_ms);
+  recompute_after_reload(writer, previous_calendar, outcome.info, local_stamp(std::chrono::system_clock::now()).unix_ms,
+                         &hooks);
+  return true;
+}
+
+// The tickets-by-state gauge starts from one grouped count (a single scan at start-up, never per scrape).
+bool load_state_counts(StorePool<storage::TicketStore>& readers, ServiceMetrics& metrics) {
+  auto lease = readers.acquire();
+  auto counts = lease ? (*lease)->count_by_state() : decltype((*lease)->count_by_state())(lease.error());
+  if (!counts) {
+    spdlog::critical("cannot count tickets by state: {}", counts.error().message);
+    return false;
+  }
+  metrics.tickets.load(*counts);
+  return true;
+}
+
+}  // namespace
+
+int run_daemon(int argc, char** argv) {
+  CLI::App app{"hotlined — case-routing daemon for a 12345 citizen service hotline"};
+  std::string config_path, listen, database, rules_dir;
+  bool check_only = false;
+  app.add_option("--config", config_path, "YAML config file (keys: see README)")->check(CLI::ExistingFile);
+  app.add_option("--listen", listen, "HOST:PORT to listen on (port 0 picks a free port); overrides the config");
+  app.add_option("--database", database, "SQLite database file; overrides the config");
+  app.add_option("--rules", rules_dir, "rules folder; overrides the config");
+  app.add_flag("--check-config", check_only, "validate config and rules, then exit (opens no database or port)");
+  app.set_version_flag("--version", std::string("hotlined ") + k_version);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+
+  spdlog::set_default_logger(spdlog::stderr_color_mt("hotlined"));
+  Config config;
+  if (!config_path.empty()) {
+    std::ifstream in(config_path, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    std::vector<routing::Diagnostic> errors;
+    config = parse_config(config_path, text.str(), errors);
+    if (!errors.empty()) {
+      print_diagnostics(errors);
+      return 1;
+    }
+  }
+  if (!listen.empty()) config.listen = listen;
+  if (!database.empty()) config.database = database;
+  if (!rules_dir.empty()) config.rules = rules_dir;
+  spdlog::set_level(spdlog::level::from_str(config.log_level));
+
+  HostPort where;
+  if (!parse_host_port(config.listen, where)) {
+    std::cerr << "hotlined: --listen must be HOST:PORT, not '" << config.listen << "'\n";
+    return 2;
+  }
+  if (auto err = select_time_zone(config.timezone); !err.empty()) {
+    std::cerr << "hotlined: timezone: " << err << '\n';
+    return 1;
+  }
+  auto compiled = load_initial_rules(config.rules);
+  print_diagnostics(compiled.diagnostics);
+  if (!compiled.ok) {
+    std::cerr << "hotlined: rules in '" << config.rules << "' are invalid; not starting\n";
+    return 1;
+  }
+  for (const auto& unit : config.report_notify) {
+    if (compiled.info.rules->find_unit(unit) == nullptr) {
+      std::cerr << "hotlined: report.notify names unit '" << unit << "', which the rules in '" << config.rules
+                << "' do not define\n";
+      return 1;
+    }
+  }
+  std::string tls_error;
+  auto webhook_tls = make_webhook_tls(config.ca_file, tls_error);
+  if (!webhook_tls) {
+    std::cerr << "hotlined: " << tls_error << '\n';
+    return 1;
+  }
+  if (check_only) {
+    const auto& r = *compiled.info.rules;
+    std::cout << "config and rules OK: " << r.units().size() << " units, " << r.rules().size() << " rules, version "
+              << r.version() << '\n';
+    return 0;
+  }
+
+  // Count tokens read-only before anything is created: a missing database has none.
+  std::int64_t active_tokens = 0;
+  if (std::filesystem::exists(config.database)) {
+    auto token_store = storage::TokenStore::open(config.database, {.create = false, .read_only = true});
+    auto count = token_store ? (*token_store)->count_active() : storage::Result<std::int64_t>(token_store.error());
+    if (!count && count.error().message.find("no such table") == std::string::npos) {
+      spdlog::critical("cannot read access tokens: {}", count.error().message);
+      return 3;
+    }
+    active_tokens = count ? *count : 0;  // a database from before tokens existed has none
+  }
+  std::atomic<bool> auth_required = active_tokens > 0;
+  if (!auth_required && !is_loopback(where.host)) {
+    // Without tokens every endpoint is open, so serving beyond this machine would expose every ticket.
+    std::cerr << "hotlined: refusing to listen on " << where.host
+              << ": no access tokens exist (hotlinectl token create), so only loopback addresses are allowed\n";
+    return 1;
+  }
+  const auto db_dir = std::filesystem::path(config.database).parent_path();
+  std::error_code ec;
+  if (!db_dir.empty()) std::filesystem::create_directories(db_dir, ec);
+  auto store = storage::TicketStore::open(config.database);
+  if (!store) {
+    spdlog::critical("{}", store.error().message);
+    return 3;
+  }
+
+  if (!auth_required) {
+    spdlog::warn("no access tokens exist: serving without authentication, loopback only");
+  } else {
+    spdlog::info("{} access token(s) active: bearer authentication required", active_tokens);
+  }
+
+  RulesHolder rules(config.rules, std::move(compiled.info));
+  asio::io_context ioc;
+  FeedHub feed(ioc.get_executor(), {config.feed_max_subscribers, config.feed_buffer});
+  // Declared before the writer, so it outlives the writer's connection that calls its hook.
+  WalCheckpointer checkpointer(config.database);
+  (*store)->hand_off_checkpoints(checkpointer.hook());
+  TicketWriter writer(std::move(*store), config.max_batch);
+  writer.set_listener(&feed);
+  StorePool<storage::TicketStore> readers(config.database);
+  StorePool<storage::TokenStore> tokens(config.database);
+  ServiceMetrics metrics;
+  if (!load_state_counts(readers, metrics)) return 3;
+  MetricsRegistry registry;
+  EscalationStats escalation_stats;
+  EscalationProbe probe;
+  // A count over the armed-stage index: about 50 ms with a million open clocks, so read at most every 10 s.
+  auto stages_pending = std::make_shared<CachedGauge>(
+      [&readers]() -> std::optional<double> {
+        auto lease = readers.acquire();
+        if (!lease) return std::nullopt;
+        auto n = storage::EscalationStore((*lease)->handle()).count_armed();
+        if (!n) return std::nullopt;
+        return static_cast<double>(*n);
+      },
+      std::chrono::seconds(10));
+  probe.stages_pending = [stages_pending] { return (*stages_pending)(); };
+  probe.outbox_depth = [&escalation_stats] { return static_cast<double>(escalation_stats.outbox_pending.load()); };
+  probe.outbox_failures_total = [&escalation_stats] {
+    return static_cast<double>(escalation_stats.outbox_failed.load() + escalation_stats.outbox_dead.load());
+  };
+  probe.timer_lag_seconds = [&escalation_stats] {
+    return static_cast<double>(escalation_stats.timer_lag_last_ms.load()) / 1000.0;
+  };
+  register_service_metrics(registry, metrics, writer, feed, probe);
+  asio::thread_pool blocking(1);  // rule reloads: too slow for the I/O threads
+
+  // Escalations: stage plans on every deadline written, the scheduler's timer, the webhook outbox.
+  SystemSchedulerClock clock;
+  const Outbox outbox(config.webhooks);
+  EscalationScheduler scheduler(ioc, writer, clock, rules, outbox, escalation_stats, config.escalation_batch);
+  WebhookSender sender(ioc, writer, clock, escalation_stats,
+                       {config.max_attempts, config.backoff_base_ms, config.backoff_max_ms, config.webhook_timeout_ms,
+                        config.key_prefix.empty() ? config.ticket_prefix : config.key_prefix, 64},
+                       std::move(webhook_tls));
+  scheduler.on_notifications([&sender](std::int64_t ms) { sender.offer(ms); });
+  const EscalationHooks hooks(
+      outbox, [&scheduler](std::int64_t ms) { scheduler.offer(ms); }, [&sender](std::int64_t ms) { sender.offer(ms); },
+      [&scheduler] { scheduler.replan_all(); });
+  {
+    // Every stage that fell due while the daemon was down fires now, in order, before anything is served.
+    const auto started = std::chrono::steady_clock::now();
+    const auto caught_up = scheduler.catch_up();
+    if (!caught_up) {
+      spdlog::critical("escalation catch-up failed: {}", caught_up.error().message);
+      return 3;
+    }
+    spdlog::info(
+        "escalation catch-up: {} stage(s) fired in {} ms", *caught_up,
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count());
+  }
+
+  std::string unused;
+  const ReportAnnouncer announcer(writer, outbox, rules, config.report_notify,
+                                  [&sender](std::int64_t ms) { sender.offer(ms); });
+  NightlyRunner nightly(ioc,
+                        {config.database, config.report_dir, report::parse_formats(config.report_formats, unused),
+                         parse_time_of_day(config.report_time).value_or(0)},
+                        rules, [&announcer](const Publication& p) { return announcer(p); });
+  ApiContext context{rules, writer, readers, tokens, auth_required, config.ticket_prefix, blocking.get_executor()};
+  context.feed = &feed;
+  context.metrics = &metrics;
+  context.registry = &registry;
+  context.feed_settings = {config.feed_heartbeat, config.request_timeout};
+  context.metrics_require_token = config.metrics_require_token;
+  context.escalation = &hooks;
+  context.nightly = &nightly;
+  Api api(std::move(context));
+
+  // Signal handlers go in before the port is announced: a SIGHUP right after "listening on" must not kill us.
+  asio::signal_set hup(ioc, SIGHUP);
+  asio::signal_set stop_signals(ioc, SIGINT, SIGTERM);
+  HttpServer server(ioc, api, {config.body_limit, config.request_timeout, config.shutdown_grace}, &metrics.http);
+  try {
+    const auto bound = server.listen(where.host, where.port);
+    spdlog::info("listening on {}:{} (rules {}, database {})", bound.address().to_string(), bound.port(),
+                 rules.get()->version(), config.database);
+  } catch (const std::exception& e) {
+    spdlog::critical("cannot listen on {}: {}", config.listen, e.what());
+    return 3;
+  }
+  server.start();
+  if (!config.report_time.empty()) nightly.start();
+  scheduler.start();
+  sender.start();
+
+  stop_signals.async_wait([&](const boost::system::error_code& error, int signal) {
+    if (error) return;
+    spdlog::info("signal {}: stopping (in-flight requests get up to {} s)", signal, config.shutdown_grace.count());
+    hup.cancel();  // nothing but the remaining connections may keep the loop alive now
+    nightly.stop();
+    feed.close_all();  // live feeds end now; their terminals reconnect with Last-Event-ID to the next daemon
+    scheduler.stop();
+    sender.stop();
+    server.shutdown();
+  });
+  std::function<void(const boost::system::error_code&, int)> on_hup = [&](const boost::system::error_code& error, int) {
+    if (error) return;
+    asio::post(blocking, [&rules, &writer, &auth_required, &config, &hooks] {
+      if (reload_on_signal(rules, writer, hooks)) hooks.rules_reloaded();
+      // Tokens created since start-up switch authentication on (it never switches off while running).
+      if (auto now = storage::TokenStore::open(config.database, {.create = false, .read_only = true})) {
+        if (auto n = (*now)->count_active(); n && *n > 0 && !auth_required.exchange(true)) {
+          spdlog::info("access tokens exist now: bearer authentication required from here on");
+        }
+      }
+    });
+    hup.async_wait(on_hup);
+  };
+  hup.async_wait(on_hup);
+
+  // The writer thread keeps a core busy under load, so by default the I/O threads take the others.
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  const unsigned threads = config.threads != 0 ? config.threads : std::max(1u, cores - 1);
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&] { ioc.run(); });
+  ioc.run();
+  for (auto& t : pool) t.join();
+
+  blocking.join();
+  writer.stop();
+  writer.set_listener(nullptr);
+  spdlog::info("stopped cleanly: {} writes in {} commits this run", writer.jobs(), writer.commits());
+  return 0;
+}
+
+}  // namespace hotline::daemon

@@ -1,0 +1,58 @@
+#include "daemon/escalation/escalation_hooks.hpp"
+
+#include <boost/json.hpp>
+
+#include "daemon/runtime/local_time.hpp"
+#include "routing/escalation_stages.hpp"
+#include "routing/policy_clocks.hpp"
+#include "storage/escalation_store.hpp"
+
+namespace hotline::daemon {
+
+void EscalationHooks::plan(storage::Projection& p, const routing::Case& c, const RulesInfo& live,
+                           std::int64_t now_ms) const {
+  const int offset = utc_offset_minutes(now_ms);
+  const routing::PolicyClocks clocks(*live.calendar, *live.policy, *live.rules, offset);
+  std::optional<std::int64_t> earliest;
+  for (auto& d : p.deadlines) {
+    // The follow-up clock belongs to the hotline; it runs under the lead unit's policy.
+    const auto* lead = c.lead();
+    const std::string& unit = !d.unit_id.empty() ? d.unit_id : lead ? lead->unit : d.unit_id;
+    const auto policy = clocks.policy_for(c, unit);
+    d.stage_ms = {};
+    for (const auto& s : routing::plan_stages(*live.calendar, policy, now_ms, d.due_ms, offset)) {
+      d.stage_ms[static_cast<std::size_t>(s.stage)] = s.due_ms;
+      if (!earliest || s.due_ms < *earliest) earliest = s.due_ms;
+    }
+  }
+  if (earliest && offer_stage_) offer_stage_(*earliest);
+}
+
+storage::Result<void> EscalationHooks::after_events(storage::TicketStore& store, const std::string& ticket_id,
+                                                    const std::vector<routing::Event>& events,
+                                                    const routing::Case& c, const RulesInfo& live,
+                                                    std::int64_t now_ms) const {
+  if (outbox_.empty() || events.empty()) return {};
+  storage::EscalationStore esc(store.handle());
+  // Events were inserted one after another on this connection: their seqs are consecutive, ending here.
+  const std::int64_t last_seq = esc.last_insert_rowid();
+  std::optional<std::int64_t> earliest;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const auto& e = events[i];
+    if (e.kind != "dispatched") continue;
+    const std::int64_t seq = last_seq - static_cast<std::int64_t>(events.size() - 1 - i);
+    boost::json::object body{{"kind", "dispatched"}, {"ticket_id", ticket_id}, {"unit", e.unit},
+                             {"at", local_stamp_ms(e.at_ms).rfc3339}, {"event_seq", seq}};
+    for (const auto& [k, v] : e.data) body[k] = v;
+    const bool urgent = c.urgency != routing::Urgency::normal;
+    auto n = outbox_.make(ticket_id, e.unit, "dispatched", urgent, seq, boost::json::serialize(body), now_ms,
+                          *live.rules);
+    if (!n.target) continue;  // no webhook serves this unit: the event log and the feed carry it
+    if (auto r = esc.insert_notification(n); !r) return r.error();
+    if (!earliest || n.next_attempt_ms < *earliest) earliest = n.next_attempt_ms;
+  }
+  if (earliest) offer_delivery(*earliest);
+  return {};
+}
+
+}  // namespace hotline::daemon

@@ -1,4 +1,0 @@
-// hotlinectl: the operators' and admins' command line. Thin entry point over ctl_app.
-#include "daemon/ctl_app.hpp"
-
-int main(int argc, char** argv) { return hotline::daemon::run_ctl(argc, argv); }

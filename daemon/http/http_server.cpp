@@ -1,0 +1,174 @@
+#include "daemon/http/http_server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
+
+namespace hotline::daemon {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+// Completion handler for spawned coroutines: an escaped exception is a bug, so log it instead of losing it.
+void log_exception(std::exception_ptr e) {
+  if (!e) return;
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    spdlog::error("connection task failed: {}", ex.what());
+  }
+}
+
+}  // namespace
+
+HttpServer::HttpServer(asio::io_context& ioc, RequestHandler& handler, ServerLimits limits, HttpCounters* counters)
+    : ioc_(ioc), handler_(handler), limits_(limits), counters_(counters), acceptor_(ioc), grace_timer_(ioc) {}
+
+tcp::endpoint HttpServer::listen(const std::string& host, std::uint16_t port) {
+  tcp::resolver resolver(ioc_);
+  const auto results = resolver.resolve(host, std::to_string(port), tcp::resolver::passive);
+  const tcp::endpoint endpoint = results.begin()->endpoint();
+  acceptor_.open(endpoint.protocol());
+  acceptor_.set_option(asio::socket_base::reuse_address(true));
+  acceptor_.bind(endpoint);
+  acceptor_.listen(asio::socket_base::max_listen_connections);
+  return acceptor_.local_endpoint();
+}
+
+void HttpServer::start() { asio::co_spawn(ioc_, accept_loop(), log_exception); }
+
+asio::awaitable<void> HttpServer::accept_loop() {
+  while (true) {
+    auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(ioc_), asio::as_tuple(asio::use_awaitable));
+    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
+    if (ec) {
+      // Out of descriptors and similar: log and keep serving the connections we have.
+      spdlog::warn("accept failed: {}", ec.message());
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true));
+    beast::tcp_stream stream(std::move(socket));
+    auto executor = stream.get_executor();
+    asio::co_spawn(executor, session(std::move(stream)), log_exception);
+  }
+}
+
+std::uint64_t HttpServer::register_connection(beast::tcp_stream* stream) {
+  std::lock_guard lock(mutex_);
+  const auto id = next_id_++;
+  connections_.emplace(id, Connection{stream, false, nullptr});
+  return id;
+}
+
+void HttpServer::unregister_connection(std::uint64_t id) {
+  std::lock_guard lock(mutex_);
+  connections_.erase(id);
+  if (stopping_ && connections_.empty()) grace_timer_.cancel();  // the last one out ends the grace period
+}
+
+bool HttpServer::set_busy(std::uint64_t id, bool busy) {
+  std::lock_guard lock(mutex_);
+  connections_[id].busy = busy;
+  return !stopping_;
+}
+
+bool HttpServer::set_streaming(std::uint64_t id, std::shared_ptr<StreamResponse> stream) {
+  std::lock_guard lock(mutex_);
+  connections_[id].streaming = std::move(stream);
+  return !stopping_;
+}
+
+asio::awaitable<void> HttpServer::session(beast::tcp_stream stream) {
+  const std::uint64_t id = register_connection(&stream);
+  if (!set_busy(id, false)) {  // accepted just as the server began to stop
+    unregister_connection(id);
+    co_return;
+  }
+  beast::flat_buffer buffer;
+  // Beast reads max(512, free capacity) at a time: without room reserved, a 900-byte ticket took two recv calls.
+  buffer.reserve(4096);
+  while (true) {
+    http::request_parser<http::string_body> parser;
+    parser.body_limit(limits_.body_limit);
+    stream.expires_after(limits_.request_timeout);
+    auto [ec, bytes] = co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+    if (ec == http::error::body_limit) {
+      auto res = payload_too_large(parser.get().version(), limits_.body_limit);
+      co_await http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+      break;
+    }
+    if (ec) break;  // end of stream, timeout, reset, or cancelled by shutdown: nothing was being processed
+    // A request read in full is served even when shutdown began meanwhile; the connection closes after it.
+    const bool staying_open = set_busy(id, true);
+    Request request = parser.release();
+    Handled handled = co_await handler_.serve(request);
+    if (handled.stream) {
+      if (counters_) counters_->count(request.target(), 200);
+      // Registered first, so a shutdown from now on stops it; one that began already stops it here.
+      if (!set_streaming(id, handled.stream)) handled.stream->stop();
+      stream.expires_never();
+      co_await handled.stream->run(stream);
+      set_streaming(id, nullptr);
+      break;  // a stream ends with its connection
+    }
+    Response& response = handled.response;
+    if (counters_) counters_->count(request.target(), response.result_int());
+    if (!staying_open) response.keep_alive(false);
+    const bool keep_alive = response.keep_alive();
+    stream.expires_after(limits_.request_timeout);
+    auto [write_ec, written] = co_await http::async_write(stream, response, asio::as_tuple(asio::use_awaitable));
+    if (write_ec || !keep_alive || !set_busy(id, false)) break;
+  }
+  beast::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  unregister_connection(id);
+}
+
+void HttpServer::shutdown() {
+  asio::post(ioc_, [this] {
+    std::vector<std::pair<std::uint64_t, asio::any_io_executor>> idle;
+    std::vector<std::shared_ptr<StreamResponse>> streams;
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) return;
+      stopping_ = true;
+      for (auto& [id, c] : connections_) {
+        if (!c.busy) idle.emplace_back(id, c.stream->get_executor());
+        if (c.streaming) streams.push_back(c.streaming);
+      }
+    }
+    // Long-lived responses never finish on their own: end them now, not at the end of the grace period.
+    for (auto& s : streams) s->stop();
+    beast::error_code ignored;
+    acceptor_.close(ignored);
+    // Idle connections are waiting for a request that may never come: cancel their reads on their own strands.
+    // A connection that has since ended is no longer registered, so its stream is never touched.
+    for (auto& [id, executor] : idle) {
+      asio::post(executor, [this, id = id] {
+        std::lock_guard lock(mutex_);
+        const auto it = connections_.find(id);
+        if (it != connections_.end() && !it->second.busy) it->second.stream->socket().cancel();
+      });
+    }
+    // Armed under the same lock unregister_connection() cancels it with, so the last connection's exit is never
+    // missed and the timer is never touched by two threads at once.
+    std::lock_guard lock(mutex_);
+    if (connections_.empty()) return;
+    grace_timer_.expires_after(limits_.shutdown_grace);
+    grace_timer_.async_wait([this](beast::error_code ec) {
+      if (ec) return;  // cancelled: every connection finished in time
+      spdlog::warn("shutdown grace period over; closing the remaining connections");
+      ioc_.stop();
+    });
+  });
+}
+
+}  // namespace hotline::daemon

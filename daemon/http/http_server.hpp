@@ -1,0 +1,75 @@
+// HttpServer: accepts connections and serves HTTP/1.1 with Beast on C++20 coroutines, one strand per connection.
+// Every parser has a body limit, every request a timeout. shutdown() stops accepting, closes idle connections,
+// lets in-flight requests finish for a bounded grace period, then stops the io_context. A handler may take a
+// connection over for a long-lived response (StreamResponse: the unit feed); shutdown() stops those at once.
+// All members are called from the io_context's threads except shutdown(), which may be called from any thread.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "daemon/http/request_handler.hpp"
+#include "daemon/metrics/http_metrics.hpp"
+#include "daemon/http/stream_response.hpp"
+
+namespace hotline::daemon {
+
+struct ServerLimits {
+  std::size_t body_limit = 64 * 1024;
+  std::chrono::seconds request_timeout{30};
+  std::chrono::seconds shutdown_grace{10};
+};
+
+class HttpServer {
+ public:
+  // `counters`, when given, counts every response by route template and status.
+  HttpServer(boost::asio::io_context& ioc, RequestHandler& handler, ServerLimits limits, HttpCounters* counters = nullptr);
+
+  // Binds and listens. Returns the bound endpoint (port 0 resolved) or throws std::system_error on failure
+  // (a start-up failure: address in use, permission denied).
+  boost::asio::ip::tcp::endpoint listen(const std::string& host, std::uint16_t port);
+
+  // Starts accepting. listen() first.
+  void start();
+
+  // Graceful stop; safe from any thread, idempotent.
+  void shutdown();
+
+ private:
+  struct Connection {
+    boost::beast::tcp_stream* stream = nullptr;
+    bool busy = false;  // guarded by HttpServer::mutex_
+    std::shared_ptr<StreamResponse> streaming;  // set while the connection serves a long-lived response
+  };
+
+  boost::asio::awaitable<void> accept_loop();
+  boost::asio::awaitable<void> session(boost::beast::tcp_stream stream);
+  std::uint64_t register_connection(boost::beast::tcp_stream* stream);
+  void unregister_connection(std::uint64_t id);
+  // Marks a connection busy; false when the server is stopping (the connection should close).
+  bool set_busy(std::uint64_t id, bool busy);
+  // Records that the connection now streams; false when the server is stopping (the stream must not start).
+  bool set_streaming(std::uint64_t id, std::shared_ptr<StreamResponse> stream);
+
+  boost::asio::io_context& ioc_;
+  RequestHandler& handler_;
+  ServerLimits limits_;
+  HttpCounters* counters_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer grace_timer_;
+
+  std::mutex mutex_;
+  bool stopping_ = false;
+  std::uint64_t next_id_ = 0;
+  std::map<std::uint64_t, Connection> connections_;
+};
+
+}  // namespace hotline::daemon

@@ -1,0 +1,19 @@
+// What the server asks of the layer above it: an answer for each parsed request. The transport knows no endpoint;
+// the API implements this interface. serve() runs concurrently on the server's threads.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+
+#include "daemon/http/http_response.hpp"
+#include "daemon/http/stream_response.hpp"
+
+namespace hotline::daemon {
+
+class RequestHandler {
+ public:
+  virtual ~RequestHandler() = default;
+  // A response, or a stream that takes over the connection. Never throws for bad input.
+  virtual boost::asio::awaitable<Handled> serve(const Request& request) = 0;
+};
+
+}  // namespace hotline::daemon

@@ -1,0 +1,71 @@
+#include "daemon/tools/db_command.hpp"
+
+#include <algorithm>
+#include <ostream>
+
+#include "daemon/wire/case_codec.hpp"
+#include "storage/ticket_store.hpp"
+
+namespace hotline::daemon {
+namespace {
+
+void sort_deadlines(storage::Projection& p) {
+  std::sort(p.deadlines.begin(), p.deadlines.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.unit_id, a.clock) < std::tie(b.unit_id, b.clock);
+  });
+}
+
+std::string describe(const storage::Projection& p) {
+  std::string s = "state " + p.state + ";";
+  for (const auto& a : p.assignments) {
+    s += " [" + std::to_string(a.seq) + " " + a.unit_id + (a.handler_id ? "→" + *a.handler_id : "") + " " + a.state +
+         (a.open ? " open" : "") + " reply " + std::to_string(a.reply_due_ms) + "]";
+  }
+  for (const auto& d : p.deadlines) s += " {" + d.unit_id + " " + d.clock + " " + std::to_string(d.due_ms) + "}";
+  return s;
+}
+
+}  // namespace
+
+int db_verify(const std::string& database, std::ostream& out, std::ostream& err) {
+  auto store = storage::TicketStore::open(database, {.create = false, .read_only = true});
+  if (!store) {
+    err << "db verify: " << store.error().message << '\n';
+    return 1;
+  }
+  std::size_t checked = 0;
+  std::size_t different = 0;
+  std::string after;
+  while (true) {
+    auto ids = (*store)->ticket_ids(after, 1000);
+    if (!ids) {
+      err << "db verify: " << ids.error().message << '\n';
+      return 1;
+    }
+    if (ids->empty()) break;
+    for (const auto& id : *ids) {
+      auto ticket = (*store)->find_ticket(id);
+      auto stored = (*store)->read_projection(id);
+      if (!ticket || !*ticket || !stored || !*stored) {
+        err << "db verify: cannot read ticket " << id << '\n';
+        return 1;
+      }
+      const auto& events = (**ticket).events;
+      auto rebuilt = project(replay_ticket(**ticket), events.empty() ? 0 : events.back().at_ms);
+      auto actual = **stored;
+      sort_deadlines(rebuilt);
+      sort_deadlines(actual);
+      ++checked;
+      if (!(rebuilt == actual)) {
+        ++different;
+        out << id << ": stored   " << describe(actual) << "\n" << id << ": rebuilt  " << describe(rebuilt) << '\n';
+      }
+      if (checked % 100000 == 0) err << "db verify: " << checked << " tickets checked\n";
+    }
+    after = ids->back();
+  }
+  out << checked << " ticket(s) rebuilt from their events, " << different << " difference(s)\n";
+  return different == 0 ? 0 : 1;
+}
+
+}  // namespace hotline::daemon

@@ -1,0 +1,99 @@
+#include "daemon/tools/token_command.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <ostream>
+
+#include "daemon/runtime/local_time.hpp"
+#include "daemon/config/rules_loader.hpp"
+#include "daemon/access/token_auth.hpp"
+#include "storage/token_store.hpp"
+
+namespace hotline::daemon {
+namespace {
+
+std::string now_rfc3339() { return local_stamp(std::chrono::system_clock::now()).rfc3339; }
+
+}  // namespace
+
+int token_create(const TokenCreateArgs& args, std::ostream& out, std::ostream& err) {
+  if (args.role != "operator" && args.role != "unit" && args.role != "supervisor" && args.role != "admin") {
+    err << "token create: --role must be operator, unit, supervisor or admin\n";
+    return 2;
+  }
+  if ((args.role == "unit") != !args.unit.empty()) {
+    err << "token create: --unit is required for role unit and only for it\n";
+    return 2;
+  }
+  if (!args.unit.empty()) {
+    const auto rules = load_rules(args.rules_dir);
+    if (!rules.rule_set) {
+      err << "token create: cannot check the unit: rules in '" << args.rules_dir << "' do not load\n";
+      return 1;
+    }
+    if (rules.rule_set->find_unit(args.unit) == nullptr) {
+      err << "token create: no unit '" << args.unit << "' in " << args.rules_dir << '\n';
+      return 1;
+    }
+  }
+  const auto dir = std::filesystem::path(args.database).parent_path();
+  std::error_code ec;
+  if (!dir.empty()) std::filesystem::create_directories(dir, ec);
+  auto store = storage::TokenStore::open(args.database);
+  if (!store) {
+    err << "token create: " << store.error().message << '\n';
+    return 1;
+  }
+  const auto issued = issue_token(args.name, args.role, args.unit, now_rfc3339());
+  if (auto r = (*store)->create(issued.record); !r) {
+    err << "token create: " << r.error().message << '\n';
+    return 1;
+  }
+  out << issued.text << '\n';
+  err << "token " << issued.record.id << " (" << args.role << (args.unit.empty() ? "" : " " + args.unit)
+      << ") created; it is shown only now — store it safely. Restart or SIGHUP hotlined if it ran without tokens.\n";
+  return 0;
+}
+
+int token_list(const std::string& database, std::ostream& out, std::ostream& err) {
+  auto store = storage::TokenStore::open(database, {.create = false, .read_only = true});
+  if (!store) {
+    err << "token list: " << store.error().message << '\n';
+    return 1;
+  }
+  auto tokens = (*store)->list();
+  if (!tokens) {
+    err << "token list: " << tokens.error().message << '\n';
+    return 1;
+  }
+  out << "ID        ROLE        UNIT                 CREATED                        REVOKED                        NAME\n";
+  for (const auto& t : *tokens) {
+    char line[512];
+    std::snprintf(line, sizeof line, "%-9s %-11s %-20s %-30s %-30s %s\n", t.id.c_str(), t.role.c_str(),
+                  t.unit_id.value_or("-").c_str(), t.created_at.c_str(), t.revoked_at.value_or("-").c_str(),
+                  t.name.c_str());
+    out << line;
+  }
+  return 0;
+}
+
+int token_revoke(const std::string& database, const std::string& id, std::ostream& out, std::ostream& err) {
+  auto store = storage::TokenStore::open(database, {.create = false, .read_only = false});
+  if (!store) {
+    err << "token revoke: " << store.error().message << '\n';
+    return 1;
+  }
+  auto revoked = (*store)->revoke(id, now_rfc3339());
+  if (!revoked) {
+    err << "token revoke: " << revoked.error().message << '\n';
+    return 1;
+  }
+  if (!*revoked) {
+    err << "token revoke: no active token with id '" << id << "'\n";
+    return 1;
+  }
+  out << "token " << id << " revoked\n";
+  return 0;
+}
+
+}  // namespace hotline::daemon

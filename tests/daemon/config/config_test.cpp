@@ -1,0 +1,151 @@
+#include "daemon/config/config.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace hotline::daemon;
+
+TEST_CASE("an empty config file means every default", "[daemon][config]") {
+  std::vector<hotline::routing::Diagnostic> errors;
+  const auto c = parse_config("c.yaml", "", errors);
+  CHECK(errors.empty());
+  CHECK(c.listen == "127.0.0.1:12345");
+  CHECK(c.database == "./var/hotline.db");
+  CHECK(c.rules == "./rules");
+  CHECK(c.body_limit == 64 * 1024);
+  CHECK(c.max_batch == 512);
+  CHECK(c.timezone == "Asia/Shanghai");
+}
+
+TEST_CASE("config keys are read, nested sections included", "[daemon][config]") {
+  std::vector<hotline::routing::Diagnostic> errors;
+  const auto c = parse_config("c.yaml",
+                              "listen: 127.0.0.1:8080\n"
+                              "database: /srv/hotline/h.db\n"
+                              "ticket_prefix: XM\n"
+                              "http:\n"
+                              "  body_limit: 4096\n"
+                              "  threads: 3\n"
+                              "  request_timeout: 5\n"
+                              "storage:\n"
+                              "  max_batch: 1\n"
+                              "log:\n"
+                              "  level: debug\n",
+                              errors);
+  CHECK(errors.empty());
+  CHECK(c.listen == "127.0.0.1:8080");
+  CHECK(c.database == "/srv/hotline/h.db");
+  CHECK(c.ticket_prefix == "XM");
+  CHECK(c.body_limit == 4096);
+  CHECK(c.threads == 3);
+  CHECK(c.request_timeout == std::chrono::seconds(5));
+  CHECK(c.max_batch == 1);
+  CHECK(c.log_level == "debug");
+}
+
+TEST_CASE("unknown keys and bad values are all reported with file:line:column", "[daemon][config]") {
+  std::vector<hotline::routing::Diagnostic> errors;
+  parse_config("c.yaml",
+               "listen: nowhere\n"
+               "http:\n"
+               "  body_limit: lots\n"
+               "  bodylimit: 1\n"
+               "ticket_prefix: zz\n"
+               "colour: blue\n"
+               "log: {level: loud}\n",
+               errors);
+  std::vector<std::string> m;
+  for (const auto& e : errors) m.push_back(e.to_string());
+  REQUIRE(m.size() == 6);
+  CHECK(m[0] == "c.yaml:1:9: error: 'listen' must be HOST:PORT, e.g. 127.0.0.1:12345");
+  CHECK(m[1] == "c.yaml:3:15: error: 'http.body_limit' must be a whole number from 1024 to 67108864");
+  CHECK(m[2] == "c.yaml:4:3: error: unknown config key 'http.bodylimit'");
+  CHECK(m[3] == "c.yaml:5:16: error: 'ticket_prefix' must be 1 to 8 letters A-Z");
+  CHECK(m[4] == "c.yaml:6:1: error: unknown config key 'colour'");
+  CHECK(m[5].starts_with("c.yaml:7:14: error: 'log.level' must be one of"));
+}
+
+TEST_CASE("a config that is not YAML is one diagnostic", "[daemon][config]") {
+  std::vector<hotline::routing::Diagnostic> errors;
+  parse_config("c.yaml", "listen: [\n", errors);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].file == "c.yaml");
+}
+
+TEST_CASE("HOST:PORT parsing", "[daemon][config]") {
+  HostPort hp;
+  CHECK(parse_host_port("127.0.0.1:0", hp));
+  CHECK(hp.host == "127.0.0.1");
+  CHECK(hp.port == 0);
+  CHECK(parse_host_port("[::1]:8080", hp));
+  CHECK(hp.host == "::1");
+  CHECK(hp.port == 8080);
+  CHECK_FALSE(parse_host_port("127.0.0.1", hp));
+  CHECK_FALSE(parse_host_port("127.0.0.1:70000", hp));
+  CHECK_FALSE(parse_host_port(":80", hp));
+  CHECK_FALSE(parse_host_port("::1:80", hp));
+}
+
+TEST_CASE("webhook urls may be https with default ports for either scheme", "[daemon][config][tls]") {
+  std::vector<hotline::routing::Diagnostic> errors;
+  const auto c = parse_config("c.yaml",
+                              "notifications:\n"
+                              "  ca_file: /etc/hotline/ca.pem\n"
+                              "  webhooks:\n"
+                              "    - unit: a\n"
+                              "      url: https://hooks.example.org/v1/hotline\n"
+                              "    - unit: b\n"
+                              "      url: https://127.0.0.1:8443\n"
+                              "    - unit: c\n"
+                              "      url: http://relay.local/in\n",
+                              errors);
+  REQUIRE(errors.empty());
+  CHECK(c.ca_file == "/etc/hotline/ca.pem");
+  REQUIRE(c.webhooks.size() == 3);
+  CHECK(c.webhooks[0].tls);
+  CHECK(c.webhooks[0].host == "hooks.example.org");
+  CHECK(c.webhooks[0].port == "443");
+  CHECK(c.webhooks[0].path == "/v1/hotline");
+  CHECK(c.webhooks[1].tls);
+  CHECK(c.webhooks[1].port == "8443");
+  CHECK(c.webhooks[1].path == "/");
+  CHECK_FALSE(c.webhooks[2].tls);
+  CHECK(c.webhooks[2].port == "80");
+  CHECK(parse_config("c.yaml", "", errors).ca_file.empty());
+}
+
+TEST_CASE("webhook urls with another scheme or a bad port are errors at their line and column",
+          "[daemon][config][tls]") {
+  std::vector<hotline::routing::Diagnostic> errors;
+  parse_config("c.yaml",
+               "notifications:\n"
+               "  webhooks:\n"
+               "    - unit: a\n"
+               "      url: ftp://example.org/hook\n"
+               "    - unit: b\n"
+               "      url: https://example.org:0/hook\n"
+               "    - unit: c\n"
+               "      url: https://:443/hook\n"
+               "  ca_file: ''\n",
+               errors);
+  std::vector<std::string> m;
+  for (const auto& e : errors) m.push_back(e.to_string());
+  REQUIRE(m.size() == 4);
+  CHECK(m[0].starts_with("c.yaml:4:12: error: webhook 'url' must be http://HOST:PORT/PATH or https://"));
+  CHECK(m[1].starts_with("c.yaml:6:12: error: webhook 'url' must be"));
+  CHECK(m[2].starts_with("c.yaml:8:12: error: webhook 'url' must be"));
+  CHECK(m[3] == "c.yaml:9:12: error: 'notifications.ca_file' must not be empty");
+}
+
+TEST_CASE("webhook urls split into scheme host port and path", "[daemon][config][tls]") {
+  const auto ipv6 = parse_webhook_url("https://[::1]/h");
+  REQUIRE(ipv6);
+  CHECK(ipv6->host == "::1");
+  CHECK(ipv6->port == "443");
+  const auto plain = parse_webhook_url("http://127.0.0.1:9001");
+  REQUIRE(plain);
+  CHECK_FALSE(plain->tls);
+  CHECK(plain->port == "9001");
+  CHECK(plain->path == "/");
+  CHECK_FALSE(parse_webhook_url("https//example.org/"));
+  CHECK_FALSE(parse_webhook_url("https://example.org:99999/"));
+}
