@@ -79,7 +79,9 @@ std::optional<Principal> authenticate(std::string_view authorization, storage::T
       CRYPTO_memcmp(hash.data(), record.secret_hash.data(), hash.size()) != 0) {
     return std::nullopt;
   }
-  return Principal{record.role, record.unit_id.value_or(""), record.id};
+  const auto role = parse_token_role(record.role);
+  if (!role) return std::nullopt;  // a role this build does not know is refused, never given a default
+  return Principal{*role, record.unit_id.value_or(""), record.id};
 }
 
 }  // namespace hotline::daemon

@@ -7,12 +7,13 @@
 #include <string>
 #include <string_view>
 
+#include "daemon/access/roles.hpp"
 #include "storage/token_store.hpp"
 
 namespace hotline::daemon {
 
 struct Principal {
-  std::string role;     // operator, unit, supervisor, admin
+  CallerRole role = CallerRole::local;
   std::string unit_id;  // for role unit
   std::string token_id;
 };

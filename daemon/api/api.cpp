@@ -20,102 +20,11 @@
 
 namespace hotline::daemon {
 namespace json = boost::json;
-namespace {
-
-}  // namespace
-
-// Who may call what (the local principal of a token-less loopback deployment may call everything a person may).
-bool may(const Principal& who, std::initializer_list<std::string_view> roles) {
-  if (who.role == "local") return true;
-  return std::find(roles.begin(), roles.end(), who.role) != roles.end();
-}
-
 std::optional<Principal> Api::authenticate(const Request& req) {
-  if (!ctx_.auth_required.load()) return Principal{"local", "", ""};
+  if (!ctx_.auth_required.load()) return Principal{CallerRole::local, "", ""};
   auto lease = ctx_.tokens.acquire();
   if (!lease) return std::nullopt;
   return daemon::authenticate(req[http::field::authorization], **lease);
-}
-
-boost::asio::awaitable<Response> Api::handle(const Request& req) {
-  const std::string_view target = req.target();
-  const std::string_view path = target.substr(0, target.find('?'));
-  if (path == "/healthz") {
-    if (req.method() != http::verb::get && req.method() != http::verb::head) {
-      co_return problem_response(req, {405, "method-not-allowed", "Method not allowed", "use GET", ""});
-    }
-    co_return make_response(req, http::status::ok, R"({"status":"ok"})");
-  }
-  if (path == "/metrics") co_return get_metrics(req);
-  const auto who = authenticate(req);
-  if (!who) co_return unauthenticated(req);
-  co_return co_await route_request(req, *who);
-}
-
-boost::asio::awaitable<Response> Api::route_request(const Request& req, const Principal& who) {
-  const std::string_view target = req.target();
-  const std::string_view path = target.substr(0, target.find('?'));
-  if (path == "/v1/tickets" && req.method() == http::verb::get) co_return search_tickets(req, who);
-  if (path == "/v1/tickets") {
-    if (req.method() != http::verb::post) {
-      co_return problem_response(req, {405, "method-not-allowed", "Method not allowed", "use POST", ""});
-    }
-    if (!may(who, {"operator"})) co_return forbidden(req, "only operators take in tickets");
-    co_return co_await post_ticket(req, who);
-  }
-  if (path == "/v1/escalations" || path == "/v1/escalations/counts") {
-    if (req.method() != http::verb::get) co_return method_not_allowed(req, "GET");
-    co_return path == "/v1/escalations" ? get_escalations(req, who) : get_escalation_counts(req, who);
-  }
-  if (path == "/v1/rules") {
-    if (req.method() != http::verb::get) {
-      co_return problem_response(req, {405, "method-not-allowed", "Method not allowed", "use GET", ""});
-    }
-    co_return get_rules(req);  // any authenticated caller
-  }
-  if (path == "/v1/route/explain") {
-    if (req.method() != http::verb::post) {
-      co_return problem_response(req, {405, "method-not-allowed", "Method not allowed", "use POST", ""});
-    }
-    if (!may(who, {"operator", "supervisor", "admin"})) co_return forbidden(req, "routing dry runs are for the hotline");
-    co_return explain_route(req);
-  }
-  if (path == "/v1/admin/reload") {
-    if (req.method() != http::verb::post) {
-      co_return problem_response(req, {405, "method-not-allowed", "Method not allowed", "use POST", ""});
-    }
-    if (!may(who, {"admin"})) co_return forbidden(req, "only admins reload rules");
-    co_return co_await reload_rules(req);
-  }
-  if (path == "/v1/admin/report") {
-    if (req.method() != http::verb::post) co_return method_not_allowed(req, "POST");
-    if (!may(who, {"admin", "supervisor"})) co_return forbidden(req, "only admins and supervisors run reports");
-    co_return co_await run_report(req);
-  }
-  constexpr std::string_view units_prefix = "/v1/units/";
-  if (path.starts_with(units_prefix) && path.ends_with("/queue")) {
-    const auto unit = path.substr(units_prefix.size(), path.size() - units_prefix.size() - 6);
-    if (req.method() != http::verb::get) co_return method_not_allowed(req, "GET");
-    if (who.role == "admin") co_return forbidden(req, "admins manage rules and tokens, not cases");
-    co_return get_queue(req, who, std::string(unit));
-  }
-  constexpr std::string_view tickets_prefix = "/v1/tickets/";
-  if (path.starts_with(tickets_prefix)) {
-    const auto rest = path.substr(tickets_prefix.size());
-    const auto slash = rest.find('/');
-    if (slash != std::string_view::npos && slash > 0 && rest.find('/', slash + 1) == std::string_view::npos) {
-      if (req.method() != http::verb::post) co_return method_not_allowed(req, "POST");
-      co_return co_await post_action(req, who, std::string(rest.substr(0, slash)), std::string(rest.substr(slash + 1)));
-    }
-  }
-  if (path.starts_with(tickets_prefix) && path.size() > tickets_prefix.size() &&
-      path.find('/', tickets_prefix.size()) == std::string_view::npos) {
-    if (req.method() != http::verb::get) {
-      co_return problem_response(req, {405, "method-not-allowed", "Method not allowed", "use GET", ""});
-    }
-    co_return get_ticket(req, std::string(path.substr(tickets_prefix.size())), who);
-  }
-  co_return problem_response(req, {404, "not-found", "No such resource", "no endpoint at " + std::string(path), ""});
 }
 
 boost::asio::awaitable<Response> Api::post_ticket(const Request& req, const Principal& who) {
@@ -318,7 +227,7 @@ Response Api::get_ticket(const Request& req, const std::string& id, const Princi
   }
   if (!*found) return problem_response(req, {404, "not-found", "No such ticket", "no ticket with id " + id, ""});
   // A unit sees tickets assigned to it or to the units below it, and nothing else.
-  if (who.role == "unit" && !unit_may_see(who.unit_id, **found)) {
+  if (who.role == CallerRole::unit && !unit_may_see(who.unit_id, **found)) {
     return forbidden(req, "ticket " + id + " is not assigned to unit " + who.unit_id + " or a unit below it");
   }
   auto body = ticket_to_json(**found);

@@ -18,6 +18,7 @@
 #include "daemon/http/stream_response.hpp"
 #include "daemon/writer/reader_pool.hpp"
 #include "daemon/access/token_auth.hpp"
+#include "daemon/api/route_table.hpp"
 #include "routing/lifecycle.hpp"
 #include "daemon/config/rules_holder.hpp"
 #include "daemon/writer/ticket_writer.hpp"
@@ -45,8 +46,6 @@ struct ApiContext {
   NightlyRunner* nightly = nullptr;             // POST /v1/admin/report; null: 503
 };
 
-// Whether the caller's role is one of `roles` (the token-less local principal may do what any person may).
-bool may(const Principal& who, std::initializer_list<std::string_view> roles);
 // `unit` is `ancestor` or lies below it in the unit directory.
 bool unit_within(const routing::RuleSet& rules, std::string_view ancestor, std::string_view unit);
 
@@ -59,16 +58,27 @@ class Api final : public RequestHandler {
  public:
   explicit Api(ApiContext context) : ctx_(std::move(context)) {}
 
-  // Never throws for bad input: every failure is a problem+json response.
-  boost::asio::awaitable<Response> handle(const Request& request);
-  // handle(), or a stream taking over the connection (GET /v1/units/{id}/feed). What the server calls.
+  // What the server calls: the route table's row for the request, or the problem that stops it (401, 404, 405,
+  // 403); a response, or a stream taking over the connection (GET /v1/units/{id}/feed). Never throws for bad input.
   boost::asio::awaitable<Handled> serve(const Request& request) override;
+  // The request's route template, for hotline_http_requests_total.
+  std::string_view metric_label(const Request& request) const override;
+
+  // What an endpoint is given, and its type.
+  struct Call {
+    const Request& req;
+    const Principal& who;
+    PathParams params;
+  };
+  using Endpoint = boost::asio::awaitable<Handled> (*)(Api&, const Call&);
+  // Every endpoint, one row each (routes.cpp).
+  static std::span<const Route<Endpoint>> routes();
 
  private:
+  struct Endpoints;  // the table's handlers, which call the members below
   // The caller, from the bearer token; without tokens configured, the local open-access principal.
   // nullopt when a token is required and missing or invalid.
   std::optional<Principal> authenticate(const Request& request);
-  boost::asio::awaitable<Response> route_request(const Request& request, const Principal& who);
   boost::asio::awaitable<Response> post_ticket(const Request& request, const Principal& who);
   Response get_ticket(const Request& request, const std::string& id, const Principal& who);
   boost::asio::awaitable<Response> post_action(const Request& request, const Principal& who, const std::string& id,

@@ -36,11 +36,20 @@ routing::Context case_context(const routing::RuleSet& rules, const routing::Cloc
 }
 
 routing::Actor actor_of(const Principal& who, std::string_view action) {
-  if (who.role == "local") {
-    // Token-less loopback deployments act as the hotline itself.
-    return {action == "supervise" ? routing::Role::supervisor : routing::Role::operator_, "local", ""};
+  switch (who.role) {
+    case CallerRole::operator_:
+      return {routing::Role::operator_, who.token_id, who.unit_id};
+    case CallerRole::unit:
+      return {routing::Role::unit, who.token_id, who.unit_id};
+    case CallerRole::supervisor:
+      return {routing::Role::supervisor, who.token_id, who.unit_id};
+    case CallerRole::admin:
+      return {routing::Role::admin, who.token_id, who.unit_id};
+    case CallerRole::local:
+      break;
   }
-  return {routing::parse_role(who.role).value_or(routing::Role::admin), who.token_id, who.unit_id};
+  // Token-less loopback deployments act as the hotline itself.
+  return {action == "supervise" ? routing::Role::supervisor : routing::Role::operator_, "local", ""};
 }
 
 boost::asio::awaitable<Response> Api::post_action(const Request& req, const Principal& who, const std::string& id,
@@ -136,7 +145,7 @@ Response Api::get_queue(const Request& req, const Principal& who, const std::str
   if (rules->find_unit(unit) == nullptr) {
     return problem_response(req, {404, "not-found", "No such unit", "no unit " + unit + " in the directory", ""});
   }
-  if (who.role == "unit" && !unit_within(who.unit_id, unit)) {
+  if (who.role == CallerRole::unit && !unit_within(who.unit_id, unit)) {
     return forbidden(req, "a unit token reads only its own queue and those of the units below it");
   }
   const auto params = parse_query(req.target());
@@ -227,7 +236,7 @@ Response Api::search_tickets(const Request& req, const Principal& who) {
       return problem_response(req, bad_field(key, "unknown query parameter"));
     }
   }
-  if (who.role == "unit") {
+  if (who.role == CallerRole::unit) {
     // A unit searches its own tickets (or, read-only, those of a unit below it).
     if (q.unit_id && !unit_within(who.unit_id, *q.unit_id)) {
       return forbidden(req, "a unit token searches only its own tickets and those of the units below it");

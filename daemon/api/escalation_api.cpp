@@ -60,7 +60,7 @@ Response Api::get_escalations(const Request& req, const Principal& who) {
       return problem_response(req, bad_field(key, "unknown query parameter"));
     }
   }
-  if (who.role == "unit") {
+  if (who.role == CallerRole::unit) {
     // A unit sees its own escalations, or those of a unit below it.
     if (q.unit_id && !unit_within(who.unit_id, *q.unit_id)) {
       return forbidden(req, "a unit token reads only its own escalations and those of the units below it");
@@ -100,7 +100,7 @@ Response Api::get_escalation_counts(const Request& req, const Principal& who) {
       return problem_response(req, bad_field(key, "unknown query parameter"));
     }
   }
-  if (who.role == "unit") {
+  if (who.role == CallerRole::unit) {
     if (unit && !unit_within(who.unit_id, *unit)) {
       return forbidden(req, "a unit token reads only its own escalations and those of the units below it");
     }

@@ -8,25 +8,6 @@
 
 namespace hotline::daemon {
 
-boost::asio::awaitable<Handled> Api::serve(const Request& req) {
-  const std::string_view target = req.target();
-  const std::string_view path = target.substr(0, target.find('?'));
-  constexpr std::string_view prefix = "/v1/units/", suffix = "/feed";
-  if (path.starts_with(prefix) && path.ends_with(suffix) && path.size() > prefix.size() + suffix.size()) {
-    const auto unit = path.substr(prefix.size(), path.size() - prefix.size() - suffix.size());
-    if (unit.find('/') == std::string_view::npos) {
-      if (req.method() != http::verb::get) co_return Handled{method_not_allowed(req, "GET"), nullptr};
-      const auto who = authenticate(req);
-      if (!who) co_return Handled{unauthenticated(req), nullptr};
-      co_return co_await open_feed(req, *who, std::string(unit));
-    }
-  }
-  // Awaited into a variable first: GCC 12 mishandles co_await inside an aggregate initialiser.
-  Handled handled;
-  handled.response = co_await handle(req);
-  co_return handled;
-}
-
 boost::asio::awaitable<Handled> Api::open_feed(const Request& req, const Principal& who, const std::string& unit) {
   const auto refuse = [](Response r) { return Handled{std::move(r), nullptr}; };
   const auto rules = ctx_.rules.get();
@@ -35,7 +16,7 @@ boost::asio::awaitable<Handled> Api::open_feed(const Request& req, const Princip
         problem_response(req, {404, "not-found", "No such unit", "no unit " + unit + " in the directory", ""}));
   }
   // A unit watches its own feed (and, like its queue, those of the units below it); the hotline any unit's.
-  if (who.role == "unit" && !unit_within(who.unit_id, unit)) {
+  if (who.role == CallerRole::unit && !unit_within(who.unit_id, unit)) {
     co_return refuse(forbidden(req, "a unit token watches only its own feed and those of the units below it"));
   }
   bool subtree = false;
@@ -76,13 +57,7 @@ boost::asio::awaitable<Handled> Api::open_feed(const Request& req, const Princip
 }
 
 Response Api::get_metrics(const Request& req) {
-  if (req.method() != http::verb::get && req.method() != http::verb::head) return method_not_allowed(req, "GET");
-  // Without tokens the daemon is loopback-only and open; with tokens the numbers are for the hotline's staff.
-  if (ctx_.auth_required.load() && ctx_.metrics_require_token) {
-    const auto who = authenticate(req);
-    if (!who) return unauthenticated(req);
-    if (!may(*who, {"admin", "supervisor"})) return forbidden(req, "metrics are for admins and supervisors");
-  }
+  // Who may read them is the route table's row (Access::metrics).
   return make_response(req, http::status::ok, ctx_.registry ? ctx_.registry->render() : std::string(),
                        "text/plain; version=0.0.4; charset=utf-8");
 }

@@ -43,6 +43,7 @@ struct EscalationProbe {
 };
 
 struct ServiceMetrics {
+  explicit ServiceMetrics(std::vector<std::string> http_labels) : http(std::move(http_labels)) {}
   HttpCounters http;
   TicketStateGauge tickets;
   std::atomic<std::uint64_t> routed_by_rule{0}, routed_fallback{0};  // intake routing decisions by outcome

@@ -202,7 +202,7 @@ int run_daemon(int argc, char** argv) {
   writer.set_listener(&feed);
   StorePool<storage::TicketStore> readers(config.database);
   StorePool<storage::TokenStore> tokens(config.database);
-  ServiceMetrics metrics;
+  ServiceMetrics metrics(route_labels(Api::routes()));
   if (!load_state_counts(readers, metrics)) return 3;
   MetricsRegistry registry;
   EscalationStats escalation_stats;

@@ -111,7 +111,7 @@ asio::awaitable<void> HttpServer::session(beast::tcp_stream stream) {
     Request request = parser.release();
     Handled handled = co_await handler_.serve(request);
     if (handled.stream) {
-      if (counters_) counters_->count(request.target(), 200);
+      if (counters_) counters_->count(handler_.metric_label(request), 200);
       // Registered first, so a shutdown from now on stops it; one that began already stops it here.
       if (!set_streaming(id, handled.stream)) handled.stream->stop();
       stream.expires_never();
@@ -120,7 +120,7 @@ asio::awaitable<void> HttpServer::session(beast::tcp_stream stream) {
       break;  // a stream ends with its connection
     }
     Response& response = handled.response;
-    if (counters_) counters_->count(request.target(), response.result_int());
+    if (counters_) counters_->count(handler_.metric_label(request), response.result_int());
     if (!staying_open) response.keep_alive(false);
     const bool keep_alive = response.keep_alive();
     stream.expires_after(limits_.request_timeout);

@@ -14,6 +14,9 @@ class RequestHandler {
   virtual ~RequestHandler() = default;
   // A response, or a stream that takes over the connection. Never throws for bad input.
   virtual boost::asio::awaitable<Handled> serve(const Request& request) = 0;
+  // The label the request is counted under (a route template, never the raw path, so ids do not explode the
+  // label set); one of the labels the server's HttpCounters were made with, or "other".
+  virtual std::string_view metric_label(const Request& request) const = 0;
 };
 
 }  // namespace hotline::daemon

@@ -5,6 +5,8 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -12,20 +14,21 @@
 
 namespace hotline::daemon {
 
-// The route template of a request target ("/v1/tickets/ZZ1?x=y" -> "/v1/tickets/{id}"); "other" when no route
-// matches.
-std::string_view route_template(std::string_view target);
-
 class HttpCounters {
  public:
-  void count(std::string_view target, unsigned status);
+  // The labels responses are counted under (the API's route templates); one more, "other", is added when missing.
+  explicit HttpCounters(std::vector<std::string> labels);
+  // Counts a response under `label` (an unknown label counts as "other"; a status outside 100..599 as 500).
+  void count(std::string_view label, unsigned status);
   // Every (route, status) pair counted so far, as hotline_http_requests_total samples.
   void collect(std::vector<MetricSample>& out) const;
 
  private:
   static constexpr unsigned k_first_status = 100, k_statuses = 500;  // 100..599
-  static constexpr std::size_t k_routes = 14;
-  std::array<std::array<std::atomic<std::uint64_t>, k_statuses>, k_routes> counts_{};
+  using Row = std::array<std::atomic<std::uint64_t>, k_statuses>;
+  std::vector<std::string> labels_;
+  std::size_t other_ = 0;  // the row of "other"
+  std::unique_ptr<Row[]> counts_;
 };
 
 }  // namespace hotline::daemon

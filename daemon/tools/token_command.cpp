@@ -17,7 +17,7 @@ std::string now_rfc3339() { return local_stamp(std::chrono::system_clock::now())
 }  // namespace
 
 int token_create(const TokenCreateArgs& args, std::ostream& out, std::ostream& err) {
-  if (args.role != "operator" && args.role != "unit" && args.role != "supervisor" && args.role != "admin") {
+  if (!parse_token_role(args.role)) {
     err << "token create: --role must be operator, unit, supervisor or admin\n";
     return 2;
   }
