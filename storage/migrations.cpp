@@ -185,7 +185,7 @@ Result<void> migrate(Connection& db) {
   auto current = user_version(db);
   if (!current) return fail(current.error());
   if (*current > schema_version()) {
-    return fail(Error{0, "database schema version " + std::to_string(*current) + " is newer than this build's (" +
+    return fail(Error{ErrorCategory::schema, "database schema version " + std::to_string(*current) + " is newer than this build's (" +
                              std::to_string(schema_version()) + "); refusing to touch it"});
   }
   for (int v = *current; v < schema_version(); ++v) {

@@ -10,7 +10,7 @@ Result<std::int64_t> TicketStore::search_backlog() {
     Statement s(db_.get(), "SELECT indexed_rowid, (SELECT coalesce(max(rowid), 0) FROM tickets) FROM search_progress");
     auto row = s.step();
     if (!row) return row.error();
-    if (!*row) return Error{0, "search_progress is empty"};
+    if (!*row) return Error{ErrorCategory::corrupt, "search_progress is empty"};
     indexed_rowid_ = s.column_int(0);
     newest_rowid_ = std::max(newest_rowid_.value_or(0), s.column_int(1));
   }

@@ -46,6 +46,11 @@ Result<bool> TokenStore::revoke(const std::string& id, const std::string& at) {
 }
 
 Result<std::int64_t> TokenStore::count_active() {
+  // A database from before tokens existed (opened read-only, not migrated) has none.
+  Statement exists(db_.get(), "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'tokens'");
+  auto found = exists.step();
+  if (!found) return found.error();
+  if (exists.column_int(0) == 0) return 0;
   Statement s(db_.get(), "SELECT count(*) FROM tokens WHERE revoked_at IS NULL");
   auto row = s.step();
   if (!row) return row.error();

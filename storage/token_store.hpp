@@ -33,6 +33,7 @@ class TokenStore {
   Result<bool> revoke(const std::string& id, const std::string& at);
   Result<std::optional<TokenRecord>> find(const std::string& id);
   // Tokens not revoked: when there are none the daemon serves loopback only, without authentication.
+  // Tokens not revoked; 0 in a database that has no tokens table yet.
   Result<std::int64_t> count_active();
 
  private:

@@ -99,8 +99,7 @@ boost::asio::awaitable<Response> Api::post_ticket(const Request& req, const Prin
   };
   const WriteResult written = co_await ctx_.writer.async_write(std::move(job), boost::asio::use_awaitable);
   if (!written) {
-    co_return problem_response(req, {503, "storage-unavailable", "The ticket could not be stored",
-                                     written.error().message, ""});
+    co_return problem_response(req, storage_problem(written.error(), "The ticket could not be stored"));
   }
   if (ctx_.metrics) ctx_.metrics->tickets.add(t->state, 1);
   json::object body = std::move(decision_json);
@@ -219,11 +218,11 @@ Response Api::get_ticket(const Request& req, const std::string& id, const Princi
   if (!well_formed) return problem_response(req, {404, "not-found", "No such ticket", "malformed ticket id", ""});
   auto lease = ctx_.readers.acquire();
   if (!lease) {
-    return problem_response(req, {503, "storage-unavailable", "The database cannot be read", lease.error().message, ""});
+    return problem_response(req, storage_problem(lease.error(), "The database cannot be read"));
   }
   auto found = (*lease)->find_ticket(id);
   if (!found) {
-    return problem_response(req, {503, "storage-unavailable", "The database cannot be read", found.error().message, ""});
+    return problem_response(req, storage_problem(found.error(), "The database cannot be read"));
   }
   if (!*found) return problem_response(req, {404, "not-found", "No such ticket", "no ticket with id " + id, ""});
   // A unit sees tickets assigned to it or to the units below it, and nothing else.

@@ -9,6 +9,7 @@
 #include "daemon/wire/case_codec.hpp"
 #include "daemon/runtime/local_time.hpp"
 #include "daemon/http/query_string.hpp"
+#include "routing/keyword_matcher.hpp"
 #include "routing/policy_clocks.hpp"
 
 namespace hotline::daemon {
@@ -118,8 +119,7 @@ boost::asio::awaitable<Response> Api::post_action(const Request& req, const Prin
   };
   const WriteResult written = co_await ctx_.writer.async_write(job, boost::asio::use_awaitable);
   if (!written) {
-    co_return problem_response(
-        req, {503, "storage-unavailable", "The change could not be stored", written.error().message, ""});
+    co_return problem_response(req, storage_problem(written.error(), "The change could not be stored"));
   }
   if (!result->found)
     co_return problem_response(req, {404, "not-found", "No such ticket", "no ticket with id " + id, ""});
@@ -184,11 +184,10 @@ Response Api::get_queue(const Request& req, const Principal& who, const std::str
   }
   auto lease = ctx_.readers.acquire();
   if (!lease)
-    return problem_response(req,
-                            {503, "storage-unavailable", "The database cannot be read", lease.error().message, ""});
+    return problem_response(req, storage_problem(lease.error(), "The database cannot be read"));
   auto rows = (*lease)->queue(q);
   if (!rows)
-    return problem_response(req, {503, "storage-unavailable", "The database cannot be read", rows.error().message, ""});
+    return problem_response(req, storage_problem(rows.error(), "The database cannot be read"));
   json::array items;
   for (const auto& r : *rows) {
     json::object item{{"id", r.ticket_id},
@@ -215,6 +214,12 @@ Response Api::search_tickets(const Request& req, const Principal& who) {
   storage::SearchQuery q;
   for (const auto& [key, value] : parse_query(req.target())) {
     if (key == "q") {
+      // Text to find, never SQL: control characters (a NUL) and broken UTF-8 are refused here, so nothing the
+      // database would reject reaches it.
+      if (!routing::is_valid_utf8(value) ||
+          std::any_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; })) {
+        return problem_response(req, bad_field("q", "must be UTF-8 text without control characters"));
+      }
       q.text = value;
     } else if (key == "state") {
       if (!routing::parse_case_state(value))
@@ -245,10 +250,9 @@ Response Api::search_tickets(const Request& req, const Principal& who) {
   }
   auto lease = ctx_.readers.acquire();
   if (!lease)
-    return problem_response(req,
-                            {503, "storage-unavailable", "The database cannot be read", lease.error().message, ""});
+    return problem_response(req, storage_problem(lease.error(), "The database cannot be read"));
   auto rows = (*lease)->search(q);
-  if (!rows) return problem_response(req, {400, "bad-search", "The search could not run", rows.error().message, ""});
+  if (!rows) return problem_response(req, storage_problem(rows.error(), "The search could not run"));
   json::array items;
   for (const auto& r : *rows) {
     items.push_back({{"id", r.ticket_id},

@@ -14,13 +14,6 @@
 namespace hotline::daemon {
 namespace json = boost::json;
 
-namespace {
-
-Response unavailable(const Request& req, const std::string& message) {
-  return problem_response(req, {503, "storage-unavailable", "The database cannot be read", message, ""});
-}
-
-}  // namespace
 
 Response Api::get_escalations(const Request& req, const Principal& who) {
   storage::EscalationQuery q;
@@ -68,10 +61,10 @@ Response Api::get_escalations(const Request& req, const Principal& who) {
     if (!q.unit_id) q.unit_id = who.unit_id;
   }
   auto lease = ctx_.readers.acquire();
-  if (!lease) return unavailable(req, lease.error().message);
+  if (!lease) return problem_response(req, storage_problem(lease.error(), "The database cannot be read"));
   storage::EscalationStore esc((*lease)->handle());
   auto rows = esc.escalations(q);
-  if (!rows) return unavailable(req, rows.error().message);
+  if (!rows) return problem_response(req, storage_problem(rows.error(), "The database cannot be read"));
   json::array items;
   for (const auto& r : *rows) {
     json::object item{{"ticket_id", r.ticket_id}, {"unit", r.unit_id},
@@ -107,10 +100,10 @@ Response Api::get_escalation_counts(const Request& req, const Principal& who) {
     if (!unit) unit = who.unit_id;
   }
   auto lease = ctx_.readers.acquire();
-  if (!lease) return unavailable(req, lease.error().message);
+  if (!lease) return problem_response(req, storage_problem(lease.error(), "The database cannot be read"));
   storage::EscalationStore esc((*lease)->handle());
   auto rows = esc.stage_counts(unit);
-  if (!rows) return unavailable(req, rows.error().message);
+  if (!rows) return problem_response(req, storage_problem(rows.error(), "The database cannot be read"));
   // {"units": {"350602.cgj": {"yellow": 3, "red": 1}}, "totals": {"yellow": 3, "red": 1}}
   json::object units;
   std::map<std::string, std::int64_t> totals;

@@ -164,11 +164,11 @@ int run_daemon(int argc, char** argv) {
   if (std::filesystem::exists(config.database)) {
     auto token_store = storage::TokenStore::open(config.database, {.create = false, .read_only = true});
     auto count = token_store ? (*token_store)->count_active() : storage::Result<std::int64_t>(token_store.error());
-    if (!count && count.error().message.find("no such table") == std::string::npos) {
+    if (!count) {
       spdlog::critical("cannot read access tokens: {}", count.error().message);
       return 3;
     }
-    active_tokens = count ? *count : 0;  // a database from before tokens existed has none
+    active_tokens = *count;
   }
   std::atomic<bool> auth_required = active_tokens > 0;
   if (!auth_required && !is_loopback(where.host)) {

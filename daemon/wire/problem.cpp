@@ -1,6 +1,7 @@
 #include "daemon/wire/problem.hpp"
 
 #include <boost/json.hpp>
+#include <spdlog/spdlog.h>
 
 namespace hotline::daemon {
 
@@ -16,6 +17,30 @@ std::string Problem::to_json() const {
 
 Problem bad_field(std::string field, std::string detail) {
   return {400, "invalid-field", "A field of the request is invalid", std::move(detail), std::move(field)};
+}
+
+Problem storage_problem(const storage::Error& error, std::string title) {
+  using storage::ErrorCategory;
+  spdlog::warn("{}: {} ({}, code {})", title, error.message, to_string(error.category), error.code);
+  switch (error.category) {
+    case ErrorCategory::busy:
+    case ErrorCategory::unavailable:
+    case ErrorCategory::io:
+      return {503, "storage-unavailable", std::move(title), "the database is not available now; retry later", ""};
+    case ErrorCategory::full:
+      return {507, "storage-full", std::move(title), "the disk or the database is full", ""};
+    case ErrorCategory::constraint:
+      return {409, "conflict", std::move(title), "the change conflicts with what is stored", ""};
+    case ErrorCategory::not_found:
+      return {404, "not-found", std::move(title), "no such record", ""};
+    case ErrorCategory::corrupt:
+    case ErrorCategory::schema:
+    case ErrorCategory::read_only:
+    case ErrorCategory::internal:
+      break;
+  }
+  return {500, "storage-failure", std::move(title),
+          "the database failed (" + std::string(to_string(error.category)) + "); the daemon's log says more", ""};
 }
 
 }  // namespace hotline::daemon

@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include "storage/error.hpp"
+
 namespace hotline::daemon {
 
 struct Problem {
@@ -16,5 +18,15 @@ struct Problem {
 };
 
 Problem bad_field(std::string field, std::string detail);
+
+// The one mapping of storage failures to HTTP, by category (never by message text):
+//   busy, unavailable, io            -> 503 storage-unavailable (retry later)
+//   full                             -> 507 storage-full
+//   constraint                       -> 409 conflict
+//   not_found                        -> 404 not-found
+//   corrupt, schema, read_only, internal -> 500 storage-failure
+// `title` says what could not be done ("The ticket could not be stored"). The detail names the category only; the
+// store's own message (paths, SQL) is logged, not sent.
+Problem storage_problem(const storage::Error& error, std::string title);
 
 }  // namespace hotline::daemon

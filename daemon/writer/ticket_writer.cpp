@@ -50,7 +50,7 @@ void TicketWriter::push(Job job) {
       return;
     }
   }
-  complete(job, storage::Error{0, "the daemon is shutting down"});
+  complete(job, storage::Error{storage::ErrorCategory::unavailable, "the daemon is shutting down"});
 }
 
 void TicketWriter::enqueue(WriteJob work, Handler handler, boost::asio::any_io_executor executor) {
@@ -62,6 +62,18 @@ WriteResult TicketWriter::run_blocking(WriteJob work) {
   auto future = done.get_future();
   push(Job{std::move(work), {}, {}, [&done](WriteResult r) { done.set_value(std::move(r)); }});
   return future.get();
+}
+
+WriteResult TicketWriter::run_job(const WriteJob& work) {
+  // A job that throws fails alone, like one that returns an error: the group runs again with it isolated and
+  // rolled back to its savepoint, and the writer thread goes on.
+  try {
+    return work(*store_);
+  } catch (const std::exception& e) {
+    return storage::Error{storage::ErrorCategory::internal, std::string("the write job failed: ") + e.what()};
+  } catch (...) {
+    return storage::Error{storage::ErrorCategory::internal, "the write job failed"};
+  }
 }
 
 std::optional<WriteResult> TicketWriter::commit_group(std::vector<Job>& batch, std::vector<WriteResult>& results,
@@ -76,7 +88,7 @@ std::optional<WriteResult> TicketWriter::commit_group(std::vector<Job>& batch, s
       // The fast path runs jobs back to back. A savepoint per job would copy every page a job touches into the
       // sub-journal (half the writer's time in measurements), and failures that wrote nothing need no undo.
       const auto before = store_->total_changes();
-      results[i] = batch[i].work(*store_);
+      results[i] = run_job(batch[i].work);
       if (!results[i] && store_->total_changes() != before) {
         // A job failed after writing: undo the whole group and run it again with each job isolated.
         (void)store_->exec("ROLLBACK");
@@ -89,7 +101,7 @@ std::optional<WriteResult> TicketWriter::commit_group(std::vector<Job>& batch, s
       results[i] = r.error();
       continue;
     }
-    results[i] = batch[i].work(*store_);
+    results[i] = run_job(batch[i].work);
     if (!results[i]) {
       (void)store_->exec("ROLLBACK TO job");
       appended.erase(appended.begin() + mark, appended.end());  // a failed job publishes nothing

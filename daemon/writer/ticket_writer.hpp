@@ -99,6 +99,8 @@ class TicketWriter {
   void enqueue(WriteJob work, Handler handler, boost::asio::any_io_executor executor);
   void push(Job job);
   void run();
+  // Runs one job on the writer's store; an exception becomes the job's error.
+  WriteResult run_job(const WriteJob& work);
   // Runs the batch in one transaction, each job's result into `results`. nullopt: a job failed after writing and
   // the group was rolled back (only when !isolate; run it again isolated). Otherwise the transaction's outcome.
   std::optional<WriteResult> commit_group(std::vector<Job>& batch, std::vector<WriteResult>& results, bool isolate);

@@ -111,6 +111,11 @@ TEST_CASE("a ticket goes through return extension reply redo and close while a f
   CHECK(client.request("GET", "/v1/units/350602001.gov/queue", "", foreign).status == 403);
   const auto found = json::parse(client.request("GET", "/v1/tickets?q=%E8%B7%AF%E7%81%AF%E4%B8%8D", "", op).body);
   CHECK(found.at("items").as_array().size() == 1);
+  // A NUL in the search text is bad input, answered in our words, never the database's.
+  const auto nul = client.request("GET", "/v1/tickets?q=%E8%B7%AF%00%E7%81%AF", "", op);
+  CHECK(nul.status == 400);
+  CHECK(json::parse(nul.body).at("field") == "q");
+  CHECK(nul.body.find("SQL") == std::string::npos);
 
   CHECK(daemon.stop(SIGTERM) == 0);
   const auto verify = run_command(HOTLINECTL_PATH, {"db", "verify", "--database", db});

@@ -107,6 +107,7 @@ TEST_CASE("migrations set user_version, run once, and refuse a newer database", 
   const auto newer = TicketStore::open(db.path);
   REQUIRE_FALSE(newer);
   CHECK(newer.error().message.find("newer than this build") != std::string::npos);
+  CHECK(newer.error().category == ErrorCategory::schema);
 }
 
 TEST_CASE("opening a missing database read-only fails with a clear error", "[storage]") {
@@ -114,6 +115,32 @@ TEST_CASE("opening a missing database read-only fails with a clear error", "[sto
   const auto r = TicketStore::open(db.path + ".missing", {.create = false, .read_only = true});
   REQUIRE_FALSE(r);
   CHECK(r.error().message.find("cannot open database") != std::string::npos);
+  CHECK(r.error().category == ErrorCategory::io);
+}
+
+TEST_CASE("storage errors carry the category callers decide by", "[storage]") {
+  CHECK(category_of_sqlite(SQLITE_BUSY) == ErrorCategory::busy);
+  CHECK(category_of_sqlite(SQLITE_LOCKED_SHAREDCACHE) == ErrorCategory::busy);
+  CHECK(category_of_sqlite(SQLITE_CONSTRAINT_UNIQUE) == ErrorCategory::constraint);
+  CHECK(category_of_sqlite(SQLITE_CORRUPT) == ErrorCategory::corrupt);
+  CHECK(category_of_sqlite(SQLITE_NOTADB) == ErrorCategory::corrupt);
+  CHECK(category_of_sqlite(SQLITE_IOERR_FSYNC) == ErrorCategory::io);
+  CHECK(category_of_sqlite(SQLITE_CANTOPEN) == ErrorCategory::io);
+  CHECK(category_of_sqlite(SQLITE_FULL) == ErrorCategory::full);
+  CHECK(category_of_sqlite(SQLITE_READONLY_DBMOVED) == ErrorCategory::read_only);
+  CHECK(category_of_sqlite(SQLITE_ERROR) == ErrorCategory::internal);
+  CHECK(Error(SQLITE_CONSTRAINT_CHECK, "x").category == ErrorCategory::constraint);
+
+  // A constraint the schema enforces comes back as such: the same ticket number twice.
+  TempDb db;
+  auto store = TicketStore::open(db.path).value();
+  std::vector<NewTicket> one{sample("20261126", "a")};
+  REQUIRE(store->insert_tickets(one));
+  auto again = sample("20261126", "b");
+  again.id = one[0].id;
+  const auto twice = store->insert_ticket(again);
+  REQUIRE_FALSE(twice);
+  CHECK(twice.error().category == ErrorCategory::constraint);
 }
 
 TEST_CASE("search finds substrings of any length and never over-matches a longer phrase", "[storage]") {

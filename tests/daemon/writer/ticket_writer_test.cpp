@@ -11,6 +11,7 @@
 #include <thread>
 #include <algorithm>
 #include <map>
+#include <stdexcept>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -119,6 +120,25 @@ TEST_CASE("a job that fails after writing is undone alone while the rest of its 
   CHECK(store->count_tickets().value() == 2);
   CHECK(store->find_ticket("ZZ20261127000001").value()->content == "甲");
   CHECK(store->find_ticket("ZZ20261127000002").value()->content == "丙");  // b's number was never committed
+}
+
+TEST_CASE("a job that throws fails alone and the writer goes on", "[writer]") {
+  TempDir dir;
+  const std::string path = dir.path + "/t.db";
+  TicketWriter writer(storage::TicketStore::open(path).value(), 64);
+  const WriteJob throws_after_writing = [](storage::TicketStore& store) -> WriteResult {
+    if (auto r = store_ticket("甲")(store); !r) return r;
+    throw std::runtime_error("a bug in the job");
+  };
+  const WriteResult thrown = writer.run_blocking(throws_after_writing);
+  REQUIRE_FALSE(thrown);
+  CHECK(thrown.error().category == storage::ErrorCategory::internal);
+  CHECK(thrown.error().message.find("a bug in the job") != std::string::npos);
+  REQUIRE(writer.run_blocking(store_ticket("乙")));  // the writer thread is still there
+  writer.stop();
+  auto store = storage::TicketStore::open(path).value();
+  CHECK(store->count_tickets().value() == 1);  // what the throwing job wrote was rolled back
+  CHECK(store->find_ticket("ZZ20261127000001").value()->content == "乙");
 }
 
 TEST_CASE("the writer indexes new tickets for search once a batch has gathered", "[writer]") {
