@@ -40,7 +40,7 @@ boost::asio::awaitable<Response> Api::post_ticket(const Request& req, const Prin
 
   const routing::Decision decision = routing::route(intake.ticket, rules);
   if (ctx_.metrics) (decision.rule ? ctx_.metrics->routed_by_rule : ctx_.metrics->routed_fallback).fetch_add(1);
-  const LocalStamp now = local_stamp(std::chrono::system_clock::now());
+  const LocalStamp now = local_stamp_ms(ctx_.clock->now_ms());
 
   // The life-cycle machine decides the intake events (received + dispatched, or a disposition at intake).
   routing::Case facts;
@@ -163,7 +163,7 @@ boost::asio::awaitable<Response> Api::reload_rules(const Request& req) {
     spdlog::info("rules reloaded over HTTP: version {} in {:.0f} ms", outcome.info.rules->version(), outcome.info.load_ms);
     // Still on the blocking executor: a newer calendar settles provisional deadlines before the answer.
     recomputed = recompute_after_reload(ctx_.writer, previous_calendar, outcome.info,
-                                        local_stamp(std::chrono::system_clock::now()).unix_ms, ctx_.escalation);
+                                        local_stamp_ms(ctx_.clock->now_ms()).unix_ms, ctx_.escalation);
     if (ctx_.escalation != nullptr) ctx_.escalation->rules_reloaded();
   }
   co_await boost::asio::post(home, boost::asio::use_awaitable);
@@ -231,7 +231,7 @@ Response Api::get_ticket(const Request& req, const std::string& id, const Princi
   }
   auto body = ticket_to_json(**found);
   const auto live = ctx_.rules.info();
-  const auto now_ms = local_stamp(std::chrono::system_clock::now()).unix_ms;
+  const auto now_ms = local_stamp_ms(ctx_.clock->now_ms()).unix_ms;
   body["case"] = case_to_json(replay_ticket(**found), *live.calendar, now_ms, utc_offset_minutes(now_ms));
   return make_response(req, http::status::ok, json::serialize(body));
 }

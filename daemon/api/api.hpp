@@ -18,6 +18,7 @@
 #include "daemon/http/stream_response.hpp"
 #include "daemon/writer/reader_pool.hpp"
 #include "daemon/access/token_auth.hpp"
+#include "daemon/runtime/scheduler_clock.hpp"
 #include "daemon/api/route_table.hpp"
 #include "routing/lifecycle.hpp"
 #include "daemon/config/rules_holder.hpp"
@@ -44,6 +45,7 @@ struct ApiContext {
   bool metrics_require_token = true;  // with tokens configured, /metrics needs an admin or supervisor token
   const EscalationHooks* escalation = nullptr;  // stage plans and dispatch notifications; null: none (tools)
   NightlyRunner* nightly = nullptr;             // POST /v1/admin/report; null: 503
+  SchedulerClock* clock = &wall_clock();        // "now" for every decision, stamp and clock colour
 };
 
 // `unit` is `ancestor` or lies below it in the unit directory.

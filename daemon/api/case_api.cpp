@@ -75,7 +75,7 @@ boost::asio::awaitable<Response> Api::post_action(const Request& req, const Prin
     }
   }
   const auto live = ctx_.rules.info();
-  const LocalStamp now = local_stamp(std::chrono::system_clock::now());
+  const LocalStamp now = local_stamp_ms(ctx_.clock->now_ms());
   const routing::Actor actor = actor_of(who, action);
 
   struct Result {
@@ -151,7 +151,7 @@ Response Api::get_queue(const Request& req, const Principal& who, const std::str
   const auto params = parse_query(req.target());
   storage::QueueQuery q;
   q.unit_id = unit;
-  const auto now_ms = local_stamp(std::chrono::system_clock::now()).unix_ms;
+  const auto now_ms = local_stamp_ms(ctx_.clock->now_ms()).unix_ms;
   for (const auto& [key, value] : params) {
     if (key == "state") {
       if (!routing::parse_case_state(value))

@@ -17,7 +17,7 @@ boost::asio::awaitable<Response> Api::run_report(const Request& req) {
   if (ctx_.nightly == nullptr) {
     co_return problem_response(req, {503, "report-unavailable", "Reports are not run by this daemon", "", ""});
   }
-  const auto now_ms = local_stamp(std::chrono::system_clock::now()).unix_ms;
+  const auto now_ms = local_stamp_ms(ctx_.clock->now_ms()).unix_ms;
   const auto today = routing::local_day(now_ms, utc_offset_minutes(now_ms));
   routing::Day as_of = today - 1;
   auto parsed = optional_json_object(req, ", or no body for yesterday's report");

@@ -71,7 +71,7 @@ bool reload_on_signal(RulesHolder& holder, TicketWriter& writer, const Escalatio
   }
   spdlog::info("rules reloaded on SIGHUP: version {} in {:.0f} ms", outcome.info.rules->version(),
                outcome.info.load_ms);
-  recompute_after_reload(writer, previous_calendar, outcome.info, local_stamp(std::chrono::system_clock::now()).unix_ms,
+  recompute_after_reload(writer, previous_calendar, outcome.info, wall_clock().now_ms(),
                          &hooks);
   return true;
 }
@@ -255,11 +255,11 @@ int run_daemon(int argc, char** argv) {
 
   std::string unused;
   const ReportAnnouncer announcer(writer, outbox, rules, config.report_notify,
-                                  [&sender](std::int64_t ms) { sender.offer(ms); });
+                                  [&sender](std::int64_t ms) { sender.offer(ms); }, clock);
   NightlyRunner nightly(ioc,
                         {config.database, config.report_dir, report::parse_formats(config.report_formats, unused),
                          parse_time_of_day(config.report_time).value_or(0)},
-                        rules, [&announcer](const Publication& p) { return announcer(p); });
+                        rules, [&announcer](const Publication& p) { return announcer(p); }, clock);
   ApiContext context{rules, writer, readers, tokens, auth_required, config.ticket_prefix, blocking.get_executor()};
   context.feed = &feed;
   context.metrics = &metrics;
@@ -268,6 +268,7 @@ int run_daemon(int argc, char** argv) {
   context.metrics_require_token = config.metrics_require_token;
   context.escalation = &hooks;
   context.nightly = &nightly;
+  context.clock = &clock;
   Api api(std::move(context));
 
   // Signal handlers go in before the port is announced: a SIGHUP right after "listening on" must not kill us.

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "daemon/runtime/local_time.hpp"
+#include "daemon/runtime/scheduler_clock.hpp"
 #include "daemon/config/rules_loader.hpp"
 
 namespace hotline::daemon {
@@ -19,7 +20,7 @@ ReloadOutcome load_initial_rules(const std::string& dir) {
   out.info.calendar = std::move(loaded.calendar);
   out.info.policy = std::move(loaded.policy);
   out.info.load_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  out.info.loaded_at = local_stamp(std::chrono::system_clock::now()).rfc3339;
+  out.info.loaded_at = local_stamp_ms(wall_clock().now_ms()).rfc3339;
   return out;
 }
 

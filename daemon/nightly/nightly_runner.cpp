@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "daemon/runtime/local_time.hpp"
+#include "daemon/runtime/scheduler_clock.hpp"
 #include "daemon/report/unit_directory.hpp"
 #include "daemon/report/report_run.hpp"
 
@@ -23,8 +24,8 @@ routing::Day report_day_for(std::int64_t run_ms, int utc_offset_minutes) {
 }
 
 NightlyRunner::NightlyRunner(boost::asio::io_context& io, Settings settings, const RulesHolder& rules,
-                             Announcer announce)
-    : timer_(io), settings_(std::move(settings)), rules_(rules), announce_(std::move(announce)) {}
+                             Announcer announce, SchedulerClock& clock)
+    : timer_(io), settings_(std::move(settings)), rules_(rules), announce_(std::move(announce)), clock_(clock) {}
 
 NightlyRunner::~NightlyRunner() {
   stop();
@@ -38,8 +39,7 @@ void NightlyRunner::start() {
 }
 
 void NightlyRunner::arm() {
-  const auto now = std::chrono::system_clock::now();
-  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  const auto now_ms = clock_.now_ms();
   const auto at = next_run_ms(now_ms, settings_.minute_of_day, utc_offset_minutes(now_ms));
   timer_.expires_at(std::chrono::system_clock::time_point(std::chrono::milliseconds(at)));
   spdlog::info("nightly report scheduled at {}", local_stamp_ms(at).rfc3339);

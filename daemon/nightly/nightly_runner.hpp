@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "daemon/runtime/scheduler_clock.hpp"
 #include "daemon/report/report_model.hpp"
 #include "daemon/config/rules_holder.hpp"
 
@@ -53,7 +54,8 @@ class NightlyRunner {
     std::vector<std::string> formats;
     int minute_of_day = 120;
   };
-  NightlyRunner(boost::asio::io_context& io, Settings settings, const RulesHolder& rules, Announcer announce = {});
+  NightlyRunner(boost::asio::io_context& io, Settings settings, const RulesHolder& rules, Announcer announce = {},
+                SchedulerClock& clock = wall_clock());
   ~NightlyRunner();
   NightlyRunner(const NightlyRunner&) = delete;
   NightlyRunner& operator=(const NightlyRunner&) = delete;
@@ -74,6 +76,7 @@ class NightlyRunner {
   Settings settings_;
   const RulesHolder& rules_;
   Announcer announce_;
+  SchedulerClock& clock_;
   std::mutex run_mutex_;  // one report at a time
   std::mutex mutex_;
   std::thread worker_;

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "daemon/runtime/local_time.hpp"
+#include "daemon/runtime/scheduler_clock.hpp"
 #include "storage/escalation_store.hpp"
 
 namespace hotline::daemon {
@@ -23,16 +24,18 @@ std::string report_payload(const Publication& p, const std::string& unit, std::i
 }
 
 ReportAnnouncer::ReportAnnouncer(TicketWriter& writer, const Outbox& outbox, const RulesHolder& rules,
-                                 std::vector<std::string> recipients, std::function<void(std::int64_t)> offer_delivery)
+                                 std::vector<std::string> recipients, std::function<void(std::int64_t)> offer_delivery,
+                                 SchedulerClock& clock)
     : writer_(writer),
       outbox_(outbox),
       rules_(rules),
       recipients_(std::move(recipients)),
-      offer_delivery_(std::move(offer_delivery)) {}
+      offer_delivery_(std::move(offer_delivery)),
+      clock_(clock) {}
 
 std::size_t ReportAnnouncer::operator()(const Publication& p) const {
   const auto live = rules_.get();
-  const auto now_ms = local_stamp(std::chrono::system_clock::now()).unix_ms;
+  const auto now_ms = clock_.now_ms();
   const std::vector<std::string> units = recipients_.empty() ? std::vector{live->fallback().id} : recipients_;
   std::size_t written = 0;
   std::optional<std::int64_t> earliest;

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "daemon/runtime/scheduler_clock.hpp"
 #include "daemon/notify/outbox.hpp"
 #include "daemon/nightly/nightly_runner.hpp"
 #include "daemon/config/rules_holder.hpp"
@@ -25,7 +26,8 @@ class ReportAnnouncer {
  public:
   // `recipients`: unit ids; empty = the live rules' fallback unit. `offer_delivery` wakes the webhook sender.
   ReportAnnouncer(TicketWriter& writer, const Outbox& outbox, const RulesHolder& rules,
-                  std::vector<std::string> recipients, std::function<void(std::int64_t)> offer_delivery);
+                  std::vector<std::string> recipients, std::function<void(std::int64_t)> offer_delivery,
+                  SchedulerClock& clock = wall_clock());
 
   // Writes the rows in one writer job and wakes the sender; returns how many were written (0 and an error
   // logged when the job failed).
@@ -37,6 +39,7 @@ class ReportAnnouncer {
   const RulesHolder& rules_;
   std::vector<std::string> recipients_;
   std::function<void(std::int64_t)> offer_delivery_;
+  SchedulerClock& clock_;
 };
 
 }  // namespace hotline::daemon

@@ -1,5 +1,7 @@
 #include "daemon/runtime/local_time.hpp"
 
+#include "daemon/runtime/scheduler_clock.hpp"
+
 #include "routing/civil_day.hpp"
 
 #include <fmt/format.h>
@@ -136,6 +138,11 @@ std::optional<std::int64_t> parse_rfc3339(std::string_view s) {
   const std::int64_t days = routing::day_from_civil(y, mo, d);
   const std::int64_t seconds = days * 86400 + h * 3600 + mi * 60 + sec - offset * 60;
   return seconds * 1000 + millis;
+}
+
+SchedulerClock& wall_clock() {
+  static SystemSchedulerClock clock;
+  return clock;
 }
 
 }  // namespace hotline::daemon

@@ -30,4 +30,9 @@ class SystemSchedulerClock final : public SchedulerClock {
   }
 };
 
+// The process's one system clock, for code that is not handed one (the tools, the start-up path). Nothing outside
+// runtime/ reads std::chrono::system_clock itself: the daemon hands its clock to the handlers and timer loops,
+// and tests hand them a fake one.
+SchedulerClock& wall_clock();
+
 }  // namespace hotline::daemon

@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "daemon/runtime/local_time.hpp"
+#include "daemon/runtime/scheduler_clock.hpp"
 #include "daemon/config/rules_loader.hpp"
 #include "routing/civil_day.hpp"
 #include "routing/deadline.hpp"
@@ -50,7 +51,7 @@ int deadline_preview(const DeadlineArgs& args, std::ostream& out, std::ostream& 
   }
   std::int64_t start_ms = 0;
   if (args.from.empty()) {
-    start_ms = local_stamp(std::chrono::system_clock::now()).unix_ms;
+    start_ms = wall_clock().now_ms();
   } else if (const auto parsed = parse_rfc3339(args.from)) {
     start_ms = *parsed;
   } else {

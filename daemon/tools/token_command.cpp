@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "daemon/runtime/local_time.hpp"
+#include "daemon/runtime/scheduler_clock.hpp"
 #include "daemon/config/rules_loader.hpp"
 #include "daemon/access/token_auth.hpp"
 #include "storage/token_store.hpp"
@@ -12,7 +13,7 @@
 namespace hotline::daemon {
 namespace {
 
-std::string now_rfc3339() { return local_stamp(std::chrono::system_clock::now()).rfc3339; }
+std::string now_rfc3339() { return local_stamp_ms(wall_clock().now_ms()).rfc3339; }
 
 }  // namespace
 

@@ -2,7 +2,8 @@
 #   routing/  no Asio, Beast, Boost.JSON, SQLite, storage/ or daemon/ (it is pure);
 #   storage/  no Asio, Beast or daemon/;
 #   daemon/   every folder is in the level table (daemon/layers.cmake) and includes only folders on lower levels;
-#             Beast, yaml-cpp and CLI11 only in the folders the table names; no SQLite outside storage/.
+#             Beast, yaml-cpp and CLI11 only in the folders the table names; no SQLite outside storage/; only
+#             runtime/ reads std::chrono::system_clock::now().
 # Usage: cmake -DSOURCE_DIR=<tree> -DLAYERS=<daemon/layers.cmake> -P check_layering.cmake
 cmake_policy(VERSION 3.25)
 if(NOT SOURCE_DIR OR NOT LAYERS)
@@ -84,6 +85,22 @@ foreach(folder IN LISTS known)
   if(NOT folder IN_LIST HOTLINE_CLI_FOLDERS)
     check_folder(daemon/${folder} "[<\"]CLI/" "CLI11 only in: ${cli_folders}")
   endif()
+endforeach()
+
+# Time is injected: only runtime/ reads the system clock (handlers and timer loops are handed a SchedulerClock).
+foreach(folder IN LISTS known)
+  if(folder STREQUAL "runtime")
+    continue()
+  endif()
+  sources_of(daemon/${folder} sources)
+  foreach(source IN LISTS sources)
+    file(STRINGS "${source}" lines REGEX "system_clock::now")
+    foreach(line IN LISTS lines)
+      file(RELATIVE_PATH rel "${SOURCE_DIR}" "${source}")
+      string(STRIP "${line}" line)
+      list(APPEND violations "${rel}: ${line}  (only runtime/ reads the system clock; use the SchedulerClock)")
+    endforeach()
+  endforeach()
 endforeach()
 
 list(LENGTH violations count)
