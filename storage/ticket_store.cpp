@@ -14,6 +14,11 @@ Result<std::unique_ptr<TicketStore>> TicketStore::open(const std::string& path, 
 
 TicketStore::TicketStore(Connection db) : db_(std::move(db)) {}
 
+EscalationStore& TicketStore::escalations() {
+  if (!escalations_) escalations_ = std::make_unique<EscalationStore>(db_.get());
+  return *escalations_;
+}
+
 Statement& TicketStore::cached(std::optional<Statement>& slot, const char* sql) {
   if (!slot) slot.emplace(db_.get(), sql);
   return *slot;

@@ -13,6 +13,7 @@
 #include "storage/case_rows.hpp"
 #include "storage/database.hpp"
 #include "storage/error.hpp"
+#include "storage/escalation_store.hpp"
 #include "storage/statement.hpp"
 
 namespace hotline::storage {
@@ -96,6 +97,9 @@ class TicketStore {
   std::int64_t total_changes() const;
   // The connection, for stores of other tables that must write in the same transaction (EscalationStore).
   sqlite3* handle() const { return db_.get(); }
+  // The escalation tables on this same connection, kept for the store's life: a write job's statements are
+  // prepared once per connection, not once per job. Same thread rules as the TicketStore.
+  EscalationStore& escalations();
   // See Connection::hand_off_checkpoints: the writer's connection leaves checkpoints to another thread.
   void hand_off_checkpoints(Connection::CommitHook* on_commit) { db_.hand_off_checkpoints(on_commit); }
   // The next number for `day` (prefix + day + 6-digit sequence); the counter advances in the transaction.
@@ -156,6 +160,7 @@ class TicketStore {
   std::optional<Sequence> sequence_;  // daily_sequence's row for the day in use; dropped on every rollback
   bool record_appended_ = false;
   std::vector<AppendedEvent> appended_;
+  std::unique_ptr<EscalationStore> escalations_;  // declared after db_: its statements are finalised first
 };
 
 }  // namespace hotline::storage

@@ -62,7 +62,7 @@ Response Api::get_escalations(const Request& req, const Principal& who) {
   }
   auto lease = ctx_.readers.acquire();
   if (!lease) return problem_response(req, storage_problem(lease.error(), "The database cannot be read"));
-  storage::EscalationStore esc((*lease)->handle());
+  storage::EscalationStore& esc = (*lease)->escalations();
   auto rows = esc.escalations(q);
   if (!rows) return problem_response(req, storage_problem(rows.error(), "The database cannot be read"));
   json::array items;
@@ -101,7 +101,7 @@ Response Api::get_escalation_counts(const Request& req, const Principal& who) {
   }
   auto lease = ctx_.readers.acquire();
   if (!lease) return problem_response(req, storage_problem(lease.error(), "The database cannot be read"));
-  storage::EscalationStore esc((*lease)->handle());
+  storage::EscalationStore& esc = (*lease)->escalations();
   auto rows = esc.stage_counts(unit);
   if (!rows) return problem_response(req, storage_problem(rows.error(), "The database cannot be read"));
   // {"units": {"350602.cgj": {"yellow": 3, "red": 1}}, "totals": {"yellow": 3, "red": 1}}

@@ -212,7 +212,7 @@ int run_daemon(int argc, char** argv) {
       [&readers]() -> std::optional<double> {
         auto lease = readers.acquire();
         if (!lease) return std::nullopt;
-        auto n = storage::EscalationStore((*lease)->handle()).count_armed();
+        auto n = (*lease)->escalations().count_armed();
         if (!n) return std::nullopt;
         return static_cast<double>(*n);
       },

@@ -33,7 +33,7 @@ storage::Result<void> EscalationHooks::after_events(storage::TicketStore& store,
                                                     const routing::Case& c, const RulesInfo& live,
                                                     std::int64_t now_ms) const {
   if (outbox_.empty() || events.empty()) return {};
-  storage::EscalationStore esc(store.handle());
+  storage::EscalationStore& esc = store.escalations();
   // Events were inserted one after another on this connection: their seqs are consecutive, ending here.
   const std::int64_t last_seq = esc.last_insert_rowid();
   std::optional<std::int64_t> earliest;

@@ -71,7 +71,7 @@ WriteJob EscalationScheduler::fire_job(std::shared_ptr<Fired> out) {
   // The writer may run a job twice (its group rolled back in between): it reports through `out` only, which it
   // starts afresh, and the counters are updated once it has committed (record()).
   return [this, out](storage::TicketStore& store) -> WriteResult {
-    storage::EscalationStore esc(store.handle());
+    storage::EscalationStore& esc = store.escalations();
     const auto rules = rules_.get();
     *out = Fired{};
     for (std::size_t i = 0; i < batch_; ++i) {
@@ -151,7 +151,7 @@ asio::awaitable<void> EscalationScheduler::replan() {
     auto page = std::make_shared<Page>();
     const auto job = [page, after, &live](storage::TicketStore& store) -> WriteResult {
       *page = Page{};
-      storage::EscalationStore esc(store.handle());
+      storage::EscalationStore& esc = store.escalations();
       auto clocks = esc.armed_page(after, 2000);
       if (!clocks) return clocks.error();
       for (const auto& c : *clocks) {

@@ -40,7 +40,7 @@ std::size_t ReportAnnouncer::operator()(const Publication& p) const {
   std::size_t written = 0;
   std::optional<std::int64_t> earliest;
   const auto r = writer_.run_blocking([&](storage::TicketStore& store) -> storage::Result<void> {
-    storage::EscalationStore esc(store.handle());
+    storage::EscalationStore& esc = store.escalations();
     written = 0;  // the job may run again after a rollback: start over
     earliest.reset();
     for (const auto& unit : units) {

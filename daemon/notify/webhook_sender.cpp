@@ -62,7 +62,7 @@ asio::awaitable<void> WebhookSender::run() {
     std::int64_t pending = 0;
     const auto r = co_await writer_.async_write(
         [&](storage::TicketStore& store) -> WriteResult {
-          storage::EscalationStore esc(store.handle());
+          storage::EscalationStore& esc = store.escalations();
           auto e = esc.earliest_delivery();
           if (!e) return e.error();
           auto n = esc.count_pending();
@@ -88,7 +88,7 @@ asio::awaitable<void> WebhookSender::run() {
     const int batch = options_.batch;
     const auto read = co_await writer_.async_write(
         [&due, now, batch](storage::TicketStore& store) -> WriteResult {
-          auto rows = storage::EscalationStore(store.handle()).due_notifications(now, batch);
+          auto rows = store.escalations().due_notifications(now, batch);
           if (!rows) return rows.error();
           due = std::move(*rows);
           return {};
@@ -146,7 +146,7 @@ asio::awaitable<void> WebhookSender::run() {
     std::int64_t pending = 0;
     const auto marked = co_await writer_.async_write(
         [&](storage::TicketStore& store) -> WriteResult {
-          storage::EscalationStore esc(store.handle());
+          storage::EscalationStore& esc = store.escalations();
           const std::int64_t at = clock_.now_ms();
           delivered = failed = dead = 0;
           for (const auto& d : deliveries) {

@@ -202,3 +202,26 @@ TEST_CASE("the search index covers every ticket once and resumes after a reopen"
   sqlite3_finalize(st);
   sqlite3_close(raw);
 }
+
+TEST_CASE("a store's escalation tables are one session: their statements are prepared once", "[storage]") {
+  TempDb db;
+  auto store = TicketStore::open(db.path).value();
+  const auto prepared = [&] {
+    int n = 0;
+    for (sqlite3_stmt* s = sqlite3_next_stmt(store->handle(), nullptr); s != nullptr;
+         s = sqlite3_next_stmt(store->handle(), s)) {
+      ++n;
+    }
+    return n;
+  };
+  REQUIRE(store->escalations().earliest_stage().has_value());
+  REQUIRE(store->escalations().count_armed().has_value());
+  const int after_first = prepared();
+  CHECK(after_first >= 2);  // the two statements outlive the calls that prepared them
+  for (int job = 0; job < 3; ++job) {  // as three write jobs would
+    REQUIRE(store->escalations().earliest_stage().has_value());
+    REQUIRE(store->escalations().count_armed().has_value());
+  }
+  CHECK(&store->escalations() == &store->escalations());
+  CHECK(prepared() == after_first);
+}
