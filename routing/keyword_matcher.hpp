@@ -25,7 +25,13 @@ class KeywordMatcher {
   // Reports every pattern occurring in `text` (overlaps included) by calling on_match(id, byte_offset_of_end).
   // Invalid UTF-8 bytes are treated as characters that occur in no pattern.
   template <class OnMatch>
-  void find(std::string_view text, OnMatch&& on_match) const;
+  void find(std::string_view text, OnMatch&& on_match) const {
+    find(text, on_match, [](char32_t, std::size_t) {});
+  }
+  // As find(), also calling on_char(code_point, byte_offset_of_start) for every character, before its matches, so
+  // a caller that needs the characters as well (the feature reader) decodes the text once.
+  template <class OnMatch, class OnChar>
+  void find(std::string_view text, OnMatch&& on_match, OnChar&& on_char) const;
 
   std::size_t pattern_count() const { return patterns_.size(); }
   const std::string& pattern(PatternId id) const { return patterns_[id]; }
@@ -96,6 +102,15 @@ inline char32_t decode_utf8(std::string_view text, std::size_t& i) {
     ++i;
     return b0;
   }
+  // The three-byte sequences Chinese text is made of, checked in one go.
+  if ((b0 & 0xF0) == 0xE0 && i + 2 < text.size()) {
+    const unsigned char b1 = byte(i + 1), b2 = byte(i + 2);
+    const char32_t cp = (char32_t{b0 & 0x0Fu} << 12) | (char32_t{b1 & 0x3Fu} << 6) | (b2 & 0x3Fu);
+    if ((b1 & 0xC0) == 0x80 && (b2 & 0xC0) == 0x80 && cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF)) {
+      i += 3;
+      return cp;
+    }
+  }
   std::size_t length = 0;
   char32_t cp = 0;
   char32_t min = 0;
@@ -132,12 +147,14 @@ inline char32_t decode_utf8(std::string_view text, std::size_t& i) {
 // True when `text` is well-formed UTF-8 (no overlongs, surrogates or code points above U+10FFFF).
 bool is_valid_utf8(std::string_view text);
 
-template <class OnMatch>
-void KeywordMatcher::find(std::string_view text, OnMatch&& on_match) const {
+template <class OnMatch, class OnChar>
+void KeywordMatcher::find(std::string_view text, OnMatch&& on_match, OnChar&& on_char) const {
   std::uint32_t state = 0;
   std::size_t i = 0;
   while (i < text.size()) {
+    const std::size_t start = i;
     const char32_t cp = decode_utf8(text, i);
+    on_char(cp, start);
     const Symbol symbol = symbol_of(cp);
     if (symbol == 0) {
       state = 0;
