@@ -59,7 +59,9 @@ template <std::size_t Lanes, class OnCatalogue>
 void GramScorer::pass(const TextFeatures& features, const GramIndex& index, const MatterModel* model, int min_n,
                       int max_n, float subject_weight, OnCatalogue& on_catalogue) {
   using Lane = float __attribute__((vector_size(16)));  // as in MatterModel::add_row: the same sums, bit for bit
-  Lane acc[Lanes > 0 ? Lanes : 1] = {};
+  static_assert(Lanes <= 4);
+  // Named variables, not an array, so the compiler keeps them in registers for the whole pass.
+  Lane acc0 = {}, acc1 = {}, acc2 = {}, acc3 = {};
   float* sums = sums_.data();
   float length = 0;
   const auto add_model = [&](std::uint32_t row, float weight) {
@@ -69,11 +71,15 @@ void GramScorer::pass(const TextFeatures& features, const GramIndex& index, cons
     } else {
       const float* w = model->dense_row(row);
       const Lane times = {weight, weight, weight, weight};
-      for (std::size_t l = 0; l < Lanes; ++l) {
+      const auto lane = [&](std::size_t l) {
         Lane add;
         std::memcpy(&add, w + 4 * l, sizeof add);
-        acc[l] += times * add;
-      }
+        return times * add;
+      };
+      acc0 += lane(0);
+      if constexpr (Lanes > 1) acc1 += lane(1);
+      if constexpr (Lanes > 2) acc2 += lane(2);
+      if constexpr (Lanes > 3) acc3 += lane(3);
     }
   };
   const std::uint32_t generation = generation_;
@@ -92,7 +98,8 @@ void GramScorer::pass(const TextFeatures& features, const GramIndex& index, cons
     seen = generation;
     on_catalogue(index.postings(*entry), weight);
   });
-  if constexpr (Lanes > 0) std::memcpy(sums, acc, sizeof acc);
+  const Lane acc[4] = {acc0, acc1, acc2, acc3};
+  std::memcpy(sums, acc, Lanes * sizeof(Lane));
   length_ = length;
 }
 
