@@ -94,54 +94,26 @@ class KeywordMatcher {
 };
 
 // Decodes one UTF-8 sequence at text[i], advancing i. Returns U+FFFD for an invalid sequence (advancing 1 byte).
-// Inline: it runs once per character of every ticket routed.
+// The full decoder; decode_utf8 is the one to call.
+char32_t decode_utf8_any(std::string_view text, std::size_t& i);
+
+// As decode_utf8_any, with ASCII and the three-byte sequences Chinese text is made of inline: it runs once per
+// character of every ticket routed.
 inline char32_t decode_utf8(std::string_view text, std::size_t& i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char b0 = byte(i);
+  const auto b0 = static_cast<unsigned char>(text[i]);
   if (b0 < 0x80) {
     ++i;
     return b0;
   }
-  // The three-byte sequences Chinese text is made of, checked in one go.
   if ((b0 & 0xF0) == 0xE0 && i + 2 < text.size()) {
-    const unsigned char b1 = byte(i + 1), b2 = byte(i + 2);
+    const auto b1 = static_cast<unsigned char>(text[i + 1]), b2 = static_cast<unsigned char>(text[i + 2]);
     const char32_t cp = (char32_t{b0 & 0x0Fu} << 12) | (char32_t{b1 & 0x3Fu} << 6) | (b2 & 0x3Fu);
     if ((b1 & 0xC0) == 0x80 && (b2 & 0xC0) == 0x80 && cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF)) {
       i += 3;
       return cp;
     }
   }
-  std::size_t length = 0;
-  char32_t cp = 0;
-  char32_t min = 0;
-  if ((b0 & 0xE0) == 0xC0) {
-    length = 2, cp = b0 & 0x1Fu, min = 0x80;
-  } else if ((b0 & 0xF0) == 0xE0) {
-    length = 3, cp = b0 & 0x0Fu, min = 0x800;
-  } else if ((b0 & 0xF8) == 0xF0) {
-    length = 4, cp = b0 & 0x07u, min = 0x10000;
-  } else {
-    ++i;
-    return 0xFFFD;
-  }
-  if (i + length > text.size()) {
-    ++i;
-    return 0xFFFD;
-  }
-  for (std::size_t k = 1; k < length; ++k) {
-    const unsigned char b = byte(i + k);
-    if ((b & 0xC0) != 0x80) {
-      ++i;
-      return 0xFFFD;
-    }
-    cp = (cp << 6) | (b & 0x3Fu);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-    ++i;
-    return 0xFFFD;
-  }
-  i += length;
-  return cp;
+  return decode_utf8_any(text, i);
 }
 
 // True when `text` is well-formed UTF-8 (no overlongs, surrogates or code points above U+10FFFF).
