@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <utility>
 #include <vector>
 
 #include "routing/gram_index.hpp"
@@ -37,6 +38,8 @@ class GramScorer {
   std::vector<float> sums_;
   float length_ = 0;
   std::vector<std::uint32_t> seen_;  // per index slot: the generation that last counted it
+  // The catalogue bigrams found, reported after the pass: a call inside it would push the sums out of registers.
+  std::vector<std::pair<const GramIndex::Entry*, float>> found_;
   std::uint32_t generation_ = 0;
 };
 
@@ -83,6 +86,9 @@ void GramScorer::pass(const TextFeatures& features, const GramIndex& index, cons
     }
   };
   const std::uint32_t generation = generation_;
+  if (found_.size() < features.size()) found_.resize(features.size());  // room for a bigram per character
+  auto* found = found_.data();
+  std::size_t found_count = 0;
   features.for_each_gram(min_n, max_n, subject_weight, [&](NgramKey key, int n, float weight) {
     if (n == 1 && key < 0x10000) {
       const std::uint32_t row = index.unigram_row(static_cast<char32_t>(key));
@@ -96,11 +102,12 @@ void GramScorer::pass(const TextFeatures& features, const GramIndex& index, cons
     auto& seen = seen_[static_cast<std::size_t>(entry - index.data())];
     if (seen == generation) return;
     seen = generation;
-    on_catalogue(index.postings(*entry), weight);
+    found[found_count++] = {entry, weight};
   });
   const Lane acc[4] = {acc0, acc1, acc2, acc3};
   std::memcpy(sums, acc, Lanes * sizeof(Lane));
   length_ = length;
+  for (std::size_t k = 0; k < found_count; ++k) on_catalogue(index.postings(*found[k].first), found[k].second);
 }
 
 }  // namespace hotline::routing

@@ -51,10 +51,6 @@ FeatureSettings default_feature_settings() {
   return s;
 }
 
-bool TextFeatures::denied(std::size_t byte) const {
-  return std::any_of(denied_.begin(), denied_.end(), [&](const auto& r) { return byte >= r.first && byte < r.second; });
-}
-
 void TextFeatures::read(std::string_view content, const FeatureSettings& settings, int min_n, int max_n) {
   start(content.size());
   for (std::size_t i = 0; i < content.size();) {

@@ -51,9 +51,15 @@ class TextFeatures {
   void for_each_gram(int min_n, int max_n, float subject_weight, F&& f) const;
 
   std::span<const Gram> grams() const { return {grams_.data(), gram_count_}; }
+  std::size_t size() const { return n_chars_; }  // characters read
   // Byte ranges of `content`: the subject line (empty when there is none) and the denied spans.
   std::size_t subject_end() const { return subject_end_; }
-  bool denied(std::size_t byte) const;
+  bool denied(std::size_t byte) const {
+    for (const auto& [begin, end] : denied_) {
+      if (byte >= begin && byte < end) return true;
+    }
+    return false;
+  }
   double weight_at(std::size_t byte, double subject_weight) const {
     return byte < subject_end_ ? subject_weight : 1.0;
   }
