@@ -58,6 +58,26 @@ class KeywordMatcher {
     return cp < 0x10000 ? 0 : astral_symbol(cp);
   }
   Symbol astral_symbol(char32_t cp) const;
+
+  // The automaton as find() runs it: the next state for (state, symbol), fail links already followed, from
+  // root_next_ when the state is the root or when following the fail links leads back to the root's row, else
+  // from one hash table of the other transitions (one probe, seldom two). The top bit of a next state says
+  // that patterns end there.
+  static constexpr std::uint32_t k_has_output = 0x80000000u;
+  std::uint32_t next(std::uint32_t state, Symbol symbol) const {
+    if (state != 0) {
+      const std::uint64_t key = (std::uint64_t{state} << 32) | symbol;
+      for (std::size_t i = (key * 0x9E3779B97F4A7C15ull) >> moves_shift_;; i = (i + 1) & moves_mask_) {
+        const Move& m = moves_[i];
+        if (m.state == state && m.symbol == symbol) return m.next;
+        if (m.state == 0) break;
+      }
+    }
+    return root_next_[symbol];
+  }
+  void build_moves();
+
+  // Used while building: the trie's own edges and the fail links.
   std::uint32_t step(std::uint32_t state, Symbol symbol) const {
     while (true) {
       const std::uint32_t next = child(state, symbol);
@@ -86,7 +106,15 @@ class KeywordMatcher {
   std::vector<std::u32string> pattern_points_;
   std::vector<Symbol> bmp_symbols_;  // code point (< 0x10000) -> symbol
   std::vector<std::pair<char32_t, Symbol>> astral_symbols_;  // sorted, for code points above the BMP
-  std::vector<std::uint32_t> root_next_;  // dense row of the root: symbol -> state
+  std::vector<std::uint32_t> root_next_;  // dense row of the root: symbol -> state (| k_has_output)
+  struct Move {  // 12 bytes: the table is the automaton's largest part
+    std::uint32_t state = 0;  // 0 = an empty slot (the root is never in the table)
+    Symbol symbol = 0;
+    std::uint32_t next = 0;
+  };
+  std::vector<Move> moves_;
+  std::size_t moves_mask_ = 0;
+  int moves_shift_ = 64;
   std::vector<State> states_;
   std::vector<Edge> edges_;
   std::vector<PatternId> outputs_;
@@ -132,7 +160,9 @@ void KeywordMatcher::find(std::string_view text, OnMatch&& on_match, OnChar&& on
       state = 0;
       continue;
     }
-    state = step(state, symbol);
+    const std::uint32_t next_state = next(state, symbol);
+    state = next_state & ~k_has_output;
+    if ((next_state & k_has_output) == 0) continue;
     const State& s = states_[state];
     for (std::uint32_t k = 0; k < s.output_count; ++k) {
       on_match(outputs_[s.first_output + k], i);
