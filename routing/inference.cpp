@@ -4,21 +4,25 @@
 #include <cmath>
 #include <tuple>
 
+#include "routing/gram_scorer.hpp"
+
 namespace hotline::routing {
 
 void TextHits::scan(const RuleSet& rules, std::string_view content, std::string_view address) {
   hits_.clear();
   content_patterns_.clear();
   const auto& matcher = rules.matcher();
-  const auto add = [&](std::string_view text, bool in_address) {
-    matcher.find(text, [&](KeywordMatcher::PatternId p, std::size_t end) {
+  const auto on_match = [&](bool in_address) {
+    return [&, in_address](KeywordMatcher::PatternId p, std::size_t end) {
       const auto bytes = matcher.pattern(p).size();
       hits_.push_back({p, static_cast<std::uint32_t>(end - bytes), static_cast<std::uint32_t>(end), in_address});
       if (!in_address) content_patterns_.push_back(p);
-    });
+    };
   };
-  add(content, false);
-  add(address, true);
+  features_.start(content.size());
+  matcher.find(content, on_match(false), [&](char32_t cp, std::size_t start) { features_.add(cp, start); });
+  features_.analyse(content, rules.inference().features);
+  matcher.find(address, on_match(true));
   std::sort(content_patterns_.begin(), content_patterns_.end());
   content_patterns_.erase(std::unique(content_patterns_.begin(), content_patterns_.end()), content_patterns_.end());
 }
@@ -30,8 +34,6 @@ bool TextHits::contains(KeywordMatcher::PatternId p) const {
 namespace {
 
 
-bool is_bigram(NgramKey key) { return key >= (NgramKey{1} << 21) && key < (NgramKey{1} << 42); }
-
 std::string percent(double v) { return std::to_string(std::lround(v * 100)) + "%"; }
 
 std::string two_places(double v) {
@@ -40,15 +42,15 @@ std::string two_places(double v) {
 }
 
 struct Scratch {
-  TextFeatures features;
+  TextFeatures features;  // the reference reading, for the explain trace only
+  GramScorer grams;
   std::vector<double> keyword, gram;           // per matter
   std::vector<std::pair<KeywordMatcher::PatternId, double>> words;  // distinct keyword, its weight
   std::vector<std::uint32_t> ranked;           // matters with evidence, best first
   std::vector<MatterModel::Ranked> model;
   std::vector<std::uint32_t> touched;          // matters with evidence in this call
   std::vector<std::uint8_t> marked;            // per matter: in `touched`
-  std::vector<std::uint32_t> seen;  // per catalogue n-gram slot: the generation that last counted it
-  std::uint32_t generation = 0;
+  std::vector<std::uint32_t> candidates;
 };
 
 }  // namespace
@@ -61,7 +63,7 @@ MatterInference infer_matter(const RuleSet& rules, const TextHits& hits, std::st
   const MatterModel* model = rules.model();
   const int lo = model ? std::min(2, model->min_n()) : 2;
   const int hi = model ? std::max(2, model->max_n()) : 2;
-  x.features.read(content, settings.features, lo, hi);
+  const TextFeatures& features = hits.features();
   if (x.keyword.size() != all.size()) {
     x.keyword.assign(all.size(), 0.0), x.gram.assign(all.size(), 0.0), x.marked.assign(all.size(), 0);
   }
@@ -91,11 +93,11 @@ MatterInference infer_matter(const RuleSet& rules, const TextHits& hits, std::st
     if (rules.matters_of(h.pattern).empty() || inside_longer(h)) continue;
     double w = 1.0;
     if (!h.in_address) {
-      if (x.features.denied(h.start)) {
+      if (features.denied(h.start)) {
         if (explain) denied.push_back(rules.matcher().pattern(h.pattern));
         continue;
       }
-      w = x.features.weight_at(h.start, settings.features.subject_weight);
+      w = features.weight_at(h.start, settings.features.subject_weight);
     }
     auto it = std::find_if(x.words.begin(), x.words.end(), [&](const auto& p) { return p.first == h.pattern; });
     if (it == x.words.end()) {
@@ -113,21 +115,14 @@ MatterInference infer_matter(const RuleSet& rules, const TextHits& hits, std::st
     }
   }
   // Catalogue bigrams, each once (its first occurrence: in the subject line when it is there), so a word the
-  // writer repeats does not outweigh the others.
-  const auto& table = rules.catalogue_grams();
-  if (x.seen.size() < table.slot_count()) x.seen.assign(table.slot_count(), 0);
-  if (++x.generation == 0) std::fill(x.seen.begin(), x.seen.end(), 0), x.generation = 1;
-  for (const auto& g : x.features.grams()) {
-    if (!is_bigram(g.key)) continue;
-    std::size_t slot = 0;
-    const auto postings = table.find(g.key, slot);
-    if (postings.empty() || x.seen[slot] == x.generation) continue;
-    x.seen[slot] = x.generation;
-    for (const auto& p : postings) {
-      touch(p.cls);
-      x.gram[p.cls] += static_cast<double>(g.weight) * static_cast<double>(p.weight);
-    }
-  }
+  // writer repeats does not outweigh the others; and the model's sums, from the same pass.
+  x.grams.run(features, rules.gram_index(), model, lo, hi, static_cast<float>(settings.features.subject_weight),
+              [&](std::span<const NgramTable::Posting> postings, float weight) {
+                for (const auto& p : postings) {
+                  touch(p.cls);
+                  x.gram[p.cls] += static_cast<double>(weight) * static_cast<double>(p.weight);
+                }
+              });
   const auto score = [&](std::uint32_t m) { return x.keyword[m] + x.gram[m]; };
   x.ranked.clear();
   for (const auto m : x.touched) {
@@ -149,7 +144,7 @@ MatterInference infer_matter(const RuleSet& rules, const TextHits& hits, std::st
 
   // The learned model's opinion: the probability of every label that is the matter or one of its classes.
   x.model.clear();
-  if (model) model->predict(x.features, x.model, 5);
+  if (model) model->predict_sums(x.grams.sums(), x.grams.length(), x.model, 5);
   const auto model_p = [&](std::uint32_t m) {
     double p = 0;
     for (const auto& r : x.model) {
@@ -157,7 +152,8 @@ MatterInference infer_matter(const RuleSet& rules, const TextHits& hits, std::st
     }
     return p;
   };
-  std::vector<std::uint32_t> candidates(x.ranked.begin(), x.ranked.end());
+  auto& candidates = x.candidates;
+  candidates.assign(x.ranked.begin(), x.ranked.end());
   for (std::size_t i = 0; i < x.model.size() && i < 3; ++i) {
     const auto label = rules.matter_of_label(x.model[i].label);
     // The label itself, or the catalogue's best leaf within it.
@@ -216,6 +212,7 @@ MatterInference infer_matter(const RuleSet& rules, const TextHits& hits, std::st
         opinion += (i ? "; " : "") + all[m].code + " " + all[m].name + " " + percent(x.model[i].probability);
       }
       std::string grams;
+      x.features.read(content, settings.features, lo, hi);
       for (const auto& g : model->evidence(x.features, x.model.front().label, 6)) grams += (grams.empty() ? "" : " ") + g;
       explain->push_back(opinion + " (n-grams that decided: " + grams + "); weight " + two_places(lambda));
     }

@@ -22,14 +22,18 @@ class TextHits {
     bool in_address;
   };
 
+  // Also reads the content's characters for the matter scorers (features()), in the same pass.
   void scan(const RuleSet& rules, std::string_view content, std::string_view address);
 
   const std::vector<Hit>& hits() const { return hits_; }
   // Distinct patterns found in the content, sorted (rule keywords look at the content only).
   const std::vector<KeywordMatcher::PatternId>& content_patterns() const { return content_patterns_; }
   bool contains(KeywordMatcher::PatternId p) const;
+  // The content's characters, subject line and denied spans (TextFeatures::analyse done; no grams collected).
+  const TextFeatures& features() const { return features_; }
 
  private:
+  TextFeatures features_;
   std::vector<Hit> hits_;
   std::vector<KeywordMatcher::PatternId> content_patterns_;
 };
@@ -39,6 +43,7 @@ class TextHits {
 // bigrams (so no exact phrase is needed), the subject line of a written message counting `subject_weight` times,
 // words a negation denies not counting; then, when the rule set has a learned model, its probabilities as a
 // second opinion (`model_weight`). Code "" when nothing points anywhere. Appends its reasons to `explain`.
+// `hits` must have been scanned from `content` (their features() are the content's).
 struct MatterInference {
   std::string code;
   double confidence = 0;

@@ -8,6 +8,46 @@
 
 namespace hotline::routing {
 
+char32_t decode_utf8_any(std::string_view text, std::size_t& i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char b0 = byte(i);
+  if (b0 < 0x80) {
+    ++i;
+    return b0;
+  }
+  std::size_t length = 0;
+  char32_t cp = 0;
+  char32_t min = 0;
+  if ((b0 & 0xE0) == 0xC0) {
+    length = 2, cp = b0 & 0x1Fu, min = 0x80;
+  } else if ((b0 & 0xF0) == 0xE0) {
+    length = 3, cp = b0 & 0x0Fu, min = 0x800;
+  } else if ((b0 & 0xF8) == 0xF0) {
+    length = 4, cp = b0 & 0x07u, min = 0x10000;
+  } else {
+    ++i;
+    return 0xFFFD;
+  }
+  if (i + length > text.size()) {
+    ++i;
+    return 0xFFFD;
+  }
+  for (std::size_t k = 1; k < length; ++k) {
+    const unsigned char b = byte(i + k);
+    if ((b & 0xC0) != 0x80) {
+      ++i;
+      return 0xFFFD;
+    }
+    cp = (cp << 6) | (b & 0x3Fu);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    ++i;
+    return 0xFFFD;
+  }
+  i += length;
+  return cp;
+}
+
 bool is_valid_utf8(std::string_view text) {
   std::size_t i = 0;
   while (i < text.size()) {
@@ -113,13 +153,68 @@ void KeywordMatcher::build() {
     states_[s].output_count = static_cast<std::uint32_t>(outputs[s].size());
     outputs_.insert(outputs_.end(), outputs[s].begin(), outputs[s].end());
   }
+  build_moves();
+  edges_.clear();  // find() needs only the moves (and the states for their outputs)
+  edges_.shrink_to_fit();
   pattern_points_.clear();
   pattern_points_.shrink_to_fit();
   index_.clear();
 }
 
+void KeywordMatcher::build_moves() {
+  // Every state's transitions with the fail links followed: its own edges over those of its fail state (done
+  // first, in breadth-first order). Only those that differ from the root's row go into the table.
+  std::vector<std::vector<Edge>> full(states_.size());
+  std::vector<std::uint32_t> order;
+  order.reserve(states_.size());
+  std::deque<std::uint32_t> queue;
+  for (Symbol sym = 1; sym < root_next_.size(); ++sym) {
+    if (root_next_[sym] != 0) queue.push_back(root_next_[sym]);
+  }
+  while (!queue.empty()) {
+    const std::uint32_t s = queue.front();
+    queue.pop_front();
+    order.push_back(s);
+    const State& st = states_[s];
+    for (std::uint32_t e = st.first_edge; e < st.first_edge + st.edge_count; ++e) queue.push_back(edges_[e].target);
+  }
+  const auto flagged = [&](std::uint32_t target) {
+    return states_[target].output_count > 0 ? target | k_has_output : target;
+  };
+  std::size_t count = 0;
+  for (const std::uint32_t s : order) {
+    std::map<Symbol, std::uint32_t> moves;
+    if (states_[s].fail != 0) {
+      for (const auto& e : full[states_[s].fail]) moves[e.symbol] = e.target;
+    }
+    const State& st = states_[s];
+    for (std::uint32_t e = st.first_edge; e < st.first_edge + st.edge_count; ++e) moves[edges_[e].symbol] = edges_[e].target;
+    for (const auto& [sym, target] : moves) {
+      if (target != root_next_[sym]) full[s].push_back({sym, target});
+    }
+    count += full[s].size();
+  }
+  std::size_t capacity = 16;
+  int bits = 4;
+  while (capacity < count * 2) capacity <<= 1, ++bits;  // load factor at most 1/2
+  moves_.assign(capacity, Move{});
+  moves_mask_ = capacity - 1;
+  moves_shift_ = 64 - bits;
+  for (std::uint32_t s = 0; s < full.size(); ++s) {
+    for (const auto& e : full[s]) {
+      const std::uint64_t key = (std::uint64_t{s} << 32) | e.symbol;
+      std::size_t i = (key * 0x9E3779B97F4A7C15ull) >> moves_shift_;
+      while (moves_[i].state != 0) i = (i + 1) & moves_mask_;
+      moves_[i] = {s, e.symbol, flagged(e.target)};
+    }
+  }
+  for (auto& target : root_next_) {
+    if (target != 0) target = flagged(target);
+  }
+}
+
 std::size_t KeywordMatcher::memory_bytes() const {
-  std::size_t bytes = bmp_symbols_.size() * sizeof(Symbol) + root_next_.size() * sizeof(std::uint32_t) +
+  std::size_t bytes = moves_.capacity() * sizeof(Move) + bmp_symbols_.size() * sizeof(Symbol) + root_next_.size() * sizeof(std::uint32_t) +
                       states_.size() * sizeof(State) + edges_.size() * sizeof(Edge) +
                       outputs_.size() * sizeof(PatternId) + astral_symbols_.size() * sizeof(astral_symbols_[0]);
   for (const auto& p : patterns_) bytes += p.capacity() + sizeof(p);

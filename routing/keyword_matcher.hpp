@@ -25,7 +25,13 @@ class KeywordMatcher {
   // Reports every pattern occurring in `text` (overlaps included) by calling on_match(id, byte_offset_of_end).
   // Invalid UTF-8 bytes are treated as characters that occur in no pattern.
   template <class OnMatch>
-  void find(std::string_view text, OnMatch&& on_match) const;
+  void find(std::string_view text, OnMatch&& on_match) const {
+    find(text, on_match, [](char32_t, std::size_t) {});
+  }
+  // As find(), also calling on_char(code_point, byte_offset_of_start) for every character, before its matches, so
+  // a caller that needs the characters as well (the feature reader) decodes the text once.
+  template <class OnMatch, class OnChar>
+  void find(std::string_view text, OnMatch&& on_match, OnChar&& on_char) const;
 
   std::size_t pattern_count() const { return patterns_.size(); }
   const std::string& pattern(PatternId id) const { return patterns_[id]; }
@@ -52,6 +58,26 @@ class KeywordMatcher {
     return cp < 0x10000 ? 0 : astral_symbol(cp);
   }
   Symbol astral_symbol(char32_t cp) const;
+
+  // The automaton as find() runs it: the next state for (state, symbol), fail links already followed, from
+  // root_next_ when the state is the root or when following the fail links leads back to the root's row, else
+  // from one hash table of the other transitions (one probe, seldom two). The top bit of a next state says
+  // that patterns end there.
+  static constexpr std::uint32_t k_has_output = 0x80000000u;
+  std::uint32_t next(std::uint32_t state, Symbol symbol) const {
+    if (state != 0) {
+      const std::uint64_t key = (std::uint64_t{state} << 32) | symbol;
+      for (std::size_t i = (key * 0x9E3779B97F4A7C15ull) >> moves_shift_;; i = (i + 1) & moves_mask_) {
+        const Move& m = moves_[i];
+        if (m.state == state && m.symbol == symbol) return m.next;
+        if (m.state == 0) break;
+      }
+    }
+    return root_next_[symbol];
+  }
+  void build_moves();
+
+  // Used while building: the trie's own edges and the fail links.
   std::uint32_t step(std::uint32_t state, Symbol symbol) const {
     while (true) {
       const std::uint32_t next = child(state, symbol);
@@ -80,7 +106,15 @@ class KeywordMatcher {
   std::vector<std::u32string> pattern_points_;
   std::vector<Symbol> bmp_symbols_;  // code point (< 0x10000) -> symbol
   std::vector<std::pair<char32_t, Symbol>> astral_symbols_;  // sorted, for code points above the BMP
-  std::vector<std::uint32_t> root_next_;  // dense row of the root: symbol -> state
+  std::vector<std::uint32_t> root_next_;  // dense row of the root: symbol -> state (| k_has_output)
+  struct Move {  // 12 bytes: the table is the automaton's largest part
+    std::uint32_t state = 0;  // 0 = an empty slot (the root is never in the table)
+    Symbol symbol = 0;
+    std::uint32_t next = 0;
+  };
+  std::vector<Move> moves_;
+  std::size_t moves_mask_ = 0;
+  int moves_shift_ = 64;
   std::vector<State> states_;
   std::vector<Edge> edges_;
   std::vector<PatternId> outputs_;
@@ -88,62 +122,47 @@ class KeywordMatcher {
 };
 
 // Decodes one UTF-8 sequence at text[i], advancing i. Returns U+FFFD for an invalid sequence (advancing 1 byte).
-// Inline: it runs once per character of every ticket routed.
+// The full decoder; decode_utf8 is the one to call.
+char32_t decode_utf8_any(std::string_view text, std::size_t& i);
+
+// As decode_utf8_any, with ASCII and the three-byte sequences Chinese text is made of inline: it runs once per
+// character of every ticket routed.
 inline char32_t decode_utf8(std::string_view text, std::size_t& i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char b0 = byte(i);
+  const auto b0 = static_cast<unsigned char>(text[i]);
   if (b0 < 0x80) {
     ++i;
     return b0;
   }
-  std::size_t length = 0;
-  char32_t cp = 0;
-  char32_t min = 0;
-  if ((b0 & 0xE0) == 0xC0) {
-    length = 2, cp = b0 & 0x1Fu, min = 0x80;
-  } else if ((b0 & 0xF0) == 0xE0) {
-    length = 3, cp = b0 & 0x0Fu, min = 0x800;
-  } else if ((b0 & 0xF8) == 0xF0) {
-    length = 4, cp = b0 & 0x07u, min = 0x10000;
-  } else {
-    ++i;
-    return 0xFFFD;
-  }
-  if (i + length > text.size()) {
-    ++i;
-    return 0xFFFD;
-  }
-  for (std::size_t k = 1; k < length; ++k) {
-    const unsigned char b = byte(i + k);
-    if ((b & 0xC0) != 0x80) {
-      ++i;
-      return 0xFFFD;
+  if ((b0 & 0xF0) == 0xE0 && i + 2 < text.size()) {
+    const auto b1 = static_cast<unsigned char>(text[i + 1]), b2 = static_cast<unsigned char>(text[i + 2]);
+    const char32_t cp = (char32_t{b0 & 0x0Fu} << 12) | (char32_t{b1 & 0x3Fu} << 6) | (b2 & 0x3Fu);
+    if ((b1 & 0xC0) == 0x80 && (b2 & 0xC0) == 0x80 && cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF)) {
+      i += 3;
+      return cp;
     }
-    cp = (cp << 6) | (b & 0x3Fu);
   }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-    ++i;
-    return 0xFFFD;
-  }
-  i += length;
-  return cp;
+  return decode_utf8_any(text, i);
 }
 
 // True when `text` is well-formed UTF-8 (no overlongs, surrogates or code points above U+10FFFF).
 bool is_valid_utf8(std::string_view text);
 
-template <class OnMatch>
-void KeywordMatcher::find(std::string_view text, OnMatch&& on_match) const {
+template <class OnMatch, class OnChar>
+void KeywordMatcher::find(std::string_view text, OnMatch&& on_match, OnChar&& on_char) const {
   std::uint32_t state = 0;
   std::size_t i = 0;
   while (i < text.size()) {
+    const std::size_t start = i;
     const char32_t cp = decode_utf8(text, i);
+    on_char(cp, start);
     const Symbol symbol = symbol_of(cp);
     if (symbol == 0) {
       state = 0;
       continue;
     }
-    state = step(state, symbol);
+    const std::uint32_t next_state = next(state, symbol);
+    state = next_state & ~k_has_output;
+    if ((next_state & k_has_output) == 0) continue;
     const State& s = states_[state];
     for (std::uint32_t k = 0; k < s.output_count; ++k) {
       on_match(outputs_[s.first_output + k], i);

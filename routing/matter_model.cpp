@@ -58,10 +58,12 @@ void MatterModel::rank(const std::vector<double>& scores, std::vector<Ranked>& o
   if (scores.empty()) return;
   const double best = *std::max_element(scores.begin(), scores.end());
   double total = 0;
-  for (const double s : scores) total += std::exp((s - best) / temperature_);
   for (std::uint32_t c = 0; c < scores.size(); ++c) {
-    out.push_back({c, std::exp((scores[c] - best) / temperature_) / total});
+    const double e = std::exp((scores[c] - best) / temperature_);
+    out.push_back({c, e});
+    total += e;
   }
+  for (auto& r : out) r.probability /= total;
   const auto n = std::min(top, out.size());
   std::partial_sort(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(n), out.end(),
                     [](const Ranked& a, const Ranked& b) {
@@ -73,7 +75,7 @@ void MatterModel::rank(const std::vector<double>& scores, std::vector<Ranked>& o
 void MatterModel::index() {
   const std::size_t labels = labels_.size();
   const bool dense = labels <= k_dense_labels;
-  stride_ = (labels + 7) / 8 * 8;  // rows padded to blocks of 8 floats, which the compiler vectorises
+  stride_ = (labels + 3) / 4 * 4;  // rows padded to lanes of four floats (add_row)
   unigram_row_.assign(0x10000, UINT32_MAX);
   dense_.clear();
   row_offset_.clear();
@@ -100,39 +102,20 @@ void MatterModel::index() {
 }
 
 void MatterModel::scores_for(const TextFeatures& features, std::vector<double>& scores) const {
-  const std::size_t labels = labels_.size();
   thread_local std::vector<float> sums;
-  sums.assign(std::max(labels, stride_), 0.0f);
-  float* __restrict sum = sums.data();  // no aliasing with the weights: the loop below vectorises
+  sums.assign(sums_size(), 0.0f);
   float length = 0;
-  const bool dense = !dense_.empty();
   for (const auto& g : features.grams()) {
-    std::uint32_t row = UINT32_MAX;
-    if (g.key < 0x10000) {
-      row = unigram_row_[g.key];
-    } else if (const auto hit = rows_.find(g.key); !hit.empty()) {
-      row = hit.front().cls;
-    }
-    if (row == UINT32_MAX) continue;
+    const std::uint32_t row = row_of(g.key);
+    if (row == k_no_row) continue;
     length += g.weight;
-    if (dense) {
-      const float* __restrict w = dense_.data() + static_cast<std::size_t>(row) * stride_;
-      const float weight = g.weight;
-      using Lane = float __attribute__((vector_size(16)));  // four floats: SSE2 on x86-64, NEON on arm64
-      const Lane times = {weight, weight, weight, weight};
-      for (std::size_t c = 0; c < stride_; c += 4) {
-        Lane acc, add;
-        std::memcpy(&acc, sum + c, sizeof acc);
-        std::memcpy(&add, w + c, sizeof add);
-        acc += times * add;
-        std::memcpy(sum + c, &acc, sizeof acc);
-      }
-    } else {
-      for (std::uint32_t k = row_offset_[row]; k < row_offset_[row + 1]; ++k) {
-        sum[row_postings_[k].cls] += g.weight * row_postings_[k].weight;
-      }
-    }
+    add_row(row, g.weight, sums.data());
   }
+  scores_from(sums.data(), length, scores);
+}
+
+void MatterModel::scores_from(const float* sum, float length, std::vector<double>& scores) const {
+  const std::size_t labels = labels_.size();
   scores.resize(labels);
   for (std::size_t c = 0; c < labels; ++c) {
     scores[c] = static_cast<double>(sum[c]) + labels_[c].log_prior - static_cast<double>(length) * labels_[c].log_norm;
@@ -142,6 +125,12 @@ void MatterModel::scores_for(const TextFeatures& features, std::vector<double>& 
 void MatterModel::predict(const TextFeatures& features, std::vector<Ranked>& out, std::size_t top) const {
   thread_local std::vector<double> scores;
   scores_for(features, scores);
+  rank(scores, out, top);
+}
+
+void MatterModel::predict_sums(const float* sums, float length, std::vector<Ranked>& out, std::size_t top) const {
+  thread_local std::vector<double> scores;
+  scores_from(sums, length, scores);
   rank(scores, out, top);
 }
 

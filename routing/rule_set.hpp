@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "routing/diagnostic.hpp"
+#include "routing/gram_index.hpp"
 #include "routing/keyword_matcher.hpp"
 #include "routing/matter_model.hpp"
 #include "routing/ngram_table.hpp"
@@ -151,6 +152,8 @@ class RuleSet {
   const InferenceSettings& inference() const { return inference_; }
   // Character bigrams of the catalogue's keywords and names → the leaves they are evidence for (idf-weighted).
   const NgramTable& catalogue_grams() const { return catalogue_grams_; }
+  // The catalogue's bigrams and the model's n-grams in one table, for the router's scorer.
+  const GramIndex& gram_index() const { return gram_index_; }
   // The learned model (model/*.model in the rules folder), or null; its labels index matters_of_label().
   const MatterModel* model() const { return model_.get(); }
   std::uint32_t matter_of_label(std::uint32_t label) const { return model_matters_[label]; }
@@ -191,6 +194,7 @@ class RuleSet {
   LadderConfig ladder_;
   InferenceSettings inference_;
   NgramTable catalogue_grams_;
+  GramIndex gram_index_;
   std::shared_ptr<const MatterModel> model_;
   std::vector<std::uint32_t> model_matters_;  // model label index -> matter index
   std::unordered_map<std::string_view, std::uint32_t> unit_index_;

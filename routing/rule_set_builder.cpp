@@ -644,6 +644,7 @@ std::shared_ptr<RuleSet> RuleSetBuilder::finish(std::string version) {
   build_indexes();
   build_catalogue_grams();
   if (has_errors(out_)) return nullptr;
+  s.gram_index_.build(s.catalogue_grams_, s.model_.get());
   return set_;
 }
 

@@ -7,33 +7,6 @@
 namespace hotline::routing {
 namespace {
 
-// The character as the scorers see it: CJK ideographs as they are, full-width ASCII folded to ASCII, letters
-// lower-cased, every digit '0'; anything else (punctuation, spaces, symbols) is a break (0).
-char32_t normalise(char32_t cp) {
-  if (cp >= 0x4E00 && cp <= 0x9FFF) return cp;  // the common case first
-  if (cp >= 0xFF01 && cp <= 0xFF5E) cp -= 0xFEE0;
-  if (cp >= 'A' && cp <= 'Z') return cp + 32;
-  if (cp >= 'a' && cp <= 'z') return cp;
-  if (cp >= '0' && cp <= '9') return '0';
-  if ((cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x20000 && cp <= 0x2FFFF)) return cp;
-  return 0;
-}
-
-// decode_utf8 with a fast path for the three-byte sequences Chinese text is made of.
-char32_t next_point(std::string_view text, std::size_t& i) {
-  const auto b0 = static_cast<unsigned char>(text[i]);
-  if ((b0 & 0xF0) == 0xE0 && i + 2 < text.size()) {
-    const auto b1 = static_cast<unsigned char>(text[i + 1]);
-    const auto b2 = static_cast<unsigned char>(text[i + 2]);
-    const char32_t cp = (char32_t{b0 & 0x0Fu} << 12) | (char32_t{b1 & 0x3Fu} << 6) | (b2 & 0x3Fu);
-    if ((b1 & 0xC0) == 0x80 && (b2 & 0xC0) == 0x80 && cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF)) {
-      i += 3;
-      return cp;
-    }
-  }
-  return decode_utf8(text, i);
-}
-
 void put_utf8(std::string& out, char32_t cp) {
   if (cp < 0x80) {
     out += static_cast<char>(cp);
@@ -78,14 +51,19 @@ FeatureSettings default_feature_settings() {
   return s;
 }
 
-bool TextFeatures::denied(std::size_t byte) const {
-  return std::any_of(denied_.begin(), denied_.end(), [&](const auto& r) { return byte >= r.first && byte < r.second; });
+void TextFeatures::read(std::string_view content, const FeatureSettings& settings, int min_n, int max_n) {
+  start(content.size());
+  for (std::size_t i = 0; i < content.size();) {
+    const std::size_t at = i;
+    add(decode_utf8(content, i), at);
+  }
+  analyse(content, settings);
+  collect(min_n, max_n, static_cast<float>(settings.subject_weight));
 }
 
-void TextFeatures::read(std::string_view content, const FeatureSettings& settings, int min_n, int max_n) {
+void TextFeatures::analyse(std::string_view content, const FeatureSettings& settings) {
   denied_.clear();
   subject_end_ = 0;
-  gram_count_ = 0;
 
   // The subject line: a short first line with more text after it.
   const auto newline = content.find('\n');
@@ -98,26 +76,18 @@ void TextFeatures::read(std::string_view content, const FeatureSettings& setting
     if (count > 0 && count <= settings.subject_max_chars) subject_end_ = newline;
   }
 
-  // Decode once; note whether any character could start a negation cue (a filter on its low six bits).
+  // A filter on the low six bits of the characters that may start a negation cue.
   std::uint64_t firsts = 0;
   for (const auto& cue : settings.negations) {
     if (!cue.empty()) firsts |= std::uint64_t{1} << (cue[0] & 63);
   }
-  if (chars_.size() < content.size()) chars_.resize(content.size());
-  std::size_t n_chars = 0;
-  bool maybe_cue = false;
-  for (std::size_t i = 0; i < content.size();) {
-    const auto start = static_cast<std::uint32_t>(i);
-    const char32_t cp = normalise(next_point(content, i));
-    chars_[n_chars++] = {cp, start};
-    maybe_cue = maybe_cue || (cp != 0 && ((firsts >> (cp & 63)) & 1) != 0);
-  }
+  const std::size_t n_chars = n_chars_;
   const auto end_byte = [&](std::size_t k) {
     return k < n_chars ? chars_[k].byte : static_cast<std::uint32_t>(content.size());
   };
 
   // Denied spans: after a cue, up to `negation_reach` characters, stopping at a break or at 是 (不是A是B).
-  for (std::size_t k = 0; maybe_cue && k < n_chars; ++k) {
+  for (std::size_t k = 0; k < n_chars; ++k) {
     const char32_t first = chars_[k].cp;
     if (first == 0 || ((firsts >> (first & 63)) & 1) == 0) continue;
     for (const auto& cue : settings.negations) {
@@ -134,23 +104,14 @@ void TextFeatures::read(std::string_view content, const FeatureSettings& setting
       if (to > from) denied_.emplace_back(end_byte(from), end_byte(to));
     }
   }
+}
 
-  // The grams, each at its first character, in text order.
+void TextFeatures::collect(int min_n, int max_n, float subject_weight) {
+  gram_count_ = 0;
   const std::size_t per_char = static_cast<std::size_t>(std::max(0, max_n - min_n + 1));
-  if (grams_.size() < n_chars * per_char) grams_.resize(n_chars * per_char);
-  const auto subject_weight = static_cast<float>(settings.subject_weight);
-  for (std::size_t k = 0; k < n_chars; ++k) {
-    if (chars_[k].cp == 0) continue;
-    if (!denied_.empty() && denied(chars_[k].byte)) continue;
-    const float weight = chars_[k].byte < subject_end_ ? subject_weight : 1.0f;
-    NgramKey key = 0;
-    for (int n = 1; n <= max_n; ++n) {
-      const std::size_t at = k + static_cast<std::size_t>(n) - 1;
-      if (at >= n_chars || chars_[at].cp == 0) break;
-      key = (key << 21) | static_cast<NgramKey>(chars_[at].cp & 0x1FFFFF);
-      if (n >= min_n) grams_[gram_count_++] = {key, weight};
-    }
-  }
+  if (grams_.size() < n_chars_ * per_char) grams_.resize(n_chars_ * per_char);
+  for_each_gram(min_n, max_n, subject_weight,
+                [&](NgramKey key, int, float weight) { grams_[gram_count_++] = {key, weight}; });
 }
 
 }  // namespace hotline::routing

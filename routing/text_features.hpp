@@ -33,28 +33,79 @@ class TextFeatures {
   };
 
   // Reads `content`. Every gram of length min_n..max_n (1..3) outside a denied span is collected in text order
-  // (a gram that occurs twice is there twice), with its weight.
+  // (a gram that occurs twice is there twice), with its weight. This is the definition of the features.
   void read(std::string_view content, const FeatureSettings& settings, int min_n, int max_n);
 
+  // read() in steps, for a caller that decodes the text anyway (TextHits::scan runs the keyword automaton in the
+  // same pass) and may visit the grams without storing them (the router's scorer): start(), add() for every
+  // character of the content in order, analyse(), then collect() or for_each_gram().
+  void start(std::size_t content_bytes) {
+    if (chars_.size() < content_bytes) chars_.resize(content_bytes);
+    n_chars_ = 0;
+  }
+  void add(char32_t cp, std::size_t byte) { chars_[n_chars_++] = {normalise(cp), static_cast<std::uint32_t>(byte)}; }
+  void analyse(std::string_view content, const FeatureSettings& settings);
+  void collect(int min_n, int max_n, float subject_weight);
+  // Calls f(key, n, weight) for every gram read() would collect, in the same order.
+  template <class F>
+  void for_each_gram(int min_n, int max_n, float subject_weight, F&& f) const;
+
   std::span<const Gram> grams() const { return {grams_.data(), gram_count_}; }
+  std::size_t size() const { return n_chars_; }  // characters read
   // Byte ranges of `content`: the subject line (empty when there is none) and the denied spans.
   std::size_t subject_end() const { return subject_end_; }
-  bool denied(std::size_t byte) const;
+  bool denied(std::size_t byte) const {
+    for (const auto& [begin, end] : denied_) {
+      if (byte >= begin && byte < end) return true;
+    }
+    return false;
+  }
   double weight_at(std::size_t byte, double subject_weight) const {
     return byte < subject_end_ ? subject_weight : 1.0;
   }
 
  private:
+  // The character as the scorers see it: CJK ideographs as they are, full-width ASCII folded to ASCII, letters
+  // lower-cased, every digit '0'; anything else (punctuation, spaces, symbols) is a break (0).
+  static char32_t normalise(char32_t cp) {
+    if (cp >= 0x4E00 && cp <= 0x9FFF) return cp;  // the common case first
+    if (cp >= 0xFF01 && cp <= 0xFF5E) cp -= 0xFEE0;
+    if (cp >= 'A' && cp <= 'Z') return cp + 32;
+    if (cp >= 'a' && cp <= 'z') return cp;
+    if (cp >= '0' && cp <= '9') return '0';
+    if ((cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x20000 && cp <= 0x2FFFF)) return cp;
+    return 0;
+  }
+
   struct Char {
     char32_t cp;         // normalised; 0 = a break (punctuation, space, anything without meaning)
     std::uint32_t byte;  // offset in the content
   };
   // The buffers only grow (no clearing or zeroing per call); the count says how much of the grams is in use.
   std::vector<Char> chars_;
+  std::size_t n_chars_ = 0;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> denied_;  // byte ranges [begin, end)
   std::vector<Gram> grams_;
   std::size_t gram_count_ = 0;
   std::size_t subject_end_ = 0;
 };
+
+template <class F>
+void TextFeatures::for_each_gram(int min_n, int max_n, float subject_weight, F&& f) const {
+  const Char* chars = chars_.data();
+  const std::size_t n_chars = n_chars_;
+  for (std::size_t k = 0; k < n_chars; ++k) {
+    if (chars[k].cp == 0) continue;
+    if (!denied_.empty() && denied(chars[k].byte)) continue;
+    const float weight = chars[k].byte < subject_end_ ? subject_weight : 1.0f;
+    NgramKey key = 0;
+    for (int n = 1; n <= max_n; ++n) {
+      const std::size_t at = k + static_cast<std::size_t>(n) - 1;
+      if (at >= n_chars || chars[at].cp == 0) break;
+      key = (key << 21) | static_cast<NgramKey>(chars[at].cp & 0x1FFFFF);
+      if (n >= min_n) f(key, n, weight);
+    }
+  }
+}
 
 }  // namespace hotline::routing
