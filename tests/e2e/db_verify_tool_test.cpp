@@ -26,10 +26,11 @@ void exec_sql(const std::string& db, const std::string& sql) {
   const int rc = sqlite3_exec(handle, sql.c_str(), nullptr, nullptr, &error);
   const std::string message = error ? error : "";
   sqlite3_free(error);
-  REQUIRE(sqlite3_changes(handle) == 1);
+  const int changed = sqlite3_changes(handle);
   sqlite3_close(handle);
-  INFO(message);
+  INFO(sql << ": " << message);
   REQUIRE(rc == SQLITE_OK);
+  REQUIRE(changed == 1);
 }
 
 }  // namespace
@@ -46,10 +47,12 @@ TEST_CASE("db verify finds no difference in a clean database and names each tamp
     wages = post(client, R"({"content":"工资被拖欠三个月"})");
     CHECK(daemon.stop(SIGTERM) == 0);
   }
-  const auto clean = run_command(HOTLINECTL_PATH, {"db", "verify", "--database", db});
-  INFO(clean.out << clean.err);
-  CHECK(clean.status == 0);
-  CHECK(clean.out == "2 ticket(s) rebuilt from their events, 0 difference(s)\n");
+  {
+    const auto clean = run_command(HOTLINECTL_PATH, {"db", "verify", "--database", db});
+    INFO(clean.out << clean.err);
+    CHECK(clean.status == 0);
+    CHECK(clean.out == "2 ticket(s) rebuilt from their events, 0 difference(s)\n");
+  }
 
   // No trigger guards the projection (only events are append-only): change one ticket's state and another's
   // reply deadline.
