@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <regex>
 #include <string>
 
@@ -78,4 +79,5 @@ TEST_CASE("db verify on a missing database fails without creating one", "[e2e][t
   const auto r = run_command(HOTLINECTL_PATH, {"db", "verify", "--database", dir.path() + "/none.db"});
   CHECK(r.status == 1);
   CHECK(r.err.find("db verify: ") == 0);
+  CHECK_FALSE(std::filesystem::exists(dir.path() + "/none.db"));
 }
