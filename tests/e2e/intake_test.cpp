@@ -148,8 +148,15 @@ TEST_CASE("the shipped rules load and route the README's example", "[e2e]") {
   const auto r = client.post("/v1/tickets", R"({"content":"芗城区胜利路路灯不亮","type":"投诉"})");
   REQUIRE(r.status == 201);
   const auto body = as_object(r);
-  CHECK_FALSE(body.at("unit").at("id").as_string().empty());
-  CHECK_FALSE(body.at("unit").at("name").as_string().empty());
+  // As the README shows: the matter and the district are inferred from the text, and the central-district
+  // streetlight rule sends it to that district's 城管局 (not the dispatch desk).
+  CHECK(body.at("unit").at("id") == "350602.cgj");
+  CHECK(body.at("unit").at("name") == "芗城区城市管理局");
+  CHECK(body.at("rule") == "streetlight-central");
+  CHECK(body.at("category").at("code") == "010101");
+  CHECK(body.at("category").at("inferred") == true);
+  CHECK(body.at("area").at("code") == "350602");
+  CHECK(body.at("area").at("inferred") == true);
   CHECK(daemon.stop(SIGINT) == 0);
 }
 

@@ -66,16 +66,19 @@ TEST_CASE("The JSON report parses and carries numerators and denominators", "[re
   const auto root = boost::json::parse(slurp(f.dir.path() + "/json/hotline-report-2026-11-20.json"));
   const auto& sections = root.at("sections").as_array();
   REQUIRE(sections.size() == f.report.sections.size());
+  int rows_found = 0;
   for (const auto& s : sections) {
     if (s.at("key") != "units") continue;
     for (const auto& row : s.at("rows").as_array()) {
       if (row.at("unit_id") != "3506.cgj") continue;
+      ++rows_found;
       const auto& on_time = row.at("on_time_rate");
       CHECK(on_time.at("num").as_int64() == 2);
       CHECK(on_time.at("den").as_int64() == 4);
       CHECK(on_time.at("percent") == "50.00");
     }
   }
+  CHECK(rows_found == 1);  // the units section has exactly one row for 3506.cgj
 }
 
 TEST_CASE("The XLSX workbook is a zip with a sheet per section and the as-of creation time", "[report][writers]") {

@@ -33,3 +33,57 @@ TEST_CASE("an unknown time zone is refused instead of silently becoming UTC", "[
   CHECK_FALSE(select_time_zone("../../etc/passwd").empty());
   CHECK(select_time_zone("Asia/Shanghai").empty());
 }
+
+TEST_CASE("RFC 3339 instants parse with Z or an offset", "[daemon][time][rfc3339]") {
+  constexpr std::int64_t k_ms = 1758852000000;  // 2025-09-26T02:00:00Z
+  CHECK(parse_rfc3339("2025-09-26T02:00:00Z") == k_ms);
+  CHECK(parse_rfc3339("2025-09-26T02:00:00z") == k_ms);
+  CHECK(parse_rfc3339("2025-09-26t02:00:00Z") == k_ms);
+  CHECK(parse_rfc3339("2025-09-26 02:00:00Z") == k_ms);
+  CHECK(parse_rfc3339("2025-09-26T10:00:00+08:00") == k_ms);
+  CHECK(parse_rfc3339("2025-09-26T02:00:00+00:00") == k_ms);
+  CHECK(parse_rfc3339("2025-09-26T02:00:00-00:00") == k_ms);
+  CHECK(parse_rfc3339("2025-09-25T22:30:00-03:30") == k_ms);  // a negative offset with minutes
+  CHECK(parse_rfc3339("2025-09-26T07:45:00+05:45") == k_ms);
+  CHECK(parse_rfc3339("1970-01-01T00:00:00Z") == 0);
+  CHECK(parse_rfc3339("1970-01-01T08:00:00+08:00") == 0);
+}
+
+TEST_CASE("RFC 3339 fractional seconds count to the millisecond", "[daemon][time][rfc3339]") {
+  constexpr std::int64_t k_ms = 1758852000000;
+  CHECK(parse_rfc3339("2025-09-26T02:00:00.5Z") == k_ms + 500);
+  CHECK(parse_rfc3339("2025-09-26T02:00:00.05Z") == k_ms + 50);
+  CHECK(parse_rfc3339("2025-09-26T02:00:00.123+00:00") == k_ms + 123);
+  CHECK(parse_rfc3339("2025-09-26T10:00:00.999999+08:00") == k_ms + 999);  // cut, not rounded
+  CHECK(parse_rfc3339("1969-12-31T23:59:59.999Z") == -1);
+  CHECK_FALSE(parse_rfc3339("2025-09-26T02:00:00.Z"));
+  CHECK_FALSE(parse_rfc3339("2025-09-26T02:00:00,5Z"));
+}
+
+TEST_CASE("RFC 3339 dates and times that do not exist are refused", "[daemon][time][rfc3339]") {
+  CHECK(parse_rfc3339("2024-02-29T00:00:00Z") == 1709164800000);  // leap year
+  CHECK_FALSE(parse_rfc3339("2025-02-29T00:00:00Z"));
+  CHECK_FALSE(parse_rfc3339("2026-02-30T10:00:00+08:00"));
+  CHECK_FALSE(parse_rfc3339("2026-04-31T10:00:00+08:00"));
+  CHECK_FALSE(parse_rfc3339("2026-13-01T10:00:00+08:00"));
+  CHECK_FALSE(parse_rfc3339("2026-00-01T10:00:00+08:00"));
+  CHECK_FALSE(parse_rfc3339("2026-01-00T10:00:00+08:00"));
+  CHECK_FALSE(parse_rfc3339("2026-01-32T10:00:00+08:00"));
+  CHECK_FALSE(parse_rfc3339("2026-01-01T24:00:00+08:00"));
+  CHECK_FALSE(parse_rfc3339("2026-01-01T23:60:00+08:00"));
+  CHECK_FALSE(parse_rfc3339("2026-01-01T23:59:61+08:00"));
+  CHECK_FALSE(parse_rfc3339("2026-01-01T10:00:00+24:00"));
+  CHECK_FALSE(parse_rfc3339("2026-01-01T10:00:00+08:60"));
+}
+
+TEST_CASE("RFC 3339 garbage is refused", "[daemon][time][rfc3339]") {
+  for (const char* text : {"", "now", "2025-09-26", "2025-09-26T10:00:00", "2025-09-26T10:00+08:00",
+                           "2025-9-26T10:00:00+08:00", "2025/09/26T10:00:00+08:00", "2025-09-26X10:00:00+08:00",
+                           "2025-09-26T10:00:00+0800", "2025-09-26T10:00:00+08", "2025-09-26T10:00:00 +08:00",
+                           "2025-09-26T10:00:00+08:00 ", " 2025-09-26T10:00:00+08:00", "2025-09-26T10:00:00ZZ",
+                           "2025-09-26T10:00:00Z+08:00", "+2025-09-26T10:00:00Z", "2025-09-26T1O:00:00Z",
+                           "２０２５-09-26T10:00:00Z"}) {
+    INFO(text);
+    CHECK_FALSE(parse_rfc3339(text));
+  }
+}
