@@ -14,9 +14,6 @@ constexpr int k_capacity = 1 << 20;  // a group commit of 250 pages fits; larger
 
 std::atomic<std::uint64_t> g_writes{0};
 std::atomic<std::uint64_t> g_flushes{0};
-std::atomic<std::uint64_t> g_bytes{0};         // handed to the real WAL files' xWrite
-std::atomic<std::uint64_t> g_syncs{0};         // real WAL syncs that succeeded
-std::atomic<std::uint64_t> g_synced_bytes{0};  // g_bytes as it was when the last of them began
 
 // Our file: the real VFS's file lives right behind it (szOsFile = sizeof(BufferedFile) + the real size).
 struct BufferedFile {
@@ -49,7 +46,6 @@ int flush(BufferedFile* f) {
     if (const int rc = f->real->pMethods->xWrite(f->real, f->data + done, piece, f->start + done); rc != SQLITE_OK) {
       return rc;
     }
-    g_bytes.fetch_add(static_cast<std::uint64_t>(piece), std::memory_order_relaxed);
     done += piece;
   }
   return SQLITE_OK;
@@ -76,11 +72,7 @@ int x_write(sqlite3_file* file, const void* in, int amount, sqlite3_int64 offset
   if (f->length > 0 && (offset != f->start + f->length || f->length + amount > k_capacity)) {
     if (const int rc = flush(f); rc != SQLITE_OK) return rc;
   }
-  if (amount > k_capacity) {  // never for a frame
-    const int rc = real_methods(file)->xWrite(f->real, in, amount, offset);
-    if (rc == SQLITE_OK) g_bytes.fetch_add(static_cast<std::uint64_t>(amount), std::memory_order_relaxed);
-    return rc;
-  }
+  if (amount > k_capacity) return real_methods(file)->xWrite(f->real, in, amount, offset);  // never for a frame
   if (f->length == 0) f->start = offset;
   std::memcpy(f->data + f->length, in, static_cast<std::size_t>(amount));
   f->length += amount;
@@ -93,17 +85,8 @@ int x_truncate(sqlite3_file* file, sqlite3_int64 size) {
 }
 
 int x_sync(sqlite3_file* file, int flags) {
-  auto* f = self(file);
-  if (const int rc = flush(f); rc != SQLITE_OK) return rc;
-  if (f->data == nullptr) return real_methods(file)->xSync(f->real, flags);
-  // A WAL file: counted (wal_write_counts) with the bytes written before this sync, so tests see the order.
-  const std::uint64_t written = g_bytes.load(std::memory_order_relaxed);
-  const int rc = real_methods(file)->xSync(f->real, flags);
-  if (rc == SQLITE_OK) {
-    g_synced_bytes.store(written, std::memory_order_relaxed);
-    g_syncs.fetch_add(1, std::memory_order_relaxed);
-  }
-  return rc;
+  if (const int rc = flush(self(file)); rc != SQLITE_OK) return rc;
+  return real_methods(file)->xSync(self(file)->real, flags);
 }
 
 int x_file_size(sqlite3_file* file, sqlite3_int64* size) {
@@ -272,9 +255,7 @@ const char* wal_write_buffer_vfs() {
 }
 
 WalWriteCounts wal_write_counts() {
-  return {g_writes.load(std::memory_order_relaxed), g_flushes.load(std::memory_order_relaxed),
-          g_bytes.load(std::memory_order_relaxed), g_syncs.load(std::memory_order_relaxed),
-          g_synced_bytes.load(std::memory_order_relaxed)};
+  return {g_writes.load(std::memory_order_relaxed), g_flushes.load(std::memory_order_relaxed)};
 }
 
 }  // namespace hotline::storage

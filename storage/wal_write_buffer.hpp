@@ -13,20 +13,16 @@
 
 namespace hotline::storage {
 
-// The name of the VFS to open writable connections with; registers it (not as the default) on first use.
+// The name of the VFS to open writable connections with; registers it (not as the default) on first use, over
+// the VFS that is SQLite's default at that moment (storage_tests put a sync-counting VFS there first).
 // nullptr when it could not be registered (then connections use SQLite's default VFS).
 const char* wal_write_buffer_vfs();
 
-// Process-wide counts since start, for tests and benchmarks: writes SQLite asked for on WAL files, the pwrite
-// calls that carried them, the bytes they carried, and the syncs that reached the real WAL files with the bytes
-// written before the last of them began (equal to `bytes` after a commit: nothing of it was written after its
-// sync). Relaxed atomics, a few per commit; meaningful while one connection writes.
+// Process-wide counts since start, for tests and benchmarks: writes SQLite asked for on WAL files, and the
+// pwrite calls that carried them.
 struct WalWriteCounts {
   std::uint64_t writes = 0;
   std::uint64_t flushes = 0;
-  std::uint64_t bytes = 0;
-  std::uint64_t syncs = 0;
-  std::uint64_t bytes_before_last_sync = 0;
 };
 WalWriteCounts wal_write_counts();
 
