@@ -61,6 +61,41 @@ Result<std::vector<T>> collect(Statement& st, Read read) {
 
 }  // namespace
 
+namespace escalation_sql {
+
+const char* const earliest_stage = "SELECT min(next_ms) FROM deadlines WHERE next_ms IS NOT NULL";
+const char* const due_stages =
+    "SELECT d.ticket_id, d.unit_id, d.clock, d.due_ms, d.next_stage, d.next_ms, d.yellow_ms, d.red_ms,"
+    " d.urge_ms, d.supervise_ms, t.urgency FROM deadlines d JOIN tickets t ON t.id = d.ticket_id"
+    " WHERE d.next_ms IS NOT NULL AND d.next_ms <= ?1 ORDER BY d.next_ms LIMIT ?2";
+const char* const count_armed = "SELECT count(*) FROM deadlines WHERE next_ms IS NOT NULL";
+const char* const earliest_delivery = "SELECT min(next_attempt_ms) FROM notifications WHERE delivery = 'pending'";
+const char* const due_notifications =
+    "SELECT seq, event_seq, ticket_id, unit_id, kind, urgent, created_ms, payload, target, attempts,"
+    " next_attempt_ms, digest FROM notifications WHERE delivery = 'pending' AND next_attempt_ms <= ?1"
+    " ORDER BY next_attempt_ms, seq LIMIT ?2";
+const char* const count_pending = "SELECT count(*) FROM notifications WHERE delivery = 'pending'";
+
+std::string escalations(const EscalationQuery& q) {
+  // Every condition repeats the partial index's own term, so SQLite can use deadlines_by_stage.
+  std::string sql =
+      "SELECT ticket_id, unit_id, clock, stage, due_ms, next_stage, next_ms FROM deadlines WHERE stage <> 'pending'";
+  if (q.stage) sql += " AND stage = ?1";
+  if (q.unit_id) sql += " AND unit_id = ?2";
+  if (q.after) sql += " AND (due_ms, ticket_id, unit_id, clock) > (?3, ?4, ?5, ?6)";
+  sql += " ORDER BY due_ms, ticket_id, unit_id, clock LIMIT ?7";
+  return sql;
+}
+
+std::string stage_counts(bool one_unit) {
+  std::string sql = "SELECT unit_id, stage, count(*) FROM deadlines WHERE stage <> 'pending'";
+  if (one_unit) sql += " AND unit_id = ?1";
+  sql += " GROUP BY stage, unit_id ORDER BY unit_id, stage";
+  return sql;
+}
+
+}  // namespace escalation_sql
+
 void bind_stage_plan(Statement& st, int first, const DeadlineRow& row) {
   for (std::size_t i = 0; i < row.stage_ms.size(); ++i) {
     if (row.stage_ms[i]) {
@@ -93,14 +128,11 @@ Statement& EscalationStore::cached(std::optional<Statement>& slot, const char* s
 std::int64_t EscalationStore::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
 
 Result<std::optional<std::int64_t>> EscalationStore::earliest_stage() {
-  return single_value(cached(earliest_, "SELECT min(next_ms) FROM deadlines WHERE next_ms IS NOT NULL"));
+  return single_value(cached(earliest_, escalation_sql::earliest_stage));
 }
 
 Result<std::vector<DueStage>> EscalationStore::due_stages(std::int64_t now_ms, int limit) {
-  auto& st = cached(due_,
-                    "SELECT d.ticket_id, d.unit_id, d.clock, d.due_ms, d.next_stage, d.next_ms, d.yellow_ms, d.red_ms,"
-                    " d.urge_ms, d.supervise_ms, t.urgency FROM deadlines d JOIN tickets t ON t.id = d.ticket_id"
-                    " WHERE d.next_ms IS NOT NULL AND d.next_ms <= ?1 ORDER BY d.next_ms LIMIT ?2");
+  auto& st = cached(due_, escalation_sql::due_stages);
   st.bind(1, now_ms).bind(2, static_cast<std::int64_t>(limit));
   return collect<DueStage>(st, [](const Statement& r) {
     DueStage s{r.column_text(0), r.column_text(1), r.column_text(2), r.column_int(3), r.column_text(4),
@@ -111,7 +143,7 @@ Result<std::vector<DueStage>> EscalationStore::due_stages(std::int64_t now_ms, i
 }
 
 Result<std::int64_t> EscalationStore::count_armed() {
-  auto n = single_value(cached(armed_count_, "SELECT count(*) FROM deadlines WHERE next_ms IS NOT NULL"));
+  auto n = single_value(cached(armed_count_, escalation_sql::count_armed));
   if (!n) return n.error();
   return n->value_or(0);
 }
@@ -195,14 +227,11 @@ Result<std::int64_t> EscalationStore::insert_notification(const NewNotification&
 }
 
 Result<std::optional<std::int64_t>> EscalationStore::earliest_delivery() {
-  return single_value(cached(earliest_n_, "SELECT min(next_attempt_ms) FROM notifications WHERE delivery = 'pending'"));
+  return single_value(cached(earliest_n_, escalation_sql::earliest_delivery));
 }
 
 Result<std::vector<Notification>> EscalationStore::due_notifications(std::int64_t now_ms, int limit) {
-  auto& st = cached(due_n_,
-                    "SELECT seq, event_seq, ticket_id, unit_id, kind, urgent, created_ms, payload, target, attempts,"
-                    " next_attempt_ms, digest FROM notifications WHERE delivery = 'pending' AND next_attempt_ms <= ?1"
-                    " ORDER BY next_attempt_ms, seq LIMIT ?2");
+  auto& st = cached(due_n_, escalation_sql::due_notifications);
   st.bind(1, now_ms).bind(2, static_cast<std::int64_t>(limit));
   return collect<Notification>(st, [](const Statement& r) {
     return Notification{r.column_int(0),     optional_int(r, 1),  r.column_text(2),
@@ -236,20 +265,13 @@ Result<void> EscalationStore::mark_failed(std::int64_t seq, const std::string& e
 }
 
 Result<std::int64_t> EscalationStore::count_pending() {
-  auto n = single_value(cached(pending_, "SELECT count(*) FROM notifications WHERE delivery = 'pending'"));
+  auto n = single_value(cached(pending_, escalation_sql::count_pending));
   if (!n) return n.error();
   return n->value_or(0);
 }
 
 Result<std::vector<EscalationRow>> EscalationStore::escalations(const EscalationQuery& q) {
-  // Every condition repeats the partial index's own term, so SQLite can use deadlines_by_stage.
-  std::string sql =
-      "SELECT ticket_id, unit_id, clock, stage, due_ms, next_stage, next_ms FROM deadlines WHERE stage <> 'pending'";
-  if (q.stage) sql += " AND stage = ?1";
-  if (q.unit_id) sql += " AND unit_id = ?2";
-  if (q.after) sql += " AND (due_ms, ticket_id, unit_id, clock) > (?3, ?4, ?5, ?6)";
-  sql += " ORDER BY due_ms, ticket_id, unit_id, clock LIMIT ?7";
-  Statement st(db_, sql);
+  Statement st(db_, escalation_sql::escalations(q));
   if (q.stage) st.bind(1, *q.stage);
   if (q.unit_id) st.bind(2, *q.unit_id);
   if (q.after) st.bind(3, q.after->due_ms).bind(4, q.after->ticket_id).bind(5, q.after->unit_id).bind(6, q.after->clock);
@@ -261,10 +283,7 @@ Result<std::vector<EscalationRow>> EscalationStore::escalations(const Escalation
 }
 
 Result<std::vector<StageCount>> EscalationStore::stage_counts(const std::optional<std::string>& unit_id) {
-  std::string sql = "SELECT unit_id, stage, count(*) FROM deadlines WHERE stage <> 'pending'";
-  if (unit_id) sql += " AND unit_id = ?1";
-  sql += " GROUP BY stage, unit_id ORDER BY unit_id, stage";
-  Statement st(db_, sql);
+  Statement st(db_, escalation_sql::stage_counts(unit_id.has_value()));
   if (unit_id) st.bind(1, *unit_id);
   return collect<StageCount>(
       st, [](const Statement& r) { return StageCount{r.column_text(0), r.column_text(1), r.column_int(2)}; });

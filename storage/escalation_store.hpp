@@ -89,6 +89,19 @@ struct StageCount {
   std::int64_t count = 0;
 };
 
+// The text of the store's timer-path and board queries, exactly as it prepares them: tests check their query
+// plans against the schema's indexes.
+namespace escalation_sql {
+extern const char* const earliest_stage;
+extern const char* const due_stages;
+extern const char* const count_armed;
+extern const char* const earliest_delivery;
+extern const char* const due_notifications;
+extern const char* const count_pending;
+std::string escalations(const EscalationQuery& q);
+std::string stage_counts(bool one_unit);
+}  // namespace escalation_sql
+
 class EscalationStore {
  public:
   explicit EscalationStore(sqlite3* db) : db_(db) {}  // borrows: `db` must outlive the store

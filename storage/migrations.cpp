@@ -7,7 +7,7 @@ namespace hotline::storage {
 namespace {
 
 // Never edit a shipped step: append a new one. Step i brings user_version from i to i + 1.
-constexpr std::array<const char*, 7> k_steps{
+constexpr std::array<const char*, 8> k_steps{
     // 1: tickets, the append-only event log, and the daily sequence behind ticket numbers.
     R"sql(
 CREATE TABLE tickets (
@@ -161,6 +161,17 @@ CREATE INDEX notifications_due ON notifications(next_attempt_ms) WHERE delivery 
     R"sql(
 DROP INDEX deadlines_by_due;
 )sql",
+    // 8: clocks open across an upgrade from schema 3, 4 or 5 never escalated: step 6 added their plan columns as
+    // NULL, so no stage was armed for them (the scheduler reads armed rows only, and a reload re-plans armed rows
+    // only). Arm each such clock with its red card at the deadline itself (red_after is 0 in every shipped time
+    // limit: after_deadline with 0 is due_ms). SQL knows neither the calendar nor the policy, so the yellow card
+    // is left out; the next rules reload re-plans the armed clock, adding its urge and supervise stages. A row
+    // written since step 6 always has a plan (red at least) or a fired stage, so only unarmed clocks match.
+    R"sql(
+UPDATE deadlines SET red_ms = due_ms, next_stage = 'red', next_ms = due_ms
+  WHERE stage = 'pending' AND next_ms IS NULL AND yellow_ms IS NULL AND red_ms IS NULL AND urge_ms IS NULL
+    AND supervise_ms IS NULL;
+)sql",
 };
 
 Result<int> user_version(Connection& db) {
@@ -174,7 +185,12 @@ Result<int> user_version(Connection& db) {
 
 int schema_version() { return static_cast<int>(k_steps.size()); }
 
-Result<void> migrate(Connection& db) {
+Result<void> migrate(Connection& db) { return migrate_to(db, schema_version()); }
+
+Result<void> migrate_to(Connection& db, int version) {
+  if (version < 0 || version > schema_version()) {
+    return Error{ErrorCategory::schema, "no schema version " + std::to_string(version)};
+  }
   // One write transaction around the version check and every step, so two processes opening a fresh database at
   // once cannot both apply the same step.
   if (auto r = db.exec("BEGIN IMMEDIATE"); !r) return Error{r.error().code, "cannot migrate: " + r.error().message};
@@ -188,13 +204,15 @@ Result<void> migrate(Connection& db) {
     return fail(Error{ErrorCategory::schema, "database schema version " + std::to_string(*current) + " is newer than this build's (" +
                              std::to_string(schema_version()) + "); refusing to touch it"});
   }
-  for (int v = *current; v < schema_version(); ++v) {
+  for (int v = *current; v < version; ++v) {
     if (auto r = db.exec(k_steps[static_cast<std::size_t>(v)]); !r) {
       return fail(Error{r.error().code,
                         "migration to schema version " + std::to_string(v + 1) + " failed: " + r.error().message});
     }
   }
-  if (auto r = db.exec("PRAGMA user_version=" + std::to_string(schema_version())); !r) return fail(r.error());
+  if (*current < version) {
+    if (auto r = db.exec("PRAGMA user_version=" + std::to_string(version)); !r) return fail(r.error());
+  }
   if (auto r = db.exec("COMMIT"); !r) return fail(r.error());
   return {};
 }

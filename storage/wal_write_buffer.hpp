@@ -13,7 +13,8 @@
 
 namespace hotline::storage {
 
-// The name of the VFS to open writable connections with; registers it (not as the default) on first use.
+// The name of the VFS to open writable connections with; registers it (not as the default) on first use, over
+// the VFS that is SQLite's default at that moment (storage_tests put a sync-counting VFS there first).
 // nullptr when it could not be registered (then connections use SQLite's default VFS).
 const char* wal_write_buffer_vfs();
 

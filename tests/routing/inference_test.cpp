@@ -133,3 +133,36 @@ TEST_CASE("inference settings are checked", "[routing][inference]") {
                                        {"c.yaml", "inference: {}\n", ""}});
   CHECK(twice.rule_set == nullptr);
 }
+
+TEST_CASE("matters with exactly equal evidence: the lowest code wins, whatever the declaration order",
+          "[routing][inference]") {
+  // Six leaves share one keyword, so each gets the same share of it (and no bigrams: gram_weight 0); they are
+  // declared highest code first. Only the five strongest leaves are ranked, so the tie order also decides which
+  // leaf is left out: ranked by code, 090101 is in and wins; ranked any other way it could be cut.
+  std::string catalogue = R"(fallback: desk
+units:
+  - {id: desk, name: 派单中心}
+)";
+  std::string matters = "matters:\n  - {code: \"09\", name: 其他}\n  - {code: \"0901\", name: 杂项}\n";
+  std::string rules = "rules:\n";
+  for (int leaf = 6; leaf >= 1; --leaf) {
+    const std::string code = "09010" + std::to_string(leaf);
+    catalogue += "  - {id: u" + std::to_string(leaf) + ", name: 单位" + std::to_string(leaf) + "}\n";
+    matters += "  - {code: \"" + code + "\", name: 事项, keywords: [共用的词]}\n";
+    rules += "  - {id: r" + std::to_string(leaf) + ", when: {matter: [\"" + code + "\"]}, lead: u" +
+             std::to_string(leaf) + "}\n";
+  }
+  auto r = RuleSet::compile({{"a.yaml", catalogue + matters + rules, ""},
+                             {"b.yaml", "inference: {gram_weight: 0, min_confidence: 0}\n", ""}});
+  for (const auto& d : r.diagnostics) INFO(d.to_string());
+  REQUIRE(r.rule_set);
+  const auto d = decide(*r.rule_set, "这里有共用的词");
+  CHECK(d.matter == "090101");
+  CHECK(d.matter_inferred);
+  REQUIRE(d.lead);
+  CHECK(d.lead->id == "u1");
+  CHECK(d.rule_id() == "r1");
+  // The runners-up are listed in the same order: the next codes up.
+  CHECK(says(d, "; runners-up: 090102 "));
+  CHECK(says(d, "; 090103 "));
+}

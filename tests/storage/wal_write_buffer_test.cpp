@@ -9,8 +9,10 @@
 #include <catch2/catch.hpp>
 #include <string>
 
+#include "storage/database.hpp"
 #include "storage/statement.hpp"
 #include "store_fixture.hpp"
+#include "tests/storage/sync_counting_vfs.hpp"
 
 namespace hotline::storage::test {
 namespace {
@@ -49,6 +51,35 @@ TEST_CASE("WAL frames of a commit leave in a handful of writes instead of two pe
   CHECK(writes >= 20 * 2 * 25);        // SQLite still asks for two writes per frame
   CHECK(flushes <= 20 * 3);            // but each commit reaches the file in about one
   CHECK(count_rows(db.path) == 2000);  // another connection (default VFS) sees every committed row
+}
+
+TEST_CASE("every commit syncs the WAL after its buffered frames were written", "[storage][wal]") {
+  // Counted below the write buffer (sync_counting_vfs): what the real WAL file was given, and when it was synced.
+  REQUIRE(sync_counting_vfs_installed());
+  TempDb db;
+  auto conn = open_database(db.path);  // as every store opens it
+  REQUIRE(conn.has_value());
+  {
+    Statement sync(conn->get(), "PRAGMA synchronous");
+    REQUIRE(sync.step().value());
+    REQUIRE(sync.column_int(0) == 2);  // FULL: SQLite syncs the WAL at every commit
+  }
+  REQUIRE(conn->exec("CREATE TABLE t(id INTEGER PRIMARY KEY, body TEXT NOT NULL)").has_value());
+  // Small commits, and commits larger than the buffer (flushed part-way through the transaction).
+  for (const int rows : {1, 1, 40, 1, 1500, 3}) {
+    CAPTURE(rows);
+    const auto before = wal_file_counts();
+    REQUIRE(conn->exec("BEGIN IMMEDIATE").has_value());
+    for (int i = 0; i < rows; ++i)
+      REQUIRE(conn->exec("INSERT INTO t(body) VALUES (printf('%.1024c', 'z'))").has_value());
+    const auto in_transaction = wal_file_counts();
+    REQUIRE(conn->exec("COMMIT").has_value());
+    const auto after = wal_file_counts();
+    CHECK(in_transaction.syncs == before.syncs);  // nothing synced before the commit
+    CHECK(after.bytes > before.bytes);            // the commit's frames reached the WAL file...
+    CHECK(after.syncs > before.syncs);            // ...which was synced...
+    CHECK(after.bytes_before_last_sync == after.bytes);  // ...after the last of them was written
+  }
 }
 
 TEST_CASE("a commit is in the file when it returns even if the process is killed at once", "[storage][wal]") {

@@ -1,0 +1,70 @@
+// Rule analysis with `keywords.none`: a rule's none words decide whether another rule can ever reach the tickets
+// it matches, and whether two rules can match one ticket at all.
+#include "routing/rule_analysis.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "routing/rule_set.hpp"
+
+using namespace hotline::routing;
+
+namespace {
+
+const char* k_units = R"(fallback: desk
+units:
+  - {id: desk, name: 派单中心}
+  - {id: cgj, name: 城管局}
+  - {id: gsj, name: 高速公路管理处}
+)";
+
+// Every warning of the rule set made of k_units and `rules`, one a line.
+std::string warnings(const std::string& rules) {
+  auto r = RuleSet::compile({{"a.yaml", k_units, ""}, {"b.yaml", rules, ""}});
+  std::string all;
+  for (const auto& d : r.diagnostics) all += d.to_string() + "\n";
+  INFO(all);
+  REQUIRE(r.rule_set);
+  for (const auto& d : analyze(*r.rule_set)) all += d.to_string() + "\n";
+  return all;
+}
+
+}  // namespace
+
+TEST_CASE("a rule excluding every word the higher rule excludes can never win", "[routing][rule_analysis]") {
+  // Every ticket `narrow` matches (路灯, neither 高速 nor 隧道) has 路灯 and no 高速: `broad` matches it too, and
+  // outranks it by priority.
+  const auto all = warnings(R"(rules:
+  - {id: broad, when: {keywords: {any: [路灯], none: [高速]}}, lead: cgj, priority: 1}
+  - {id: narrow, when: {keywords: {any: [路灯], none: [高速, 隧道]}}, lead: gsj}
+)");
+  INFO(all);
+  CHECK_THAT(all, Catch::Contains("rule 'narrow' can never win: rule 'broad' (b.yaml:2)"));
+  CHECK_THAT(all, !Catch::Contains("rule 'broad' can never win"));
+}
+
+TEST_CASE("a none word the lower rule does not exclude leaves it reachable", "[routing][rule_analysis]") {
+  // 高速路灯不亮 matches `highway` but not `broad` (its none word): `highway` wins there, so it is reachable.
+  const auto all = warnings(R"(rules:
+  - {id: broad, when: {keywords: {any: [路灯], none: [高速]}}, lead: cgj, priority: 1}
+  - {id: highway, when: {keywords: {any: [路灯]}}, lead: gsj}
+)");
+  INFO(all);
+  CHECK_THAT(all, !Catch::Contains("can never win"));
+}
+
+TEST_CASE("rules one of which excludes a word the other requires never tie", "[routing][rule_analysis]") {
+  // Same priority and condition count, different leads. `city` excludes 高速, which `highway` requires: no ticket
+  // matches both, so declaration order never decides between them. `tunnel` requires 隧道 instead: a ticket with
+  // 路灯 and 隧道 matches both it and `city`, and only declaration order decides.
+  const auto all = warnings(R"(rules:
+  - {id: city, when: {keywords: {all: [路灯], none: [高速]}}, lead: cgj}
+  - {id: highway, when: {keywords: {all: [路灯, 高速]}}, lead: gsj}
+  - {id: tunnel, when: {keywords: {all: [路灯, 隧道]}}, lead: gsj}
+)");
+  INFO(all);
+  CHECK_THAT(all, !Catch::Contains("'highway' tie on precedence"));
+  CHECK_THAT(all, Catch::Contains("rules 'city' (b.yaml:2) and 'tunnel' tie on precedence"));
+  CHECK_THAT(all, !Catch::Contains("can never win"));
+}

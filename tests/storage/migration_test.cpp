@@ -1,0 +1,88 @@
+// Upgrading a database of every earlier schema version that holds open tickets: their clocks still escalate.
+#include "storage/migrations.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "storage/escalation_store.hpp"
+#include "storage/statement.hpp"
+#include "tests/storage/store_fixture.hpp"
+
+using namespace hotline::storage;
+using hotline::storage::test::TempDb;
+
+namespace {
+
+constexpr std::int64_t k_due = 1'795'600'000'000;  // the open reply clock's deadline
+constexpr std::int64_t k_day = 86'400'000;
+
+// An open ticket with the columns every schema has had since version 1.
+void insert_ticket(Connection& db, const std::string& id) {
+  REQUIRE(db.exec("INSERT INTO tickets(id, received_at, received_ms, type, urgency, channel, content, state, unit_id,"
+                  " unit_name, rule_id, rules_version, decision) VALUES('" +
+                  id +
+                  "', '2026-11-26T09:30:00.000+08:00', 1795000000000, 'complaint', 'normal', 'phone', '路灯不亮',"
+                  " 'in_progress', 'u1', '城管局', 'r', 'v', '{}')")
+              .has_value());
+}
+
+// A database at schema `version` as that release wrote it: ticket T open with its reply clock running out at
+// k_due (schema 3 on: the deadlines table; schema 6 on: with its stage plan, yellow a day before). From
+// schema 6 on also ticket F, a clock whose every stage has fired.
+void build_old_database(const std::string& path, int version) {
+  auto db = Connection::open(path, /*create=*/true, /*read_only=*/false);
+  REQUIRE(db.has_value());
+  REQUIRE(migrate_to(*db, version).has_value());
+  insert_ticket(*db, "T");
+  if (version < 3) return;  // no case projection yet: nothing stores a clock
+  if (version < 6) {
+    REQUIRE(db->exec("INSERT INTO deadlines(ticket_id, unit_id, clock, due_ms, provisional) VALUES('T', 'u1', 'reply', " +
+                     std::to_string(k_due) + ", 0)")
+                .has_value());
+    return;
+  }
+  REQUIRE(db->exec("INSERT INTO deadlines(ticket_id, unit_id, clock, due_ms, provisional, yellow_ms, red_ms,"
+                   " next_stage, next_ms) VALUES('T', 'u1', 'reply', " +
+                   std::to_string(k_due) + ", 0, " + std::to_string(k_due - k_day) + ", " + std::to_string(k_due) +
+                   ", 'yellow', " + std::to_string(k_due - k_day) + ")")
+              .has_value());
+  insert_ticket(*db, "F");
+  REQUIRE(db->exec("INSERT INTO deadlines(ticket_id, unit_id, clock, due_ms, provisional, red_ms, supervise_ms, stage)"
+                   " VALUES('F', 'u1', 'reply', 1000, 0, 1000, 2000, 'supervise')")
+              .has_value());
+}
+
+}  // namespace
+
+TEST_CASE("open tickets of every earlier schema still escalate after the upgrade", "[storage][migration]") {
+  for (int version = 1; version < schema_version(); ++version) {
+    CAPTURE(version);
+    TempDb tmp;
+    build_old_database(tmp.path, version);
+
+    auto opened = EscalationStore::open(tmp.path);  // the current code: migrates on open
+    REQUIRE(opened.has_value());
+    EscalationStore& esc = **opened;
+    if (version < 3) {
+      CHECK_FALSE(*esc.earliest_stage());  // no clock was stored, so none can be armed
+      continue;
+    }
+    CHECK(*esc.count_armed() == 1);  // T only: F's stages have all fired
+    // Whatever fires before the deadline (a planned yellow card), the red card fires at the deadline itself.
+    for (int guard = 0; guard < 4; ++guard) {
+      const auto early = *esc.due_stages(k_due - 1, 10);
+      if (early.empty()) break;
+      CHECK(early.front().stage != "red");
+      REQUIRE(*esc.advance(early.front()));
+    }
+    const auto due = *esc.due_stages(k_due, 10);
+    REQUIRE(due.size() == 1);
+    CHECK(due[0].ticket_id == "T");
+    CHECK(due[0].clock == "reply");
+    CHECK(due[0].stage == "red");
+    CHECK(due[0].stage_ms == k_due);
+    REQUIRE(*esc.advance(due[0]));
+    CHECK(esc.escalations({"red", std::nullopt, std::nullopt, 10})->size() == 1);
+  }
+}
