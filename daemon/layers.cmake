@@ -14,9 +14,10 @@ set(HOTLINE_DAEMON_LAYERS
   feed 4        # live feeds (SSE)
   escalation 5  # the stage scheduler, escalation hooks, deadline recomputes
   nightly 5     # the daemon's nightly report run and its announcement
-  api 6         # the endpoints and their route table
-  tools 6       # one file per hotlinectl subcommand
-  app 7         # the two mains and their wiring
+  cases 6       # case transactions: intake and actions committed through the writer
+  api 7         # the endpoints and their route table
+  tools 7       # one file per hotlinectl subcommand
+  app 8         # the two mains and their wiring
 )
 
 # Third-party headers each folder may include, beyond the standard library, Boost.JSON, fmt and spdlog.

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cctype>
 
+#include "daemon/cases/case_context.hpp"
 #include "daemon/runtime/local_time.hpp"
 #include "daemon/wire/case_codec.hpp"
 #include "daemon/escalation/deadline_recompute_job.hpp"
@@ -40,84 +41,39 @@ boost::asio::awaitable<Response> Api::post_ticket(const Request& req, const Prin
 
   const routing::Decision decision = routing::route(intake.ticket, rules);
   if (ctx_.metrics) (decision.rule ? ctx_.metrics->routed_by_rule : ctx_.metrics->routed_fallback).fetch_add(1);
-  const LocalStamp now = local_stamp_ms(ctx_.clock->now_ms());
-
-  // The life-cycle machine decides the intake events (received + dispatched, or a disposition at intake).
-  routing::Case facts;
-  facts.type = intake.ticket.type;
-  facts.urgency = intake.ticket.urgency;
-  facts.channel = intake.channel.value_or("");
-  const routing::PolicyClocks clocks(*live.calendar, *live.policy, rules, utc_offset_minutes(now.unix_ms));
-  const auto ctx = case_context(rules, clocks, now.unix_ms);
-  std::vector<std::string> co;
-  for (const auto* u : decision.co) co.push_back(u->id);
-  std::map<std::string, std::string> args = intake.disposition_args;
-  args["rule"] = decision.rule_id();
-  args["rules_version"] = rules.version();
-  auto outcome = routing::create_case(facts, intake.disposition, decision.lead->id, co, args, actor_of(who), ctx);
-  if (const auto* refusal = std::get_if<routing::Refusal>(&outcome)) co_return refusal_response(req, *refusal);
-  auto events = std::get<std::vector<routing::Event>>(std::move(outcome));  // moved on into the job
-
   json::object decision_json = decision_to_json(decision, rules);
-  auto t = std::make_shared<storage::NewTicket>();
-  t->prefix = ctx_.ticket_prefix;
-  t->day = now.day;
-  t->received_at = now.rfc3339;
-  t->received_ms = now.unix_ms;
-  t->type = routing::to_string(intake.ticket.type);
-  t->urgency = routing::to_string(intake.ticket.urgency);
-  t->channel = intake.channel;
-  t->category = intake.category;
-  t->area = intake.area;
-  t->address = intake.address;
-  t->caller_name = intake.caller_name;
-  t->caller_phone = intake.caller_phone;
-  t->content = std::move(intake.ticket.content);
-  t->unit_id = decision.lead->id;
-  t->unit_name = decision.lead->name;
-  t->rule_id = decision.rule_id();
-  t->rules_version = rules.version();
-  t->decision = json::serialize(decision_json);
-  for (const auto& e : events) t->events.push_back(to_stored(e));
-  auto state = std::make_shared<routing::Case>();
-  auto job = [t, state, facts, events = std::move(events), live, hooks = ctx_.escalation,
-              now_ms = now.unix_ms](storage::TicketStore& store) -> WriteResult {
-    auto id = store.next_ticket_id(t->prefix, t->day);
-    if (!id) return id.error();
-    t->id = *id;
-    routing::Case with_id = facts;
-    with_id.id = *id;
-    *state = routing::replay(with_id, events);
-    t->state = std::string(routing::to_string(state->state));
-    if (auto r = store.insert_ticket(*t); !r) return r.error();
-    auto projection = project(*state, now_ms);
-    if (hooks != nullptr) {
-      if (auto r = hooks->after_events(store, *id, events, *state, live, now_ms); !r) return r.error();
-      hooks->plan(projection, *state, live, now_ms);
-    }
-    return store.write_projection(*id, projection, /*fresh=*/true);
-  };
-  const WriteResult written = co_await ctx_.writer.async_write(std::move(job), boost::asio::use_awaitable);
-  if (!written) {
-    co_return problem_response(req, storage_problem(written.error(), "The ticket could not be stored"));
-  }
-  if (ctx_.metrics) ctx_.metrics->tickets.add(t->state, 1);
+  auto opened = co_await cases_.open(std::move(intake), decision, json::serialize(decision_json), live, actor_of(who));
+  if (!opened) co_return case_failure(req, opened.error(), "", "The ticket could not be stored");
+  const std::string state(routing::to_string(opened->state.state));
+  if (ctx_.metrics) ctx_.metrics->tickets.add(state, 1);
   json::object body = std::move(decision_json);
-  body["id"] = t->id;
-  body["state"] = t->state;
+  body["id"] = opened->id;
+  body["state"] = state;
   body["rules_version"] = rules.version();
-  body["received_at"] = now.rfc3339;
+  body["received_at"] = opened->received.rfc3339;
   // The full case view (clocks, working days left) is one GET away; intake answers lean, it is the hot path.
-  if (const auto* lead = state->lead()) {
+  if (const auto* lead = opened->state.lead()) {
     body["sign_for_due_at"] = local_stamp_ms(lead->sign_for_due.ms).rfc3339;
     body["reply_due_at"] = local_stamp_ms(lead->reply_due.ms).rfc3339;
     body["provisional"] = lead->reply_due.provisional || lead->sign_for_due.provisional;
   }
   auto res = make_response(req, http::status::created, json::serialize(body));
-  res.set(http::field::location, "/v1/tickets/" + t->id);
+  res.set(http::field::location, "/v1/tickets/" + opened->id);
   co_return res;
 }
 
+Response Api::case_failure(const Request& req, const CaseError& error, const std::string& id,
+                           std::string_view storing) const {
+  switch (error.kind) {
+    case CaseFailure::not_found:
+      return problem_response(req, {404, "not-found", "No such ticket", "no ticket with id " + id, ""});
+    case CaseFailure::refused:
+      return refusal_response(req, *error.refusal);
+    case CaseFailure::storage:
+      break;
+  }
+  return problem_response(req, storage_problem(error.storage, std::string(storing)));
+}
 json::object rules_json(const RulesInfo& info) {
   const auto& r = *info.rules;
   return {{"version", r.version()},

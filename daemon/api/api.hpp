@@ -9,6 +9,7 @@
 #include <atomic>
 #include <string>
 
+#include "daemon/cases/case_transactions.hpp"
 #include "daemon/feed/feed_stream.hpp"
 #include "daemon/escalation/escalation_hooks.hpp"
 #include "daemon/http/http_response.hpp"
@@ -51,14 +52,10 @@ struct ApiContext {
 // `unit` is `ancestor` or lies below it in the unit directory.
 bool unit_within(const routing::RuleSet& rules, std::string_view ancestor, std::string_view unit);
 
-// The life-cycle context (clock arithmetic, unit directory questions) for a decision at `now_ms`.
-routing::Context case_context(const routing::RuleSet& rules, const routing::Clocks& clocks, std::int64_t now_ms);
-// The machine's actor for a caller taking `action`.
-routing::Actor actor_of(const Principal& who, std::string_view action = {});
-
 class Api final : public RequestHandler {
  public:
-  explicit Api(ApiContext context) : ctx_(std::move(context)) {}
+  explicit Api(ApiContext context)
+      : ctx_(std::move(context)), cases_({ctx_.rules, ctx_.writer, ctx_.escalation, ctx_.clock, ctx_.ticket_prefix}) {}
 
   // What the server calls: the route table's row for the request, or the problem that stops it (401, 404, 405,
   // 403); a response, or a stream taking over the connection (GET /v1/units/{id}/feed). Never throws for bad input.
@@ -101,7 +98,12 @@ class Api final : public RequestHandler {
   // POST /v1/admin/report (report_api.cpp).
   boost::asio::awaitable<Response> run_report(const Request& request);
 
+  // A case transaction's failure as the HTTP answer: 404, the machine's refusal, or the storage problem.
+  Response case_failure(const Request& request, const CaseError& error, const std::string& id,
+                        std::string_view storing) const;
+
   ApiContext ctx_;
+  CaseTransactions cases_;
 };
 
 }  // namespace hotline::daemon

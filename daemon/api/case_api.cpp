@@ -6,11 +6,11 @@
 #include <chrono>
 
 #include "daemon/api/api.hpp"
+#include "daemon/cases/case_context.hpp"
 #include "daemon/wire/case_codec.hpp"
 #include "daemon/runtime/local_time.hpp"
 #include "daemon/http/query_string.hpp"
 #include "routing/keyword_matcher.hpp"
-#include "routing/policy_clocks.hpp"
 
 namespace hotline::daemon {
 namespace json = boost::json;
@@ -26,32 +26,6 @@ std::optional<int> parse_limit(const std::string& value) {
 }
 
 }  // namespace
-
-routing::Context case_context(const routing::RuleSet& rules, const routing::Clocks& clocks, std::int64_t now_ms) {
-  return {now_ms, clocks,
-          [&rules](std::string_view parent, std::string_view child) {
-            const auto* u = rules.find_unit(child);
-            return u != nullptr && u->parent == parent;
-          },
-          [&rules](std::string_view unit) { return rules.find_unit(unit) != nullptr; }};
-}
-
-routing::Actor actor_of(const Principal& who, std::string_view action) {
-  switch (who.role) {
-    case CallerRole::operator_:
-      return {routing::Role::operator_, who.token_id, who.unit_id};
-    case CallerRole::unit:
-      return {routing::Role::unit, who.token_id, who.unit_id};
-    case CallerRole::supervisor:
-      return {routing::Role::supervisor, who.token_id, who.unit_id};
-    case CallerRole::admin:
-      return {routing::Role::admin, who.token_id, who.unit_id};
-    case CallerRole::local:
-      break;
-  }
-  // Token-less loopback deployments act as the hotline itself.
-  return {action == "supervise" ? routing::Role::supervisor : routing::Role::operator_, "local", ""};
-}
 
 boost::asio::awaitable<Response> Api::post_action(const Request& req, const Principal& who, const std::string& id,
                                                   const std::string& action) {
@@ -74,59 +48,11 @@ boost::asio::awaitable<Response> Api::post_action(const Request& req, const Prin
       co_return problem_response(req, bad_field(std::string(kv.key()), "must be a string, number or boolean"));
     }
   }
-  const auto live = ctx_.rules.info();
-  const LocalStamp now = local_stamp_ms(ctx_.clock->now_ms());
-  const routing::Actor actor = actor_of(who, action);
-
-  struct Result {
-    bool found = false;
-    routing::CaseState before = routing::CaseState::awaiting_sign_for;
-    std::optional<routing::Refusal> refusal;
-    routing::Case after;
-    std::vector<routing::Event> events;
-  };
-  auto result = std::make_shared<Result>();
-  const auto job = [result, live, id, command, actor, hooks = ctx_.escalation,
-                    now_ms = now.unix_ms](storage::TicketStore& store) -> WriteResult {
-    // Read, decide and write on the writer thread: no other change to the ticket can interleave.
-    auto found = store.find_ticket(id);
-    if (!found) return found.error();
-    if (!*found) return {};
-    result->found = true;
-    const routing::PolicyClocks clocks(*live.calendar, *live.policy, *live.rules, utc_offset_minutes(now_ms));
-    routing::Case c = replay_ticket(**found);
-    result->before = c.state;
-    auto outcome = routing::decide(c, command, actor, case_context(*live.rules, clocks, now_ms));
-    if (auto* refusal = std::get_if<routing::Refusal>(&outcome)) {
-      result->refusal = *refusal;
-      return {};
-    }
-    result->events = std::move(std::get<std::vector<routing::Event>>(outcome));
-    std::vector<storage::NewEvent> stored;
-    for (const auto& e : result->events) {
-      routing::evolve(c, e);
-      stored.push_back(to_stored(e));
-    }
-    if (auto r = store.append_events(id, stored); !r) return r.error();
-    auto projection = project(c, now_ms);
-    if (hooks != nullptr) {
-      if (auto r = hooks->after_events(store, id, result->events, c, live, now_ms); !r) return r.error();
-      hooks->plan(projection, c, live, now_ms);
-    }
-    if (auto r = store.write_projection(id, projection); !r) return r.error();
-    result->after = std::move(c);
-    return {};
-  };
-  const WriteResult written = co_await ctx_.writer.async_write(job, boost::asio::use_awaitable);
-  if (!written) {
-    co_return problem_response(req, storage_problem(written.error(), "The change could not be stored"));
-  }
-  if (!result->found)
-    co_return problem_response(req, {404, "not-found", "No such ticket", "no ticket with id " + id, ""});
-  if (result->refusal) co_return refusal_response(req, *result->refusal);
-  if (ctx_.metrics) ctx_.metrics->tickets.moved(result->before, result->after.state);
+  auto moved = co_await cases_.act(id, std::move(command), actor_of(who, action));
+  if (!moved) co_return case_failure(req, moved.error(), id, "The change could not be stored");
+  if (ctx_.metrics) ctx_.metrics->tickets.moved(moved->before, moved->after.state);
   json::array events;
-  for (const auto& e : result->events) {
+  for (const auto& e : moved->events) {
     json::object data;
     for (const auto& [k, v] : e.data) data[k] = v;
     events.push_back({{"kind", e.kind}, {"at", local_stamp_ms(e.at_ms).rfc3339}, {"unit", e.unit}, {"data", data}});
@@ -134,9 +60,10 @@ boost::asio::awaitable<Response> Api::post_action(const Request& req, const Prin
   json::object body{
       {"id", id},
       {"action", action},
-      {"state", routing::to_string(result->after.state)},
+      {"state", routing::to_string(moved->after.state)},
       {"events", std::move(events)},
-      {"case", case_to_json(result->after, *live.calendar, now.unix_ms, utc_offset_minutes(now.unix_ms))}};
+      {"case", case_to_json(moved->after, *moved->live.calendar, moved->at.unix_ms,
+                            utc_offset_minutes(moved->at.unix_ms))}};
   co_return make_response(req, http::status::ok, json::serialize(body));
 }
 

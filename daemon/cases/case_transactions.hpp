@@ -1,0 +1,70 @@
+// The case transactions: a new ticket (intake) and every action on an open one, each decided by the life-cycle
+// machine and committed through the writer in one transaction with its projection, stage plan and notifications.
+// The API, the web terminal and the tools take cases through here and only here. Thread-safe: the calls run on
+// any executor; the read-decide-write of an action happens on the writer thread, so no other change to the ticket
+// can interleave.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+
+#include <string>
+#include <vector>
+
+#include "daemon/cases/case_result.hpp"
+#include "daemon/config/rules_holder.hpp"
+#include "daemon/escalation/escalation_hooks.hpp"
+#include "daemon/runtime/local_time.hpp"
+#include "daemon/runtime/scheduler_clock.hpp"
+#include "daemon/wire/ticket_json.hpp"
+#include "daemon/writer/ticket_writer.hpp"
+#include "routing/lifecycle.hpp"
+#include "routing/router.hpp"
+
+namespace hotline::daemon {
+
+struct CaseDeps {
+  RulesHolder& rules;
+  TicketWriter& writer;
+  const EscalationHooks* escalation = nullptr;  // stage plans and dispatch notifications; null: none
+  SchedulerClock* clock = &wall_clock();        // "now" of every decision and stamp
+  std::string ticket_prefix;                    // ids are PREFIX + day + sequence
+};
+
+// A ticket taken in.
+struct OpenedCase {
+  std::string id;
+  routing::Case state;  // after the intake events
+  LocalStamp received;  // when it was taken in
+};
+
+// An action applied.
+struct MovedCase {
+  routing::CaseState before = routing::CaseState::awaiting_sign_for;
+  routing::Case after;
+  std::vector<routing::Event> events;  // what the action appended, in order
+  LocalStamp at;                        // when
+  RulesInfo live;                       // the rules, calendar and time limits it was decided under
+};
+
+class CaseTransactions {
+ public:
+  explicit CaseTransactions(CaseDeps deps) : deps_(std::move(deps)) {}
+
+  // Opens a case for `intake`, already routed to `decision` under `live` (`decision_json` is how the ticket
+  // stores it), as `who`. Refused when the life-cycle machine refuses the disposition; a storage failure stores
+  // nothing.
+  boost::asio::awaitable<CaseResult<OpenedCase>> open(IntakeRequest intake, const routing::Decision& decision,
+                                                      std::string decision_json, const RulesInfo& live,
+                                                      routing::Actor who) const;
+
+  // Applies `command` to ticket `id` as `actor`: not_found, refused (nothing written) or the events appended.
+  boost::asio::awaitable<CaseResult<MovedCase>> act(std::string id, routing::Command command,
+                                                    routing::Actor actor) const;
+
+  const CaseDeps& deps() const { return deps_; }
+
+ private:
+  CaseDeps deps_;
+};
+
+}  // namespace hotline::daemon
