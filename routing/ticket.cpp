@@ -1,5 +1,6 @@
 #include "routing/ticket.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace hotline::routing {
@@ -54,6 +55,23 @@ std::optional<Urgency> parse_urgency(std::string_view text) {
 
 std::string_view to_string(Urgency urgency) {
   return k_urgency_names[static_cast<std::size_t>(urgency)].english;
+}
+
+namespace {
+constexpr std::array<std::string_view, 9> k_channels{"phone", "web",   "app",      "wechat", "weibo",
+                                                     "email", "sms", "transfer", "other"};
+}  // namespace
+
+std::span<const std::string_view> channels() { return k_channels; }
+
+bool is_channel(std::string_view text) {
+  return std::find(k_channels.begin(), k_channels.end(), text) != k_channels.end();
+}
+
+std::string channel_list() {
+  std::string out;
+  for (const auto c : k_channels) out += (out.empty() ? "" : ", ") + std::string(c);
+  return out;
 }
 
 }  // namespace hotline::routing

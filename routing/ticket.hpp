@@ -2,6 +2,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,11 @@ std::string_view to_string(RequestType type);
 
 // Parses "normal"/"urgent"/"very_urgent" or 一般/紧急/特急; nullopt when neither.
 std::optional<Urgency> parse_urgency(std::string_view text);
+// The intake channels a ticket may name (phone, web, app, wechat, weibo, email, sms, transfer, other).
+std::span<const std::string_view> channels();
+bool is_channel(std::string_view text);
+// "phone, web, …, other", for messages.
+std::string channel_list();
 std::string_view to_string(Urgency urgency);
 
 struct Ticket {

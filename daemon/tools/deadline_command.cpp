@@ -49,6 +49,10 @@ int deadline_preview(const DeadlineArgs& args, std::ostream& out, std::ostream& 
     err << "deadline: unknown --type, --urgency or --level\n";
     return 2;
   }
+  if (!routing::is_channel(args.channel)) {
+    err << "deadline: unknown --channel '" << args.channel << "' (" << routing::channel_list() << ")\n";
+    return 2;
+  }
   std::int64_t start_ms = 0;
   if (args.from.empty()) {
     start_ms = wall_clock().now_ms();

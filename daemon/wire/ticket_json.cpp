@@ -10,8 +10,6 @@ namespace hotline::daemon {
 namespace json = boost::json;
 namespace {
 
-constexpr std::array<std::string_view, 9> k_channels{"phone", "web", "app", "wechat", "weibo",
-                                                     "email", "sms", "transfer", "other"};
 constexpr std::size_t k_max_content_bytes = 16 * 1024;
 constexpr std::size_t k_max_short_field = 512;
 
@@ -97,9 +95,8 @@ std::variant<IntakeRequest, Problem> parse_intake(std::string_view body, const r
     r.ticket.urgency = *u;
   }
   if (auto p = optional_string(o, "channel", "channel", r.channel)) return *p;
-  if (r.channel && std::find(k_channels.begin(), k_channels.end(), *r.channel) == k_channels.end()) {
-    return bad_field("channel", "unknown channel '" + *r.channel +
-                                    "' (phone, web, app, wechat, weibo, email, sms, transfer, other)");
+  if (r.channel && !routing::is_channel(*r.channel)) {
+    return bad_field("channel", "unknown channel '" + *r.channel + "' (" + routing::channel_list() + ")");
   }
   if (auto p = optional_string(o, "category", "category", r.category)) return *p;
   if (r.category) {

@@ -74,6 +74,7 @@ TEST_CASE("hotlinectl deadline refuses bad arguments with exit 2 and says which"
       {{"--type", "抱怨"}, "deadline: unknown --type, --urgency or --level"},
       {{"--urgency", "asap"}, "deadline: unknown --type, --urgency or --level"},
       {{"--level", "galaxy"}, "deadline: unknown --type, --urgency or --level"},
+      {{"--channel", "wechatt"}, "deadline: unknown --channel 'wechatt' (phone, web, app, wechat,"},
       {{"--from", "2026-02-30T10:00:00+08:00"}, "deadline: --from must be RFC 3339"},
       {{"--from", "2026-02-13 10:00"}, "deadline: --from must be RFC 3339"},
       {{"--from", "yesterday"}, "deadline: --from must be RFC 3339"},
