@@ -12,7 +12,8 @@ struct OpenOptions {
   bool read_only = false;  // a reader: no migrations, no writes
 };
 
-// A connection to `path`, migrated to the current schema unless read-only. Errors: cannot open, newer schema.
+// A connection to `path`, migrated to the current schema unless read-only. Errors: cannot open, not a database,
+// newer schema (read-only connections check the last two at once as well, without migrating).
 Result<Connection> open_database(const std::string& path, const OpenOptions& options = {});
 
 }  // namespace hotline::storage
