@@ -1,5 +1,10 @@
 #include "storage/statement.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <mutex>
 #include <stdexcept>
 #include <utility>
@@ -103,10 +108,34 @@ void configure_sqlite() {
   });
 }
 
+namespace {
+
+// A new database file is created here, readable and writable by its owner only (0600, less what the umask takes):
+// it holds callers' names and phone numbers. SQLite gives the -wal and -shm files the mode of the database file.
+// An existing file keeps its mode; ":memory:" and URIs are left to SQLite.
+Result<void> create_private_file(const std::string& path) {
+  if (path.empty() || path == ":memory:" || path.rfind("file:", 0) == 0) return {};
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0) {
+    ::close(fd);
+    return {};
+  }
+  if (errno == EEXIST) return {};
+  const int err = errno;
+  return Error{err == ENOENT ? ErrorCategory::not_found : err == EACCES || err == EROFS ? ErrorCategory::read_only
+                                                                                          : ErrorCategory::io,
+               "cannot create database '" + path + "': " + std::strerror(err)};
+}
+
+}  // namespace
+
 Result<Connection> Connection::open(const std::string& path, bool create, bool read_only) {
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_NOMUTEX | (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
-  if (create && !read_only) flags |= SQLITE_OPEN_CREATE;
+  if (create && !read_only) {
+    flags |= SQLITE_OPEN_CREATE;
+    if (auto r = create_private_file(path); !r) return r.error();
+  }
   configure_sqlite();
   // Writers gather their WAL writes (see wal_write_buffer.hpp); readers never write the WAL.
   const int rc = sqlite3_open_v2(path.c_str(), &db, flags, read_only ? nullptr : wal_write_buffer_vfs());

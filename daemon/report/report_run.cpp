@@ -5,7 +5,12 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "daemon/report/event_pipeline.hpp"
 #include "daemon/report/fact_builder.hpp"
@@ -27,7 +32,31 @@ fs::path temp_for(const fs::path& final_path) {
   return final_path.parent_path() / ("." + final_path.filename().string() + ".tmp" + std::to_string(::getpid()));
 }
 
+// Creates `path` afresh, readable by its owner and group only (0640, less what the umask takes): reports name
+// callers' matters and units' figures. The writers then open the existing file, which keeps this mode.
+std::string create_report_file(const fs::path& path) {
+  std::error_code ec;
+  fs::remove(path, ec);
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+  if (fd < 0) return "cannot create " + path.string() + ": " + std::strerror(errno);
+  ::close(fd);
+  return {};
+}
+
+// The process id in a temporary name of ours (".hotline-report-….tmp1234"), or 0 when it is not one.
+pid_t temp_owner(const std::string& name) {
+  const auto at = name.rfind(".tmp");
+  if (name.rfind(".hotline-report-", 0) != 0 || at == std::string::npos || at + 4 == name.size()) return 0;
+  pid_t pid = 0;
+  for (auto i = at + 4; i < name.size(); ++i) {
+    if (name[i] < '0' || name[i] > '9' || pid > 100'000'000) return 0;
+    pid = pid * 10 + (name[i] - '0');
+  }
+  return pid;
+}
+
 std::string write_file(const fs::path& path, const std::string& content) {
+  if (auto error = create_report_file(path); !error.empty()) return error;
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(content.data(), static_cast<std::streamsize>(content.size()));
   out.close();
@@ -39,6 +68,19 @@ std::string timestamp(std::int64_t ms, const ReportOptions& o) {
 }
 
 }  // namespace
+
+int remove_stale_temporaries(const std::string& out_dir) {
+  std::error_code ec;
+  int removed = 0;
+  for (fs::directory_iterator it(out_dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const pid_t owner = temp_owner(it->path().filename().string());
+    // Left by a run that was killed: its process is gone (a live one, even another run's, is never touched).
+    if (owner <= 0 || owner == ::getpid() || ::kill(owner, 0) == 0 || errno != ESRCH) continue;
+    std::error_code rm;
+    if (fs::remove(it->path(), rm)) ++removed;
+  }
+  return removed;
+}
 
 storage::Result<Facts> load_facts(const std::string& path, std::int64_t until_ms,
                                   const std::function<void(const std::string&)>& progress) {
@@ -96,6 +138,9 @@ RunResult run_report(const RunRequest& request, const std::function<void(const s
     result.error = "cannot create " + request.out_dir + ": " + ec.message();
     return result;
   }
+  if (const int removed = remove_stale_temporaries(request.out_dir); removed > 0 && progress) {
+    progress("removed " + std::to_string(removed) + " temporary file(s) left by an interrupted run");
+  }
   const auto base = fs::path(request.out_dir) / ("hotline-report-" + routing::format_day(request.options.as_of));
   // Every file is rendered under its temporary name first; only when all succeeded are they renamed into place.
   std::vector<std::pair<fs::path, fs::path>> staged;
@@ -114,6 +159,7 @@ RunResult run_report(const RunRequest& request, const std::function<void(const s
       const fs::path final_path = base.string() + ".xlsx";
       staged.emplace_back(temp_for(final_path), final_path);
       const auto created = routing::start_of_day(request.options.as_of, request.options.utc_offset_minutes) / 1000;
+      if (result.error.empty()) result.error = create_report_file(staged.back().first);
       if (result.error.empty()) result.error = write_xlsx(report, staged.back().first.string(), created);
     }
   }

@@ -36,7 +36,12 @@ struct RunResult {
   std::string error;               // "" on success
 };
 
-// Loads, builds and writes. The folder is created when missing. On error nothing partial is left in the folder.
+// Removes the temporary files in `out_dir` that a run killed mid-write left (named for a process that is gone);
+// returns how many. run_report() does this first.
+int remove_stale_temporaries(const std::string& out_dir);
+
+// Loads, builds and writes. The folder is created when missing. Files are created 0640 (less the umask). On error
+// nothing partial is left in the folder.
 RunResult run_report(const RunRequest& request, const std::function<void(const std::string&)>& progress);
 
 // Writes the figure of `metric` for `unit` and every ticket behind it (numerator marked) to `out`.

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -116,6 +117,28 @@ TEST_CASE("opening a missing database read-only fails with a clear error", "[sto
   REQUIRE_FALSE(r);
   CHECK(r.error().message.find("cannot open database") != std::string::npos);
   CHECK(r.error().category == ErrorCategory::io);
+}
+
+TEST_CASE("a new database and its WAL are readable by their owner only; an existing file keeps its mode",
+          "[storage]") {
+  namespace fs = std::filesystem;
+  const mode_t saved = ::umask(022);
+  TempDb tmp;
+  {
+    auto store = TicketStore::open(tmp.path);
+    REQUIRE(store);
+    auto t = sample("20261205", "有人的电话和名字");
+    REQUIRE((*store)->insert_ticket(t));  // the WAL now exists
+    const auto perms = [](const std::string& p) { return fs::status(p).permissions() & fs::perms::all; };
+    CHECK(perms(tmp.path) == (fs::perms::owner_read | fs::perms::owner_write));
+    CHECK(perms(tmp.path + "-wal") == (fs::perms::owner_read | fs::perms::owner_write));
+  }
+  // An admin who chose to share the file (chmod 640) keeps that choice.
+  fs::permissions(tmp.path, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
+  REQUIRE(TicketStore::open(tmp.path));
+  CHECK((fs::status(tmp.path).permissions() & fs::perms::all) ==
+        (fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read));
+  ::umask(saved);
 }
 
 TEST_CASE("storage errors carry the category callers decide by", "[storage]") {

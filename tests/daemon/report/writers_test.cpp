@@ -3,6 +3,10 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -47,6 +51,36 @@ TEST_CASE("Two runs over the same database and as-of date give identical bytes i
   for (const auto& entry : std::filesystem::directory_iterator(f.dir.path() + "/run1")) {
     CHECK(entry.path().filename().string().front() != '.');
   }
+}
+
+TEST_CASE("Report files are readable by owner and group only, and a killed run's temporaries are removed",
+          "[report][writers]") {
+  namespace fs = std::filesystem;
+  const auto& f = report_fixture();
+  const std::string dir = f.dir.path() + "/modes";
+  fs::create_directories(dir);
+  // A run killed mid-write left its temporaries; a run still going (pid 1 stands for one) keeps its own.
+  const pid_t gone = ::fork();
+  if (gone == 0) ::_exit(0);
+  REQUIRE(gone > 0);
+  REQUIRE(::waitpid(gone, nullptr, 0) == gone);
+  const std::string stale = dir + "/.hotline-report-2026-11-20.xlsx.tmp" + std::to_string(gone);
+  const std::string running = dir + "/.hotline-report-2026-11-20.json.tmp1";
+  const std::string unrelated = dir + "/.hotline-report-notes.tmp";
+  for (const auto& p : {stale, running, unrelated}) std::ofstream(p) << "half";
+
+  const mode_t saved = ::umask(022);
+  const auto run = run_into(dir);
+  ::umask(saved);
+  REQUIRE(run.error.empty());
+  for (const auto& file : run.files) {
+    INFO(file);
+    CHECK((fs::status(file).permissions() & fs::perms::all) ==
+          (fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read));
+  }
+  CHECK_FALSE(fs::exists(stale));
+  CHECK(fs::exists(running));
+  CHECK(fs::exists(unrelated));
 }
 
 TEST_CASE("CSV files start with the UTF-8 byte-order mark and keep the Chinese headers", "[report][writers]") {
