@@ -275,6 +275,9 @@ int run_daemon(int argc, char** argv) {
   asio::signal_set hup(ioc, SIGHUP);
   asio::signal_set stop_signals(ioc, SIGINT, SIGTERM);
   const ServerLimits limits{.body_limit = config.body_limit,
+                            .max_request_line = config.max_request_line,
+                            .max_header_bytes = config.max_header_bytes,
+                            .max_header_fields = config.max_header_fields,
                             .request_timeout = config.request_timeout,
                             .shutdown_grace = config.shutdown_grace};
   HttpServer server(ioc, api, limits, &metrics.http);
