@@ -274,7 +274,13 @@ int run_daemon(int argc, char** argv) {
   // Signal handlers go in before the port is announced: a SIGHUP right after "listening on" must not kill us.
   asio::signal_set hup(ioc, SIGHUP);
   asio::signal_set stop_signals(ioc, SIGINT, SIGTERM);
-  HttpServer server(ioc, api, {config.body_limit, config.request_timeout, config.shutdown_grace}, &metrics.http);
+  const ServerLimits limits{.body_limit = config.body_limit,
+                            .max_request_line = config.max_request_line,
+                            .max_header_bytes = config.max_header_bytes,
+                            .max_header_fields = config.max_header_fields,
+                            .request_timeout = config.request_timeout,
+                            .shutdown_grace = config.shutdown_grace};
+  HttpServer server(ioc, api, limits, &metrics.http);
   try {
     const auto bound = server.listen(where.host, where.port);
     spdlog::info("listening on {}:{} (rules {}, database {})", bound.address().to_string(), bound.port(),

@@ -33,6 +33,9 @@ struct Config {
   std::string ticket_prefix = "ZZ";
   std::string timezone = "Asia/Shanghai";
   std::size_t body_limit = 64 * 1024;       // http.body_limit, bytes
+  std::size_t max_request_line = 8192;      // http.max_request_line, bytes: method, target, version (414 beyond)
+  std::size_t max_header_bytes = 8192;      // http.max_header_bytes: header field lines together (431 beyond)
+  std::size_t max_header_fields = 100;      // http.max_header_fields (431 beyond)
   unsigned threads = 0;                     // http.threads; 0 = one per core but one (the writer's)
   std::chrono::seconds request_timeout{30}; // http.request_timeout
   std::chrono::seconds shutdown_grace{10};  // http.shutdown_grace: how long in-flight requests may finish

@@ -76,11 +76,12 @@ std::variant<boost::json::object, Problem> optional_json_object(const Request& r
   return std::move(body.as_object());
 }
 
-Response payload_too_large(unsigned version, std::size_t limit) {
-  Request req{http::verb::post, "/", version};
+Response closing_problem(unsigned version, const Problem& p) {
+  Request req{http::verb::get, "/", version == 10 ? 10u : 11u};
   req.keep_alive(false);
-  return problem_response(req, {413, "payload-too-large", "The request body is too large",
-                                "bodies are limited to " + std::to_string(limit) + " bytes", ""});
+  auto res = problem_response(req, p);
+  res.set(http::field::connection, "close");
+  return res;
 }
 
 }  // namespace hotline::daemon

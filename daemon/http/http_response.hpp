@@ -23,8 +23,9 @@ Response forbidden(const Request& req, const std::string& detail);
 // 401 with WWW-Authenticate: Bearer.
 Response unauthenticated(const Request& req);
 Response method_not_allowed(const Request& req, std::string_view allowed);
-// 413 for a request whose body exceeded the limit (the server stops reading it, and closes the connection).
-Response payload_too_large(unsigned version, std::size_t limit);
+// A problem the transport answers itself, for a request it reads no further: Connection: close, HTTP/1.0 for an
+// HTTP/1.0 request and HTTP/1.1 otherwise.
+Response closing_problem(unsigned version, const Problem& p);
 // A life-cycle refusal: wrong state → 409, forbidden → 403, invalid → 422.
 Response refusal_response(const Request& req, const routing::Refusal& refusal);
 // True for "application/json", with or without parameters, in any letter case.

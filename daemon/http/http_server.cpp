@@ -9,6 +9,11 @@
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
+#include <array>
+#include <optional>
+#include <string_view>
+#include <tuple>
+
 namespace hotline::daemon {
 
 namespace asio = boost::asio;
@@ -16,6 +21,10 @@ namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
 
 namespace {
+
+// How long, and how many bytes, a refused connection is drained for before it is closed.
+constexpr std::chrono::seconds k_linger_time{2};
+constexpr std::size_t k_linger_bytes = 1 << 20;
 
 // Completion handler for spawned coroutines: an escaped exception is a bug, so log it instead of losing it.
 void log_exception(std::exception_ptr e) {
@@ -97,12 +106,27 @@ asio::awaitable<void> HttpServer::session(beast::tcp_stream stream) {
   buffer.reserve(4096);
   while (true) {
     http::request_parser<http::string_body> parser;
+    parser.header_limit(parser_header_limit(limits_));
     parser.body_limit(limits_.body_limit);
     stream.expires_after(limits_.request_timeout);
-    auto [ec, bytes] = co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
-    if (ec == http::error::body_limit) {
-      auto res = payload_too_large(parser.get().version(), limits_.body_limit);
-      co_await http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+    // The head first: a request is refused on its head (limits, framing) before a byte of its body is read.
+    auto [ec, head_bytes] =
+        co_await http::async_read_header(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+    std::optional<Problem> refusal;
+    if (ec) {
+      const auto unparsed = buffer.cdata();
+      refusal = read_failure(ec, parser.get(),
+                             std::string_view(static_cast<const char*>(unparsed.data()), unparsed.size()), limits_);
+    } else {
+      refusal = head_problem(parser.get(), limits_);
+      if (!refusal && !parser.is_done()) {
+        std::tie(ec, std::ignore) =
+            co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+        if (ec) refusal = read_failure(ec, parser.get(), {}, limits_);
+      }
+    }
+    if (refusal) {
+      co_await refuse(stream, parser.get(), *refusal);
       break;
     }
     if (ec) break;  // end of stream, timeout, reset, or cancelled by shutdown: nothing was being processed
@@ -124,12 +148,45 @@ asio::awaitable<void> HttpServer::session(beast::tcp_stream stream) {
     if (!staying_open) response.keep_alive(false);
     const bool keep_alive = response.keep_alive();
     stream.expires_after(limits_.request_timeout);
-    auto [write_ec, written] = co_await http::async_write(stream, response, asio::as_tuple(asio::use_awaitable));
+    beast::error_code write_ec;
+    if (request.method() == http::verb::head) {
+      // What GET would send, Content-Length included, without the body (RFC 9110 section 9.3.2).
+      http::response_serializer<http::string_body> serializer(response);
+      std::tie(write_ec, std::ignore) =
+          co_await http::async_write_header(stream, serializer, asio::as_tuple(asio::use_awaitable));
+    } else {
+      std::tie(write_ec, std::ignore) =
+          co_await http::async_write(stream, response, asio::as_tuple(asio::use_awaitable));
+    }
     if (write_ec || !keep_alive || !set_busy(id, false)) break;
   }
   beast::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
   unregister_connection(id);
+}
+
+asio::awaitable<void> HttpServer::refuse(beast::tcp_stream& stream, const Request& parsed, const Problem& problem) {
+  auto response = closing_problem(parsed.version(), problem);
+  if (counters_) counters_->count("other", response.result_int());
+  stream.expires_after(limits_.request_timeout);
+  http::response_serializer<http::string_body> serializer(response);
+  auto [ec, written] =
+      parsed.method() == http::verb::head
+          ? co_await http::async_write_header(stream, serializer, asio::as_tuple(asio::use_awaitable))
+          : co_await http::async_write(stream, serializer, asio::as_tuple(asio::use_awaitable));
+  if (ec) co_return;
+  // Lingering close (RFC 9112 section 9.6): end our side, then drop what the client still sends for a moment.
+  // Closing with unread bytes would make the kernel answer them with a reset, which can destroy the response
+  // before the client has read it.
+  beast::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  stream.expires_after(k_linger_time);
+  std::array<char, 4096> sink{};
+  for (std::size_t dropped = 0; dropped < k_linger_bytes;) {
+    auto [read_ec, n] = co_await stream.async_read_some(asio::buffer(sink), asio::as_tuple(asio::use_awaitable));
+    if (read_ec) break;
+    dropped += n;
+  }
 }
 
 void HttpServer::shutdown() {

@@ -1,5 +1,7 @@
 // HttpServer: accepts connections and serves HTTP/1.1 with Beast on C++20 coroutines, one strand per connection.
-// Every parser has a body limit, every request a timeout. shutdown() stops accepting, closes idle connections,
+// Every parser has header and body limits, every request a timeout. A request that is malformed, over a limit or
+// framed ambiguously is answered with a problem (request_checks) and its connection closed. HEAD gets the headers
+// of the handler's response and never its body. shutdown() stops accepting, closes idle connections,
 // lets in-flight requests finish for a bounded grace period, then stops the io_context. A handler may take a
 // connection over for a long-lived response (StreamResponse: the unit feed); shutdown() stops those at once.
 // All members are called from the io_context's threads except shutdown(), which may be called from any thread.
@@ -16,17 +18,12 @@
 #include <memory>
 #include <mutex>
 
+#include "daemon/http/request_checks.hpp"
 #include "daemon/http/request_handler.hpp"
 #include "daemon/metrics/http_metrics.hpp"
 #include "daemon/http/stream_response.hpp"
 
 namespace hotline::daemon {
-
-struct ServerLimits {
-  std::size_t body_limit = 64 * 1024;
-  std::chrono::seconds request_timeout{30};
-  std::chrono::seconds shutdown_grace{10};
-};
 
 class HttpServer {
  public:
@@ -52,6 +49,9 @@ class HttpServer {
 
   boost::asio::awaitable<void> accept_loop();
   boost::asio::awaitable<void> session(boost::beast::tcp_stream stream);
+  // Answers a request the server will not serve (`parsed`: as far as it was read) with `problem` and
+  // Connection: close, then drains the connection.
+  boost::asio::awaitable<void> refuse(boost::beast::tcp_stream& stream, const Request& parsed, const Problem& problem);
   std::uint64_t register_connection(boost::beast::tcp_stream* stream);
   void unregister_connection(std::uint64_t id);
   // Marks a connection busy; false when the server is stopping (the connection should close).

@@ -12,6 +12,9 @@ TEST_CASE("an empty config file means every default", "[daemon][config]") {
   CHECK(c.database == "./var/hotline.db");
   CHECK(c.rules == "./rules");
   CHECK(c.body_limit == 64 * 1024);
+  CHECK(c.max_request_line == 8192);
+  CHECK(c.max_header_bytes == 8192);
+  CHECK(c.max_header_fields == 100);
   CHECK(c.max_batch == 512);
   CHECK(c.timezone == "Asia/Shanghai");
 }
@@ -26,6 +29,9 @@ TEST_CASE("config keys are read, nested sections included", "[daemon][config]") 
                               "  body_limit: 4096\n"
                               "  threads: 3\n"
                               "  request_timeout: 5\n"
+                              "  max_request_line: 1024\n"
+                              "  max_header_bytes: 2048\n"
+                              "  max_header_fields: 20\n"
                               "storage:\n"
                               "  max_batch: 1\n"
                               "log:\n"
@@ -38,6 +44,9 @@ TEST_CASE("config keys are read, nested sections included", "[daemon][config]") 
   CHECK(c.body_limit == 4096);
   CHECK(c.threads == 3);
   CHECK(c.request_timeout == std::chrono::seconds(5));
+  CHECK(c.max_request_line == 1024);
+  CHECK(c.max_header_bytes == 2048);
+  CHECK(c.max_header_fields == 20);
   CHECK(c.max_batch == 1);
   CHECK(c.log_level == "debug");
 }
