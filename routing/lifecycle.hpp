@@ -163,6 +163,9 @@ Case replay(const Case& facts, const std::vector<Event>& events);
 // Every action decide() knows, in table order.
 std::span<const std::string_view> case_actions();
 bool is_case_action(std::string_view action);
+// The arguments `action` reads, in table order (empty for sign_for and for unknown actions). The API refuses any
+// other argument, so a misspelt one is never silently ignored.
+std::vector<std::string_view> action_arguments(std::string_view action);
 // Whether `role` may ever take `action` (false for unknown actions).
 bool role_may(std::string_view action, Role role);
 // Whether some actor may take `action` in `state`. For unit actions this is the union over the lead and

@@ -18,19 +18,19 @@ constexpr RoleSet k_hotline_urgers = bit(Role::operator_) | bit(Role::supervisor
 // co-units work independently of the lead, so their own assignment state is what gates them while the case
 // is open.
 constexpr std::array<ActionSpec, 13> k_actions{{
-    {"sign_for", bit(Role::unit), bit(S::awaiting_sign_for), k_open_states, A::awaiting_sign_for},
-    {"pass_down", bit(Role::unit), bit(S::in_progress), k_open_states, A::in_progress},
-    {"request_return", bit(Role::unit), bit(S::awaiting_sign_for) | bit(S::in_progress), 0, std::nullopt},
-    {"review_return", bit(Role::operator_), bit(S::return_requested), 0, std::nullopt},
-    {"request_extension", bit(Role::unit), bit(S::in_progress), 0, A::in_progress},
-    {"review_extension", bit(Role::operator_), bit(S::extension_requested), 0, std::nullopt},
-    {"reply", bit(Role::unit), bit(S::in_progress), k_open_states, A::in_progress},
-    {"review_reply", bit(Role::operator_), bit(S::reply_review), 0, std::nullopt},
-    {"follow_up", bit(Role::operator_), bit(S::awaiting_follow_up), 0, std::nullopt},
-    {"urge", k_hotline_urgers, k_open_states, 0, std::nullopt},
-    {"supervise", bit(Role::supervisor), k_open_states, 0, std::nullopt},
-    {"merge", bit(Role::operator_), k_open_states, 0, std::nullopt},
-    {"warn", bit(Role::system), k_open_states, 0, std::nullopt},
+    {"sign_for", bit(Role::unit), bit(S::awaiting_sign_for), k_open_states, A::awaiting_sign_for, ""},
+    {"pass_down", bit(Role::unit), bit(S::in_progress), k_open_states, A::in_progress, "child"},
+    {"request_return", bit(Role::unit), bit(S::awaiting_sign_for) | bit(S::in_progress), 0, std::nullopt, "reason_code reason"},
+    {"review_return", bit(Role::operator_), bit(S::return_requested), 0, std::nullopt, "decision note unit co"},
+    {"request_extension", bit(Role::unit), bit(S::in_progress), 0, A::in_progress, "working_days reason"},
+    {"review_extension", bit(Role::operator_), bit(S::extension_requested), 0, std::nullopt, "decision note working_days"},
+    {"reply", bit(Role::unit), bit(S::in_progress), k_open_states, A::in_progress, "text basis"},
+    {"review_reply", bit(Role::operator_), bit(S::reply_review), 0, std::nullopt, "decision note"},
+    {"follow_up", bit(Role::operator_), bit(S::awaiting_follow_up), 0, std::nullopt, "satisfaction resolution redo note"},
+    {"urge", k_hotline_urgers, k_open_states, 0, std::nullopt, "unit note"},
+    {"supervise", bit(Role::supervisor), k_open_states, 0, std::nullopt, "unit note"},
+    {"merge", bit(Role::operator_), k_open_states, 0, std::nullopt, "into note"},
+    {"warn", bit(Role::system), k_open_states, 0, std::nullopt, "stage clock unit"},
 }};
 
 constexpr std::array<std::string_view, k_actions.size()> k_action_names = [] {
@@ -71,6 +71,19 @@ std::span<const std::string_view> case_actions() {
 
 bool is_case_action(std::string_view action) {
   return find_action(action) != nullptr;
+}
+
+std::vector<std::string_view> action_arguments(std::string_view action) {
+  std::vector<std::string_view> out;
+  const auto* spec = find_action(action);
+  if (spec == nullptr) return out;
+  std::string_view rest = spec->args;
+  while (!rest.empty()) {
+    const auto space = rest.find(' ');
+    out.push_back(rest.substr(0, space));
+    rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
+  }
+  return out;
 }
 
 bool role_may(std::string_view action, Role role) {

@@ -33,6 +33,8 @@ struct ActionSpec {
   StateSet co_states;
   // Unit actions: the state the actor's own assignment must be in.
   std::optional<AssignmentState> needs;
+  // The arguments the action reads, space-separated ("" for none); any other is refused before deciding.
+  std::string_view args;
 
   bool unit_action() const { return (roles & bit(Role::unit)) != 0; }
   bool lead_only() const { return unit_action() && co_states == 0; }

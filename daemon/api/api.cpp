@@ -88,9 +88,10 @@ json::object rules_json(const RulesInfo& info) {
           {"memory_bytes", r.memory_bytes()}};
 }
 
-Response Api::get_rules(const Request& req) {
+Response Api::get_rules(const Request& req, const Principal& who) {
   auto body = rules_json(ctx_.rules.info());
-  body["dir"] = ctx_.rules.dir();
+  // Where the rules live on the server is for those who manage it.
+  if (who.role == CallerRole::admin || who.role == CallerRole::local) body["dir"] = ctx_.rules.dir();
   return make_response(req, http::status::ok, json::serialize(body));
 }
 
@@ -159,9 +160,7 @@ bool Api::unit_within(std::string_view ancestor, std::string_view unit) const {
   return daemon::unit_within(*ctx_.rules.get(), ancestor, unit);
 }
 
-bool Api::unit_may_see(const std::string& unit, const storage::StoredTicket& ticket) const {
-  // Any unit that ever held the ticket (accountable or as handler), and the units above it.
-  const auto c = replay_ticket(ticket);
+bool Api::unit_may_see(const std::string& unit, const routing::Case& c) const {
   return std::any_of(c.assignments.begin(), c.assignments.end(), [&](const routing::Assignment& a) {
     return unit_within(unit, a.unit) || (!a.handler.empty() && unit_within(unit, a.handler));
   });
@@ -180,10 +179,10 @@ Response Api::get_ticket(const Request& req, const std::string& id, const Princi
   if (!found) {
     return problem_response(req, storage_problem(found.error(), "The database cannot be read"));
   }
-  if (!*found) return problem_response(req, {404, "not-found", "No such ticket", "no ticket with id " + id, ""});
-  // A unit sees tickets assigned to it or to the units below it, and nothing else.
-  if (who.role == CallerRole::unit && !unit_may_see(who.unit_id, **found)) {
-    return forbidden(req, "ticket " + id + " is not assigned to unit " + who.unit_id + " or a unit below it");
+  // A unit sees tickets assigned to it or to the units below it, and nothing else: any other ticket is "no such
+  // ticket", whether it exists or not, so ids cannot be probed.
+  if (!*found || (who.role == CallerRole::unit && !unit_may_see(who.unit_id, replay_ticket(**found)))) {
+    return problem_response(req, {404, "not-found", "No such ticket", "no ticket with id " + id, ""});
   }
   auto body = ticket_to_json(**found);
   const auto live = ctx_.rules.info();

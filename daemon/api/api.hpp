@@ -89,8 +89,9 @@ class Api final : public RequestHandler {
   Response get_escalation_counts(const Request& request, const Principal& who);
   // `unit` is `ancestor` or lies below it in the directory.
   bool unit_within(std::string_view ancestor, std::string_view unit) const;
-  bool unit_may_see(const std::string& unit, const storage::StoredTicket& ticket) const;
-  Response get_rules(const Request& request);
+  // Any unit that ever held the case (accountable or as handler), and the units above it, may see it.
+  bool unit_may_see(const std::string& unit, const routing::Case& c) const;
+  Response get_rules(const Request& request, const Principal& who);
   boost::asio::awaitable<Handled> open_feed(const Request& request, const Principal& who, const std::string& unit);
   Response get_metrics(const Request& request);
   Response explain_route(const Request& request);

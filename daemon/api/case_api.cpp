@@ -36,7 +36,15 @@ boost::asio::awaitable<Response> Api::post_action(const Request& req, const Prin
   routing::Command command{action, {}};
   auto parsed = optional_json_object(req);
   if (auto* p = std::get_if<Problem>(&parsed)) co_return problem_response(req, *p);
+  const auto known = routing::action_arguments(action);
   for (const auto& kv : std::get<json::object>(parsed)) {
+    if (std::find(known.begin(), known.end(), std::string_view(kv.key())) == known.end()) {
+      std::string takes;
+      for (const auto k : known) takes += (takes.empty() ? "" : ", ") + std::string(k);
+      co_return problem_response(req, bad_field(std::string(kv.key()),
+                                                "unknown argument for " + action +
+                                                    (takes.empty() ? " (it takes none)" : " (it takes " + takes + ")")));
+    }
     const auto& v = kv.value();
     if (v.is_string()) {
       command.args[std::string(kv.key())] = std::string(v.as_string());
@@ -48,7 +56,12 @@ boost::asio::awaitable<Response> Api::post_action(const Request& req, const Prin
       co_return problem_response(req, bad_field(std::string(kv.key()), "must be a string, number or boolean"));
     }
   }
-  auto moved = co_await cases_.act(id, std::move(command), actor_of(who, action));
+  // A unit acts only on tickets it may see; any other is "no such ticket", whether it exists or not.
+  CaseTransactions::Visible visible;
+  if (who.role == CallerRole::unit) {
+    visible = [this, unit = who.unit_id](const routing::Case& c) { return unit_may_see(unit, c); };
+  }
+  auto moved = co_await cases_.act(id, std::move(command), actor_of(who, action), std::move(visible));
   if (!moved) co_return case_failure(req, moved.error(), id, "The change could not be stored");
   if (ctx_.metrics) ctx_.metrics->tickets.moved(moved->before, moved->after.state);
   json::array events;

@@ -44,7 +44,7 @@ struct Api::Endpoints {
   static boost::asio::awaitable<Handled> escalation_counts(Api& api, const Call& c) {
     co_return answer(api.get_escalation_counts(c.req, c.who));
   }
-  static boost::asio::awaitable<Handled> rules(Api& api, const Call& c) { co_return answer(api.get_rules(c.req)); }
+  static boost::asio::awaitable<Handled> rules(Api& api, const Call& c) { co_return answer(api.get_rules(c.req, c.who)); }
   static boost::asio::awaitable<Handled> explain(Api& api, const Call& c) {
     co_return answer(api.explain_route(c.req));
   }

@@ -78,23 +78,24 @@ boost::asio::awaitable<CaseResult<OpenedCase>> CaseTransactions::open(IntakeRequ
 }
 
 boost::asio::awaitable<CaseResult<MovedCase>> CaseTransactions::act(std::string id, routing::Command command,
-                                                                    routing::Actor actor) const {
+                                                                    routing::Actor actor, Visible visible) const {
   auto moved = std::make_shared<MovedCase>();
   moved->live = deps_.rules.info();
   moved->at = local_stamp_ms(deps_.clock->now_ms());
   auto found = std::make_shared<bool>(false);
   auto refusal = std::make_shared<std::optional<routing::Refusal>>();
   const auto job = [moved, found, refusal, id, command = std::move(command), actor = std::move(actor),
-                    hooks = deps_.escalation](storage::TicketStore& store) -> WriteResult {
+                    visible = std::move(visible), hooks = deps_.escalation](storage::TicketStore& store) -> WriteResult {
     // Read, decide and write on the writer thread: no other change to the ticket can interleave.
     const auto& live = moved->live;
     const std::int64_t now_ms = moved->at.unix_ms;
     auto stored = store.find_ticket(id);
     if (!stored) return stored.error();
     if (!*stored) return {};
+    routing::Case c = replay_ticket(**stored);
+    if (visible && !visible(c)) return {};
     *found = true;
     const routing::PolicyClocks clocks(*live.calendar, *live.policy, *live.rules, utc_offset_minutes(now_ms));
-    routing::Case c = replay_ticket(**stored);
     moved->before = c.state;
     auto outcome = routing::decide(c, command, actor, case_context(*live.rules, clocks, now_ms));
     if (auto* r = std::get_if<routing::Refusal>(&outcome)) {

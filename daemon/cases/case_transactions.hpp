@@ -7,6 +7,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -57,9 +58,12 @@ class CaseTransactions {
                                                       std::string decision_json, const RulesInfo& live,
                                                       routing::Actor who) const;
 
-  // Applies `command` to ticket `id` as `actor`: not_found, refused (nothing written) or the events appended.
-  boost::asio::awaitable<CaseResult<MovedCase>> act(std::string id, routing::Command command,
-                                                    routing::Actor actor) const;
+  // Whether the caller may see the stored case (null: anyone may). Called on the writer thread.
+  using Visible = std::function<bool(const routing::Case&)>;
+  // Applies `command` to ticket `id` as `actor`: not_found (also when `visible` says no), refused (nothing
+  // written) or the events appended.
+  boost::asio::awaitable<CaseResult<MovedCase>> act(std::string id, routing::Command command, routing::Actor actor,
+                                                    Visible visible = {}) const;
 
   const CaseDeps& deps() const { return deps_; }
 

@@ -50,13 +50,17 @@ TEST_CASE("with tokens every call needs one and a unit token sees only its own u
   Authed other{HttpClient(daemon.port()), foreign};
   CHECK(unit.get("/v1/tickets/" + id).status == 200);
   CHECK(above.get("/v1/tickets/" + id).status == 200);  // 350602.gov is 350602.cgj's parent: it reads below it
-  CHECK(other.get("/v1/tickets/" + id).status == 403);
+  CHECK(other.get("/v1/tickets/" + id).status == 404);  // as if it did not exist: ids cannot be probed
+  // Where the rules live on the server is for admins only.
+  CHECK_FALSE(json::parse(unit.get("/v1/rules").body).as_object().contains("dir"));
+  CHECK_FALSE(json::parse(operator_.get("/v1/rules").body).as_object().contains("dir"));
   CHECK(unit.post("/v1/tickets", port_body).status == 403);
   CHECK(unit.post("/v1/admin/reload", "").status == 403);
   CHECK(operator_.post("/v1/admin/reload", "").status == 403);
   Authed admin_{HttpClient(daemon.port()), admin};
   CHECK(admin_.post("/v1/admin/reload", "").status == 200);
   CHECK(admin_.get("/v1/tickets/" + id).status == 200);
+  CHECK(json::parse(admin_.get("/v1/rules").body).as_object().contains("dir"));
 
   const auto listed = run_command(HOTLINECTL_PATH, {"token", "list", "--database", db});
   CHECK(listed.out.find("350623.cgj") != std::string::npos);

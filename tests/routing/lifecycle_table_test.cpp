@@ -543,3 +543,21 @@ TEST_CASE("refusal precedence puts unknown action before role before binding bef
   CHECK(kind(build(CaseState::in_progress), "merge", {}, op) == RefusalKind::invalid);
   CHECK(kind(build(CaseState::in_progress), "request_extension", {}, co_signed) == RefusalKind::forbidden);
 }
+
+TEST_CASE("each action names the arguments it reads, and only those", "[routing][lifecycle]") {
+  using V = std::vector<std::string_view>;
+  CHECK(action_arguments("sign_for").empty());
+  CHECK(action_arguments("pass_down") == V{"child"});
+  CHECK(action_arguments("review_return") == V{"decision", "note", "unit", "co"});
+  CHECK(action_arguments("request_extension") == V{"working_days", "reason"});
+  CHECK(action_arguments("follow_up") == V{"satisfaction", "resolution", "redo", "note"});
+  CHECK(action_arguments("no_such_action").empty());
+  for (const auto action : case_actions()) {
+    INFO(action);
+    const auto args = action_arguments(action);
+    for (const auto a : args) {
+      CHECK_FALSE(a.empty());
+      CHECK(std::count(args.begin(), args.end(), a) == 1);
+    }
+  }
+}
