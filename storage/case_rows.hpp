@@ -10,6 +10,14 @@
 
 namespace hotline::storage {
 
+// How far a resumable background job got (table background_jobs).
+struct JobProgress {
+  std::string target;  // what it works toward
+  std::string cursor;  // the last key done, "" before the first
+  bool done = false;   // every key was handled for `target`
+  friend bool operator==(const JobProgress&, const JobProgress&) = default;
+};
+
 struct AssignmentRow {
   int seq = 0;
   std::string unit_id;

@@ -7,7 +7,7 @@ namespace hotline::storage {
 namespace {
 
 // Never edit a shipped step: append a new one. Step i brings user_version from i to i + 1.
-constexpr std::array<const char*, 8> k_steps{
+constexpr std::array<const char*, 9> k_steps{
     // 1: tickets, the append-only event log, and the daily sequence behind ticket numbers.
     R"sql(
 CREATE TABLE tickets (
@@ -171,6 +171,16 @@ DROP INDEX deadlines_by_due;
 UPDATE deadlines SET red_ms = due_ms, next_stage = 'red', next_ms = due_ms
   WHERE stage = 'pending' AND next_ms IS NULL AND yellow_ms IS NULL AND red_ms IS NULL AND urge_ms IS NULL
     AND supervise_ms IS NULL;
+)sql",
+    // 9: background work that must survive a crash: how far it got, committed with each step of the work itself,
+    // so a restart resumes exactly there (today: bringing provisional deadlines to a new holiday calendar).
+    R"sql(
+CREATE TABLE background_jobs (
+  name   TEXT PRIMARY KEY,
+  target TEXT NOT NULL,                       -- what the job works toward (a calendar version)
+  cursor TEXT NOT NULL,                       -- the last key done, '' before the first
+  done   INTEGER NOT NULL CHECK (done IN (0, 1))
+) WITHOUT ROWID;
 )sql",
 };
 

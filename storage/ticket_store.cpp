@@ -192,6 +192,25 @@ Result<std::vector<std::string>> TicketStore::provisional_ticket_ids(const std::
                 after, limit);
 }
 
+Result<std::optional<JobProgress>> TicketStore::job_progress(const std::string& name) {
+  Statement s(db_.get(), "SELECT target, cursor, done FROM background_jobs WHERE name = ?1");
+  s.bind(1, name);
+  auto row = s.step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<JobProgress>();
+  return std::optional<JobProgress>(JobProgress{s.column_text(0), s.column_text(1), s.column_int(2) != 0});
+}
+
+Result<void> TicketStore::save_job_progress(const std::string& name, const JobProgress& progress) {
+  Statement s(db_.get(),
+              "INSERT INTO background_jobs(name, target, cursor, done) VALUES (?1, ?2, ?3, ?4)"
+              " ON CONFLICT(name) DO UPDATE SET target = excluded.target, cursor = excluded.cursor, done = excluded.done");
+  s.bind(1, name).bind(2, progress.target).bind(3, progress.cursor).bind(4, std::int64_t{progress.done ? 1 : 0});
+  auto row = s.step();
+  if (!row) return row.error();
+  return {};
+}
+
 Result<std::vector<std::string>> TicketStore::ticket_ids(const std::string& after, int limit) {
   return ids_of("SELECT id FROM tickets WHERE id > ?1 ORDER BY id LIMIT ?2", after, limit);
 }

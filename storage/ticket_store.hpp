@@ -130,6 +130,10 @@ class TicketStore {
   Result<std::vector<SearchRow>> search(const SearchQuery& q);
   // Tickets with a provisional deadline, in id order, `limit` at a time after `after` (index deadlines_provisional).
   Result<std::vector<std::string>> provisional_ticket_ids(const std::string& after, int limit);
+  // A background job's progress; nullopt when it never ran. Saved inside the job's own write transaction, so
+  // what it did and how far it got commit together.
+  Result<std::optional<JobProgress>> job_progress(const std::string& name);
+  Result<void> save_job_progress(const std::string& name, const JobProgress& progress);
   // (content, category) of every ticket whose matter the operator gave, oldest first: the hotline's own labelled
   // history, for `hotlinectl rules learn --database`.
   Result<std::vector<std::pair<std::string, std::string>>> labelled_texts();

@@ -1,7 +1,5 @@
 #include "daemon/api/api.hpp"
 
-#include <boost/asio/post.hpp>
-#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
@@ -12,6 +10,7 @@
 
 #include "daemon/cases/case_context.hpp"
 #include "daemon/runtime/local_time.hpp"
+#include "daemon/runtime/off_thread.hpp"
 #include "daemon/wire/case_codec.hpp"
 #include "daemon/escalation/deadline_recompute_job.hpp"
 #include "daemon/http/http_response.hpp"
@@ -110,20 +109,24 @@ Response Api::explain_route(const Request& req) {
 }
 
 boost::asio::awaitable<Response> Api::reload_rules(const Request& req) {
-  // Compiling takes ~100 ms: do it on the blocking executor, then come back to this connection's strand.
-  auto home = co_await boost::asio::this_coro::executor;
-  co_await boost::asio::post(ctx_.blocking, boost::asio::use_awaitable);
-  const std::string previous_calendar = ctx_.rules.info().calendar->version();
-  auto outcome = ctx_.rules.reload();
-  RecomputeSummary recomputed;
-  if (outcome.ok) {
-    spdlog::info("rules reloaded over HTTP: version {} in {:.0f} ms", outcome.info.rules->version(), outcome.info.load_ms);
-    // Still on the blocking executor: a newer calendar settles provisional deadlines before the answer.
-    recomputed = recompute_after_reload(ctx_.writer, previous_calendar, outcome.info,
-                                        local_stamp_ms(ctx_.clock->now_ms()).unix_ms, ctx_.escalation);
-    if (ctx_.escalation != nullptr) ctx_.escalation->rules_reloaded();
-  }
-  co_await boost::asio::post(home, boost::asio::use_awaitable);
+  // Compiling takes from 100 ms to seconds, and a new calendar recomputes provisional deadlines: all of it on the
+  // blocking pool, so the I/O threads go on serving while it runs.
+  struct Reloaded {
+    ReloadOutcome outcome;
+    RecomputeSummary recomputed;
+  };
+  auto [outcome, recomputed] = co_await run_off_thread(ctx_.blocking, [this] {
+    Reloaded r{ctx_.rules.reload(), {}};
+    if (r.outcome.ok) {
+      spdlog::info("rules reloaded over HTTP: version {} in {:.0f} ms", r.outcome.info.rules->version(),
+                   r.outcome.info.load_ms);
+      // A newer calendar settles provisional deadlines before the answer (a durable job: see escalation/).
+      r.recomputed = bring_deadlines_to_calendar(ctx_.writer, r.outcome.info,
+                                                 local_stamp_ms(ctx_.clock->now_ms()).unix_ms, ctx_.escalation);
+      if (ctx_.escalation != nullptr) ctx_.escalation->rules_reloaded();
+    }
+    return r;
+  });
   if (outcome.ok) {
     auto body = rules_json(outcome.info);
     body["reloaded"] = true;

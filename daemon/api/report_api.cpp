@@ -1,12 +1,11 @@
 // POST /v1/admin/report of Api: runs the nightly report now (for an as-of day, by default yesterday) and announces
 // it like the nightly run does — for an operator re-running a night that failed, or publishing a day again.
-#include <boost/asio/post.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 #include <chrono>
 
 #include "daemon/api/api.hpp"
 #include "daemon/runtime/local_time.hpp"
+#include "daemon/runtime/off_thread.hpp"
 #include "daemon/nightly/nightly_runner.hpp"
 
 namespace hotline::daemon {
@@ -30,10 +29,7 @@ boost::asio::awaitable<Response> Api::run_report(const Request& req) {
     as_of = *day;
   }
   // A report reads the whole event log (seconds on a large database): run it on the blocking executor.
-  auto home = co_await boost::asio::this_coro::executor;
-  co_await boost::asio::post(ctx_.blocking, boost::asio::use_awaitable);
-  const auto outcome = ctx_.nightly->try_run_now(as_of);
-  co_await boost::asio::post(home, boost::asio::use_awaitable);
+  const auto outcome = co_await run_off_thread(ctx_.blocking, [this, as_of] { return ctx_.nightly->try_run_now(as_of); });
   if (!outcome) {
     co_return problem_response(req,
                                {409, "report-running", "A report is already running", "try again when it is done", ""});

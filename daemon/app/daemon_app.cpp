@@ -62,7 +62,6 @@ bool is_loopback(const std::string& host) {
 // Reloads rules on SIGHUP: a bad set is refused whole and the live one stays.
 // Returns whether a new set went live.
 bool reload_on_signal(RulesHolder& holder, TicketWriter& writer, const EscalationHooks& hooks) {
-  const std::string previous_calendar = holder.info().calendar->version();
   const auto outcome = holder.reload();
   if (!outcome.ok) {
     spdlog::error("SIGHUP reload refused; the current rules ({}) stay live:", outcome.info.rules->version());
@@ -71,8 +70,7 @@ bool reload_on_signal(RulesHolder& holder, TicketWriter& writer, const Escalatio
   }
   spdlog::info("rules reloaded on SIGHUP: version {} in {:.0f} ms", outcome.info.rules->version(),
                outcome.info.load_ms);
-  recompute_after_reload(writer, previous_calendar, outcome.info, wall_clock().now_ms(),
-                         &hooks);
+  bring_deadlines_to_calendar(writer, outcome.info, wall_clock().now_ms(), &hooks);
   return true;
 }
 
@@ -290,6 +288,12 @@ int run_daemon(int argc, char** argv) {
     return 3;
   }
   server.start();
+  // Provisional deadlines follow the calendar installed now: a run a crash interrupted resumes where it stopped,
+  // a calendar installed while the daemon was down is applied. On the blocking pool, while requests are served.
+  std::atomic<bool> stopping{false};
+  asio::post(blocking, [&writer, &rules, &clock, &hooks, &stopping] {
+    bring_deadlines_to_calendar(writer, rules.info(), clock.now_ms(), &hooks, &stopping);
+  });
   if (!config.report_time.empty()) nightly.start();
   scheduler.start();
   sender.start();
@@ -298,6 +302,7 @@ int run_daemon(int argc, char** argv) {
     if (error) return;
     spdlog::info("signal {}: stopping (in-flight requests get up to {} s)", signal, config.shutdown_grace.count());
     hup.cancel();  // nothing but the remaining connections may keep the loop alive now
+    stopping = true;  // a deadline recompute stops after its batch; the next start resumes it
     nightly.stop();
     feed.close_all();  // live feeds end now; their terminals reconnect with Last-Event-ID to the next daemon
     scheduler.stop();

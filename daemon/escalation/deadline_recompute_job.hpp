@@ -1,8 +1,13 @@
-// After a newer holiday calendar is loaded: every ticket with a provisional deadline is replayed and its clocks
-// are worked out again (routing/deadline_recompute.hpp); each change is stored as a `deadline_recomputed` event
-// with the new projection, through the writer. Call it from a thread that may block (not an I/O thread).
+// Bringing provisional deadlines to the live holiday calendar: every ticket with a provisional deadline is
+// replayed and its clocks are worked out again (routing/deadline_recompute.hpp); each change is stored as a
+// `deadline_recomputed` event with the new projection, through the writer. A durable job: each batch commits its
+// changes together with the job's progress (table background_jobs: the calendar version it works toward and the
+// last ticket done), so a crash loses nothing and the next start resumes at that ticket; a calendar that changed
+// while the daemon was stopped is noticed at start-up because the version done is stored. Call it from a thread
+// that may block (never an I/O thread).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 
@@ -13,22 +18,22 @@
 namespace hotline::daemon {
 
 struct RecomputeSummary {
+  bool ran = false;                  // false: the database was already on this calendar
+  bool resumed = false;              // a run for this calendar had been interrupted; it went on from there
   std::int64_t tickets_checked = 0;  // tickets that had a provisional deadline
   std::int64_t tickets_changed = 0;  // tickets that got at least one deadline_recomputed event
   std::int64_t changes = 0;          // deadline_recomputed events written
   std::string error;                 // empty on success; else why it stopped (what was written stays written)
 };
 
-// Works through the tickets with provisional deadlines `batch` at a time, one writer job per batch, with the
-// calendar, policy and units of `live` and `now_ms` as the events' time. `hooks` (may be null) plan the
-// escalation stages of the deadlines that move.
-RecomputeSummary recompute_provisional_deadlines(TicketWriter& writer, const RulesInfo& live, std::int64_t now_ms,
-                                                 int batch = 256, const EscalationHooks* hooks = nullptr);
+// The name of the job in background_jobs.
+inline constexpr const char* k_recompute_job = "deadline_recompute";
 
-// The same after a reload, when the calendar's version differs from `previous_calendar_version` (all zero when it
-// does not); logs the summary.
-RecomputeSummary recompute_after_reload(TicketWriter& writer, const std::string& previous_calendar_version,
-                                        const RulesInfo& live, std::int64_t now_ms,
-                                        const EscalationHooks* hooks = nullptr);
+// Brings the database to live's calendar unless it is there already: resumes an interrupted run for the same
+// calendar, starts over for another one. Stops between batches when `stop` becomes true (the progress is kept).
+// Logs what it did. After a reload, at start-up, and again after a crash: the same call.
+RecomputeSummary bring_deadlines_to_calendar(TicketWriter& writer, const RulesInfo& live, std::int64_t now_ms,
+                                             const EscalationHooks* hooks = nullptr,
+                                             const std::atomic<bool>* stop = nullptr, int batch = 256);
 
 }  // namespace hotline::daemon

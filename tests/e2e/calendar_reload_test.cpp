@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -101,4 +102,53 @@ TEST_CASE("loading a newer holiday table recomputes provisional deadlines as eve
   const auto verify = run_command(HOTLINECTL_PATH, {"db", "verify", "--database", db});
   CHECK(verify.status == 0);
   CHECK(verify.out.find("0 difference") != std::string::npos);
+}
+
+TEST_CASE("a holiday table installed while the daemon was down is applied at the next start", "[e2e][calendar]") {
+  TempDir dir;
+  const auto off = next_weekdays(2);
+  const int year = static_cast<int>(off[0].year());
+  const fs::path rules = dir.path() + "/rules";
+  fs::copy(E2E_RULES_DIR, rules, fs::copy_options::recursive);
+  for (const auto& entry : fs::directory_iterator(rules / "calendar")) {
+    if (entry.path().extension() == ".json" && std::stoi(entry.path().stem().string()) >= year) {
+      fs::remove(entry.path());
+    }
+  }
+  const std::string db = dir.path() + "/h.db";
+  const std::vector<std::string> args{"--listen", "127.0.0.1:0", "--database", db, "--rules", rules.string()};
+  std::string id, due_before;
+  {
+    DaemonProcess daemon(HOTLINED_PATH, args);
+    HttpClient client(daemon.port());
+    const auto created = client.request("POST", "/v1/tickets", R"({"content":"胜利路路灯不亮","area":"350602"})", "");
+    REQUIRE(created.status == 201);
+    id = json::value_to<std::string>(json::parse(created.body).at("id"));
+    const auto before = lead_assignment(client, id);
+    REQUIRE(before.at("sign_for").at("provisional").as_bool());
+    due_before = std::string(before.at("sign_for").at("due_at").as_string());
+    CHECK(daemon.stop(SIGKILL) == 128 + SIGKILL);
+  }
+  // While it is down, the year's table arrives.
+  json::array days;
+  for (const auto& d : off) {
+    if (static_cast<int>(d.year()) == year) days.push_back({{"name", "测试假日"}, {"date", iso(d)}, {"isOffDay", true}});
+  }
+  std::ofstream(rules / "calendar" / (std::to_string(year) + ".json"))
+      << json::serialize(json::object{{"year", year}, {"papers", json::array{}}, {"days", days}});
+
+  DaemonProcess daemon(HOTLINED_PATH, args);
+  REQUIRE(daemon.wait_for_output(R"(1 ticket\(s\) with provisional deadlines, 1 changed)"));
+  HttpClient client(daemon.port());
+  const auto after = lead_assignment(client, id);
+  CHECK_FALSE(after.at("sign_for").at("provisional").as_bool());
+  CHECK(std::string(after.at("sign_for").at("due_at").as_string()) > due_before);
+
+  // Once applied, a start with the same table finds nothing to do.
+  CHECK(daemon.stop(SIGTERM) == 0);
+  DaemonProcess again(HOTLINED_PATH, args);
+  HttpClient second(again.port());
+  CHECK(second.request("GET", "/healthz", "", "").status == 200);
+  CHECK(again.stop(SIGTERM) == 0);
+  CHECK(again.output().find("provisional deadlines") == std::string::npos);
 }
