@@ -23,6 +23,19 @@ routing::Day report_day_for(std::int64_t run_ms, int utc_offset_minutes) {
   return routing::local_day(run_ms, utc_offset_minutes) - 1;
 }
 
+std::int64_t last_run_ms(std::int64_t now_ms, int minute_of_day, int utc_offset_minutes) {
+  return next_run_ms(now_ms - 86'400'000, minute_of_day, utc_offset_minutes);
+}
+
+bool report_published(const std::string& dir, routing::Day as_of) {
+  const std::string prefix = "hotline-report-" + routing::format_day(as_of);
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().filename().string().rfind(prefix, 0) == 0) return true;  // temporaries start with '.'
+  }
+  return false;
+}
+
 NightlyRunner::NightlyRunner(boost::asio::io_context& io, Settings settings, const RulesHolder& rules,
                              Announcer announce, SchedulerClock& clock)
     : timer_(io), settings_(std::move(settings)), rules_(rules), announce_(std::move(announce)), clock_(clock) {}
@@ -35,6 +48,15 @@ NightlyRunner::~NightlyRunner() {
 void NightlyRunner::start() {
   std::lock_guard lock(mutex_);
   stopped_ = false;
+  // The last run that was due: when the daemon was down (or crashed) at its time, it runs now, once.
+  const auto now_ms = clock_.now_ms();
+  const auto due = last_run_ms(now_ms, settings_.minute_of_day, utc_offset_minutes(now_ms));
+  const auto missed = report_day_for(due, utc_offset_minutes(due));
+  if (!report_published(settings_.dir, missed) && !worker_.joinable()) {
+    spdlog::warn("nightly report for {} was due at {} and not published: running it now",
+                 routing::format_day(missed), local_stamp_ms(due).rfc3339);
+    worker_ = std::thread([this, missed] { (void)run_now(missed); });
+  }
   arm();
 }
 

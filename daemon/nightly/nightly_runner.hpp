@@ -27,6 +27,12 @@ std::int64_t next_run_ms(std::int64_t now_ms, int minute_of_day, int utc_offset_
 // The report day of a run at `run_ms`: the local day before it. Pure.
 routing::Day report_day_for(std::int64_t run_ms, int utc_offset_minutes);
 
+// The last instant at or before `now_ms` at local time `minute_of_day`: the run that was due most recently. Pure.
+std::int64_t last_run_ms(std::int64_t now_ms, int minute_of_day, int utc_offset_minutes);
+
+// Whether `dir` holds a finished report for `as_of` (any format; temporaries do not count).
+bool report_published(const std::string& dir, routing::Day as_of);
+
 // What a finished run published.
 struct Publication {
   routing::Day as_of = 0;
@@ -60,7 +66,9 @@ class NightlyRunner {
   NightlyRunner(const NightlyRunner&) = delete;
   NightlyRunner& operator=(const NightlyRunner&) = delete;
 
-  void start();  // arms the timer for the next run
+  // Arms the timer for the next run. When the run that was due last has no report in the folder (the daemon was
+  // down or crashed at its time), runs it now on the worker, once, and announces it like any other.
+  void start();
   void stop();   // cancels the timer; a report already running finishes (the destructor joins it)
   // Runs the report for `as_of` on the calling thread, logs `report_published` and announces it (the timer runs
   // this on the worker). Never two runs at once: a second caller waits for the first.

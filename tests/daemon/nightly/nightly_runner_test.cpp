@@ -92,3 +92,48 @@ TEST_CASE("hotlined with a report time schedules the report and still stops clea
 }
 
 }  // namespace hotline::test
+
+namespace hotline::test {
+namespace {
+
+class FixedClock final : public daemon::SchedulerClock {
+ public:
+  explicit FixedClock(std::int64_t ms) : ms_(ms) {}
+  std::int64_t now_ms() override { return ms_; }
+  std::chrono::milliseconds wait_for(std::int64_t) override { return std::chrono::milliseconds(60'000); }
+
+ private:
+  std::int64_t ms_;
+};
+
+}  // namespace
+
+TEST_CASE("A night missed while the daemon was down is reported at start-up, once", "[report][nightly]") {
+  const auto& f = report_fixture();
+  const auto rules = daemon::load_initial_rules(f.rules_dir);
+  REQUIRE(rules.ok);
+  daemon::RulesHolder holder(f.rules_dir, rules.info);
+  const auto dir = f.dir.path() + "/missed";
+  // 2026-11-21T10:00+08:00: the 02:00 run for 2026-11-20 was due eight hours ago.
+  FixedClock clock(*daemon::parse_rfc3339("2026-11-21T10:00:00+08:00"));
+  int announced = 0;
+  const auto start_and_stop = [&] {
+    boost::asio::io_context io;
+    daemon::NightlyRunner runner(io, {f.db, dir, {"json"}, 120}, holder,
+                                 [&](const daemon::Publication& p) {
+                                   CHECK(routing::format_day(p.as_of) == "2026-11-20");
+                                   ++announced;
+                                   return std::size_t{0};
+                                 },
+                                 clock);
+    runner.start();
+    runner.stop();
+  };  // the destructor waits for the make-up run
+  start_and_stop();
+  CHECK(announced == 1);
+  CHECK(std::filesystem::exists(dir + "/hotline-report-2026-11-20.json"));
+  start_and_stop();  // published now: nothing is made up again
+  CHECK(announced == 1);
+}
+
+}  // namespace hotline::test
