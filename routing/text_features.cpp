@@ -64,6 +64,7 @@ void TextFeatures::read(std::string_view content, const FeatureSettings& setting
 void TextFeatures::analyse(std::string_view content, const FeatureSettings& settings) {
   denied_.clear();
   subject_end_ = 0;
+  for (std::size_t k = 0; k < k_sentinels; ++k) chars_[n_chars_ + k] = {0, static_cast<std::uint32_t>(content.size())};
 
   // The subject line: a short first line with more text after it.
   const auto newline = content.find('\n');
