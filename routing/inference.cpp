@@ -44,12 +44,16 @@ std::string two_places(double v) {
 struct Scratch {
   TextFeatures features;  // the reference reading, for the explain trace only
   GramScorer grams;
-  std::vector<double> keyword, gram;           // per matter
+  // Per matter, in one record so that touching, scoring and resetting a matter reads one cache line.
+  struct Evidence {
+    double keyword = 0, gram = 0;
+    bool touched = false;  // listed in `touched`
+  };
+  std::vector<Evidence> evidence;
   std::vector<std::pair<KeywordMatcher::PatternId, double>> words;  // distinct keyword, its weight
-  std::vector<std::uint32_t> ranked;           // matters with evidence, best first
+  std::vector<std::uint32_t> ranked;           // the strongest matters with evidence, best first
   std::vector<MatterModel::Ranked> model;
   std::vector<std::uint32_t> touched;          // matters with evidence in this call
-  std::vector<std::uint8_t> marked;            // per matter: in `touched`
   std::vector<std::uint32_t> candidates;
 };
 
@@ -64,18 +68,19 @@ MatterInference infer_matter(const RuleSet& rules, const TextHits& hits, std::st
   const int lo = model ? std::min(2, model->min_n()) : 2;
   const int hi = model ? std::max(2, model->max_n()) : 2;
   const TextFeatures& features = hits.features();
-  if (x.keyword.size() != all.size()) {
-    x.keyword.assign(all.size(), 0.0), x.gram.assign(all.size(), 0.0), x.marked.assign(all.size(), 0);
-  }
+  if (x.evidence.size() != all.size()) x.evidence.assign(all.size(), {});
   x.touched.clear();  // the matters given evidence; their scores are reset on the way out
   struct Reset {
     Scratch& x;
     ~Reset() {
-      for (const auto m : x.touched) x.keyword[m] = 0, x.gram[m] = 0, x.marked[m] = 0;
+      for (const auto m : x.touched) x.evidence[m] = {};
     }
   } reset{x};
-  const auto touch = [&](std::uint32_t m) {
-    if (x.marked[m] == 0) x.marked[m] = 1, x.touched.push_back(m);
+  // The matter's evidence, listing it in `touched` the first time.
+  const auto touch = [&](std::uint32_t m) -> Scratch::Evidence& {
+    auto& e = x.evidence[m];
+    if (!e.touched) e.touched = true, x.touched.push_back(m);
+    return e;
   };
 
   // Whole keywords: each distinct keyword once, with the best weight of its occurrences.
@@ -109,31 +114,29 @@ MatterInference infer_matter(const RuleSet& rules, const TextHits& hits, std::st
   for (const auto& [pattern, w] : x.words) {
     const auto& matters = rules.matters_of(pattern);
     const double share = w * rules.pattern_chars(pattern) / static_cast<double>(matters.size());
-    for (const auto m : matters) {
-      touch(m);
-      x.keyword[m] += share;
-    }
+    for (const auto m : matters) touch(m).keyword += share;
   }
   // Catalogue bigrams, each once (its first occurrence: in the subject line when it is there), so a word the
   // writer repeats does not outweigh the others; and the model's sums, from the same pass.
   x.grams.run(features, rules.gram_index(), model, lo, hi, static_cast<float>(settings.features.subject_weight),
               [&](std::span<const NgramTable::Posting> postings, float weight) {
                 for (const auto& p : postings) {
-                  touch(p.cls);
-                  x.gram[p.cls] += static_cast<double>(weight) * static_cast<double>(p.weight);
+                  touch(p.cls).gram += static_cast<double>(weight) * static_cast<double>(p.weight);
                 }
               });
-  const auto score = [&](std::uint32_t m) { return x.keyword[m] + x.gram[m]; };
-  x.ranked.clear();
-  for (const auto m : x.touched) {
-    if (score(m) > 0) x.ranked.push_back(m);
-  }
+  const auto score = [&](std::uint32_t m) { return x.evidence[m].keyword + x.evidence[m].gram; };
   const auto better = [&](std::uint32_t a, std::uint32_t b) {
     return score(a) != score(b) ? score(a) > score(b) : all[a].code < all[b].code;
   };
-  const std::size_t shown = std::min<std::size_t>(5, x.ranked.size());
-  std::partial_sort(x.ranked.begin(), x.ranked.begin() + static_cast<std::ptrdiff_t>(shown), x.ranked.end(), better);
-  x.ranked.resize(shown);
+  // The five strongest matters, best first. `better` is a total order, so inserting each into a short sorted
+  // list gives what sorting them all would; most matters touched lose to the fifth at once.
+  constexpr std::size_t shown = 5;
+  x.ranked.clear();
+  for (const auto m : x.touched) {
+    if (!(score(m) > 0) || (x.ranked.size() == shown && !better(m, x.ranked.back()))) continue;
+    if (x.ranked.size() == shown) x.ranked.pop_back();
+    x.ranked.insert(std::find_if(x.ranked.begin(), x.ranked.end(), [&](std::uint32_t r) { return better(m, r); }), m);
+  }
   // The catalogue's probability for a matter: a softmax of the evidence over the strongest leaves and "none of
   // them" (evidence `none_score`), so a clear winner is near 1 and a weak or contested one is not.
   const double beta = settings.sharpness;
@@ -195,8 +198,8 @@ MatterInference infer_matter(const RuleSet& rules, const TextHits& hits, std::st
         if (std::find(ms.begin(), ms.end(), m) == ms.end()) continue;
         words += (words.empty() ? "" : ", ") + rules.matcher().pattern(pattern) + (w > 1 ? " (subject)" : "");
       }
-      return all[m].code + " " + all[m].name + " (keywords " + two_places(x.keyword[m]) +
-             (words.empty() ? "" : ": " + words) + "; n-grams " + two_places(x.gram[m]) + ")";
+      return all[m].code + " " + all[m].name + " (keywords " + two_places(x.evidence[m].keyword) +
+             (words.empty() ? "" : ": " + words) + "; n-grams " + two_places(x.evidence[m].gram) + ")";
     };
     std::string line = "matter inferred: " + describe(win) + ", confidence " + percent(result.confidence);
     std::size_t listed = 0;

@@ -40,7 +40,7 @@ class TextFeatures {
   // same pass) and may visit the grams without storing them (the router's scorer): start(), add() for every
   // character of the content in order, analyse(), then collect() or for_each_gram().
   void start(std::size_t content_bytes) {
-    if (chars_.size() < content_bytes) chars_.resize(content_bytes);
+    if (chars_.size() < content_bytes + k_sentinels) chars_.resize(content_bytes + k_sentinels);
     n_chars_ = 0;
   }
   void add(char32_t cp, std::size_t byte) { chars_[n_chars_++] = {normalise(cp), static_cast<std::uint32_t>(byte)}; }
@@ -81,6 +81,8 @@ class TextFeatures {
     char32_t cp;         // normalised; 0 = a break (punctuation, space, anything without meaning)
     std::uint32_t byte;  // offset in the content
   };
+  // Breaks after the last character (written by analyse()), so a gram never reads past the text.
+  static constexpr std::size_t k_sentinels = 2;
   // The buffers only grow (no clearing or zeroing per call); the count says how much of the grams is in use.
   std::vector<Char> chars_;
   std::size_t n_chars_ = 0;
@@ -92,19 +94,23 @@ class TextFeatures {
 
 template <class F>
 void TextFeatures::for_each_gram(int min_n, int max_n, float subject_weight, F&& f) const {
+  // The grams starting at each character, shortest first, unrolled (n is at most 3). The breaks analyse() puts
+  // after the last character end every gram there, so no bounds check is needed.
   const Char* chars = chars_.data();
   const std::size_t n_chars = n_chars_;
+  const auto part = [](const Char& c) { return static_cast<NgramKey>(c.cp & 0x1FFFFF); };
   for (std::size_t k = 0; k < n_chars; ++k) {
     if (chars[k].cp == 0) continue;
     if (!denied_.empty() && denied(chars[k].byte)) continue;
     const float weight = chars[k].byte < subject_end_ ? subject_weight : 1.0f;
-    NgramKey key = 0;
-    for (int n = 1; n <= max_n; ++n) {
-      const std::size_t at = k + static_cast<std::size_t>(n) - 1;
-      if (at >= n_chars || chars[at].cp == 0) break;
-      key = (key << 21) | static_cast<NgramKey>(chars[at].cp & 0x1FFFFF);
-      if (n >= min_n) f(key, n, weight);
-    }
+    NgramKey key = part(chars[k]);
+    if (min_n <= 1) f(key, 1, weight);
+    if (max_n < 2 || chars[k + 1].cp == 0) continue;
+    key = (key << 21) | part(chars[k + 1]);
+    if (min_n <= 2) f(key, 2, weight);
+    if (max_n < 3 || chars[k + 2].cp == 0) continue;
+    key = (key << 21) | part(chars[k + 2]);
+    f(key, 3, weight);
   }
 }
 
