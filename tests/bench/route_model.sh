@@ -8,14 +8,14 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build/release}
 seconds=${2:-5}
-for tool in "$build/daemon/app/hotlinectl" "$build/tests/route_bench"; do
+for tool in "$build/daemon/hotlinectl" "$build/tests/route_bench"; do
   [ -x "$tool" ] || { echo "build first: cmake --preset release && cmake --build --preset release" >&2; exit 2; }
 done
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp -r "$root/rules" "$work/rules"
 rm -rf "$work/rules/model"
-"$build/daemon/app/hotlinectl" rules learn --rules "$work/rules" --from "$root/tests/corpus/messages.jsonl" --level class \
+"$build/daemon/hotlinectl" rules learn --rules "$work/rules" --from "$root/tests/corpus/messages.jsonl" --level class \
   | tail -n 1
 echo "== without a model ($root/rules)"
 "$build/tests/route_bench" "$root/rules" "$seconds"
