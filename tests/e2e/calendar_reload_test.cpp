@@ -35,6 +35,28 @@ std::string iso(const year_month_day& d) {
   return text;
 }
 
+// A copy of the fixture rules under `dir` without a table for `year` or any later one.
+fs::path rules_without_tables_from(const std::string& dir, int year) {
+  const fs::path rules = dir + "/rules";
+  fs::copy(E2E_RULES_DIR, rules, fs::copy_options::recursive);
+  for (const auto& entry : fs::directory_iterator(rules / "calendar")) {
+    if (entry.path().extension() == ".json" && std::stoi(entry.path().stem().string()) >= year) {
+      fs::remove(entry.path());
+    }
+  }
+  return rules;
+}
+
+// Publishes `year`'s table in `rules`: the days of `off` in that year are days off.
+void publish_table(const fs::path& rules, int year, const std::vector<year_month_day>& off) {
+  json::array days;
+  for (const auto& d : off) {
+    if (static_cast<int>(d.year()) == year) days.push_back({{"name", "测试假日"}, {"date", iso(d)}, {"isOffDay", true}});
+  }
+  std::ofstream(rules / "calendar" / (std::to_string(year) + ".json"))
+      << json::serialize(json::object{{"year", year}, {"papers", json::array{}}, {"days", days}});
+}
+
 json::object lead_assignment(HttpClient& client, const std::string& id) {
   const auto view = json::parse(client.request("GET", "/v1/tickets/" + id, "", "").body);
   return view.at("case").at("assignments").as_array().at(0).as_object();
@@ -46,14 +68,7 @@ TEST_CASE("loading a newer holiday table recomputes provisional deadlines as eve
   TempDir dir;
   const auto off = next_weekdays(2);
   const int year = static_cast<int>(off[0].year());
-  // The fixture rules without a table for the year of the next working day (nor any later one).
-  const fs::path rules = dir.path() + "/rules";
-  fs::copy(E2E_RULES_DIR, rules, fs::copy_options::recursive);
-  for (const auto& entry : fs::directory_iterator(rules / "calendar")) {
-    if (entry.path().extension() == ".json" && std::stoi(entry.path().stem().string()) >= year) {
-      fs::remove(entry.path());
-    }
-  }
+  const fs::path rules = rules_without_tables_from(dir.path(), year);
   const std::string db = dir.path() + "/h.db";
   DaemonProcess daemon(HOTLINED_PATH, {"--listen", "127.0.0.1:0", "--database", db, "--rules", rules.string()});
   HttpClient client(daemon.port());
@@ -66,12 +81,7 @@ TEST_CASE("loading a newer holiday table recomputes provisional deadlines as eve
   const std::string due_before(before.at("sign_for").at("due_at").as_string());
 
   // The year's table arrives: the next two weekdays are days off (both listed only if they fall in that year).
-  json::array days;
-  for (const auto& d : off) {
-    if (static_cast<int>(d.year()) == year) days.push_back({{"name", "测试假日"}, {"date", iso(d)}, {"isOffDay", true}});
-  }
-  std::ofstream(rules / "calendar" / (std::to_string(year) + ".json"))
-      << json::serialize(json::object{{"year", year}, {"papers", json::array{}}, {"days", days}});
+  publish_table(rules, year, off);
   const auto reloaded = client.request("POST", "/v1/admin/reload", "{}", "");
   REQUIRE(reloaded.status == 200);
   const auto summary = json::parse(reloaded.body).at("deadlines_recomputed");
@@ -108,13 +118,7 @@ TEST_CASE("a holiday table installed while the daemon was down is applied at the
   TempDir dir;
   const auto off = next_weekdays(2);
   const int year = static_cast<int>(off[0].year());
-  const fs::path rules = dir.path() + "/rules";
-  fs::copy(E2E_RULES_DIR, rules, fs::copy_options::recursive);
-  for (const auto& entry : fs::directory_iterator(rules / "calendar")) {
-    if (entry.path().extension() == ".json" && std::stoi(entry.path().stem().string()) >= year) {
-      fs::remove(entry.path());
-    }
-  }
+  const fs::path rules = rules_without_tables_from(dir.path(), year);
   const std::string db = dir.path() + "/h.db";
   const std::vector<std::string> args{"--listen", "127.0.0.1:0", "--database", db, "--rules", rules.string()};
   std::string id, due_before;
@@ -130,12 +134,7 @@ TEST_CASE("a holiday table installed while the daemon was down is applied at the
     CHECK(daemon.stop(SIGKILL) == 128 + SIGKILL);
   }
   // While it is down, the year's table arrives.
-  json::array days;
-  for (const auto& d : off) {
-    if (static_cast<int>(d.year()) == year) days.push_back({{"name", "测试假日"}, {"date", iso(d)}, {"isOffDay", true}});
-  }
-  std::ofstream(rules / "calendar" / (std::to_string(year) + ".json"))
-      << json::serialize(json::object{{"year", year}, {"papers", json::array{}}, {"days", days}});
+  publish_table(rules, year, off);
 
   DaemonProcess daemon(HOTLINED_PATH, args);
   REQUIRE(daemon.wait_for_output(R"(1 ticket\(s\) with provisional deadlines, 1 changed)"));
