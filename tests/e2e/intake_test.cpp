@@ -227,3 +227,26 @@ TEST_CASE("every ticket answered 201 survives a SIGKILL of the daemon", "[e2e]")
     CHECK(json::value_to<std::string>(as_object(r).at("content")) == "第" + std::to_string(i) + "号：路灯不亮");
   }
 }
+
+TEST_CASE("queue and search filters with a year outside 2000-2099 are a 400 naming the filter", "[e2e]") {
+  TempDir dir;
+  DaemonProcess daemon(HOTLINED_PATH, {"--listen", "127.0.0.1:0", "--database", dir.path() + "/h.db", "--rules",
+                                       E2E_RULES_DIR});
+  HttpClient client(daemon.port());
+  CHECK(client.get("/v1/units/3506.cgj/queue?due_before=2026-01-01T00:00:00%2B08:00").status == 200);
+  CHECK(client.get("/v1/tickets?q=abc&from=2026-01-01T00:00:00Z").status == 200);
+  const std::vector<std::pair<std::string, std::string>> bad{
+      {"/v1/units/3506.cgj/queue?due_before=0000-01-01T00:00:00Z", "due_before"},
+      {"/v1/units/3506.cgj/queue?due_before=9999-12-31T23:59:59Z", "due_before"},
+      {"/v1/tickets?q=abc&from=0000-01-01T00:00:00Z", "from"},
+      {"/v1/tickets?q=abc&to=9999-12-31T00:00:00%2B08:00", "to"},
+  };
+  for (const auto& [target, field] : bad) {
+    const auto r = client.get(target);
+    INFO(target << " " << r.body);
+    CHECK(r.status == 400);
+    CHECK(r.body.find("\"field\":\"" + field + "\"") != std::string::npos);
+    CHECK(r.body.find("2000-01-01 to 2099-12-31") != std::string::npos);
+  }
+  CHECK(daemon.stop(SIGTERM) == 0);
+}
