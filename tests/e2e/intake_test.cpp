@@ -250,3 +250,38 @@ TEST_CASE("queue and search filters with a year outside 2000-2099 are a 400 nami
   }
   CHECK(daemon.stop(SIGTERM) == 0);
 }
+
+TEST_CASE("a rules-folder file over rules_files.max_bytes is refused, naming the file and the cap", "[e2e]") {
+  TempDir dir;
+  std::filesystem::copy(E2E_RULES_DIR, dir.path() + "/rules", std::filesystem::copy_options::recursive);
+  const std::string config = dir.path() + "/hotline.yaml";
+  std::ofstream(config) << "rules_files:\n  max_bytes: 4096\n";
+  // The rules (1384 bytes) pass; the calendars (4272 and 4843 bytes) and the time limits (4186) do not.
+  const auto r = run_command(HOTLINED_PATH, {"--check-config", "--config", config, "--rules", dir.path() + "/rules"});
+  INFO(r.err);
+  CHECK(r.status == 1);
+  const std::string rules = dir.path() + "/rules";
+  CHECK(r.err.find(rules + "/calendar/2026.json: error: rules file " + rules +
+                   "/calendar/2026.json is 4843 bytes, more than the cap of 4096 bytes (rules_files.max_bytes)") !=
+        std::string::npos);
+  CHECK(r.err.find(rules + "/time_limits.yaml: error: rules file " + rules + "/time_limits.yaml is 4186 bytes") !=
+        std::string::npos);
+  CHECK(r.err.find(rules + "/calendar/2025.json: error: rules file " + rules + "/calendar/2025.json is 4272 bytes") !=
+        std::string::npos);
+}
+
+TEST_CASE("a rules file whose aliases expand past 4 million nodes is refused by hotlinectl rules check", "[e2e]") {
+  TempDir dir;
+  std::filesystem::copy(E2E_RULES_DIR, dir.path() + "/rules", std::filesystem::copy_options::recursive);
+  std::string laughs = "divisions:\n  - code: \"99\"\n    name: 甲\n    aliases: &a0 [乙, 乙, 乙, 乙, 乙, 乙, 乙, 乙, 乙, 乙]\n";
+  for (int i = 1; i < 9; ++i) {
+    laughs += "  - code: \"9" + std::to_string(i) + "\"\n    name: 甲\n    aliases: &a" + std::to_string(i) + " [";
+    for (int k = 0; k < 10; ++k) laughs += (k ? ", *a" : "*a") + std::to_string(i - 1);
+    laughs += "]\n";
+  }
+  std::ofstream(dir.path() + "/rules/laughs.yaml") << laughs;
+  const auto r = run_command(HOTLINECTL_PATH, {"rules", "check", dir.path() + "/rules"});
+  CHECK(r.status == 1);
+  CHECK(r.err.find("rules file " + dir.path() + "/rules/laughs.yaml expands to more than 4000000 nodes") !=
+        std::string::npos);
+}
