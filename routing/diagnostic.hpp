@@ -2,6 +2,7 @@
 // Plain values; safe to copy between threads.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,14 @@ struct SourceFile {
   std::string display;  // how diagnostics name the file, e.g. "rules/dispatch/01.yaml"; empty = path
 
   const std::string& shown() const { return display.empty() ? path : display; }
+};
+
+// Caps on one file of a rules folder (hotline.yaml `rules_files`): its size in bytes, and how many YAML nodes it
+// may expand to — an alias counts the whole node it names each time it is used, so a few lines of anchors cannot
+// stand for millions of entries.
+struct FileLimits {
+  std::size_t max_bytes = std::size_t{16} << 20;  // 16 MiB
+  std::size_t max_yaml_nodes = 4'000'000;
 };
 
 enum class Severity { error, warning };

@@ -53,14 +53,14 @@ int Rule::condition_count() const {
          !none.empty();
 }
 
-CompileResult RuleSet::compile(const std::vector<SourceFile>& files) {
+CompileResult RuleSet::compile(const std::vector<SourceFile>& files, FileLimits limits) {
   std::vector<const SourceFile*> ordered;
   ordered.reserve(files.size());
   for (const auto& f : files) ordered.push_back(&f);
   std::sort(ordered.begin(), ordered.end(), [](const auto* a, const auto* b) { return a->path < b->path; });
 
   CompileResult result;
-  RuleSetBuilder builder(result.diagnostics);
+  RuleSetBuilder builder(result.diagnostics, limits);
   for (const auto* f : ordered) builder.add_file(*f);
   result.rule_set = builder.finish(content_version(files));
   return result;

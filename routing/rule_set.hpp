@@ -124,7 +124,7 @@ class RuleSet {
   // Parses and checks every file (YAML; each file's top-level keys say what it holds: fallback, units,
   // divisions, matters, rules). Never throws on bad input: every problem becomes a diagnostic with
   // file:line:column. `rule_set` is null when any diagnostic is an error.
-  static CompileResult compile(const std::vector<SourceFile>& files);
+  static CompileResult compile(const std::vector<SourceFile>& files, FileLimits limits = {});
 
   const std::string& version() const { return version_; }  // content hash of every file, 16 hex digits
   const std::vector<Unit>& units() const { return units_; }

@@ -23,10 +23,17 @@ bool is_digits(std::string_view s) {
 
 SourcePos pos_of(const YamlReader& r, const YAML::Node& n) { return {r.file(), r.line(n), r.column(n)}; }
 
+// A unit's level as a bit of RuleSetBuilder::kind_levels_; units without a level have a bit of their own.
+unsigned level_bit(std::optional<Level> level) { return level ? 1u << static_cast<unsigned>(*level) : 1u << 3; }
+
+std::pair<std::string, int> template_key(const std::string& kind, std::optional<Level> level) {
+  return {kind, level ? static_cast<int>(*level) : -1};
+}
+
 }  // namespace
 
-RuleSetBuilder::RuleSetBuilder(std::vector<Diagnostic>& diagnostics)
-    : out_(diagnostics), set_(std::make_shared<RuleSet>()) {}
+RuleSetBuilder::RuleSetBuilder(std::vector<Diagnostic>& diagnostics, FileLimits limits)
+    : out_(diagnostics), limits_(limits), set_(std::make_shared<RuleSet>()) {}
 
 void RuleSetBuilder::error_at(const SourcePos& pos, const std::string& message) {
   out_.push_back({pos.file, pos.line, pos.column, message, Severity::error});
@@ -37,7 +44,7 @@ void RuleSetBuilder::add_file(const SourceFile& file) {
     add_model(file);
     return;
   }
-  YamlReader r(file.shown(), out_);
+  YamlReader r(file.shown(), out_, limits_);
   const auto doc = r.parse(file.text);
   if (!doc || doc->IsNull()) return;  // syntax error already reported; an empty file holds nothing
   if (!r.check_keys(*doc, "a rules file", {"fallback", "ladder", "inference", "units", "divisions", "matters", "rules"})) {
@@ -293,9 +300,8 @@ std::optional<UnitRef> RuleSetBuilder::read_unit_ref(YamlReader& r, const YAML::
 void RuleSetBuilder::read_keywords(YamlReader& r, const YAML::Node& n, Rule& rule) {
   if (!n.IsDefined()) return;
   if (n.IsSequence() || n.IsScalar()) {  // shorthand: keywords: [a, b] means any: [a, b]
-    YAML::Node wrapper;
-    wrapper["any"] = n;
-    for (const auto& k : r.strings(wrapper, "any")) rule.any.push_back(set_->matcher_.add(k));
+    // Read in place: assigning a document node into a new node would merge (copy) the whole document's nodes.
+    for (const auto& [k, node] : r.value_strings_with_nodes(n, "any")) rule.any.push_back(set_->matcher_.add(k));
     return;
   }
   if (!r.check_keys(n, "keywords", {"any", "all", "none"})) return;
@@ -396,6 +402,46 @@ void RuleSetBuilder::read_rules(YamlReader& r, const YAML::Node& list) {
   }
 }
 
+void RuleSetBuilder::index_units_and_matters() {
+  const auto& s = *set_;
+  for (const auto& u : s.units_) {
+    ++work_;
+    kind_levels_[u.kind] |= level_bit(u.level);
+  }
+  matters_by_code_.resize(s.matters_.size());
+  for (std::uint32_t i = 0; i < s.matters_.size(); ++i) matters_by_code_[i] = i;
+  std::stable_sort(matters_by_code_.begin(), matters_by_code_.end(),
+                   [&](std::uint32_t a, std::uint32_t b) { return s.matters_[a].code < s.matters_[b].code; });
+  work_ += matters_by_code_.size();
+}
+
+bool RuleSetBuilder::kind_has_units(const std::string& kind, std::optional<Level> level) {
+  ++work_;
+  const auto it = kind_levels_.find(kind);
+  return it != kind_levels_.end() && (!level || (it->second & level_bit(level)) != 0);
+}
+
+bool RuleSetBuilder::any_matter_under(std::string_view prefix) {
+  const auto& s = *set_;
+  ++work_;
+  const auto it = std::lower_bound(matters_by_code_.begin(), matters_by_code_.end(), prefix,
+                                   [&](std::uint32_t m, std::string_view p) { return s.matters_[m].code < p; });
+  return it != matters_by_code_.end() && s.matters_[*it].code.starts_with(prefix);
+}
+
+// Calls visit(matter index) for every matter whose code starts with `prefix`, in code order.
+template <class Visit>
+void RuleSetBuilder::for_matters_under(std::string_view prefix, Visit visit) {
+  const auto& s = *set_;
+  ++work_;
+  auto it = std::lower_bound(matters_by_code_.begin(), matters_by_code_.end(), prefix,
+                             [&](std::uint32_t m, std::string_view p) { return s.matters_[m].code < p; });
+  for (; it != matters_by_code_.end() && s.matters_[*it].code.starts_with(prefix); ++it) {
+    ++work_;
+    visit(*it);
+  }
+}
+
 void RuleSetBuilder::check_units() {
   auto& s = *set_;
   for (std::uint32_t i = 0; i < s.units_.size(); ++i) {
@@ -441,20 +487,18 @@ bool RuleSetBuilder::resolve_ref(UnitRef& ref, const SourcePos& pos, std::string
     error_at(pos, "rule '" + std::string(rule_id) + "' names unknown unit '" + ref.unit_id + "'");
     return false;
   }
-  for (std::size_t t = 0; t < s.templates_.size(); ++t) {
-    if (s.templates_[t].kind == ref.kind && s.templates_[t].level == ref.level) {
-      ref.template_index = static_cast<int>(t);
-      return true;
-    }
+  ++work_;
+  const auto key = template_key(ref.kind, ref.level);
+  if (const auto it = template_of_.find(key); it != template_of_.end()) {
+    ref.template_index = it->second;
+    return true;
   }
-  const bool any_unit = std::any_of(s.units_.begin(), s.units_.end(), [&](const Unit& u) {
-    return u.kind == ref.kind && (!ref.level || u.level == ref.level);
-  });
-  if (!any_unit) {
+  if (!kind_has_units(ref.kind, ref.level)) {
     error_at(pos, "rule '" + std::string(rule_id) + "': no unit matches template " + ref.describe());
     return false;
   }
   ref.template_index = static_cast<int>(s.templates_.size());
+  template_of_.emplace(key, ref.template_index);
   s.templates_.push_back({ref.kind, ref.level, {}, {}, -1, -1});
   return true;
 }
@@ -471,9 +515,7 @@ void RuleSetBuilder::check_rules() {
     resolve_ref(rule.lead, rule.pos, rule.id);
     for (auto& co : rule.co) resolve_ref(co, rule.pos, rule.id);
     for (const auto& prefix : rule.matters) {
-      const bool known = std::any_of(s.matters_.begin(), s.matters_.end(),
-                                     [&](const Matter& m) { return m.code.starts_with(prefix); });
-      if (!known && !s.matters_.empty()) {
+      if (!s.matters_.empty() && !any_matter_under(prefix)) {
         error_at(rule.pos, "rule '" + rule.id + "' names matter '" + prefix + "', which no matter code starts with");
       }
     }
@@ -482,12 +524,11 @@ void RuleSetBuilder::check_rules() {
 
 int RuleSetBuilder::find_or_add_template(const std::string& kind, Level level) {
   auto& s = *set_;
-  for (std::size_t t = 0; t < s.templates_.size(); ++t) {
-    if (s.templates_[t].kind == kind && s.templates_[t].level == level) return static_cast<int>(t);
-  }
-  const bool any_unit = std::any_of(s.units_.begin(), s.units_.end(),
-                                    [&](const Unit& u) { return u.kind == kind && u.level == level; });
-  if (!any_unit) return -1;
+  ++work_;
+  const auto key = template_key(kind, level);
+  if (const auto it = template_of_.find(key); it != template_of_.end()) return it->second;
+  if (!kind_has_units(kind, level)) return -1;
+  template_of_.emplace(key, static_cast<int>(s.templates_.size()));
   s.templates_.push_back({kind, level, {}, {}, -1, -1});
   return static_cast<int>(s.templates_.size() - 1);
 }
@@ -495,9 +536,7 @@ int RuleSetBuilder::find_or_add_template(const std::string& kind, Level level) {
 void RuleSetBuilder::check_ladder() {
   const auto& s = *set_;
   if (ladder_pos_.empty()) return;
-  const auto kind_exists = [&](const std::string& kind) {
-    return std::any_of(s.units_.begin(), s.units_.end(), [&](const Unit& u) { return u.kind == kind; });
-  };
+  const auto kind_exists = [&](const std::string& kind) { return kind_has_units(kind, std::nullopt); };
   if (!kind_exists(s.ladder_.government)) {
     error_at(ladder_pos_[0], "ladder government '" + s.ladder_.government + "' is the kind of no unit");
   }
@@ -511,11 +550,12 @@ void RuleSetBuilder::check_ladder() {
 // township template the county government's. Ladder templates are added after the rules' own.
 void RuleSetBuilder::build_ladders() {
   auto& s = *set_;
+  std::unordered_map<std::string_view, std::string_view> kind_map;  // the first mapping of a kind wins
+  for (const auto& [from, to] : s.ladder_.kinds) kind_map.try_emplace(from, to);
   const auto mapped = [&](const std::string& kind) -> std::string {
-    for (const auto& [from, to] : s.ladder_.kinds) {
-      if (from == kind) return to;
-    }
-    return {};
+    ++work_;
+    const auto it = kind_map.find(kind);
+    return it == kind_map.end() ? std::string() : std::string(it->second);
   };
   const std::size_t own = s.templates_.size();
   for (std::size_t t = 0; t < own; ++t) {
@@ -537,21 +577,31 @@ void RuleSetBuilder::build_ladders() {
 
 void RuleSetBuilder::build_templates() {
   auto& s = *set_;
+  if (s.templates_.empty()) return;
+  std::unordered_map<std::string_view, std::vector<std::uint32_t>> units_of_kind;  // in unit order
+  for (std::uint32_t i = 0; i < s.units_.size(); ++i) {
+    ++work_;
+    units_of_kind[s.units_[i].kind].push_back(i);
+  }
+  static const std::vector<std::uint32_t> none;
   for (auto& t : s.templates_) {
     std::set<std::string> reported;
+    const auto found = units_of_kind.find(t.kind);
+    const auto& of_kind = found == units_of_kind.end() ? none : found->second;
+    work_ += of_kind.size() + 1;  // a kind's units are scanned once per level it has a template for (at most 4)
     if (t.level == Level::city) {
       int count = 0;
-      for (std::uint32_t i = 0; i < s.units_.size(); ++i) {
-        if (s.units_[i].kind == t.kind && s.units_[i].level == Level::city) {
+      for (const auto i : of_kind) {
+        if (s.units_[i].level == Level::city) {
           t.sole_unit = static_cast<int>(i);
           ++count;
         }
       }
       if (count != 1) t.sole_unit = -1;
     }
-    for (std::uint32_t i = 0; i < s.units_.size(); ++i) {
+    for (const auto i : of_kind) {
       const auto& u = s.units_[i];
-      if (u.kind != t.kind || (t.level && u.level != t.level)) continue;
+      if (t.level && u.level != t.level) continue;
       for (const auto& area : u.areas) {
         const auto [it, fresh] = t.by_area.emplace(area, i);
         if (!fresh && reported.insert(area).second) {
@@ -584,8 +634,11 @@ void RuleSetBuilder::build_indexes() {
   s.pattern_divisions_.assign(n, {});
   s.pattern_rules_.assign(n, {});
   s.pattern_chars_.assign(n, 0);
-  const auto add_unique = [](std::vector<std::uint32_t>& v, std::uint32_t x) {
-    if (std::find(v.begin(), v.end(), x) == v.end()) v.push_back(x);
+  // Each list below is filled in ascending order of what it lists (matters, divisions, rules are visited in
+  // order), so a repeat can only be the last entry: first-seen order with one comparison per entry.
+  const auto add_unique = [this](std::vector<std::uint32_t>& v, std::uint32_t x) {
+    ++work_;
+    if (v.empty() || v.back() != x) v.push_back(x);
   };
   for (const auto& [p, m] : matter_words) add_unique(s.pattern_matters_[p], m);
   for (const auto& [p, d] : division_words) add_unique(s.pattern_divisions_[p], d);
@@ -598,14 +651,16 @@ void RuleSetBuilder::build_indexes() {
     }
     s.pattern_chars_[p] = chars;
   }
+  std::vector<std::uint32_t> held;
   for (std::uint32_t r = 0; r < s.rules_.size(); ++r) {
     const Rule& rule = s.rules_[r];
     if (!rule.matters.empty()) {
-      for (const auto& m : s.matters_) {
-        const bool holds = std::any_of(rule.matters.begin(), rule.matters.end(),
-                                       [&](const std::string& prefix) { return m.code.starts_with(prefix); });
-        if (holds) s.rules_by_matter_[m.code].push_back(r);
-      }
+      // The matters under any of its prefixes, once each, in catalogue order.
+      held.clear();
+      for (const auto& prefix : rule.matters) for_matters_under(prefix, [&](std::uint32_t m) { held.push_back(m); });
+      std::sort(held.begin(), held.end());
+      held.erase(std::unique(held.begin(), held.end()), held.end());
+      for (const auto m : held) s.rules_by_matter_[s.matters_[m].code].push_back(r);
     } else if (!rule.any.empty()) {
       for (const auto p : rule.any) add_unique(s.pattern_rules_[p], r);
     } else if (!rule.all.empty()) {
@@ -620,6 +675,7 @@ void RuleSetBuilder::build_indexes() {
 std::shared_ptr<RuleSet> RuleSetBuilder::finish(std::string version) {
   auto& s = *set_;
   s.version_ = std::move(version);
+  index_units_and_matters();
   check_units();
   check_matters();
   if (fallbacks_.empty()) {

@@ -2,7 +2,10 @@
 // Internal to routing; used by RuleSet::compile. Not thread-safe (one builder per compile).
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <memory>
+#include <unordered_map>
 #include <vector>
 
 #include "routing/rule_set.hpp"
@@ -12,12 +15,15 @@ namespace hotline::routing {
 
 class RuleSetBuilder {
  public:
-  explicit RuleSetBuilder(std::vector<Diagnostic>& diagnostics);
+  explicit RuleSetBuilder(std::vector<Diagnostic>& diagnostics, FileLimits limits = {});
 
   // Reads one file's sections into the staged set.
   void add_file(const SourceFile& file);
   // Cross-checks everything added and returns the finished set, or null when any error was found.
   std::shared_ptr<RuleSet> finish(std::string version);
+  // Elements examined while cross-checking and indexing (lookups, probes, entries scanned): grows with the size of
+  // the rule set and of what it builds, never with its square. A complexity probe for tests.
+  std::uint64_t work() const { return work_; }
 
  private:
   struct Fallback {
@@ -40,6 +46,11 @@ class RuleSetBuilder {
   std::optional<UnitRef> read_unit_ref(YamlReader& r, const YAML::Node& n);
   void read_keywords(YamlReader& r, const YAML::Node& n, Rule& rule);
 
+  void index_units_and_matters();
+  bool kind_has_units(const std::string& kind, std::optional<Level> level);  // level nullopt: at any level
+  bool any_matter_under(std::string_view prefix);
+  template <class Visit>
+  void for_matters_under(std::string_view prefix, Visit visit);
   void check_units();
   void check_matters();
   void check_rules();
@@ -52,6 +63,7 @@ class RuleSetBuilder {
   void error_at(const SourcePos& pos, const std::string& message);
 
   std::vector<Diagnostic>& out_;
+  FileLimits limits_;
   std::shared_ptr<RuleSet> set_;
   std::vector<SourcePos> unit_pos_, division_pos_, matter_pos_;
   std::vector<Fallback> fallbacks_;
@@ -59,6 +71,11 @@ class RuleSetBuilder {
   std::vector<SourcePos> inference_pos_;  // where `inference` was given (at most once)
   std::string model_file_;                // the model's path as shown, when one was read
   int rule_order_ = 0;
+  // Indexes built once all files are read, so that cross-checks are lookups, not scans.
+  std::unordered_map<std::string, unsigned> kind_levels_;         // unit kind -> bit per level its units have
+  std::vector<std::uint32_t> matters_by_code_;                    // matter indexes, sorted by code
+  std::map<std::pair<std::string, int>, int> template_of_;        // (kind, level or -1) -> index in templates_
+  std::uint64_t work_ = 0;
 };
 
 }  // namespace hotline::routing

@@ -48,10 +48,10 @@ void apply_counting(TimePolicy& p, Counting counting) {
 
 class TimePolicyBuilder {
  public:
-  explicit TimePolicyBuilder(std::vector<Diagnostic>& out) : out_(out) {}
+  TimePolicyBuilder(std::vector<Diagnostic>& out, FileLimits limits) : out_(out), limits_(limits) {}
 
   void add_file(const SourceFile& file) {
-    YamlReader r(file.shown(), out_);
+    YamlReader r(file.shown(), out_, limits_);
     if (first_file_.empty()) first_file_ = file.shown();
     const auto root = r.parse(file.text);
     if (!root || root->IsNull()) return;
@@ -200,18 +200,19 @@ class TimePolicyBuilder {
   }
 
   std::vector<Diagnostic>& out_;
+  FileLimits limits_;
   std::string first_file_;
   std::optional<PartialPolicy> defaults_;
   std::string defaults_where_;
   std::vector<std::pair<TimePolicyTable::Entry, PartialPolicy>> entries_;
 };
 
-PolicyResult TimePolicyTable::compile(const std::vector<SourceFile>& files) {
+PolicyResult TimePolicyTable::compile(const std::vector<SourceFile>& files, FileLimits limits) {
   std::vector<const SourceFile*> ordered;
   for (const auto& f : files) ordered.push_back(&f);
   std::stable_sort(ordered.begin(), ordered.end(), [](const auto* a, const auto* b) { return a->path < b->path; });
   PolicyResult result;
-  TimePolicyBuilder builder(result.diagnostics);
+  TimePolicyBuilder builder(result.diagnostics, limits);
   for (const auto* f : ordered) builder.add_file(*f);
   result.table = builder.finish(content_version(files));
   return result;

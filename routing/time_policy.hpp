@@ -47,7 +47,7 @@ class TimePolicyTable {
   // working-day limit of the policy it selects, inherited ones included. Never throws on bad input: every problem
   // (syntax, unknown key or value, bad limit, missing or repeated defaults) is a diagnostic with file:line:column
   // and `table` is null when any is an error. An entry with the same conditions as an earlier one is a warning.
-  static PolicyResult compile(const std::vector<SourceFile>& files);
+  static PolicyResult compile(const std::vector<SourceFile>& files, FileLimits limits = {});
 
   // The policy for a ticket. Among entries whose conditions all hold (a `level` condition never holds when
   // `level` is nullopt), the one with the most conditions wins, then the earlier one (files in path order,

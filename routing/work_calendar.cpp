@@ -23,7 +23,7 @@ struct StagedDay {
 
 class CalendarBuilder {
  public:
-  explicit CalendarBuilder(std::vector<Diagnostic>& out) : out_(out) {}
+  CalendarBuilder(std::vector<Diagnostic>& out, FileLimits limits) : out_(out), limits_(limits) {}
 
   void add_file(const SourceFile& file) {
     if (ends_with(file.path, ".json")) {
@@ -76,7 +76,7 @@ class CalendarBuilder {
   }
 
   void add_national(const SourceFile& file) {
-    YamlReader r(file.shown(), out_);
+    YamlReader r(file.shown(), out_, limits_);
     const auto root = r.parse(file.text);
     if (!root) return;
     if (!check_unique_keys(r, *root, "holiday table", {"$schema", "$id", "year", "papers", "days"})) return;
@@ -118,7 +118,7 @@ class CalendarBuilder {
   }
 
   void add_local(const SourceFile& file) {
-    YamlReader r(file.shown(), out_);
+    YamlReader r(file.shown(), out_, limits_);
     const auto root = r.parse(file.text);
     if (!root || root->IsNull()) return;  // an empty or comment-only file overrides nothing
     if (!check_unique_keys(r, *root, "local calendar", {"overrides"})) return;
@@ -135,13 +135,14 @@ class CalendarBuilder {
   }
 
   std::vector<Diagnostic>& out_;
+  FileLimits limits_;
 };
 
 }  // namespace
 
-CalendarResult WorkCalendar::compile(const std::vector<SourceFile>& files) {
+CalendarResult WorkCalendar::compile(const std::vector<SourceFile>& files, FileLimits limits) {
   CalendarResult result;
-  CalendarBuilder builder(result.diagnostics);
+  CalendarBuilder builder(result.diagnostics, limits);
   std::vector<const SourceFile*> ordered;
   for (const auto& f : files) ordered.push_back(&f);
   // Path order, so diagnostics ("... makes it an off day") always point from the later file to the earlier one.

@@ -25,7 +25,7 @@ class WorkCalendar {
   // national tables. Never throws on bad input: syntax errors, unknown keys, bad dates, dates outside a file's
   // year, two files for one year and one date given conflicting values are diagnostics with file:line:column,
   // and `calendar` is null when any of them is an error.
-  static CalendarResult compile(const std::vector<SourceFile>& files);
+  static CalendarResult compile(const std::vector<SourceFile>& files, FileLimits limits = {});
 
   // Monday–Friday unless listed off; Saturday–Sunday only when listed as a working day (national or local).
   bool is_working_day(Day d) const;

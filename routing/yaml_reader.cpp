@@ -7,17 +7,84 @@
 
 namespace hotline::routing {
 
+Expansion measure_expansion(const YAML::Node& root, std::size_t max_nodes) {
+  // Depth-first over the expanded tree. Copies of a YAML::Node share the node (nothing here assigns to one).
+  struct Open {
+    YAML::Node node;
+    std::vector<YAML::Node> children;  // a sequence's items; a map's keys and values
+    std::size_t next = 0;
+  };
+  std::vector<Open> path;
+  std::size_t seen = 0;
+  const auto enter = [&](const YAML::Node& n) {
+    if (++seen > max_nodes) return Expansion::too_many_nodes;
+    if (!n.IsSequence() && !n.IsMap()) return Expansion::within;
+    for (const auto& open : path) {
+      if (open.node.is(n)) return Expansion::within;  // an alias inside the node it names: the readers report it
+    }
+    if (path.size() >= k_max_yaml_depth) return Expansion::too_deep;
+    Open open{n, {}, 0};
+    if (n.IsSequence()) {
+      for (const auto& item : n) open.children.push_back(item);
+    } else {
+      for (const auto& entry : n) {
+        open.children.push_back(entry.first);
+        open.children.push_back(entry.second);
+      }
+    }
+    path.push_back(std::move(open));
+    return Expansion::within;
+  };
+  if (const auto e = enter(root); e != Expansion::within) return e;
+  while (!path.empty()) {
+    Open& top = path.back();
+    if (top.next == top.children.size()) {
+      path.pop_back();
+      continue;
+    }
+    const YAML::Node child = top.children[top.next++];  // `top` may move once enter() opens the child
+    if (const auto e = enter(child); e != Expansion::within) return e;
+  }
+  return Expansion::within;
+}
+
 std::optional<YAML::Node> YamlReader::parse(const std::string& text) {
+  if (text.size() > limits_.max_bytes) {
+    out_.push_back({file_, 0, 0,
+                    "rules file " + file_ + " is " + std::to_string(text.size()) + " bytes, more than the cap of " +
+                        std::to_string(limits_.max_bytes) + " bytes (rules_files.max_bytes)",
+                    Severity::error});
+    return std::nullopt;
+  }
   if (!is_valid_utf8(text)) {
     out_.push_back({file_, 0, 0, "file is not valid UTF-8", Severity::error});
     return std::nullopt;
   }
+  YAML::Node doc;
   try {
-    return YAML::Load(text);
+    doc = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     out_.push_back({file_, e.mark.line + 1, e.mark.column + 1, e.msg, Severity::error});
     return std::nullopt;
   }
+  switch (measure_expansion(doc, limits_.max_yaml_nodes)) {
+    case Expansion::within:
+      break;
+    case Expansion::too_many_nodes:
+      out_.push_back({file_, 0, 0,
+                      "rules file " + file_ + " expands to more than " + std::to_string(limits_.max_yaml_nodes) +
+                          " nodes (an alias counts the whole node it names each time it is used; the cap is "
+                          "rules_files.max_yaml_nodes)",
+                      Severity::error});
+      return std::nullopt;
+    case Expansion::too_deep:
+      out_.push_back({file_, 0, 0,
+                      "rules file " + file_ + " nests more than " + std::to_string(k_max_yaml_depth) +
+                          " levels deep (aliases included)",
+                      Severity::error});
+      return std::nullopt;
+  }
+  return doc;
 }
 
 void YamlReader::add(const YAML::Node& at, const std::string& message, Severity severity) {
@@ -91,8 +158,12 @@ std::optional<long long> YamlReader::integer(const YAML::Node& map, std::string_
 
 std::vector<std::pair<std::string, YAML::Node>> YamlReader::strings_with_nodes(const YAML::Node& map,
                                                                               std::string_view key) {
+  return value_strings_with_nodes(map[std::string(key)], key);
+}
+
+std::vector<std::pair<std::string, YAML::Node>> YamlReader::value_strings_with_nodes(const YAML::Node& n,
+                                                                                    std::string_view key) {
   std::vector<std::pair<std::string, YAML::Node>> out;
-  const YAML::Node n = map[std::string(key)];
   if (!n.IsDefined() || n.IsNull()) return out;
   if (n.IsScalar()) {
     out.emplace_back(n.Scalar(), n);

@@ -99,8 +99,11 @@ Response Api::get_queue(const Request& req, const Principal& who, const std::str
       q.state = value;
       q.include_closed = !routing::is_open(*routing::parse_case_state(value));
     } else if (key == "due_before") {
-      const auto ms = parse_rfc3339(value);
-      if (!ms) return problem_response(req, bad_field("due_before", "must be RFC 3339"));
+      const auto ms = parse_caller_instant(value);
+      if (!ms) {
+        return problem_response(req, bad_field("due_before", "must be RFC 3339 with a date from " +
+                                                                 std::string(k_date_window)));
+      }
       q.due_before_ms = *ms;
     } else if (key == "overdue") {
       if (value != "true" && value != "false")
@@ -168,8 +171,10 @@ Response Api::search_tickets(const Request& req, const Principal& who) {
     } else if (key == "unit") {
       q.unit_id = value;
     } else if (key == "from" || key == "to") {
-      const auto ms = parse_rfc3339(value);
-      if (!ms) return problem_response(req, bad_field(key, "must be RFC 3339"));
+      const auto ms = parse_caller_instant(value);
+      if (!ms) {
+        return problem_response(req, bad_field(key, "must be RFC 3339 with a date from " + std::string(k_date_window)));
+      }
       (key == "from" ? q.from_ms : q.to_ms) = *ms;
     } else if (key == "cursor") {
       q.before_id = value;

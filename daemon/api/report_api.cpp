@@ -25,6 +25,9 @@ boost::asio::awaitable<Response> Api::run_report(const Request& req) {
     if (key != "as_of") co_return problem_response(req, bad_field(key, "unknown field"));
     const auto day = value.is_string() ? routing::parse_day(value.as_string()) : std::nullopt;
     if (!day) co_return problem_response(req, bad_field("as_of", "must be a date YYYY-MM-DD"));
+    if (!parse_caller_day(value.as_string())) {
+      co_return problem_response(req, bad_field("as_of", "must be a date from " + std::string(k_date_window)));
+    }
     if (*day > today) co_return problem_response(req, bad_field("as_of", "must not be in the future"));
     as_of = *day;
   }

@@ -131,7 +131,7 @@ int run_daemon(int argc, char** argv) {
     std::cerr << "hotlined: timezone: " << err << '\n';
     return 1;
   }
-  auto compiled = load_initial_rules(config.rules);
+  auto compiled = load_initial_rules(config.rules, config.rules_files);
   print_diagnostics(compiled.diagnostics);
   if (!compiled.ok) {
     std::cerr << "hotlined: rules in '" << config.rules << "' are invalid; not starting\n";
@@ -190,7 +190,7 @@ int run_daemon(int argc, char** argv) {
     spdlog::info("{} access token(s) active: bearer authentication required", active_tokens);
   }
 
-  RulesHolder rules(config.rules, std::move(compiled.info));
+  RulesHolder rules(config.rules, std::move(compiled.info), config.rules_files);
   asio::io_context ioc;
   FeedHub feed(ioc.get_executor(), {config.feed_max_subscribers, config.feed_buffer});
   // Declared before the writer, so it outlives the writer's connection that calls its hook.

@@ -171,6 +171,11 @@ const std::map<std::string, Setter>& key_table() {
          }
          return std::string("must be one of trace, debug, info, warn, error");
        }},
+      {"rules_files.max_bytes",
+       [](Config& c, const std::string& v) { return set_unsigned(c.rules_files.max_bytes, v, 4096, 1ull << 30); }},
+      {"rules_files.max_yaml_nodes", [](Config& c, const std::string& v) {
+         return set_unsigned(c.rules_files.max_yaml_nodes, v, 1000, 100'000'000);
+       }},
       {"escalation.batch", [](Config& c, const std::string& v) { return set_unsigned(c.escalation_batch, v, 1, 100000); }},
       {"notifications.webhooks", [](Config&, const std::string&) { return std::string("must be a list of webhooks"); }},
       {"notifications.max_attempts", [](Config& c, const std::string& v) { return set_unsigned(c.max_attempts, v, 1, 100); }},

@@ -57,6 +57,7 @@ struct Config {
   std::int64_t webhook_timeout_ms = 5000;   // notifications.timeout_ms: one POST, connect to answer (TLS too)
   std::string key_prefix;                   // notifications.key_prefix for Idempotency-Key; "" = ticket_prefix
   std::string ca_file;                      // notifications.ca_file: PEM CAs trusted for https; "" = system store
+  routing::FileLimits rules_files;          // rules_files.max_bytes, rules_files.max_yaml_nodes: per rules file
 };
 
 // Parses YAML config text. Unknown keys, wrong types and bad values are reported as file:line:column;

@@ -9,9 +9,9 @@
 
 namespace hotline::daemon {
 
-ReloadOutcome load_initial_rules(const std::string& dir) {
+ReloadOutcome load_initial_rules(const std::string& dir, const routing::FileLimits& limits) {
   const auto started = std::chrono::steady_clock::now();
-  auto loaded = load_deployment(dir);
+  auto loaded = load_deployment(dir, limits);
   ReloadOutcome out;
   out.diagnostics = std::move(loaded.diagnostics);
   if (!loaded.ok()) return out;
@@ -26,7 +26,7 @@ ReloadOutcome load_initial_rules(const std::string& dir) {
 
 ReloadOutcome RulesHolder::reload() {
   std::lock_guard serial(reload_mutex_);
-  auto outcome = load_initial_rules(dir_);
+  auto outcome = load_initial_rules(dir_, limits_);
   RulesInfo old;  // released after the lock, so readers never wait for the old set to be freed
   {
     std::lock_guard lock(mutex_);

@@ -30,7 +30,8 @@ struct ReloadOutcome {
 
 class RulesHolder {
  public:
-  RulesHolder(std::string dir, RulesInfo initial) : dir_(std::move(dir)), current_(std::move(initial)) {}
+  RulesHolder(std::string dir, RulesInfo initial, routing::FileLimits limits = {})
+      : dir_(std::move(dir)), limits_(limits), current_(std::move(initial)) {}
 
   std::shared_ptr<const routing::RuleSet> get() const {
     std::lock_guard lock(mutex_);
@@ -48,12 +49,13 @@ class RulesHolder {
 
  private:
   const std::string dir_;
+  const routing::FileLimits limits_;
   std::mutex reload_mutex_;  // one reload at a time
   mutable std::mutex mutex_;
   RulesInfo current_;
 };
 
 // Loads `dir` for start-up: the same staging as reload(), with no set to fall back to.
-ReloadOutcome load_initial_rules(const std::string& dir);
+ReloadOutcome load_initial_rules(const std::string& dir, const routing::FileLimits& limits = {});
 
 }  // namespace hotline::daemon

@@ -22,7 +22,8 @@ RuleFileKind classify_rule_file(const std::string& rel) {
 }
 
 std::vector<routing::SourceFile> read_rule_files(const std::string& dir, RuleFileKind kind,
-                                                 std::vector<routing::Diagnostic>& errors) {
+                                                 std::vector<routing::Diagnostic>& errors,
+                                                 const routing::FileLimits& limits) {
   std::vector<routing::SourceFile> files;
   std::error_code ec;
   const fs::path root(dir);
@@ -35,6 +36,18 @@ std::vector<routing::SourceFile> read_rule_files(const std::string& dir, RuleFil
     if (!it->is_regular_file()) continue;
     const auto rel = fs::relative(it->path(), root).generic_string();
     if (classify_rule_file(rel) != kind) continue;
+    const auto shown = (root / rel).lexically_normal().generic_string();
+    const auto too_big = [&](std::uintmax_t bytes) {
+      errors.push_back({shown, 0, 0,
+                        "rules file " + shown + " is " + std::to_string(bytes) + " bytes, more than the cap of " +
+                            std::to_string(limits.max_bytes) + " bytes (rules_files.max_bytes)",
+                        routing::Severity::error});
+    };
+    std::error_code size_ec;
+    if (const auto bytes = fs::file_size(it->path(), size_ec); !size_ec && bytes > limits.max_bytes) {
+      too_big(bytes);  // refused unread
+      continue;
+    }
     std::ifstream in(it->path(), std::ios::binary);
     std::ostringstream text;
     text << in.rdbuf();
@@ -42,32 +55,36 @@ std::vector<routing::SourceFile> read_rule_files(const std::string& dir, RuleFil
       errors.push_back({it->path().string(), 0, 0, "cannot read file", routing::Severity::error});
       continue;
     }
-    files.push_back({rel, text.str(), (root / rel).lexically_normal().generic_string()});
+    if (text.view().size() > limits.max_bytes) {  // grew since it was measured
+      too_big(text.view().size());
+      continue;
+    }
+    files.push_back({rel, text.str(), shown});
   }
   if (ec) errors.push_back({dir, 0, 0, "cannot list folder: " + ec.message(), routing::Severity::error});
   std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
   return files;
 }
 
-routing::CompileResult load_rules(const std::string& dir) {
+routing::CompileResult load_rules(const std::string& dir, const routing::FileLimits& limits) {
   std::vector<routing::Diagnostic> errors;
-  auto files = read_rule_files(dir, RuleFileKind::routing, errors);
+  auto files = read_rule_files(dir, RuleFileKind::routing, errors, limits);
   if (routing::has_errors(errors)) return {nullptr, std::move(errors)};
-  auto result = routing::RuleSet::compile(files);
+  auto result = routing::RuleSet::compile(files, limits);
   errors.insert(errors.end(), result.diagnostics.begin(), result.diagnostics.end());
   result.diagnostics = std::move(errors);
   return result;
 }
 
-Deployment load_deployment(const std::string& dir) {
+Deployment load_deployment(const std::string& dir, const routing::FileLimits& limits) {
   Deployment d;
-  auto rules = load_rules(dir);
+  auto rules = load_rules(dir, limits);
   d.diagnostics = std::move(rules.diagnostics);
   if (!rules.rule_set) return d;  // a missing folder would only repeat the same error below
 
   std::vector<routing::Diagnostic> io;
-  const auto calendar_files = read_rule_files(dir, RuleFileKind::calendar, io);
-  const auto policy_files = read_rule_files(dir, RuleFileKind::time_policy, io);
+  const auto calendar_files = read_rule_files(dir, RuleFileKind::calendar, io, limits);
+  const auto policy_files = read_rule_files(dir, RuleFileKind::time_policy, io, limits);
   d.diagnostics.insert(d.diagnostics.end(), io.begin(), io.end());
   if (calendar_files.empty()) {
     d.diagnostics.push_back({dir + "/calendar", 0, 0, "no working-day calendar (calendar/*.json)",
@@ -76,8 +93,8 @@ Deployment load_deployment(const std::string& dir) {
   if (policy_files.empty()) {
     d.diagnostics.push_back({dir + "/time_limits.yaml", 0, 0, "no time-limit policy", routing::Severity::error});
   }
-  auto calendar = routing::WorkCalendar::compile(calendar_files);
-  auto policy = routing::TimePolicyTable::compile(policy_files);
+  auto calendar = routing::WorkCalendar::compile(calendar_files, limits);
+  auto policy = routing::TimePolicyTable::compile(policy_files, limits);
   d.diagnostics.insert(d.diagnostics.end(), calendar.diagnostics.begin(), calendar.diagnostics.end());
   d.diagnostics.insert(d.diagnostics.end(), policy.diagnostics.begin(), policy.diagnostics.end());
   if (routing::has_errors(d.diagnostics)) return d;

@@ -19,12 +19,14 @@ enum class RuleFileKind { routing, calendar, time_policy, other };
 RuleFileKind classify_rule_file(const std::string& relative_path);
 
 // Every file of `kind` below `dir`, sorted by relative path; diagnostics name them as `dir/relative`.
-// A missing or unreadable folder is a diagnostic, not an exception.
+// A missing or unreadable folder is a diagnostic, not an exception; so is a file larger than limits.max_bytes
+// (refused before it is read).
 std::vector<routing::SourceFile> read_rule_files(const std::string& dir, RuleFileKind kind,
-                                                 std::vector<routing::Diagnostic>& errors);
+                                                 std::vector<routing::Diagnostic>& errors,
+                                                 const routing::FileLimits& limits = {});
 
 // The routing rule set only (what rule authors' tools need).
-routing::CompileResult load_rules(const std::string& dir);
+routing::CompileResult load_rules(const std::string& dir, const routing::FileLimits& limits = {});
 
 struct Deployment {
   std::shared_ptr<const routing::RuleSet> rules;
@@ -36,6 +38,6 @@ struct Deployment {
 };
 
 // Everything in the folder.
-Deployment load_deployment(const std::string& dir);
+Deployment load_deployment(const std::string& dir, const routing::FileLimits& limits = {});
 
 }  // namespace hotline::daemon

@@ -140,6 +140,22 @@ std::optional<std::int64_t> parse_rfc3339(std::string_view s) {
   return seconds * 1000 + millis;
 }
 
+std::optional<std::int32_t> parse_caller_day(std::string_view text) {
+  const auto day = routing::parse_day(text);
+  if (!day) return std::nullopt;
+  const int year = routing::civil_from_day(*day).year;
+  if (year < k_first_year || year > k_last_year) return std::nullopt;
+  return *day;
+}
+
+std::optional<std::int64_t> parse_caller_instant(std::string_view text) {
+  const auto ms = parse_rfc3339(text);
+  if (!ms) return std::nullopt;
+  const int year = (text[0] - '0') * 1000 + (text[1] - '0') * 100 + (text[2] - '0') * 10 + (text[3] - '0');
+  if (year < k_first_year || year > k_last_year) return std::nullopt;
+  return ms;
+}
+
 SchedulerClock& wall_clock() {
   static SystemSchedulerClock clock;
   return clock;

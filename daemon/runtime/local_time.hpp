@@ -34,4 +34,14 @@ std::optional<int> parse_time_of_day(std::string_view text);
 // nullopt when malformed.
 std::optional<std::int64_t> parse_rfc3339(std::string_view text);
 
+// The dates callers may name (report days, instants in queue and search filters): years 2000 to 2099. Every
+// calendar the rules ship (2007 on) and every ticket fits; year 0000 or 9999 is a mistake, not a query.
+inline constexpr int k_first_year = 2000;
+inline constexpr int k_last_year = 2099;
+inline constexpr std::string_view k_date_window = "2000-01-01 to 2099-12-31";
+// A strict YYYY-MM-DD (routing::parse_day) within those years, as a day number; nullopt otherwise.
+std::optional<std::int32_t> parse_caller_day(std::string_view text);
+// parse_rfc3339, and nullopt too when the date as written is outside those years.
+std::optional<std::int64_t> parse_caller_instant(std::string_view text);
+
 }  // namespace hotline::daemon

@@ -16,7 +16,7 @@ void sort_deadlines(storage::Projection& p) {
 }
 
 std::string describe(const storage::Projection& p) {
-  std::string s = "state " + p.state + ";";
+  std::string s = "state " + p.state + "; updated " + std::to_string(p.updated_ms) + ";";
   for (const auto& a : p.assignments) {
     s += " [" + std::to_string(a.seq) + " " + a.unit_id + (a.handler_id ? "→" + *a.handler_id : "") + " " + a.state +
          (a.open ? " open" : "") + " reply " + std::to_string(a.reply_due_ms) + "]";
@@ -51,7 +51,7 @@ int db_verify(const std::string& database, std::ostream& out, std::ostream& err)
         return 1;
       }
       const auto& events = (**ticket).events;
-      auto rebuilt = project(replay_ticket(**ticket), events.empty() ? 0 : events.back().at_ms);
+      auto rebuilt = project(replay_ticket(**ticket), changed_ms(events));
       auto actual = **stored;
       sort_deadlines(rebuilt);
       sort_deadlines(actual);

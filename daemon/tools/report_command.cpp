@@ -39,13 +39,15 @@ int report_nightly(const ReportArgs& args, std::ostream& out, std::ostream& err)
   };
   const auto as_of = routing::parse_day(args.as_of);
   if (!as_of) return bad("--as-of must be a date YYYY-MM-DD, not '" + args.as_of + "'");
+  const std::string window(k_date_window);
+  if (!parse_caller_day(args.as_of)) return bad("--as-of must be a date from " + window + ", not '" + args.as_of + "'");
   report::ReportOptions o;
   o.as_of = *as_of;
   o.period_kind = args.period;
   if (args.period == "custom") {
-    const auto from = routing::parse_day(args.from);
-    const auto to = args.to.empty() ? as_of : routing::parse_day(args.to);
-    if (!from || !to || *from > *to) return bad("--period custom needs --from <= --to (YYYY-MM-DD)");
+    const auto from = parse_caller_day(args.from);
+    const auto to = args.to.empty() ? as_of : parse_caller_day(args.to);
+    if (!from || !to || *from > *to) return bad("--period custom needs --from <= --to (YYYY-MM-DD, " + window + ")");
     o.from = *from;
     o.to = *to;
   } else if (const auto days = report::period_days(args.period, o.as_of)) {

@@ -45,6 +45,13 @@ routing::Case replay_ticket(const storage::StoredTicket& t) {
   return routing::replay(facts_of(t), events);
 }
 
+std::int64_t changed_ms(const std::vector<storage::StoredEvent>& events) {
+  for (auto it = events.rbegin(); it != events.rend(); ++it) {
+    if (!it->kind.starts_with("stage_")) return it->at_ms;
+  }
+  return 0;
+}
+
 storage::Projection project(const routing::Case& c, std::int64_t updated_ms) {
   storage::Projection p;
   p.state = std::string(routing::to_string(c.state));

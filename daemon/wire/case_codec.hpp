@@ -22,8 +22,12 @@ routing::Event from_stored(const storage::StoredEvent& e);
 routing::Case facts_of(const storage::StoredTicket& t);
 routing::Case replay_ticket(const storage::StoredTicket& t);
 
-// What queries need of a case: state, assignments, deadlines.
+// What queries need of a case: state, assignments, deadlines, and `updated_ms`: when the case last changed — the
+// instant of its last event other than the escalation scheduler's stage_* events. Those record that a clock reached
+// a stage; the scheduler appends them without rewriting the projection, so they do not move it (changed_ms below).
 storage::Projection project(const routing::Case& c, std::int64_t updated_ms);
+// updated_ms as a ticket's events define it: the at_ms of its last event that is not a stage_* event (0 for none).
+std::int64_t changed_ms(const std::vector<storage::StoredEvent>& events);
 
 // The case for API views: state, counters, and every assignment with its clocks — due instants, provisional
 // flags and working days left at `now_ms`.

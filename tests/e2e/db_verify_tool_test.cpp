@@ -7,7 +7,9 @@
 
 #include <filesystem>
 #include <regex>
+#include <chrono>
 #include <string>
+#include <thread>
 
 #include "support/e2e.hpp"
 
@@ -72,6 +74,42 @@ TEST_CASE("db verify finds no difference in a clean database and names each tamp
                             std::regex(wages + ": rebuilt  state awaiting_sign_for;.*\\{3506\\.rsj reply (\\d+)\\}")));
   CHECK(std::stoll(stored[1]) - std::stoll(rebuilt[1]) == 60000);
   CHECK(r.out.find("2 ticket(s) rebuilt from their events, 2 difference(s)\n") != std::string::npos);
+}
+
+TEST_CASE("db verify finds no difference after clocks escalated: stage events do not move updated_ms",
+          "[e2e][tools][verify]") {
+  // tests/e2e/escalation_rules: the sign-for clock turns yellow at 2 s and red at 3 s after dispatch.
+  TempDir dir;
+  const std::string db = dir.path() + "/h.db";
+  {
+    DaemonProcess daemon(HOTLINED_PATH, {"--listen", "127.0.0.1:0", "--database", db, "--rules", ESCALATION_RULES_DIR});
+    HttpClient client(daemon.port());
+    const auto id = post(client, R"({"content":"工资被拖欠三个月"})");
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    std::string body;
+    while (std::chrono::steady_clock::now() < deadline) {
+      body = client.get("/v1/tickets/" + id).body;
+      if (body.find("stage_red") != std::string::npos) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    INFO(body);
+    REQUIRE(body.find("stage_yellow") != std::string::npos);
+    REQUIRE(body.find("stage_red") != std::string::npos);
+    CHECK(daemon.stop(SIGTERM) == 0);
+  }
+  const auto r = run_command(HOTLINECTL_PATH, {"db", "verify", "--database", db});
+  INFO(r.out << r.err);
+  CHECK(r.status == 0);
+  CHECK(r.out == "1 ticket(s) rebuilt from their events, 0 difference(s)\n");
+
+  // A changed updated_ms is a difference, shown as such.
+  exec_sql(db, "UPDATE tickets SET updated_ms = updated_ms + 1");
+  const auto changed = run_command(HOTLINECTL_PATH, {"db", "verify", "--database", db});
+  CHECK(changed.status == 1);
+  std::smatch stored, rebuilt;
+  REQUIRE(std::regex_search(changed.out, stored, std::regex(": stored   state [a-z_]+; updated (\\d+);")));
+  REQUIRE(std::regex_search(changed.out, rebuilt, std::regex(": rebuilt  state [a-z_]+; updated (\\d+);")));
+  CHECK(std::stoll(stored[1]) - std::stoll(rebuilt[1]) == 1);
 }
 
 TEST_CASE("db verify on a missing database fails without creating one", "[e2e][tools][verify]") {

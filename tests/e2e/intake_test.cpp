@@ -227,3 +227,61 @@ TEST_CASE("every ticket answered 201 survives a SIGKILL of the daemon", "[e2e]")
     CHECK(json::value_to<std::string>(as_object(r).at("content")) == "第" + std::to_string(i) + "号：路灯不亮");
   }
 }
+
+TEST_CASE("queue and search filters with a year outside 2000-2099 are a 400 naming the filter", "[e2e]") {
+  TempDir dir;
+  DaemonProcess daemon(HOTLINED_PATH, {"--listen", "127.0.0.1:0", "--database", dir.path() + "/h.db", "--rules",
+                                       E2E_RULES_DIR});
+  HttpClient client(daemon.port());
+  CHECK(client.get("/v1/units/3506.cgj/queue?due_before=2026-01-01T00:00:00%2B08:00").status == 200);
+  CHECK(client.get("/v1/tickets?q=abc&from=2026-01-01T00:00:00Z").status == 200);
+  const std::vector<std::pair<std::string, std::string>> bad{
+      {"/v1/units/3506.cgj/queue?due_before=0000-01-01T00:00:00Z", "due_before"},
+      {"/v1/units/3506.cgj/queue?due_before=9999-12-31T23:59:59Z", "due_before"},
+      {"/v1/tickets?q=abc&from=0000-01-01T00:00:00Z", "from"},
+      {"/v1/tickets?q=abc&to=9999-12-31T00:00:00%2B08:00", "to"},
+  };
+  for (const auto& [target, field] : bad) {
+    const auto r = client.get(target);
+    INFO(target << " " << r.body);
+    CHECK(r.status == 400);
+    CHECK(r.body.find("\"field\":\"" + field + "\"") != std::string::npos);
+    CHECK(r.body.find("2000-01-01 to 2099-12-31") != std::string::npos);
+  }
+  CHECK(daemon.stop(SIGTERM) == 0);
+}
+
+TEST_CASE("a rules-folder file over rules_files.max_bytes is refused, naming the file and the cap", "[e2e]") {
+  TempDir dir;
+  std::filesystem::copy(E2E_RULES_DIR, dir.path() + "/rules", std::filesystem::copy_options::recursive);
+  const std::string config = dir.path() + "/hotline.yaml";
+  std::ofstream(config) << "rules_files:\n  max_bytes: 4096\n";
+  // The rules (1384 bytes) pass; the calendars (4272 and 4843 bytes) and the time limits (4186) do not.
+  const auto r = run_command(HOTLINED_PATH, {"--check-config", "--config", config, "--rules", dir.path() + "/rules"});
+  INFO(r.err);
+  CHECK(r.status == 1);
+  const std::string rules = dir.path() + "/rules";
+  CHECK(r.err.find(rules + "/calendar/2026.json: error: rules file " + rules +
+                   "/calendar/2026.json is 4843 bytes, more than the cap of 4096 bytes (rules_files.max_bytes)") !=
+        std::string::npos);
+  CHECK(r.err.find(rules + "/time_limits.yaml: error: rules file " + rules + "/time_limits.yaml is 4186 bytes") !=
+        std::string::npos);
+  CHECK(r.err.find(rules + "/calendar/2025.json: error: rules file " + rules + "/calendar/2025.json is 4272 bytes") !=
+        std::string::npos);
+}
+
+TEST_CASE("a rules file whose aliases expand past 4 million nodes is refused by hotlinectl rules check", "[e2e]") {
+  TempDir dir;
+  std::filesystem::copy(E2E_RULES_DIR, dir.path() + "/rules", std::filesystem::copy_options::recursive);
+  std::string laughs = "divisions:\n  - code: \"99\"\n    name: 甲\n    aliases: &a0 [乙, 乙, 乙, 乙, 乙, 乙, 乙, 乙, 乙, 乙]\n";
+  for (int i = 1; i < 9; ++i) {
+    laughs += "  - code: \"9" + std::to_string(i) + "\"\n    name: 甲\n    aliases: &a" + std::to_string(i) + " [";
+    for (int k = 0; k < 10; ++k) laughs += (k ? ", *a" : "*a") + std::to_string(i - 1);
+    laughs += "]\n";
+  }
+  std::ofstream(dir.path() + "/rules/laughs.yaml") << laughs;
+  const auto r = run_command(HOTLINECTL_PATH, {"rules", "check", dir.path() + "/rules"});
+  CHECK(r.status == 1);
+  CHECK(r.err.find("rules file " + dir.path() + "/rules/laughs.yaml expands to more than 4000000 nodes") !=
+        std::string::npos);
+}

@@ -135,6 +135,14 @@ TEST_CASE("Bad report requests get a problem and write no file and no notificati
     CHECK(r.status == b.status);
     CHECK(r.header("content-type") == "application/problem+json");
   }
+  // A date outside 2000-2099 is refused as a mistake, naming the field.
+  for (const char* body : {R"({"as_of":"0000-01-01"})", R"({"as_of":"1999-12-31"})"}) {
+    const auto r = client.request("POST", "/v1/admin/report", body, s.supervisor);
+    INFO(body << " " << r.body);
+    CHECK(r.status == 400);
+    CHECK(r.body.find(R"("field":"as_of")") != std::string::npos);
+    CHECK(r.body.find("2000-01-01 to 2099-12-31") != std::string::npos);
+  }
   CHECK_FALSE(std::filesystem::exists(s.reports));
   CHECK(daemon.stop(SIGTERM) == 0);
   CHECK(s.receiver.posts().empty());

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "routing/civil_day.hpp"
+
 using namespace hotline::daemon;
 
 TEST_CASE("stamps are RFC 3339 in the selected zone with the local date", "[daemon][time]") {
@@ -86,4 +88,26 @@ TEST_CASE("RFC 3339 garbage is refused", "[daemon][time][rfc3339]") {
     INFO(text);
     CHECK_FALSE(parse_rfc3339(text));
   }
+}
+
+TEST_CASE("dates and instants callers name must fall in 2000-2099", "[daemon][time][rfc3339]") {
+  CHECK(parse_caller_day("2000-01-01") == hotline::routing::day_from_civil(2000, 1, 1));
+  CHECK(parse_caller_day("2099-12-31") == hotline::routing::day_from_civil(2099, 12, 31));
+  CHECK(parse_caller_day("2026-11-20") == hotline::routing::day_from_civil(2026, 11, 20));
+  CHECK_FALSE(parse_caller_day("0000-01-01"));
+  CHECK_FALSE(parse_caller_day("1999-12-31"));
+  CHECK_FALSE(parse_caller_day("2100-01-01"));
+  CHECK_FALSE(parse_caller_day("9999-12-31"));
+  CHECK_FALSE(parse_caller_day("2026-02-30"));
+
+  CHECK(parse_caller_instant("2025-09-26T10:00:00+08:00") == parse_rfc3339("2025-09-26T10:00:00+08:00"));
+  CHECK(parse_caller_instant("2000-01-01T00:00:00Z"));
+  CHECK(parse_caller_instant("2099-12-31T23:59:59.999+08:00"));
+  CHECK_FALSE(parse_caller_instant("0000-01-01T00:00:00Z"));
+  CHECK_FALSE(parse_caller_instant("9999-12-31T23:59:59Z"));
+  CHECK_FALSE(parse_caller_instant("1999-12-31T23:59:59Z"));
+  CHECK_FALSE(parse_caller_instant("2100-01-01T00:00:00+08:00"));
+  CHECK_FALSE(parse_caller_instant("2025-09-26"));
+  // The syntax parser alone still reads any four-digit year.
+  CHECK(parse_rfc3339("0000-01-01T00:00:00Z"));
 }

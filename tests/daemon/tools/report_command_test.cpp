@@ -64,6 +64,11 @@ TEST_CASE("Bad arguments exit 2", "[report][command]") {
   CHECK(run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", "2026-11-20", "--db", f.db, "--out", "x",
                                       "--format", "pdf"}).status == 2);
   CHECK(run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", "2026-11-20", "--db", f.db}).status == 2);
+  const auto year_zero = run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", "0000-01-01", "--db", f.db, "--out", "x"});
+  CHECK(year_zero.status == 2);
+  CHECK(year_zero.err == "report nightly: --as-of must be a date from 2000-01-01 to 2099-12-31, not '0000-01-01'\n");
+  CHECK(run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", "2026-11-20", "--db", f.db, "--out", "x",
+                                      "--period", "custom", "--from", "1999-12-31"}).status == 2);
 }
 
 }  // namespace hotline::test
