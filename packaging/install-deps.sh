@@ -5,6 +5,7 @@ set -euo pipefail
 
 packages=(
   g++ cmake ninja-build pkg-config          # toolchain
+  clang-format                              # the format check (.clang-format; tests/check_format.sh)
   libboost1.81-dev libboost-json1.81-dev    # Asio, Beast, JSON (System is header-only in 1.81)
   libsqlite3-dev libfmt-dev libyaml-cpp-dev libspdlog-dev libcli11-dev
   libssl-dev                                # SHA-256 for access-token hashes (libcrypto); https webhooks (libssl)
