@@ -9,7 +9,7 @@
 set -euo pipefail
 build="${1:-build/release}"
 rules="${2:-14000}"
-ctl="$build/daemon/app/hotlinectl"
+ctl="$build/daemon/hotlinectl"
 [ -x "$ctl" ] || { echo "build first: cmake --preset release && cmake --build --preset release" >&2; exit 2; }
 work="$(mktemp -d "${TMPDIR:-/tmp}/hotline-rules-bench.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
