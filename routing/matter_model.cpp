@@ -281,7 +281,7 @@ std::string MatterModel::serialize(const std::vector<std::string>& comments) con
   o << "# gram\tn-gram\tlabel=weight …\n";
   table_.for_each([&](NgramKey key, std::span<const NgramTable::Posting> postings) {
     o << "gram\t" << ngram_text(key);
-    for (const auto& p : postings) o << '\t' << labels_[p.cls].code << '=' << fixed(p.weight, 4);
+    for (const auto& p : postings) o << '\t' << labels_[p.cls].code << '=' << fixed(static_cast<double>(p.weight), 4);
     o << '\n';
   });
   return o.str();
