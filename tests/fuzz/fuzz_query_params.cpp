@@ -3,8 +3,8 @@
 // board's cursors, Last-Event-ID (parse_last_event_id) and the search parameters (parse_search_query).
 //
 // Invariants: no exception escapes; parameters percent-encoded again parse back to the same list; a parsed
-// instant formats (local_stamp_ms) to a stamp that parses back to the same instant (1000-01-02 to 9998-12-31, whose
-// stamps have four-digit years); cursors and Last-Event-ID written the way next_cursor writes them parse back
+// instant formats (local_stamp_ms) to a stamp that parses back to the same instant (1902-01-02 to 9998-12-31: four-digit
+// years, whole-minute offsets); cursors and Last-Event-ID written the way next_cursor writes them parse back
 // to the same value; a search query that passes has UTF-8 text without control characters and a limit of 1-500.
 #include <string>
 
@@ -37,8 +37,9 @@ std::string percent_encode(std::string_view s) {
 
 void check_value(std::string_view v) {
   if (const auto ms = daemon::parse_rfc3339(v)) {
-    constexpr std::int64_t year_1000 = -30'610'137'600'000, year_9999 = 253'370'678'400'000;
-    if (*ms >= year_1000 && *ms < year_9999) {
+    // From 1902: before, the zone's local mean time has an offset in seconds (+08:05:43), which RFC 3339 cannot write.
+    constexpr std::int64_t from_1902 = -2'145'830'400'000, to_9999 = 253'370'678'400'000;
+    if (*ms >= from_1902 && *ms < to_9999) {
       const auto stamp = daemon::local_stamp_ms(*ms);
       const auto back = daemon::parse_rfc3339(stamp.rfc3339);
       FUZZ_CHECK(back && *back == *ms, stamp.rfc3339);
