@@ -30,5 +30,16 @@ if(HOTLINE_TSAN)
   target_link_options(hotline_sanitizers INTERFACE -fsanitize=thread)
 endif()
 
+if(HOTLINE_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "HOTLINE_FUZZ needs clang (libFuzzer): use the fuzz preset")
+  endif()
+  # Coverage instrumentation without libFuzzer's main for the libraries; tests/fuzz links the harnesses with
+  # -fsanitize=fuzzer. Every UB report is fatal, so the fuzzer keeps the input.
+  target_compile_options(hotline_sanitizers INTERFACE
+    -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  target_link_options(hotline_sanitizers INTERFACE -fsanitize=address,undefined)
+endif()
+
 add_library(hotline_options INTERFACE)
 target_link_libraries(hotline_options INTERFACE hotline_warnings hotline_sanitizers)

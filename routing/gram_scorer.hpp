@@ -105,7 +105,9 @@ void GramScorer::pass(const TextFeatures& features, const GramIndex& index, cons
     found[found_count++] = {entry, weight};
   });
   const Lane acc[4] = {acc0, acc1, acc2, acc3};
-  std::memcpy(sums, acc, Lanes * sizeof(Lane));
+  // Not in the scalar pass: without a model `sums` is empty and may be null, and memcpy's pointers must not be
+  // null even for zero bytes (UBSan stops there: tests/fuzz/regressions/rules).
+  if constexpr (Lanes > 0) std::memcpy(sums, acc, Lanes * sizeof(Lane));
   length_ = length;
   for (std::size_t k = 0; k < found_count; ++k) on_catalogue(index.postings(*found[k].first), found[k].second);
 }

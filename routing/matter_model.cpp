@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <map>
 #include <sstream>
 #include <unordered_map>
@@ -281,7 +282,7 @@ std::string MatterModel::serialize(const std::vector<std::string>& comments) con
   o << "# gram\tn-gram\tlabel=weight …\n";
   table_.for_each([&](NgramKey key, std::span<const NgramTable::Posting> postings) {
     o << "gram\t" << ngram_text(key);
-    for (const auto& p : postings) o << '\t' << labels_[p.cls].code << '=' << fixed(p.weight, 4);
+    for (const auto& p : postings) o << '\t' << labels_[p.cls].code << '=' << fixed(static_cast<double>(p.weight), 4);
     o << '\n';
   });
   return o.str();
@@ -332,6 +333,10 @@ std::shared_ptr<MatterModel> MatterModel::parse(const SourceFile& file, std::vec
       if (f.size() != 5 || !to_double(f[2], messages) || !to_double(f[3], l.log_prior) ||
           !to_double(f[4], l.log_norm) || f[1].empty()) {
         error(number, "a label line is: label, code, messages, log prior, log norm");
+        continue;
+      }
+      if (messages < 0 || messages > std::numeric_limits<std::uint32_t>::max()) {
+        error(number, "a label's messages must be a count from 0 to 4294967295");
         continue;
       }
       l.code = std::string(f[1]);

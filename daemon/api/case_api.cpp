@@ -2,10 +2,10 @@
 #include <algorithm>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
-#include <charconv>
 #include <chrono>
 
 #include "daemon/api/api.hpp"
+#include "daemon/api/query_params.hpp"
 #include "daemon/cases/case_context.hpp"
 #include "daemon/wire/case_codec.hpp"
 #include "daemon/runtime/local_time.hpp"
@@ -14,18 +14,6 @@
 
 namespace hotline::daemon {
 namespace json = boost::json;
-
-namespace {
-
-// A page size: 1 to 500.
-std::optional<int> parse_limit(const std::string& value) {
-  int n = 0;
-  const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-  if (ec != std::errc{} || ptr != value.data() + value.size() || n < 1 || n > 500) return std::nullopt;
-  return n;
-}
-
-}  // namespace
 
 boost::asio::awaitable<Response> Api::post_action(const Request& req, const Principal& who, const std::string& id,
                                                   const std::string& action) {
@@ -114,13 +102,8 @@ Response Api::get_queue(const Request& req, const Principal& who, const std::str
       if (!n) return problem_response(req, bad_field("limit", "must be 1 to 500"));
       q.limit = *n;
     } else if (key == "cursor") {
-      const auto dot = value.find('.');
-      std::int64_t due = 0;
-      const auto [ptr, ec] = std::from_chars(value.data(), value.data() + (dot == std::string::npos ? 0 : dot), due);
-      if (dot == std::string::npos || ec != std::errc{} || ptr != value.data() + dot) {
-        return problem_response(req, bad_field("cursor", "malformed cursor"));
-      }
-      q.after = std::pair{due, value.substr(dot + 1)};
+      q.after = parse_queue_cursor(value);
+      if (!q.after) return problem_response(req, bad_field("cursor", "malformed cursor"));
     } else {
       return problem_response(req, bad_field(key, "unknown query parameter"));
     }
@@ -154,38 +137,9 @@ Response Api::get_queue(const Request& req, const Principal& who, const std::str
 }
 
 Response Api::search_tickets(const Request& req, const Principal& who) {
-  storage::SearchQuery q;
-  for (const auto& [key, value] : parse_query(req.target())) {
-    if (key == "q") {
-      // Text to find, never SQL: control characters (a NUL) and broken UTF-8 are refused here, so nothing the
-      // database would reject reaches it.
-      if (!routing::is_valid_utf8(value) ||
-          std::any_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; })) {
-        return problem_response(req, bad_field("q", "must be UTF-8 text without control characters"));
-      }
-      q.text = value;
-    } else if (key == "state") {
-      if (!routing::parse_case_state(value))
-        return problem_response(req, bad_field("state", "unknown state '" + value + "'"));
-      q.state = value;
-    } else if (key == "unit") {
-      q.unit_id = value;
-    } else if (key == "from" || key == "to") {
-      const auto ms = parse_caller_instant(value);
-      if (!ms) {
-        return problem_response(req, bad_field(key, "must be RFC 3339 with a date from " + std::string(k_date_window)));
-      }
-      (key == "from" ? q.from_ms : q.to_ms) = *ms;
-    } else if (key == "cursor") {
-      q.before_id = value;
-    } else if (key == "limit") {
-      const auto n = parse_limit(value);
-      if (!n) return problem_response(req, bad_field("limit", "must be 1 to 500"));
-      q.limit = *n;
-    } else {
-      return problem_response(req, bad_field(key, "unknown query parameter"));
-    }
-  }
+  auto parsed = parse_search_query(req.target());
+  if (const auto* p = std::get_if<Problem>(&parsed)) return problem_response(req, *p);
+  auto& q = std::get<storage::SearchQuery>(parsed);
   if (who.role == CallerRole::unit) {
     // A unit searches its own tickets (or, read-only, those of a unit below it).
     if (q.unit_id && !unit_within(who.unit_id, *q.unit_id)) {

@@ -2,10 +2,10 @@
 // GET /v1/escalations/counts (per unit and stage). Both read the partial index of fired stages.
 #include <boost/json.hpp>
 
-#include <charconv>
 #include <map>
 
 #include "daemon/api/api.hpp"
+#include "daemon/api/query_params.hpp"
 #include "daemon/runtime/local_time.hpp"
 #include "daemon/http/query_string.hpp"
 #include "routing/escalation_stages.hpp"
@@ -26,29 +26,12 @@ Response Api::get_escalations(const Request& req, const Principal& who) {
     } else if (key == "unit") {
       q.unit_id = value;
     } else if (key == "limit") {
-      int n = 0;
-      const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-      if (ec != std::errc{} || ptr != value.data() + value.size() || n < 1 || n > 500) {
-        return problem_response(req, bad_field("limit", "must be 1 to 500"));
-      }
-      q.limit = n;
+      const auto n = parse_limit(value);
+      if (!n) return problem_response(req, bad_field("limit", "must be 1 to 500"));
+      q.limit = *n;
     } else if (key == "cursor") {
-      // due_ms~ticket~unit~clock, as given in next_cursor
-      std::vector<std::string> parts;
-      std::size_t from = 0;
-      for (std::size_t at; (at = value.find('~', from)) != std::string::npos; from = at + 1) {
-        parts.push_back(value.substr(from, at - from));
-      }
-      parts.push_back(value.substr(from));
-      storage::EscalationQuery::Cursor c;
-      const auto [ptr, ec] = std::from_chars(parts[0].data(), parts[0].data() + parts[0].size(), c.due_ms);
-      if (parts.size() != 4 || ec != std::errc{} || ptr != parts[0].data() + parts[0].size()) {
-        return problem_response(req, bad_field("cursor", "malformed cursor"));
-      }
-      c.ticket_id = parts[1];
-      c.unit_id = parts[2];
-      c.clock = parts[3];
-      q.after = c;
+      q.after = parse_escalation_cursor(value);  // due_ms~ticket~unit~clock, as given in next_cursor
+      if (!q.after) return problem_response(req, bad_field("cursor", "malformed cursor"));
     } else {
       return problem_response(req, bad_field(key, "unknown query parameter"));
     }

@@ -1,9 +1,9 @@
 // The observation endpoints of Api: the unit's live feed (SSE) and /metrics.
 #include <boost/asio/this_coro.hpp>
 
-#include <charconv>
 
 #include "daemon/api/api.hpp"
+#include "daemon/api/query_params.hpp"
 #include "daemon/http/query_string.hpp"
 
 namespace hotline::daemon {
@@ -31,12 +31,8 @@ boost::asio::awaitable<Handled> Api::open_feed(const Request& req, const Princip
   }
   std::optional<std::int64_t> last;
   if (const auto header = req["Last-Event-ID"]; !header.empty()) {
-    std::int64_t seq = 0;
-    const auto [ptr, ec] = std::from_chars(header.data(), header.data() + header.size(), seq);
-    if (ec != std::errc{} || ptr != header.data() + header.size() || seq < 0) {
-      co_return refuse(problem_response(req, bad_field("Last-Event-ID", "must be the id of an event received")));
-    }
-    last = seq;
+    last = parse_last_event_id(header);
+    if (!last) co_return refuse(problem_response(req, bad_field("Last-Event-ID", "must be the id of an event received")));
   }
   if (ctx_.feed == nullptr) {
     co_return refuse(problem_response(req, {503, "feed-unavailable", "Live feeds are not available", "", ""}));

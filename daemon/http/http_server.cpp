@@ -105,9 +105,8 @@ asio::awaitable<void> HttpServer::session(beast::tcp_stream stream) {
   // Beast reads max(512, free capacity) at a time: without room reserved, a 900-byte ticket took two recv calls.
   buffer.reserve(4096);
   while (true) {
-    http::request_parser<http::string_body> parser;
-    parser.header_limit(parser_header_limit(limits_));
-    parser.body_limit(limits_.body_limit);
+    RequestParser parser;
+    limit_request_parser(parser, limits_);
     stream.expires_after(limits_.request_timeout);
     // The head first: a request is refused on its head (limits, framing) before a byte of its body is read.
     auto [ec, head_bytes] =

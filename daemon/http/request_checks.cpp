@@ -64,6 +64,11 @@ std::uint32_t parser_header_limit(const ServerLimits& limits) {
   return static_cast<std::uint32_t>(std::min<std::size_t>(total, std::numeric_limits<std::uint32_t>::max()));
 }
 
+void limit_request_parser(RequestParser& parser, const ServerLimits& limits) {
+  parser.header_limit(parser_header_limit(limits));
+  parser.body_limit(limits.body_limit);
+}
+
 std::optional<Problem> read_failure(const boost::system::error_code& ec, const Request& parsed,
                                     std::string_view unparsed, const ServerLimits& limits) {
   using http::error;

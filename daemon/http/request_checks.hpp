@@ -27,6 +27,12 @@ struct ServerLimits {
 // Beast's limit on the whole head: the request line and the field lines together.
 std::uint32_t parser_header_limit(const ServerLimits& limits);
 
+// The parser the server reads each request with (a new one per request): Beast's head and body limits set from
+// `limits`. The server reads the head, asks head_problem(), then reads the body; a failed read goes to
+// read_failure(). tests/fuzz/fuzz_http_request.cpp drives the same sequence over arbitrary bytes.
+using RequestParser = http::request_parser<http::string_body>;
+void limit_request_parser(RequestParser& parser, const ServerLimits& limits);
+
 // The answer to a read that failed with `ec` (a Beast parser error), or nullopt when there is nobody to answer:
 // end of stream, a message cut short, a timeout, a reset, a read cancelled by shutdown. `parsed` is the parser's
 // message so far and `unparsed` what it left in the read buffer: together they tell an over-long request line

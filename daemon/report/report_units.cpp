@@ -96,9 +96,10 @@ std::vector<Section> unit_sections(const Facts& f, const ReportOptions& o) {
     }
     const auto top = std::min<std::size_t>(5, ranked.size());
     const auto bottom = std::min<std::size_t>(5, ranked.size() - top);
-    const auto board_row = [&](const char* board, const Row& r) {
+    // The group by an init-capture: clang before 16 cannot capture a structured binding.
+    const auto board_row = [&, &peer_group = group](const char* board, const Row& r) {
       const auto& fg = r.figures;
-      boards.rows.push_back({Cell::of(group), Cell::of(std::string(board)), Cell::of(std::int64_t{r.rank}),
+      boards.rows.push_back({Cell::of(peer_group), Cell::of(std::string(board)), Cell::of(std::int64_t{r.rank}),
                              Cell::of(r.info->id), Cell::of(r.info->name), Cell::rate(fg.rate(Metric::on_time)),
                              Cell::rate(fg.rate(Metric::satisfaction)), Cell::rate(fg.rate(Metric::sign_for)),
                              Cell::of(fg.lead_assignments)});

@@ -25,7 +25,12 @@ std::string select_time_zone(const std::string& name) {
 
 LocalStamp local_stamp(std::chrono::system_clock::time_point t) {
   using namespace std::chrono;
-  const auto ms = duration_cast<milliseconds>(t.time_since_epoch()).count();
+  return local_stamp_ms(duration_cast<milliseconds>(t.time_since_epoch()).count());
+}
+
+// In milliseconds throughout: a system_clock time_point counts nanoseconds and overflows beyond ±292 years of
+// 1970, and parse_rfc3339 gives instants up to the year 9999 (hotlinectl deadline --from).
+LocalStamp local_stamp_ms(std::int64_t ms) {
   const std::time_t secs = static_cast<std::time_t>(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
   // Stamps come in bursts within one second (a request's events and clocks): convert each second once per thread.
   thread_local std::time_t cached_secs = -1;
@@ -68,10 +73,6 @@ LocalStamp local_stamp(std::chrono::system_clock::time_point t) {
   s.day.reserve(8);
   s.day.append(text, 4).append(text + 5, 2).append(text + 8, 2);
   return s;
-}
-
-LocalStamp local_stamp_ms(std::int64_t unix_ms) {
-  return local_stamp(std::chrono::system_clock::time_point(std::chrono::milliseconds(unix_ms)));
 }
 
 std::optional<int> parse_time_of_day(std::string_view text) {

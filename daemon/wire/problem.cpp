@@ -3,15 +3,40 @@
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "routing/keyword_matcher.hpp"
+
 namespace hotline::daemon {
+
+namespace {
+
+// `text` with every byte that does not start a well-formed UTF-8 sequence replaced by U+FFFD: details and fields
+// quote what the caller sent (a query parameter's name, a Transfer-Encoding), which may be any bytes, and a JSON
+// text must be UTF-8.
+std::string utf8_or_replaced(std::string_view text) {
+  if (routing::is_valid_utf8(text)) return std::string(text);
+  std::string out;
+  out.reserve(text.size() + 8);
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t at = i;
+    const char32_t cp = routing::decode_utf8(text, i);
+    if (cp == 0xFFFD && i - at == 1) {
+      out += "\xEF\xBF\xBD";
+    } else {
+      out.append(text.substr(at, i - at));
+    }
+  }
+  return out;
+}
+
+}  // namespace
 
 std::string Problem::to_json() const {
   boost::json::object o;
   o["type"] = "urn:hotline:problem:" + type;
-  o["title"] = title;
+  o["title"] = utf8_or_replaced(title);
   o["status"] = status;
-  o["detail"] = detail;
-  if (!field.empty()) o["field"] = field;
+  o["detail"] = utf8_or_replaced(detail);
+  if (!field.empty()) o["field"] = utf8_or_replaced(field);
   return boost::json::serialize(o);
 }
 

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "routing/keyword_matcher.hpp"
+
 using namespace hotline;
 using daemon::storage_problem;
 using storage::ErrorCategory;
@@ -22,4 +24,13 @@ TEST_CASE("storage failures map to HTTP by category in one place, never to a 400
   const auto p = storage_problem({778 /* SQLITE_IOERR_WRITE */, "disk I/O error at /var/lib/hotline/x.db"}, "Stored?");
   CHECK(p.title == "Stored?");
   CHECK(p.detail.find("/var/lib") == std::string::npos);
+}
+
+TEST_CASE("a problem is UTF-8 JSON even when its detail quotes bytes that are not", "[wire]") {
+  // GET /v1/tickets?%FF=1: the unknown parameter's name, as decoded, in the detail and the field.
+  const auto p = daemon::bad_field("\xFF", "unknown query parameter '\xE8\xB7' near 路灯");
+  const auto json = p.to_json();
+  CHECK(routing::is_valid_utf8(json));
+  CHECK(json.find("\"field\":\"\xEF\xBF\xBD\"") != std::string::npos);
+  CHECK(json.find("'\xEF\xBF\xBD\xEF\xBF\xBD' near 路灯") != std::string::npos);
 }

@@ -1,0 +1,83 @@
+#include "daemon/api/query_params.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <vector>
+
+#include "daemon/http/query_string.hpp"
+#include "daemon/runtime/local_time.hpp"
+#include "routing/case_model.hpp"
+#include "routing/keyword_matcher.hpp"
+
+namespace hotline::daemon {
+
+std::optional<int> parse_limit(std::string_view value) {
+  int n = 0;
+  const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  if (ec != std::errc{} || ptr != value.data() + value.size() || n < 1 || n > 500) return std::nullopt;
+  return n;
+}
+
+std::optional<std::pair<std::int64_t, std::string>> parse_queue_cursor(std::string_view value) {
+  const auto dot = value.find('.');
+  std::int64_t due = 0;
+  const auto [ptr, ec] = std::from_chars(value.data(), value.data() + (dot == std::string_view::npos ? 0 : dot), due);
+  if (dot == std::string_view::npos || ec != std::errc{} || ptr != value.data() + dot) return std::nullopt;
+  return std::pair{due, std::string(value.substr(dot + 1))};
+}
+
+std::optional<storage::EscalationQuery::Cursor> parse_escalation_cursor(std::string_view value) {
+  std::vector<std::string> parts;
+  std::size_t from = 0;
+  for (std::size_t at; (at = value.find('~', from)) != std::string_view::npos; from = at + 1) {
+    parts.emplace_back(value.substr(from, at - from));
+  }
+  parts.emplace_back(value.substr(from));
+  storage::EscalationQuery::Cursor c;
+  const auto [ptr, ec] = std::from_chars(parts[0].data(), parts[0].data() + parts[0].size(), c.due_ms);
+  if (parts.size() != 4 || ec != std::errc{} || ptr != parts[0].data() + parts[0].size()) return std::nullopt;
+  c.ticket_id = parts[1];
+  c.unit_id = parts[2];
+  c.clock = parts[3];
+  return c;
+}
+
+std::optional<std::int64_t> parse_last_event_id(std::string_view value) {
+  std::int64_t seq = 0;
+  const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), seq);
+  if (ec != std::errc{} || ptr != value.data() + value.size() || seq < 0) return std::nullopt;
+  return seq;
+}
+
+std::variant<storage::SearchQuery, Problem> parse_search_query(std::string_view target) {
+  storage::SearchQuery q;
+  for (const auto& [key, value] : parse_query(target)) {
+    if (key == "q") {
+      if (!routing::is_valid_utf8(value) ||
+          std::any_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; })) {
+        return bad_field("q", "must be UTF-8 text without control characters");
+      }
+      q.text = value;
+    } else if (key == "state") {
+      if (!routing::parse_case_state(value)) return bad_field("state", "unknown state '" + value + "'");
+      q.state = value;
+    } else if (key == "unit") {
+      q.unit_id = value;
+    } else if (key == "from" || key == "to") {
+      const auto ms = parse_caller_instant(value);
+      if (!ms) return bad_field(key, "must be RFC 3339 with a date from " + std::string(k_date_window));
+      (key == "from" ? q.from_ms : q.to_ms) = *ms;
+    } else if (key == "cursor") {
+      q.before_id = value;
+    } else if (key == "limit") {
+      const auto n = parse_limit(value);
+      if (!n) return bad_field("limit", "must be 1 to 500");
+      q.limit = *n;
+    } else {
+      return bad_field(key, "unknown query parameter");
+    }
+  }
+  return q;
+}
+
+}  // namespace hotline::daemon

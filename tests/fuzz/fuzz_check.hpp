@@ -1,0 +1,31 @@
+// What the harnesses share: an invariant check that reports and aborts (libFuzzer then keeps the input), and the
+// bound on input size for the parsers whose cost grows with their input. Test-only.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string_view>
+
+// FUZZ_CHECK(cond, what): an invariant of the code under test; a failure is a finding, like a crash.
+#define FUZZ_CHECK(cond, what)                                                                  \
+  do {                                                                                          \
+    if (!(cond)) {                                                                              \
+      std::fprintf(stderr, "fuzz invariant failed at %s:%d: %s (%s)\n", __FILE__, __LINE__, #cond, \
+                   std::string_view(what).data());                                              \
+      std::abort();                                                                             \
+    }                                                                                           \
+  } while (false)
+
+namespace hotline::fuzz {
+
+// Inputs longer than this are skipped: a super-linear compile of a large file is then not mistaken for a hang
+// (run.sh passes -max_len no larger than this to each harness).
+inline constexpr std::size_t k_max_input = 64 * 1024;
+
+inline std::string_view text(const std::uint8_t* data, std::size_t size) {
+  return {reinterpret_cast<const char*>(data), size};
+}
+
+}  // namespace hotline::fuzz
