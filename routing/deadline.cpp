@@ -60,9 +60,9 @@ std::optional<TimeLimit> parse_time_limit(std::string_view text, Counting defaul
 
 std::string to_string(const TimeLimit& limit) {
   const char* unit = limit.unit == LimitUnit::working_days ? " wd"
-                     : limit.unit == LimitUnit::hours     ? " h"
-                     : limit.unit == LimitUnit::minutes   ? " min"
-                                                          : " s";
+                     : limit.unit == LimitUnit::hours      ? " h"
+                     : limit.unit == LimitUnit::minutes    ? " min"
+                                                           : " s";
   return std::to_string(limit.amount) + unit;
 }
 

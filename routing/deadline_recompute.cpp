@@ -6,7 +6,9 @@
 namespace hotline::routing {
 namespace {
 
-bool provisional(const Event& e, const std::string& clock) { return e.field(clock + "_provisional") == "true"; }
+bool provisional(const Event& e, const std::string& clock) {
+  return e.field(clock + "_provisional") == "true";
+}
 
 void put(Event& e, const std::string& clock, const Due& due) {
   e.data[clock + "_due"] = std::to_string(due.ms);
@@ -42,8 +44,8 @@ Event rederive(const Event& e, const Case& before, const Case& was, const Clocks
   return out;
 }
 
-Event change(const std::string& assignment, const std::string& unit, const char* clock, const Due& from,
-             const Due& to, std::int64_t now_ms, std::string_view calendar_version) {
+Event change(const std::string& assignment, const std::string& unit, const char* clock, const Due& from, const Due& to,
+             std::int64_t now_ms, std::string_view calendar_version) {
   Event e;
   e.kind = "deadline_recomputed";
   e.at_ms = now_ms;

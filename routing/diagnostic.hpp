@@ -10,7 +10,7 @@ namespace hotline::routing {
 
 // One input file, already read by the caller: routing never touches the file system.
 struct SourceFile {
-  std::string path;     // relative to the rules folder, e.g. "dispatch/01.yaml": orders files and enters the version
+  std::string path;  // relative to the rules folder, e.g. "dispatch/01.yaml": orders files and enters the version
   std::string text;
   std::string display;  // how diagnostics name the file, e.g. "rules/dispatch/01.yaml"; empty = path
 

@@ -8,8 +8,8 @@ void GramIndex::build(const NgramTable& catalogue, const MatterModel* model) {
   std::vector<Entry> entries;
   postings_.clear();
   catalogue.for_each([&](NgramKey key, std::span<const NgramTable::Posting> postings) {
-    entries.push_back({key, static_cast<std::uint32_t>(postings_.size()), static_cast<std::uint32_t>(postings.size()),
-                       k_none});
+    entries.push_back(
+        {key, static_cast<std::uint32_t>(postings_.size()), static_cast<std::uint32_t>(postings.size()), k_none});
     postings_.insert(postings_.end(), postings.begin(), postings.end());
   });
   unigram_rows_.clear();

@@ -17,8 +17,8 @@ class GramIndex {
  public:
   static constexpr std::uint32_t k_none = UINT32_MAX;
   struct Entry {
-    NgramKey key = 0;              // 0: an empty slot
-    std::uint32_t first = 0;       // into postings(): the catalogue's postings of the n-gram
+    NgramKey key = 0;         // 0: an empty slot
+    std::uint32_t first = 0;  // into postings(): the catalogue's postings of the n-gram
     std::uint32_t count = 0;
     std::uint32_t model_row = k_none;
   };

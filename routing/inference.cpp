@@ -33,8 +33,9 @@ bool TextHits::contains(KeywordMatcher::PatternId p) const {
 
 namespace {
 
-
-std::string percent(double v) { return std::to_string(std::lround(v * 100)) + "%"; }
+std::string percent(double v) {
+  return std::to_string(std::lround(v * 100)) + "%";
+}
 
 std::string two_places(double v) {
   const auto hundredths = static_cast<long>(v * 100 + 0.5);
@@ -51,9 +52,9 @@ struct Scratch {
   };
   std::vector<Evidence> evidence;
   std::vector<std::pair<KeywordMatcher::PatternId, double>> words;  // distinct keyword, its weight
-  std::vector<std::uint32_t> ranked;           // the strongest matters with evidence, best first
+  std::vector<std::uint32_t> ranked;                                // the strongest matters with evidence, best first
   std::vector<MatterModel::Ranked> model;
-  std::vector<std::uint32_t> touched;          // matters with evidence in this call
+  std::vector<std::uint32_t> touched;  // matters with evidence in this call
   std::vector<std::uint32_t> candidates;
 };
 
@@ -216,7 +217,8 @@ MatterInference infer_matter(const RuleSet& rules, const TextHits& hits, std::st
       }
       std::string grams;
       x.features.read(content, settings.features, lo, hi);
-      for (const auto& g : model->evidence(x.features, x.model.front().label, 6)) grams += (grams.empty() ? "" : " ") + g;
+      for (const auto& g : model->evidence(x.features, x.model.front().label, 6))
+        grams += (grams.empty() ? "" : " ") + g;
       explain->push_back(opinion + " (n-grams that decided: " + grams + "); weight " + two_places(lambda));
     }
   }
@@ -290,15 +292,15 @@ std::string infer_area(const RuleSet& rules, const TextHits& hits, std::vector<s
     if (explain) {
       explain->push_back("area: '" + rules.matcher().pattern(win.hit->pattern) + "' names " +
                          std::to_string(rivals + 1) + " divisions and nothing tells them apart; area " +
-                         (code.empty() ? std::string("unknown") : name(static_cast<std::uint32_t>(
-                                                                      rules.find_division(code) - divisions.data()))));
+                         (code.empty()
+                              ? std::string("unknown")
+                              : name(static_cast<std::uint32_t>(rules.find_division(code) - divisions.data()))));
     }
     return code;
   }
   if (explain) {
-    std::string line = "area inferred: " + name(win.division) + " from '" +
-                       rules.matcher().pattern(win.hit->pattern) + "' in the " +
-                       (win.hit->in_address ? "address" : "text");
+    std::string line = "area inferred: " + name(win.division) + " from '" + rules.matcher().pattern(win.hit->pattern) +
+                       "' in the " + (win.hit->in_address ? "address" : "text");
     if (win.ancestor_named) line += " (its county or city is named too)";
     explain->push_back(line);
   }

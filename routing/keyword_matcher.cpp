@@ -188,7 +188,8 @@ void KeywordMatcher::build_moves() {
       for (const auto& e : full[states_[s].fail]) moves[e.symbol] = e.target;
     }
     const State& st = states_[s];
-    for (std::uint32_t e = st.first_edge; e < st.first_edge + st.edge_count; ++e) moves[edges_[e].symbol] = edges_[e].target;
+    for (std::uint32_t e = st.first_edge; e < st.first_edge + st.edge_count; ++e)
+      moves[edges_[e].symbol] = edges_[e].target;
     for (const auto& [sym, target] : moves) {
       if (target != root_next_[sym]) full[s].push_back({sym, target});
     }
@@ -214,9 +215,10 @@ void KeywordMatcher::build_moves() {
 }
 
 std::size_t KeywordMatcher::memory_bytes() const {
-  std::size_t bytes = moves_.capacity() * sizeof(Move) + bmp_symbols_.size() * sizeof(Symbol) + root_next_.size() * sizeof(std::uint32_t) +
-                      states_.size() * sizeof(State) + edges_.size() * sizeof(Edge) +
-                      outputs_.size() * sizeof(PatternId) + astral_symbols_.size() * sizeof(astral_symbols_[0]);
+  std::size_t bytes = moves_.capacity() * sizeof(Move) + bmp_symbols_.size() * sizeof(Symbol) +
+                      root_next_.size() * sizeof(std::uint32_t) + states_.size() * sizeof(State) +
+                      edges_.size() * sizeof(Edge) + outputs_.size() * sizeof(PatternId) +
+                      astral_symbols_.size() * sizeof(astral_symbols_[0]);
   for (const auto& p : patterns_) bytes += p.capacity() + sizeof(p);
   return bytes;
 }

@@ -104,11 +104,11 @@ class KeywordMatcher {
   std::vector<std::string> patterns_;
   std::unordered_map<std::string, PatternId> index_;  // pattern text -> id, for add()
   std::vector<std::u32string> pattern_points_;
-  std::vector<Symbol> bmp_symbols_;  // code point (< 0x10000) -> symbol
+  std::vector<Symbol> bmp_symbols_;                          // code point (< 0x10000) -> symbol
   std::vector<std::pair<char32_t, Symbol>> astral_symbols_;  // sorted, for code points above the BMP
-  std::vector<std::uint32_t> root_next_;  // dense row of the root: symbol -> state (| k_has_output)
-  struct Move {  // 12 bytes: the table is the automaton's largest part
-    std::uint32_t state = 0;  // 0 = an empty slot (the root is never in the table)
+  std::vector<std::uint32_t> root_next_;                     // dense row of the root: symbol -> state (| k_has_output)
+  struct Move {                                              // 12 bytes: the table is the automaton's largest part
+    std::uint32_t state = 0;                                 // 0 = an empty slot (the root is never in the table)
     Symbol symbol = 0;
     std::uint32_t next = 0;
   };

@@ -353,8 +353,8 @@ std::shared_ptr<MatterModel> MatterModel::parse(const SourceFile& file, std::vec
         continue;
       }
       if (!gram_line.emplace(key, number).second) {
-        error(number, "n-gram '" + std::string(f[1]) + "' given twice (first on line " +
-                          std::to_string(gram_line[key]) + ")");
+        error(number,
+              "n-gram '" + std::string(f[1]) + "' given twice (first on line " + std::to_string(gram_line[key]) + ")");
         continue;
       }
       std::vector<NgramTable::Posting> postings;

@@ -38,7 +38,7 @@ class MatterModel {
     std::string code;
     std::uint32_t messages = 0;  // training messages with this label
     double log_prior = 0;
-    double log_norm = 0;         // log((n-grams of the label + alpha·V) / alpha)
+    double log_norm = 0;  // log((n-grams of the label + alpha·V) / alpha)
   };
   struct Ranked {
     std::uint32_t label;
@@ -107,7 +107,7 @@ class MatterModel {
   std::vector<float> dense_;                // rows × labels, when labels ≤ k_dense_labels
   std::vector<std::uint32_t> row_offset_;   // row -> first posting in table_ order (sparse layout)
   std::vector<NgramTable::Posting> row_postings_;
-  std::size_t stride_ = 0;                  // floats per dense row
+  std::size_t stride_ = 0;  // floats per dense row
   static constexpr std::size_t k_dense_labels = 64;
   int min_n_ = 1;
   int max_n_ = 2;

@@ -109,8 +109,8 @@ Decision route(const Ticket& ticket, const RuleSet& rules, const RouteOptions& o
     if (explain) {
       explain->push_back("matter confidence " + std::to_string(std::lround(d.confidence * 100)) +
                          "% is below inference.min_confidence " +
-                         std::to_string(std::lround(rules.inference().min_confidence * 100)) + "%: the desk decides → " +
-                         d.lead->id + " " + d.lead->name);
+                         std::to_string(std::lround(rules.inference().min_confidence * 100)) +
+                         "%: the desk decides → " + d.lead->id + " " + d.lead->name);
     }
     return d;
   }
@@ -153,9 +153,9 @@ Decision route(const Ticket& ticket, const RuleSet& rules, const RouteOptions& o
                  describe_climb(lead) + " (climb: " + std::string(to_string(climb)) + ")";
       }
       explain->push_back("rule " + rule.id + " matches (priority " + std::to_string(rule.priority) +
-                         ", matter prefix " + std::to_string(matter_len) + ", area prefix " +
-                         std::to_string(area_len) + ", " + std::to_string(rule.condition_count()) +
-                         " other conditions): lead " + lead.unit->id + " " + lead.unit->name + ladder);
+                         ", matter prefix " + std::to_string(matter_len) + ", area prefix " + std::to_string(area_len) +
+                         ", " + std::to_string(rule.condition_count()) + " other conditions): lead " + lead.unit->id +
+                         " " + lead.unit->name + ladder);
     }
     if (!best || c.key() > best->key()) best = c;
   }
@@ -177,10 +177,11 @@ Decision route(const Ticket& ticket, const RuleSet& rules, const RouteOptions& o
     if (u != nullptr && u != d.lead && std::find(d.co.begin(), d.co.end(), u) == d.co.end()) d.co.push_back(u);
   }
   if (explain) {
-    explain->push_back("winner: rule " + best->rule->id + " declared at " + best->rule->pos.file + ":" +
-                       std::to_string(best->rule->pos.line) + " → " + d.lead->id + " " + d.lead->name +
-                       " (precedence: priority, then ladder steps, matter prefix, area prefix, conditions, declaration order)" +
-                       (d.ladder.empty() ? "" : "; ladder step " + d.ladder));
+    explain->push_back(
+        "winner: rule " + best->rule->id + " declared at " + best->rule->pos.file + ":" +
+        std::to_string(best->rule->pos.line) + " → " + d.lead->id + " " + d.lead->name +
+        " (precedence: priority, then ladder steps, matter prefix, area prefix, conditions, declaration order)" +
+        (d.ladder.empty() ? "" : "; ladder step " + d.ladder));
   }
   return d;
 }

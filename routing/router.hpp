@@ -12,17 +12,17 @@ namespace hotline::routing {
 
 struct Decision {
   // Pointers into the RuleSet the decision was made with; valid while that RuleSet lives.
-  const Unit* lead = nullptr;       // never null: the fallback desk when no rule applies
-  std::vector<const Unit*> co;      // co-handling units, without duplicates or the lead
-  const Rule* rule = nullptr;       // the winning rule, null for the fallback
-  std::string matter;               // matter code the decision used (empty when unknown)
+  const Unit* lead = nullptr;   // never null: the fallback desk when no rule applies
+  std::vector<const Unit*> co;  // co-handling units, without duplicates or the lead
+  const Rule* rule = nullptr;   // the winning rule, null for the fallback
+  std::string matter;           // matter code the decision used (empty when unknown)
   bool matter_inferred = false;
-  double confidence = 1.0;          // of the matter: 1 when given, 0..1 when inferred (0 when unknown)
-  bool below_threshold = false;     // an inferred matter too weak to dispatch on: the desk decides
-  std::string area;                 // division code the decision used (empty when unknown)
+  double confidence = 1.0;       // of the matter: 1 when given, 0..1 when inferred (0 when unknown)
+  bool below_threshold = false;  // an inferred matter too weak to dispatch on: the desk decides
+  std::string area;              // division code the decision used (empty when unknown)
   bool area_inferred = false;
-  std::string ladder;               // how the lead climbed (e.g. "township → county 人民政府"); empty when it did not
-  std::vector<std::string> explain; // human-readable trace, filled when asked
+  std::string ladder;  // how the lead climbed (e.g. "township → county 人民政府"); empty when it did not
+  std::vector<std::string> explain;  // human-readable trace, filled when asked
 
   std::string rule_id() const { return rule ? rule->id : "fallback"; }
 };

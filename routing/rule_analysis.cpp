@@ -18,7 +18,9 @@ bool prefixes_cover(const std::vector<std::string>& wide, const std::vector<std:
   });
 }
 
-bool bits_cover(std::uint32_t wide, std::uint32_t narrow) { return wide == 0 || (narrow != 0 && (narrow & ~wide) == 0); }
+bool bits_cover(std::uint32_t wide, std::uint32_t narrow) {
+  return wide == 0 || (narrow != 0 && (narrow & ~wide) == 0);
+}
 
 template <class T>
 bool subset(const std::vector<T>& small, const std::vector<T>& big) {
@@ -37,7 +39,9 @@ bool keywords_cover(const Rule& a, const Rule& b) {
   return subset(a.all, b.all) && subset(a.none, b.none);
 }
 
-std::string where(const Rule& r) { return r.pos.file + ":" + std::to_string(r.pos.line); }
+std::string where(const Rule& r) {
+  return r.pos.file + ":" + std::to_string(r.pos.line);
+}
 
 // The longest prefix of `prefixes` any ticket can match with; for precedence comparisons.
 int shortest_prefix(const std::vector<std::string>& prefixes) {
@@ -80,8 +84,8 @@ void warn(std::vector<Diagnostic>& out, const SourcePos& pos, std::string messag
 
 bool covers(const Rule& a, const Rule& b) {
   return prefixes_cover(a.matters, b.matters) && prefixes_cover(a.areas, b.areas) && bits_cover(a.types, b.types) &&
-         bits_cover(a.urgencies, b.urgencies) && (a.channels.empty() || (!b.channels.empty() && subset(b.channels, a.channels))) &&
-         keywords_cover(a, b);
+         bits_cover(a.urgencies, b.urgencies) &&
+         (a.channels.empty() || (!b.channels.empty() && subset(b.channels, a.channels))) && keywords_cover(a, b);
 }
 
 std::vector<Diagnostic> analyze(const RuleSet& rules) {
@@ -97,8 +101,9 @@ std::vector<Diagnostic> analyze(const RuleSet& rules) {
         continue;
       }
       shadowed[b] = true;
-      warn(out, all[b].pos, "rule '" + all[b].id + "' can never win: rule '" + all[a].id + "' (" + where(all[a]) +
-                                ") matches every ticket it matches and takes precedence");
+      warn(out, all[b].pos,
+           "rule '" + all[b].id + "' can never win: rule '" + all[a].id + "' (" + where(all[a]) +
+               ") matches every ticket it matches and takes precedence");
       break;
     }
   }
@@ -117,16 +122,15 @@ std::vector<Diagnostic> analyze(const RuleSet& rules) {
       const bool same_area = x.areas == y.areas;
       const bool compatible_bits = (x.types == 0 || y.types == 0 || (x.types & y.types) != 0) &&
                                    (x.urgencies == 0 || y.urgencies == 0 || (x.urgencies & y.urgencies) != 0);
-      const bool excluded = std::any_of(x.none.begin(), x.none.end(), [&](auto p) {
-                              return std::find(y.all.begin(), y.all.end(), p) != y.all.end();
-                            }) ||
-                            std::any_of(y.none.begin(), y.none.end(), [&](auto p) {
-                              return std::find(x.all.begin(), x.all.end(), p) != x.all.end();
-                            });
+      const bool excluded =
+          std::any_of(x.none.begin(), x.none.end(),
+                      [&](auto p) { return std::find(y.all.begin(), y.all.end(), p) != y.all.end(); }) ||
+          std::any_of(y.none.begin(), y.none.end(),
+                      [&](auto p) { return std::find(x.all.begin(), x.all.end(), p) != x.all.end(); });
       if (same_matter && same_area && compatible_bits && !excluded) {
-        warn(out, y.pos, "rules '" + x.id + "' (" + where(x) + ") and '" + y.id +
-                             "' tie on precedence for tickets matching both; declaration order decides ('" + x.id +
-                             "' wins)");
+        warn(out, y.pos,
+             "rules '" + x.id + "' (" + where(x) + ") and '" + y.id +
+                 "' tie on precedence for tickets matching both; declaration order decides ('" + x.id + "' wins)");
       }
     }
   }
@@ -140,7 +144,8 @@ std::vector<Diagnostic> analyze(const RuleSet& rules) {
     if (parents.contains(m.code)) continue;
     const auto* by_matter = rules.rules_for_matter(m.code);
     if (by_matter == nullptr || by_matter->empty()) {
-      out.push_back({"", 0, 0, "matter " + m.code + " " + m.name + " has no route: no rule's matter condition covers it",
+      out.push_back({"", 0, 0,
+                     "matter " + m.code + " " + m.name + " has no route: no rule's matter condition covers it",
                      Severity::warning});
     }
   }
@@ -172,18 +177,19 @@ std::vector<Diagnostic> analyze(const RuleSet& rules) {
   }
   for (const auto& m : desk_only) {
     out.push_back({"", 0, 0,
-                   "matter " + m + " can only reach the desk: with a county named no rule places it (rules that need "
-                   "keywords, or templates no unit and no ladder step serves)",
+                   "matter " + m +
+                       " can only reach the desk: with a county named no rule places it (rules that need "
+                       "keywords, or templates no unit and no ladder step serves)",
                    Severity::warning});
   }
   if (!desk_without_place.empty()) {
     std::string listed;
     for (const auto& code : desk_without_place) listed += (listed.empty() ? "" : " ") + code;
-    out.push_back({"", 0, 0,
-                   std::to_string(desk_without_place.size()) +
-                       " matter(s) reach the desk when no place is named (territorial, or only township rules): " +
-                       listed,
-                   Severity::warning});
+    out.push_back(
+        {"", 0, 0,
+         std::to_string(desk_without_place.size()) +
+             " matter(s) reach the desk when no place is named (territorial, or only township rules): " + listed,
+         Severity::warning});
   }
 
   // Units nothing routes to, summarised per kind: neither named by a rule nor selectable by a template.
@@ -219,7 +225,8 @@ std::vector<Diagnostic> analyze(const RuleSet& rules) {
     std::string listed;
     for (const auto id : singles) listed += (listed.empty() ? "" : ", ") + std::string(id);
     out.push_back({"", 0, 0,
-                   std::to_string(singles.size()) + " other unit(s) are named by no rule and selected by no template: " + listed +
+                   std::to_string(singles.size()) +
+                       " other unit(s) are named by no rule and selected by no template: " + listed +
                        "; they receive tickets only by manual dispatch",
                    Severity::warning});
   }

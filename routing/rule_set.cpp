@@ -17,9 +17,12 @@ std::optional<Level> parse_level(std::string_view text) {
 
 std::string_view to_string(Level level) {
   switch (level) {
-    case Level::city: return "city";
-    case Level::county: return "county";
-    case Level::township: return "township";
+    case Level::city:
+      return "city";
+    case Level::county:
+      return "county";
+    case Level::township:
+      return "township";
   }
   return "?";
 }
@@ -33,10 +36,14 @@ std::optional<Climb> parse_climb(std::string_view text) {
 
 std::string_view to_string(Climb climb) {
   switch (climb) {
-    case Climb::automatic: return "automatic";
-    case Climb::kind: return "kind";
-    case Climb::government: return "government";
-    case Climb::none: return "none";
+    case Climb::automatic:
+      return "automatic";
+    case Climb::kind:
+      return "kind";
+    case Climb::government:
+      return "government";
+    case Climb::none:
+      return "none";
   }
   return "?";
 }
@@ -145,13 +152,14 @@ std::vector<std::pair<std::string_view, Level>> RuleSet::climb_targets(const Uni
     const auto& above = templates_[static_cast<std::size_t>(step)];
     out.emplace_back(above.kind, above.level.value_or(Level::city));
   }
-  if (t.government_step >= 0) out.emplace_back(templates_[static_cast<std::size_t>(t.government_step)].kind, Level::county);
+  if (t.government_step >= 0)
+    out.emplace_back(templates_[static_cast<std::size_t>(t.government_step)].kind, Level::county);
   return out;
 }
 
 std::size_t RuleSet::memory_bytes() const {
-  std::size_t bytes = sizeof(*this) + matcher_.memory_bytes() + catalogue_grams_.memory_bytes() + gram_index_.memory_bytes() +
-                      (model_ ? model_->memory_bytes() : 0);
+  std::size_t bytes = sizeof(*this) + matcher_.memory_bytes() + catalogue_grams_.memory_bytes() +
+                      gram_index_.memory_bytes() + (model_ ? model_->memory_bytes() : 0);
   for (const auto& u : units_) {
     bytes += sizeof(u) + u.id.capacity() + u.name.capacity() + u.kind.capacity() + u.parent.capacity() +
              u.peer_group.capacity();

@@ -49,10 +49,10 @@ struct Matter {
 
 // A unit named by id, or a template resolved against the ticket's area: {kind, level}.
 struct UnitRef {
-  std::string unit_id;        // set for a literal reference
-  std::string kind;           // set for a template
+  std::string unit_id;  // set for a literal reference
+  std::string kind;     // set for a template
   std::optional<Level> level;
-  int template_index = -1;    // into RuleSet's template table, for templates
+  int template_index = -1;  // into RuleSet's template table, for templates
 
   bool is_template() const { return unit_id.empty(); }
   std::string describe() const;  // "350602.cgj" or "{kind: 城市管理局, level: county}"
@@ -84,11 +84,11 @@ struct Resolution {
 
 // Rule-set wide matter inference settings (hotline.yaml `inference`).
 struct InferenceSettings {
-  double min_confidence = 0.2;    // an inferred matter below this goes to the desk (0 = never); percent in YAML
-  double model_weight = 0.5;      // the learned model's share of the confidence when a model is loaded
-  double gram_weight = 1.0;       // the catalogue's n-gram evidence relative to whole keywords
-  double sharpness = 0.5;         // how fast the catalogue's confidence grows with its lead in evidence
-  double none_score = 2.0;        // evidence a matter needs to be more likely than none at all
+  double min_confidence = 0.2;  // an inferred matter below this goes to the desk (0 = never); percent in YAML
+  double model_weight = 0.5;    // the learned model's share of the confidence when a model is loaded
+  double gram_weight = 1.0;     // the catalogue's n-gram evidence relative to whole keywords
+  double sharpness = 0.5;       // how fast the catalogue's confidence grows with its lead in evidence
+  double none_score = 2.0;      // evidence a matter needs to be more likely than none at all
   FeatureSettings features = default_feature_settings();
 };
 
@@ -101,11 +101,11 @@ struct SourcePos {
 struct Rule {
   std::string id;
   SourcePos pos;
-  std::vector<std::string> matters;  // code prefixes; empty = any
-  std::vector<std::string> areas;    // division code prefixes; empty = any
-  std::vector<std::string> channels; // empty = any
-  std::uint32_t types = 0;           // bit per RequestType; 0 = any
-  std::uint32_t urgencies = 0;       // bit per Urgency; 0 = any
+  std::vector<std::string> matters;   // code prefixes; empty = any
+  std::vector<std::string> areas;     // division code prefixes; empty = any
+  std::vector<std::string> channels;  // empty = any
+  std::uint32_t types = 0;            // bit per RequestType; 0 = any
+  std::uint32_t urgencies = 0;        // bit per Urgency; 0 = any
   std::vector<KeywordMatcher::PatternId> any, all, none;
   UnitRef lead;
   std::vector<UnitRef> co;
@@ -179,9 +179,9 @@ class RuleSet {
     std::string kind;
     std::optional<Level> level;
     std::unordered_map<std::string, std::uint32_t> by_area;  // served area prefix -> unit index
-    std::vector<int> kind_ladder;   // templates one level up, then two: the same (or mapped) kind
-    int government_step = -1;       // for a township template: the county government's template
-    int sole_unit = -1;             // for a city template with exactly one unit: it serves the whole city
+    std::vector<int> kind_ladder;  // templates one level up, then two: the same (or mapped) kind
+    int government_step = -1;      // for a township template: the county government's template
+    int sole_unit = -1;            // for a city template with exactly one unit: it serves the whole city
   };
   const Unit* resolve_template(int index, std::string_view area) const;
 

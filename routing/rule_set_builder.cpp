@@ -21,10 +21,14 @@ bool is_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-SourcePos pos_of(const YamlReader& r, const YAML::Node& n) { return {r.file(), r.line(n), r.column(n)}; }
+SourcePos pos_of(const YamlReader& r, const YAML::Node& n) {
+  return {r.file(), r.line(n), r.column(n)};
+}
 
 // A unit's level as a bit of RuleSetBuilder::kind_levels_; units without a level have a bit of their own.
-unsigned level_bit(std::optional<Level> level) { return level ? 1u << static_cast<unsigned>(*level) : 1u << 3; }
+unsigned level_bit(std::optional<Level> level) {
+  return level ? 1u << static_cast<unsigned>(*level) : 1u << 3;
+}
 
 std::pair<std::string, int> template_key(const std::string& kind, std::optional<Level> level) {
   return {kind, level ? static_cast<int>(*level) : -1};
@@ -47,7 +51,8 @@ void RuleSetBuilder::add_file(const SourceFile& file) {
   YamlReader r(file.shown(), out_, limits_);
   const auto doc = r.parse(file.text);
   if (!doc || doc->IsNull()) return;  // syntax error already reported; an empty file holds nothing
-  if (!r.check_keys(*doc, "a rules file", {"fallback", "ladder", "inference", "units", "divisions", "matters", "rules"})) {
+  if (!r.check_keys(*doc, "a rules file",
+                    {"fallback", "ladder", "inference", "units", "divisions", "matters", "rules"})) {
     return;
   }
   if (const auto fallback = r.string(*doc, "fallback", false)) {
@@ -98,7 +103,8 @@ void RuleSetBuilder::read_inference(YamlReader& r, const YAML::Node& n) {
     return;
   }
   inference_pos_.push_back(pos_of(r, n));
-  if (!r.check_keys(n, "inference", {"min_confidence", "model_weight", "gram_weight", "sharpness", "none_score", "subject_weight",
+  if (!r.check_keys(n, "inference",
+                    {"min_confidence", "model_weight", "gram_weight", "sharpness", "none_score", "subject_weight",
                      "negations"})) {
     return;
   }
@@ -117,8 +123,8 @@ void RuleSetBuilder::read_inference(YamlReader& r, const YAML::Node& n) {
         o << v;
         return o.str();
       };
-      r.error(n[key], std::string(key) + " must be a number from " + show(lo) + " to " + show(hi) + ", not '" +
-                          *text + "'");
+      r.error(n[key],
+              std::string(key) + " must be a number from " + show(lo) + " to " + show(hi) + ", not '" + *text + "'");
     }
   };
   double percent = inf.min_confidence * 100;  // percent in the file
@@ -145,8 +151,8 @@ void RuleSetBuilder::read_inference(YamlReader& r, const YAML::Node& n) {
 
 void RuleSetBuilder::add_model(const SourceFile& file) {
   if (!model_file_.empty()) {
-    out_.push_back({file.shown(), 1, 1, "a second matter model (the first is " + model_file_ + "); keep one",
-                    Severity::error});
+    out_.push_back(
+        {file.shown(), 1, 1, "a second matter model (the first is " + model_file_ + "); keep one", Severity::error});
     return;
   }
   model_file_ = file.shown();

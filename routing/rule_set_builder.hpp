@@ -72,9 +72,9 @@ class RuleSetBuilder {
   std::string model_file_;                // the model's path as shown, when one was read
   int rule_order_ = 0;
   // Indexes built once all files are read, so that cross-checks are lookups, not scans.
-  std::unordered_map<std::string, unsigned> kind_levels_;         // unit kind -> bit per level its units have
-  std::vector<std::uint32_t> matters_by_code_;                    // matter indexes, sorted by code
-  std::map<std::pair<std::string, int>, int> template_of_;        // (kind, level or -1) -> index in templates_
+  std::unordered_map<std::string, unsigned> kind_levels_;   // unit kind -> bit per level its units have
+  std::vector<std::uint32_t> matters_by_code_;              // matter indexes, sorted by code
+  std::map<std::pair<std::string, int>, int> template_of_;  // (kind, level or -1) -> index in templates_
   std::uint64_t work_ = 0;
 };
 

@@ -114,8 +114,9 @@ void TextFeatures::collect(int min_n, int max_n, float subject_weight) {
   gram_count_ = 0;
   const std::size_t per_char = static_cast<std::size_t>(std::max(0, max_n - min_n + 1));
   if (grams_.size() < n_chars_ * per_char) grams_.resize(n_chars_ * per_char);
-  for_each_gram(min_n, max_n, subject_weight,
-                [&](NgramKey key, int, float weight) { grams_[gram_count_++] = {key, weight}; });
+  for_each_gram(min_n, max_n, subject_weight, [&](NgramKey key, int, float weight) {
+    grams_[gram_count_++] = {key, weight};
+  });
 }
 
 }  // namespace hotline::routing

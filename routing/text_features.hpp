@@ -18,10 +18,10 @@ NgramKey ngram_key(const char32_t* points, int n);
 std::string ngram_text(NgramKey key);  // the n-gram as UTF-8, for explain traces and model files
 
 struct FeatureSettings {
-  double subject_weight = 2.0;          // n-grams and keywords of the subject line count this many times
-  std::size_t subject_max_chars = 60;   // a first line longer than this is not a subject line
+  double subject_weight = 2.0;            // n-grams and keywords of the subject line count this many times
+  std::size_t subject_max_chars = 60;     // a first line longer than this is not a subject line
   std::vector<std::u32string> negations;  // cues whose following words are denied (up to the clause's end)
-  int negation_reach = 8;               // characters after a cue that it may deny
+  int negation_reach = 8;                 // characters after a cue that it may deny
 };
 FeatureSettings default_feature_settings();
 
@@ -60,9 +60,7 @@ class TextFeatures {
     }
     return false;
   }
-  double weight_at(std::size_t byte, double subject_weight) const {
-    return byte < subject_end_ ? subject_weight : 1.0;
-  }
+  double weight_at(std::size_t byte, double subject_weight) const { return byte < subject_end_ ? subject_weight : 1.0; }
 
  private:
   // The character as the scorers see it: CJK ideographs as they are, full-width ASCII folded to ASCII, letters

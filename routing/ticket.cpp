@@ -58,11 +58,13 @@ std::string_view to_string(Urgency urgency) {
 }
 
 namespace {
-constexpr std::array<std::string_view, 9> k_channels{"phone", "web",   "app",      "wechat", "weibo",
+constexpr std::array<std::string_view, 9> k_channels{"phone", "web", "app",      "wechat", "weibo",
                                                      "email", "sms", "transfer", "other"};
 }  // namespace
 
-std::span<const std::string_view> channels() { return k_channels; }
+std::span<const std::string_view> channels() {
+  return k_channels;
+}
 
 bool is_channel(std::string_view text) {
   return std::find(k_channels.begin(), k_channels.end(), text) != k_channels.end();

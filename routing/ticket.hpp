@@ -30,13 +30,13 @@ std::string channel_list();
 std::string_view to_string(Urgency urgency);
 
 struct Ticket {
-  std::string content;                          // the citizen's words, UTF-8
+  std::string content;  // the citizen's words, UTF-8
   RequestType type = RequestType::complaint;
   Urgency urgency = Urgency::normal;
-  std::string category;                         // matter code, empty when unknown
-  std::string area;                             // division code, empty when unknown
+  std::string category;  // matter code, empty when unknown
+  std::string area;      // division code, empty when unknown
   std::string address;
-  std::string channel;                          // e.g. "phone", "web"; empty when unknown
+  std::string channel;  // e.g. "phone", "web"; empty when unknown
 };
 
 }  // namespace hotline::routing

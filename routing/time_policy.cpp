@@ -27,7 +27,7 @@ constexpr std::array<LimitKey, 9> k_limit_keys{{
     {"urge_after", &TimePolicy::urge_after},
 }};
 constexpr std::string_view k_optional_default = "urge_after";  // falls back to red_after
-constexpr std::size_t k_red_after = 3, k_urge_after = 8;           // positions in k_limit_keys
+constexpr std::size_t k_red_after = 3, k_urge_after = 8;       // positions in k_limit_keys
 constexpr int k_max_returns_limit = 100;
 
 // What one mapping (the defaults or an entry) sets; unset keys stay empty.

@@ -97,8 +97,12 @@ void YamlReader::add(const YAML::Node& at, const std::string& message, Severity 
   out_.push_back({file_, l, c, message, severity});
 }
 
-void YamlReader::error(const YAML::Node& at, const std::string& message) { add(at, message, Severity::error); }
-void YamlReader::warning(const YAML::Node& at, const std::string& message) { add(at, message, Severity::warning); }
+void YamlReader::error(const YAML::Node& at, const std::string& message) {
+  add(at, message, Severity::error);
+}
+void YamlReader::warning(const YAML::Node& at, const std::string& message) {
+  add(at, message, Severity::warning);
+}
 
 bool YamlReader::is_map(const YAML::Node& n, std::string_view what) {
   if (n.IsMap()) return true;
@@ -157,12 +161,12 @@ std::optional<long long> YamlReader::integer(const YAML::Node& map, std::string_
 }
 
 std::vector<std::pair<std::string, YAML::Node>> YamlReader::strings_with_nodes(const YAML::Node& map,
-                                                                              std::string_view key) {
+                                                                               std::string_view key) {
   return value_strings_with_nodes(map[std::string(key)], key);
 }
 
 std::vector<std::pair<std::string, YAML::Node>> YamlReader::value_strings_with_nodes(const YAML::Node& n,
-                                                                                    std::string_view key) {
+                                                                                     std::string_view key) {
   std::vector<std::pair<std::string, YAML::Node>> out;
   if (!n.IsDefined() || n.IsNull()) return out;
   if (n.IsScalar()) {

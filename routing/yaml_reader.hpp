@@ -42,7 +42,8 @@ class YamlReader {
   std::vector<std::string> strings(const YAML::Node& map, std::string_view key);
   std::vector<std::pair<std::string, YAML::Node>> strings_with_nodes(const YAML::Node& map, std::string_view key);
   // The same for a value already looked up (`key` names it in diagnostics).
-  std::vector<std::pair<std::string, YAML::Node>> value_strings_with_nodes(const YAML::Node& value, std::string_view key);
+  std::vector<std::pair<std::string, YAML::Node>> value_strings_with_nodes(const YAML::Node& value,
+                                                                           std::string_view key);
 
  private:
   void add(const YAML::Node& at, const std::string& message, Severity severity);

@@ -54,8 +54,8 @@ struct Projection {
 
 struct QueueQuery {
   std::string unit_id;
-  bool include_closed = false;              // false: open cases only; true: closed ones only
-  std::optional<std::string> state;         // case state
+  bool include_closed = false;       // false: open cases only; true: closed ones only
+  std::optional<std::string> state;  // case state
   std::optional<std::int64_t> due_before_ms;
   std::optional<std::pair<std::int64_t, std::string>> after;  // cursor: (reply_due_ms, ticket_id) of the last row
   int limit = 50;
@@ -70,11 +70,11 @@ struct QueueRow {
 };
 
 struct SearchQuery {
-  std::string text;                      // substring of content or address; empty = any
+  std::string text;  // substring of content or address; empty = any
   std::optional<std::string> state;
-  std::optional<std::string> unit_id;    // tickets with a live assignment of this unit
+  std::optional<std::string> unit_id;          // tickets with a live assignment of this unit
   std::optional<std::int64_t> from_ms, to_ms;  // received in [from, to)
-  std::optional<std::string> before_id;  // cursor: newest first, strictly older ticket ids
+  std::optional<std::string> before_id;        // cursor: newest first, strictly older ticket ids
   int limit = 50;
 };
 

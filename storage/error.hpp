@@ -3,7 +3,6 @@
 
 #include <boost/assert/source_location.hpp>
 #include <boost/system/result.hpp>
-
 #include <ostream>
 #include <stdexcept>
 #include <string>

@@ -125,7 +125,9 @@ Statement& EscalationStore::cached(std::optional<Statement>& slot, const char* s
   return *slot;
 }
 
-std::int64_t EscalationStore::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+std::int64_t EscalationStore::last_insert_rowid() const {
+  return sqlite3_last_insert_rowid(db_);
+}
 
 Result<std::optional<std::int64_t>> EscalationStore::earliest_stage() {
   return single_value(cached(earliest_, escalation_sql::earliest_stage));
@@ -135,8 +137,9 @@ Result<std::vector<DueStage>> EscalationStore::due_stages(std::int64_t now_ms, i
   auto& st = cached(due_, escalation_sql::due_stages);
   st.bind(1, now_ms).bind(2, static_cast<std::int64_t>(limit));
   return collect<DueStage>(st, [](const Statement& r) {
-    DueStage s{r.column_text(0), r.column_text(1), r.column_text(2), r.column_int(3), r.column_text(4),
-               r.column_int(5), {}, r.column_text(10)};
+    DueStage s{
+        r.column_text(0), r.column_text(1), r.column_text(2), r.column_int(3), r.column_text(4), r.column_int(5), {},
+        r.column_text(10)};
     for (int i = 0; i < 4; ++i) s.plan[static_cast<std::size_t>(i)] = optional_int(r, 6 + i);
     return s;
   });
@@ -174,9 +177,9 @@ Result<std::vector<ArmedClock>> EscalationStore::armed_page(const std::optional<
   const std::array<std::string, 3> start = after.value_or(std::array<std::string, 3>{});
   st.bind(1, start[0]).bind(2, start[1]).bind(3, start[2]).bind(4, static_cast<std::int64_t>(limit));
   return collect<ArmedClock>(st, [](const Statement& r) {
-    ArmedClock c{r.column_text(0), r.column_text(1), r.column_text(2), r.column_int(3), r.column_text(4), {},
-                 r.column_optional_text(9), optional_int(r, 10), r.column_text(11), r.column_text(12),
-                 r.column_text(13)};
+    ArmedClock c{
+        r.column_text(0),          r.column_text(1),    r.column_text(2),  r.column_int(3),   r.column_text(4), {},
+        r.column_optional_text(9), optional_int(r, 10), r.column_text(11), r.column_text(12), r.column_text(13)};
     for (int i = 0; i < 4; ++i) c.plan[static_cast<std::size_t>(i)] = optional_int(r, 5 + i);
     return c;
   });
@@ -206,9 +209,10 @@ Result<bool> EscalationStore::replan(const ArmedClock& c, const std::array<std::
 }
 
 Result<std::int64_t> EscalationStore::insert_notification(const NewNotification& n) {
-  auto& st = cached(insert_n_,
-                    "INSERT INTO notifications(event_seq, ticket_id, unit_id, kind, urgent, created_ms, payload, target,"
-                    " delivery, next_attempt_ms, digest) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)");
+  auto& st =
+      cached(insert_n_,
+             "INSERT INTO notifications(event_seq, ticket_id, unit_id, kind, urgent, created_ms, payload, target,"
+             " delivery, next_attempt_ms, digest) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)");
   if (n.event_seq) {
     st.bind(1, *n.event_seq);
   } else {
@@ -234,10 +238,12 @@ Result<std::vector<Notification>> EscalationStore::due_notifications(std::int64_
   auto& st = cached(due_n_, escalation_sql::due_notifications);
   st.bind(1, now_ms).bind(2, static_cast<std::int64_t>(limit));
   return collect<Notification>(st, [](const Statement& r) {
-    return Notification{r.column_int(0),     optional_int(r, 1),  r.column_text(2),
-                        r.column_text(3),    r.column_text(4),    r.column_int(5) != 0,
-                        r.column_int(6),     r.column_text(7),    r.column_text(8),
-                        static_cast<int>(r.column_int(9)), r.column_int(10), r.column_int(11) != 0};
+    return Notification{r.column_int(0),  optional_int(r, 1),
+                        r.column_text(2), r.column_text(3),
+                        r.column_text(4), r.column_int(5) != 0,
+                        r.column_int(6),  r.column_text(7),
+                        r.column_text(8), static_cast<int>(r.column_int(9)),
+                        r.column_int(10), r.column_int(11) != 0};
   });
 }
 
@@ -274,10 +280,11 @@ Result<std::vector<EscalationRow>> EscalationStore::escalations(const Escalation
   Statement st(db_, escalation_sql::escalations(q));
   if (q.stage) st.bind(1, *q.stage);
   if (q.unit_id) st.bind(2, *q.unit_id);
-  if (q.after) st.bind(3, q.after->due_ms).bind(4, q.after->ticket_id).bind(5, q.after->unit_id).bind(6, q.after->clock);
+  if (q.after)
+    st.bind(3, q.after->due_ms).bind(4, q.after->ticket_id).bind(5, q.after->unit_id).bind(6, q.after->clock);
   st.bind(7, static_cast<std::int64_t>(q.limit));
   return collect<EscalationRow>(st, [](const Statement& r) {
-    return EscalationRow{r.column_text(0), r.column_text(1), r.column_text(2),           r.column_text(3),
+    return EscalationRow{r.column_text(0), r.column_text(1),          r.column_text(2),  r.column_text(3),
                          r.column_int(4),  r.column_optional_text(5), optional_int(r, 6)};
   });
 }
@@ -285,8 +292,9 @@ Result<std::vector<EscalationRow>> EscalationStore::escalations(const Escalation
 Result<std::vector<StageCount>> EscalationStore::stage_counts(const std::optional<std::string>& unit_id) {
   Statement st(db_, escalation_sql::stage_counts(unit_id.has_value()));
   if (unit_id) st.bind(1, *unit_id);
-  return collect<StageCount>(
-      st, [](const Statement& r) { return StageCount{r.column_text(0), r.column_text(1), r.column_int(2)}; });
+  return collect<StageCount>(st, [](const Statement& r) {
+    return StageCount{r.column_text(0), r.column_text(1), r.column_int(2)};
+  });
 }
 
 }  // namespace hotline::storage

@@ -29,7 +29,7 @@ struct DueStage {
   std::string stage;          // yellow, red, urge, supervise
   std::int64_t stage_ms = 0;  // the stage's instant
   std::array<std::optional<std::int64_t>, 4> plan{};
-  std::string urgency;        // the ticket's
+  std::string urgency;  // the ticket's
 };
 
 struct NewNotification {
@@ -37,10 +37,10 @@ struct NewNotification {
   std::string ticket_id, unit_id, kind;
   bool urgent = false;
   std::int64_t created_ms = 0;
-  std::string payload;                 // JSON object text
-  std::optional<std::string> target;   // webhook URL; nullopt: delivery 'none'
-  std::int64_t next_attempt_ms = 0;    // first try (the end of quiet hours for a held one)
-  bool digest = false;                 // held by quiet hours
+  std::string payload;                // JSON object text
+  std::optional<std::string> target;  // webhook URL; nullopt: delivery 'none'
+  std::int64_t next_attempt_ms = 0;   // first try (the end of quiet hours for a held one)
+  bool digest = false;                // held by quiet hours
 };
 
 struct Notification {
@@ -149,8 +149,8 @@ class EscalationStore {
 
   std::optional<Connection> owned_;
   sqlite3* db_;
-  std::optional<Statement> earliest_, due_, advance_, insert_n_, earliest_n_, due_n_, armed_, replan_, delivered_, failed_, pending_,
-      armed_count_;
+  std::optional<Statement> earliest_, due_, advance_, insert_n_, earliest_n_, due_n_, armed_, replan_, delivered_,
+      failed_, pending_, armed_count_;
 };
 
 }  // namespace hotline::storage

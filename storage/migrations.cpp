@@ -193,9 +193,13 @@ Result<int> user_version(Connection& db) {
 
 }  // namespace
 
-int schema_version() { return static_cast<int>(k_steps.size()); }
+int schema_version() {
+  return static_cast<int>(k_steps.size());
+}
 
-Result<void> migrate(Connection& db) { return migrate_to(db, schema_version()); }
+Result<void> migrate(Connection& db) {
+  return migrate_to(db, schema_version());
+}
 
 Result<void> migrate_to(Connection& db, int version) {
   if (version < 0 || version > schema_version()) {
@@ -211,8 +215,9 @@ Result<void> migrate_to(Connection& db, int version) {
   auto current = user_version(db);
   if (!current) return fail(current.error());
   if (*current > schema_version()) {
-    return fail(Error{ErrorCategory::schema, "database schema version " + std::to_string(*current) + " is newer than this build's (" +
-                             std::to_string(schema_version()) + "); refusing to touch it"});
+    return fail(Error{ErrorCategory::schema, "database schema version " + std::to_string(*current) +
+                                                 " is newer than this build's (" + std::to_string(schema_version()) +
+                                                 "); refusing to touch it"});
   }
   for (int v = *current; v < version; ++v) {
     if (auto r = db.exec(k_steps[static_cast<std::size_t>(v)]); !r) {

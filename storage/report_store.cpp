@@ -24,7 +24,8 @@ Result<std::unique_ptr<ReportStore>> ReportStore::open(const std::string& path) 
   // SQLite would report a missing file as "unable to open database file"; say plainly what is wrong, and never
   // let a typo create an empty database (the connection is read-only as well).
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) return Error{ErrorCategory::not_found, "database '" + path + "' does not exist"};
+  if (!std::filesystem::is_regular_file(path, ec))
+    return Error{ErrorCategory::not_found, "database '" + path + "' does not exist"};
   auto db = Connection::open(path, false, true);
   if (!db) return describe(path, db.error());
   // No mmap: mapped pages of a 1.5 GB file would count as the process's resident memory. A modest page cache;
@@ -36,10 +37,12 @@ Result<std::unique_ptr<ReportStore>> ReportStore::open(const std::string& path) 
   if (!row) return describe(path, row.error());
   const auto v = version.column_int(0);
   if (v > schema_version()) {
-    return Error{ErrorCategory::schema, "database '" + path + "' has schema version " + std::to_string(v) + ", newer than this build's " +
-                        std::to_string(schema_version())};
+    return Error{ErrorCategory::schema, "database '" + path + "' has schema version " + std::to_string(v) +
+                                            ", newer than this build's " + std::to_string(schema_version())};
   }
-  if (v < 3) return Error{ErrorCategory::schema, "'" + path + "' is not a hotline database (schema version " + std::to_string(v) + ")"};
+  if (v < 3)
+    return Error{ErrorCategory::schema,
+                 "'" + path + "' is not a hotline database (schema version " + std::to_string(v) + ")"};
   return std::unique_ptr<ReportStore>(new ReportStore(std::move(*db)));
 }
 

@@ -20,8 +20,8 @@ constexpr int k_busy_timeout_ms = 5000;
 }  // namespace
 
 Statement::Statement(sqlite3* db, std::string_view sql) {
-  if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_,
-                         nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) !=
+      SQLITE_OK) {
     throw std::runtime_error("cannot prepare SQL: " + std::string(sqlite3_errmsg(db)) + ": " + std::string(sql));
   }
 }
@@ -34,7 +34,9 @@ Statement& Statement::operator=(Statement&& other) noexcept {
   return *this;
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+  sqlite3_finalize(stmt_);
+}
 
 Statement& Statement::bind(int index, std::string_view text) {
   sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
@@ -97,7 +99,9 @@ std::optional<std::string> Statement::column_optional_text(int index) const {
   return column_text(index);
 }
 
-std::int64_t Statement::column_int(int index) const { return sqlite3_column_int64(stmt_, index); }
+std::int64_t Statement::column_int(int index) const {
+  return sqlite3_column_int64(stmt_, index);
+}
 
 void configure_sqlite() {
   static std::once_flag once;
@@ -122,8 +126,9 @@ Result<void> create_private_file(const std::string& path) {
   }
   if (errno == EEXIST) return {};
   const int err = errno;
-  return Error{err == ENOENT ? ErrorCategory::not_found : err == EACCES || err == EROFS ? ErrorCategory::read_only
-                                                                                          : ErrorCategory::io,
+  return Error{err == ENOENT                   ? ErrorCategory::not_found
+               : err == EACCES || err == EROFS ? ErrorCategory::read_only
+                                               : ErrorCategory::io,
                "cannot create database '" + path + "': " + std::strerror(err)};
 }
 
@@ -194,7 +199,9 @@ Connection& Connection::operator=(Connection&& other) noexcept {
   return *this;
 }
 
-Connection::~Connection() { sqlite3_close_v2(db_); }
+Connection::~Connection() {
+  sqlite3_close_v2(db_);
+}
 
 Result<void> Connection::exec(std::string_view sql) {
   char* message = nullptr;

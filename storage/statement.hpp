@@ -5,8 +5,8 @@
 #include <sqlite3.h>
 
 #include <cstdint>
-#include <optional>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -39,7 +39,7 @@ class Statement {
   Result<void> run();
   void reset();
 
-  std::string column_text(int index) const;   // "" for NULL
+  std::string column_text(int index) const;       // "" for NULL
   std::string_view column_view(int index) const;  // "" for NULL; valid until the next step() or reset()
   std::optional<std::string> column_optional_text(int index) const;
   std::int64_t column_int(int index) const;

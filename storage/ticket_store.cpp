@@ -30,7 +30,9 @@ Result<void> TicketStore::exec(const std::string& sql) {
   return db_.exec(sql);
 }
 
-std::int64_t TicketStore::total_changes() const { return sqlite3_total_changes64(db_.get()); }
+std::int64_t TicketStore::total_changes() const {
+  return sqlite3_total_changes64(db_.get());
+}
 
 Result<std::string> TicketStore::next_ticket_id(const std::string& prefix, const std::string& day) {
   // The counter row is bumped inside the caller's transaction, so numbers are never reused after a crash. Only
@@ -187,9 +189,10 @@ Result<std::int64_t> TicketStore::count_tickets() {
 }
 
 Result<std::vector<std::string>> TicketStore::provisional_ticket_ids(const std::string& after, int limit) {
-  return ids_of("SELECT DISTINCT ticket_id FROM deadlines WHERE provisional = 1 AND ticket_id > ?1"
-                " ORDER BY ticket_id LIMIT ?2",
-                after, limit);
+  return ids_of(
+      "SELECT DISTINCT ticket_id FROM deadlines WHERE provisional = 1 AND ticket_id > ?1"
+      " ORDER BY ticket_id LIMIT ?2",
+      after, limit);
 }
 
 Result<std::optional<JobProgress>> TicketStore::job_progress(const std::string& name) {
@@ -202,9 +205,10 @@ Result<std::optional<JobProgress>> TicketStore::job_progress(const std::string& 
 }
 
 Result<void> TicketStore::save_job_progress(const std::string& name, const JobProgress& progress) {
-  Statement s(db_.get(),
-              "INSERT INTO background_jobs(name, target, cursor, done) VALUES (?1, ?2, ?3, ?4)"
-              " ON CONFLICT(name) DO UPDATE SET target = excluded.target, cursor = excluded.cursor, done = excluded.done");
+  Statement s(
+      db_.get(),
+      "INSERT INTO background_jobs(name, target, cursor, done) VALUES (?1, ?2, ?3, ?4)"
+      " ON CONFLICT(name) DO UPDATE SET target = excluded.target, cursor = excluded.cursor, done = excluded.done");
   s.bind(1, name).bind(2, progress.target).bind(3, progress.cursor).bind(4, std::int64_t{progress.done ? 1 : 0});
   auto row = s.step();
   if (!row) return row.error();

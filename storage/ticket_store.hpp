@@ -19,7 +19,7 @@
 namespace hotline::storage {
 
 struct NewEvent {
-  std::string at;       // RFC 3339; empty = the ticket's received_at (insert_tickets only)
+  std::string at;  // RFC 3339; empty = the ticket's received_at (insert_tickets only)
   std::int64_t at_ms = 0;
   std::string kind;     // "received", "dispatched", ...
   std::string actor;    // who did it

@@ -1,10 +1,9 @@
 // TicketStore: the case projection (assignments, deadlines, state) and unit queues.
-#include "storage/ticket_store.hpp"
-
 #include <algorithm>
 #include <tuple>
 
 #include "storage/escalation_store.hpp"
+#include "storage/ticket_store.hpp"
 
 namespace hotline::storage {
 
@@ -46,11 +45,12 @@ Result<void> TicketStore::insert_projection_rows(const std::string& ticket_id, c
     if (auto r = ins_a.run(); !r) return r.error();
   }
 
-  auto& ins_d = cached(insert_deadline_,
-                       "INSERT INTO deadlines(ticket_id, unit_id, clock, due_ms, provisional, original_due_ms,"
-                       " yellow_ms, red_ms, urge_ms, supervise_ms, next_stage, next_ms)"
-                       " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12) ON CONFLICT(ticket_id, unit_id, clock) DO UPDATE SET"
-                       " provisional = excluded.provisional, original_due_ms = excluded.original_due_ms");
+  auto& ins_d =
+      cached(insert_deadline_,
+             "INSERT INTO deadlines(ticket_id, unit_id, clock, due_ms, provisional, original_due_ms,"
+             " yellow_ms, red_ms, urge_ms, supervise_ms, next_stage, next_ms)"
+             " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12) ON CONFLICT(ticket_id, unit_id, clock) DO UPDATE SET"
+             " provisional = excluded.provisional, original_due_ms = excluded.original_due_ms");
   for (const auto& d : p.deadlines) {
     ins_d.bind(1, ticket_id).bind(2, d.unit_id).bind(3, d.clock).bind(4, d.due_ms);
     ins_d.bind(5, std::int64_t{d.provisional});

@@ -67,17 +67,19 @@ Result<std::vector<SearchRow>> TicketStore::search(const SearchQuery& q) {
     if (chars >= 3) {
       // The index narrows the candidates (detail=none can over-match a long phrase); instr() confirms each.
       // Candidates: the index's matches plus every ticket beyond its reach (search_progress), both by rowid.
-      where.push_back("t.rowid IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH ?1 UNION ALL"
-                      " SELECT rowid FROM tickets WHERE rowid > (SELECT indexed_rowid FROM search_progress))"
-                      " AND (instr(t.content, ?8) > 0 OR instr(coalesce(t.address, ''), ?8) > 0)");
+      where.push_back(
+          "t.rowid IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH ?1 UNION ALL"
+          " SELECT rowid FROM tickets WHERE rowid > (SELECT indexed_rowid FROM search_progress))"
+          " AND (instr(t.content, ?8) > 0 OR instr(coalesce(t.address, ''), ?8) > 0)");
     } else {
       where.push_back("(instr(t.content, ?1) > 0 OR instr(coalesce(t.address, ''), ?1) > 0)");
     }
   }
   if (q.state) where.push_back("t.state = ?2");
   if (q.unit_id) {
-    where.push_back("EXISTS (SELECT 1 FROM assignments a WHERE a.ticket_id = t.id AND a.state != 'withdrawn'"
-                    " AND (a.unit_id = ?3 OR a.handler_id = ?3))");
+    where.push_back(
+        "EXISTS (SELECT 1 FROM assignments a WHERE a.ticket_id = t.id AND a.state != 'withdrawn'"
+        " AND (a.unit_id = ?3 OR a.handler_id = ?3))");
   }
   if (q.from_ms) where.push_back("t.received_ms >= ?4");
   if (q.to_ms) where.push_back("t.received_ms < ?5");

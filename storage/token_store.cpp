@@ -29,7 +29,9 @@ Result<std::vector<TokenRecord>> TokenStore::query(const std::string& where, con
   return out;
 }
 
-Result<std::vector<TokenRecord>> TokenStore::list() { return query("ORDER BY created_at DESC, id", ""); }
+Result<std::vector<TokenRecord>> TokenStore::list() {
+  return query("ORDER BY created_at DESC, id", "");
+}
 
 Result<std::optional<TokenRecord>> TokenStore::find(const std::string& id) {
   auto rows = query("WHERE id = ?1", id);

@@ -12,9 +12,9 @@
 namespace hotline::storage {
 
 struct TokenRecord {
-  std::string id;           // public part
+  std::string id;  // public part
   std::string name;
-  std::string role;         // operator, unit, supervisor, admin
+  std::string role;  // operator, unit, supervisor, admin
   std::optional<std::string> unit_id;
   std::string secret_hash;
   std::string created_at;

@@ -1,19 +1,19 @@
 #include "daemon/api/api.hpp"
 
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <chrono>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
 #include <cctype>
+#include <chrono>
 
 #include "daemon/cases/case_context.hpp"
+#include "daemon/escalation/deadline_recompute_job.hpp"
+#include "daemon/http/http_response.hpp"
 #include "daemon/runtime/local_time.hpp"
 #include "daemon/runtime/off_thread.hpp"
 #include "daemon/wire/case_codec.hpp"
-#include "daemon/escalation/deadline_recompute_job.hpp"
-#include "daemon/http/http_response.hpp"
 #include "daemon/wire/ticket_json.hpp"
 #include "routing/policy_clocks.hpp"
 #include "routing/router.hpp"
@@ -29,8 +29,8 @@ std::optional<Principal> Api::authenticate(const Request& req) {
 
 boost::asio::awaitable<Response> Api::post_ticket(const Request& req, const Principal& who) {
   if (!is_json_content_type(req[http::field::content_type])) {
-    co_return problem_response(req, {415, "unsupported-media-type", "The body must be JSON",
-                                     "send Content-Type: application/json", ""});
+    co_return problem_response(
+        req, {415, "unsupported-media-type", "The body must be JSON", "send Content-Type: application/json", ""});
   }
   const auto live = ctx_.rules.info();
   const auto& rules = *live.rules;
@@ -96,8 +96,8 @@ Response Api::get_rules(const Request& req, const Principal& who) {
 
 Response Api::explain_route(const Request& req) {
   if (!is_json_content_type(req[http::field::content_type])) {
-    return problem_response(req, {415, "unsupported-media-type", "The body must be JSON",
-                                  "send Content-Type: application/json", ""});
+    return problem_response(
+        req, {415, "unsupported-media-type", "The body must be JSON", "send Content-Type: application/json", ""});
   }
   const auto rules = ctx_.rules.get();
   auto parsed = parse_intake(req.body(), *rules);
@@ -171,8 +171,8 @@ bool Api::unit_may_see(const std::string& unit, const routing::Case& c) const {
 
 Response Api::get_ticket(const Request& req, const std::string& id, const Principal& who) {
   const bool well_formed = id.size() <= 40 && std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-  });
+                             return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+                           });
   if (!well_formed) return problem_response(req, {404, "not-found", "No such ticket", "malformed ticket id", ""});
   auto lease = ctx_.readers.acquire();
   if (!lease) {

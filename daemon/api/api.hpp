@@ -2,28 +2,27 @@
 // Thread-safe: handle() runs concurrently on the server's threads.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/http.hpp>
-
-#include <atomic>
 #include <string>
 
-#include "daemon/cases/case_transactions.hpp"
-#include "daemon/feed/feed_stream.hpp"
-#include "daemon/escalation/escalation_hooks.hpp"
-#include "daemon/http/http_response.hpp"
-#include "daemon/metrics/metrics_registry.hpp"
+#include "daemon/access/token_auth.hpp"
+#include "daemon/api/route_table.hpp"
 #include "daemon/api/service_metrics.hpp"
+#include "daemon/cases/case_transactions.hpp"
+#include "daemon/config/rules_holder.hpp"
+#include "daemon/escalation/escalation_hooks.hpp"
+#include "daemon/feed/feed_stream.hpp"
+#include "daemon/http/http_response.hpp"
 #include "daemon/http/request_handler.hpp"
 #include "daemon/http/stream_response.hpp"
-#include "daemon/writer/reader_pool.hpp"
-#include "daemon/access/token_auth.hpp"
+#include "daemon/metrics/metrics_registry.hpp"
 #include "daemon/runtime/scheduler_clock.hpp"
-#include "daemon/api/route_table.hpp"
-#include "routing/lifecycle.hpp"
-#include "daemon/config/rules_holder.hpp"
+#include "daemon/writer/reader_pool.hpp"
 #include "daemon/writer/ticket_writer.hpp"
+#include "routing/lifecycle.hpp"
 #include "storage/ticket_store.hpp"
 #include "storage/token_store.hpp"
 
@@ -38,12 +37,12 @@ struct ApiContext {
   StorePool<storage::TokenStore>& tokens;
   const std::atomic<bool>& auth_required;  // false only while no token exists (then loopback-only, open access)
   std::string ticket_prefix;
-  boost::asio::any_io_executor blocking;  // for work too slow for the I/O threads (rule reloads)
-  FeedHub* feed = nullptr;                 // live feeds; null: the feed endpoint answers 503
-  ServiceMetrics* metrics = nullptr;       // counters the API moves; null: not counted
+  boost::asio::any_io_executor blocking;      // for work too slow for the I/O threads (rule reloads)
+  FeedHub* feed = nullptr;                    // live feeds; null: the feed endpoint answers 503
+  ServiceMetrics* metrics = nullptr;          // counters the API moves; null: not counted
   const MetricsRegistry* registry = nullptr;  // what /metrics renders
   FeedSettings feed_settings{};
-  bool metrics_require_token = true;  // with tokens configured, /metrics needs an admin or supervisor token
+  bool metrics_require_token = true;            // with tokens configured, /metrics needs an admin or supervisor token
   const EscalationHooks* escalation = nullptr;  // stage plans and dispatch notifications; null: none (tools)
   NightlyRunner* nightly = nullptr;             // POST /v1/admin/report; null: 503
   SchedulerClock* clock = &wall_clock();        // "now" for every decision, stamp and clock colour

@@ -7,9 +7,9 @@
 #include "daemon/api/api.hpp"
 #include "daemon/api/query_params.hpp"
 #include "daemon/cases/case_context.hpp"
-#include "daemon/wire/case_codec.hpp"
-#include "daemon/runtime/local_time.hpp"
 #include "daemon/http/query_string.hpp"
+#include "daemon/runtime/local_time.hpp"
+#include "daemon/wire/case_codec.hpp"
 #include "routing/keyword_matcher.hpp"
 
 namespace hotline::daemon {
@@ -29,9 +29,10 @@ boost::asio::awaitable<Response> Api::post_action(const Request& req, const Prin
     if (std::find(known.begin(), known.end(), std::string_view(kv.key())) == known.end()) {
       std::string takes;
       for (const auto k : known) takes += (takes.empty() ? "" : ", ") + std::string(k);
-      co_return problem_response(req, bad_field(std::string(kv.key()),
-                                                "unknown argument for " + action +
-                                                    (takes.empty() ? " (it takes none)" : " (it takes " + takes + ")")));
+      co_return problem_response(
+          req,
+          bad_field(std::string(kv.key()), "unknown argument for " + action +
+                                               (takes.empty() ? " (it takes none)" : " (it takes " + takes + ")")));
     }
     const auto& v = kv.value();
     if (v.is_string()) {
@@ -58,13 +59,12 @@ boost::asio::awaitable<Response> Api::post_action(const Request& req, const Prin
     for (const auto& [k, v] : e.data) data[k] = v;
     events.push_back({{"kind", e.kind}, {"at", local_stamp_ms(e.at_ms).rfc3339}, {"unit", e.unit}, {"data", data}});
   }
-  json::object body{
-      {"id", id},
-      {"action", action},
-      {"state", routing::to_string(moved->after.state)},
-      {"events", std::move(events)},
-      {"case", case_to_json(moved->after, *moved->live.calendar, moved->at.unix_ms,
-                            utc_offset_minutes(moved->at.unix_ms))}};
+  json::object body{{"id", id},
+                    {"action", action},
+                    {"state", routing::to_string(moved->after.state)},
+                    {"events", std::move(events)},
+                    {"case", case_to_json(moved->after, *moved->live.calendar, moved->at.unix_ms,
+                                          utc_offset_minutes(moved->at.unix_ms))}};
   co_return make_response(req, http::status::ok, json::serialize(body));
 }
 
@@ -89,8 +89,8 @@ Response Api::get_queue(const Request& req, const Principal& who, const std::str
     } else if (key == "due_before") {
       const auto ms = parse_caller_instant(value);
       if (!ms) {
-        return problem_response(req, bad_field("due_before", "must be RFC 3339 with a date from " +
-                                                                 std::string(k_date_window)));
+        return problem_response(
+            req, bad_field("due_before", "must be RFC 3339 with a date from " + std::string(k_date_window)));
       }
       q.due_before_ms = *ms;
     } else if (key == "overdue") {
@@ -109,11 +109,9 @@ Response Api::get_queue(const Request& req, const Principal& who, const std::str
     }
   }
   auto lease = ctx_.readers.acquire();
-  if (!lease)
-    return problem_response(req, storage_problem(lease.error(), "The database cannot be read"));
+  if (!lease) return problem_response(req, storage_problem(lease.error(), "The database cannot be read"));
   auto rows = (*lease)->queue(q);
-  if (!rows)
-    return problem_response(req, storage_problem(rows.error(), "The database cannot be read"));
+  if (!rows) return problem_response(req, storage_problem(rows.error(), "The database cannot be read"));
   json::array items;
   for (const auto& r : *rows) {
     json::object item{{"id", r.ticket_id},
@@ -148,8 +146,7 @@ Response Api::search_tickets(const Request& req, const Principal& who) {
     if (!q.unit_id) q.unit_id = who.unit_id;
   }
   auto lease = ctx_.readers.acquire();
-  if (!lease)
-    return problem_response(req, storage_problem(lease.error(), "The database cannot be read"));
+  if (!lease) return problem_response(req, storage_problem(lease.error(), "The database cannot be read"));
   auto rows = (*lease)->search(q);
   if (!rows) return problem_response(req, storage_problem(rows.error(), "The search could not run"));
   json::array items;

@@ -1,19 +1,17 @@
 // The supervisors' board of Api: GET /v1/escalations (open clocks by the stage they reached) and
 // GET /v1/escalations/counts (per unit and stage). Both read the partial index of fired stages.
 #include <boost/json.hpp>
-
 #include <map>
 
 #include "daemon/api/api.hpp"
 #include "daemon/api/query_params.hpp"
-#include "daemon/runtime/local_time.hpp"
 #include "daemon/http/query_string.hpp"
+#include "daemon/runtime/local_time.hpp"
 #include "routing/escalation_stages.hpp"
 #include "storage/escalation_store.hpp"
 
 namespace hotline::daemon {
 namespace json = boost::json;
-
 
 Response Api::get_escalations(const Request& req, const Principal& who) {
   storage::EscalationQuery q;
@@ -50,8 +48,10 @@ Response Api::get_escalations(const Request& req, const Principal& who) {
   if (!rows) return problem_response(req, storage_problem(rows.error(), "The database cannot be read"));
   json::array items;
   for (const auto& r : *rows) {
-    json::object item{{"ticket_id", r.ticket_id}, {"unit", r.unit_id},
-                      {"clock", r.clock},         {"stage", r.stage},
+    json::object item{{"ticket_id", r.ticket_id},
+                      {"unit", r.unit_id},
+                      {"clock", r.clock},
+                      {"stage", r.stage},
                       {"due_at", local_stamp_ms(r.due_ms).rfc3339}};
     if (r.next_stage && r.next_ms) {
       item["next_stage"] = *r.next_stage;
@@ -98,7 +98,8 @@ Response Api::get_escalation_counts(const Request& req, const Principal& who) {
   }
   json::object total;
   for (const auto s : routing::k_stages) total[routing::to_string(s)] = totals[std::string(routing::to_string(s))];
-  return make_response(req, http::status::ok, json::serialize(json::object{{"units", std::move(units)}, {"totals", std::move(total)}}));
+  return make_response(req, http::status::ok,
+                       json::serialize(json::object{{"units", std::move(units)}, {"totals", std::move(total)}}));
 }
 
 }  // namespace hotline::daemon

@@ -1,7 +1,6 @@
 // The observation endpoints of Api: the unit's live feed (SSE) and /metrics.
 #include <boost/asio/this_coro.hpp>
 
-
 #include "daemon/api/api.hpp"
 #include "daemon/api/query_params.hpp"
 #include "daemon/http/query_string.hpp"
@@ -32,7 +31,8 @@ boost::asio::awaitable<Handled> Api::open_feed(const Request& req, const Princip
   std::optional<std::int64_t> last;
   if (const auto header = req["Last-Event-ID"]; !header.empty()) {
     last = parse_last_event_id(header);
-    if (!last) co_return refuse(problem_response(req, bad_field("Last-Event-ID", "must be the id of an event received")));
+    if (!last)
+      co_return refuse(problem_response(req, bad_field("Last-Event-ID", "must be the id of an event received")));
   }
   if (ctx_.feed == nullptr) {
     co_return refuse(problem_response(req, {503, "feed-unavailable", "Live feeds are not available", "", ""}));
@@ -41,8 +41,8 @@ boost::asio::awaitable<Handled> Api::open_feed(const Request& req, const Princip
     return u == unit || (subtree && daemon::unit_within(*holder.get(), unit, u));
   };
   const auto executor = co_await boost::asio::this_coro::executor;
-  auto stream = FeedStream::open({*ctx_.feed, ctx_.writer, ctx_.readers}, executor, std::move(covers), last,
-                                 ctx_.feed_settings);
+  auto stream =
+      FeedStream::open({*ctx_.feed, ctx_.writer, ctx_.readers}, executor, std::move(covers), last, ctx_.feed_settings);
   if (!stream) {
     auto res = problem_response(req, {503, "too-many-feeds", "Too many live feeds are open",
                                       "the daemon serves at most feed.max_subscribers feeds; retry later", ""});

@@ -4,9 +4,9 @@
 #include <chrono>
 
 #include "daemon/api/api.hpp"
+#include "daemon/nightly/nightly_runner.hpp"
 #include "daemon/runtime/local_time.hpp"
 #include "daemon/runtime/off_thread.hpp"
-#include "daemon/nightly/nightly_runner.hpp"
 
 namespace hotline::daemon {
 namespace json = boost::json;
@@ -32,7 +32,8 @@ boost::asio::awaitable<Response> Api::run_report(const Request& req) {
     as_of = *day;
   }
   // A report reads the whole event log (seconds on a large database): run it on the blocking executor.
-  const auto outcome = co_await run_off_thread(ctx_.blocking, [this, as_of] { return ctx_.nightly->try_run_now(as_of); });
+  const auto outcome =
+      co_await run_off_thread(ctx_.blocking, [this, as_of] { return ctx_.nightly->try_run_now(as_of); });
   if (!outcome) {
     co_return problem_response(req,
                                {409, "report-running", "A report is already running", "try again when it is done", ""});

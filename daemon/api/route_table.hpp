@@ -4,13 +4,12 @@
 
 #include <algorithm>
 #include <array>
+#include <boost/beast/http/verb.hpp>
 #include <ostream>  // before Beast's verb.hpp, whose string_view needs std::ostream complete
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/beast/http/verb.hpp>
 
 #include "daemon/access/roles.hpp"
 
@@ -36,11 +35,11 @@ bool path_matches(std::string_view pattern, std::string_view path, PathParams& p
 template <class Handler>
 struct Route {
   boost::beast::http::verb method;
-  std::string_view path;      // template; also the metrics label
+  std::string_view path;  // template; also the metrics label
   Access access;
-  RoleSet roles;              // who may call it (for token rows)
-  std::string_view refusal;   // the 403 detail for anyone else
-  bool head = false;          // HEAD answered like GET
+  RoleSet roles;             // who may call it (for token rows)
+  std::string_view refusal;  // the 403 detail for anyone else
+  bool head = false;         // HEAD answered like GET
   Handler handler;
 };
 

@@ -44,7 +44,9 @@ struct Api::Endpoints {
   static boost::asio::awaitable<Handled> escalation_counts(Api& api, const Call& c) {
     co_return answer(api.get_escalation_counts(c.req, c.who));
   }
-  static boost::asio::awaitable<Handled> rules(Api& api, const Call& c) { co_return answer(api.get_rules(c.req, c.who)); }
+  static boost::asio::awaitable<Handled> rules(Api& api, const Call& c) {
+    co_return answer(api.get_rules(c.req, c.who));
+  }
   static boost::asio::awaitable<Handled> explain(Api& api, const Call& c) {
     co_return answer(api.explain_route(c.req));
   }
@@ -60,27 +62,49 @@ struct Api::Endpoints {
   static constexpr RoleSet anyone = RoleSet::everyone();
   static constexpr std::array<Route<Endpoint>, 14> table{{
       {verb::get, "/healthz", Access::open, {}, "", true, healthz},
-      {verb::get, "/metrics", Access::metrics, {R::admin, R::supervisor}, "metrics are for admins and supervisors",
-       true, metrics},
+      {verb::get,
+       "/metrics",
+       Access::metrics,
+       {R::admin, R::supervisor},
+       "metrics are for admins and supervisors",
+       true,
+       metrics},
       {verb::get, "/v1/tickets", Access::token, anyone, "", false, search},
       {verb::post, "/v1/tickets", Access::token, {R::operator_}, "only operators take in tickets", false, intake},
       {verb::get, "/v1/tickets/{id}", Access::token, anyone, "", false, ticket},
       {verb::post, "/v1/tickets/{id}/{action}", Access::token, anyone, "", false, action},
-      {verb::get, "/v1/units/{id}/queue", Access::token, {R::operator_, R::unit, R::supervisor},
-       "admins manage rules and tokens, not cases", false, queue},
+      {verb::get,
+       "/v1/units/{id}/queue",
+       Access::token,
+       {R::operator_, R::unit, R::supervisor},
+       "admins manage rules and tokens, not cases",
+       false,
+       queue},
       {verb::get, "/v1/units/{id}/feed", Access::token, anyone, "", false, feed},
       {verb::get, "/v1/escalations", Access::token, anyone, "", false, escalations},
       {verb::get, "/v1/escalations/counts", Access::token, anyone, "", false, escalation_counts},
       {verb::get, "/v1/rules", Access::token, anyone, "", false, rules},
-      {verb::post, "/v1/route/explain", Access::token, {R::operator_, R::supervisor, R::admin},
-       "routing dry runs are for the hotline", false, explain},
+      {verb::post,
+       "/v1/route/explain",
+       Access::token,
+       {R::operator_, R::supervisor, R::admin},
+       "routing dry runs are for the hotline",
+       false,
+       explain},
       {verb::post, "/v1/admin/reload", Access::token, {R::admin}, "only admins reload rules", false, reload},
-      {verb::post, "/v1/admin/report", Access::token, {R::admin, R::supervisor},
-       "only admins and supervisors run reports", false, report},
+      {verb::post,
+       "/v1/admin/report",
+       Access::token,
+       {R::admin, R::supervisor},
+       "only admins and supervisors run reports",
+       false,
+       report},
   }};
 };
 
-std::span<const Route<Api::Endpoint>> Api::routes() { return Endpoints::table; }
+std::span<const Route<Api::Endpoint>> Api::routes() {
+  return Endpoints::table;
+}
 
 std::string_view Api::metric_label(const Request& req) const {
   const std::string_view target = req.target();

@@ -1,19 +1,18 @@
 #include "daemon/app/ctl_app.hpp"
 
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 
+#include "daemon/config/golden_cases.hpp"
+#include "daemon/config/rules_loader.hpp"
+#include "daemon/runtime/local_time.hpp"
+#include "daemon/runtime/version.hpp"
 #include "daemon/tools/db_command.hpp"
 #include "daemon/tools/deadline_command.hpp"
-#include "daemon/config/golden_cases.hpp"
 #include "daemon/tools/learn_command.hpp"
-#include "daemon/runtime/local_time.hpp"
 #include "daemon/tools/report_command.hpp"
 #include "daemon/tools/route_command.hpp"
-#include "daemon/config/rules_loader.hpp"
 #include "daemon/tools/token_command.hpp"
-#include "daemon/runtime/version.hpp"
 #include "routing/rule_analysis.hpp"
 
 namespace hotline::daemon {
@@ -106,7 +105,8 @@ int run_ctl(int argc, char** argv) {
 
   std::string old_dir, new_dir;
   std::size_t examples = 3;
-  auto* diff = rules->add_subcommand("diff", "route tickets (JSON lines on stdin) under two rule sets and report the changes");
+  auto* diff =
+      rules->add_subcommand("diff", "route tickets (JSON lines on stdin) under two rule sets and report the changes");
   diff->add_option("OLD_DIR", old_dir, "rules folder in force")->required();
   diff->add_option("NEW_DIR", new_dir, "candidate rules folder")->required();
   diff->add_option("--examples", examples, "example tickets per group")->capture_default_str();

@@ -16,30 +16,30 @@
 #include <thread>
 
 #include "daemon/api/api.hpp"
-#include "daemon/metrics/cached_gauge.hpp"
+#include "daemon/api/service_metrics.hpp"
 #include "daemon/config/config.hpp"
+#include "daemon/config/rules_holder.hpp"
+#include "daemon/config/rules_loader.hpp"
 #include "daemon/escalation/deadline_recompute_job.hpp"
 #include "daemon/escalation/escalation_hooks.hpp"
 #include "daemon/escalation/escalation_scheduler.hpp"
-#include "daemon/metrics/escalation_stats.hpp"
 #include "daemon/feed/feed_hub.hpp"
 #include "daemon/http/http_server.hpp"
-#include "daemon/runtime/local_time.hpp"
+#include "daemon/metrics/cached_gauge.hpp"
+#include "daemon/metrics/escalation_stats.hpp"
 #include "daemon/metrics/metrics_registry.hpp"
-#include "daemon/notify/outbox.hpp"
-#include "daemon/writer/reader_pool.hpp"
 #include "daemon/nightly/nightly_runner.hpp"
 #include "daemon/nightly/report_announcer.hpp"
-#include "daemon/report/report_run.hpp"
-#include "daemon/config/rules_holder.hpp"
-#include "daemon/config/rules_loader.hpp"
-#include "daemon/runtime/scheduler_clock.hpp"
-#include "daemon/api/service_metrics.hpp"
-#include "daemon/writer/ticket_writer.hpp"
-#include "daemon/runtime/version.hpp"
-#include "daemon/writer/wal_checkpointer.hpp"
+#include "daemon/notify/outbox.hpp"
 #include "daemon/notify/webhook_post.hpp"
 #include "daemon/notify/webhook_sender.hpp"
+#include "daemon/report/report_run.hpp"
+#include "daemon/runtime/local_time.hpp"
+#include "daemon/runtime/scheduler_clock.hpp"
+#include "daemon/runtime/version.hpp"
+#include "daemon/writer/reader_pool.hpp"
+#include "daemon/writer/ticket_writer.hpp"
+#include "daemon/writer/wal_checkpointer.hpp"
 #include "storage/escalation_store.hpp"
 #include "storage/token_store.hpp"
 
@@ -252,12 +252,13 @@ int run_daemon(int argc, char** argv) {
   }
 
   std::string unused;
-  const ReportAnnouncer announcer(writer, outbox, rules, config.report_notify,
-                                  [&sender](std::int64_t ms) { sender.offer(ms); }, clock);
-  NightlyRunner nightly(ioc,
-                        {config.database, config.report_dir, report::parse_formats(config.report_formats, unused),
-                         parse_time_of_day(config.report_time).value_or(0)},
-                        rules, [&announcer](const Publication& p) { return announcer(p); }, clock);
+  const ReportAnnouncer announcer(
+      writer, outbox, rules, config.report_notify, [&sender](std::int64_t ms) { sender.offer(ms); }, clock);
+  NightlyRunner nightly(
+      ioc,
+      {config.database, config.report_dir, report::parse_formats(config.report_formats, unused),
+       parse_time_of_day(config.report_time).value_or(0)},
+      rules, [&announcer](const Publication& p) { return announcer(p); }, clock);
   ApiContext context{rules, writer, readers, tokens, auth_required, config.ticket_prefix, blocking.get_executor()};
   context.feed = &feed;
   context.metrics = &metrics;
@@ -301,7 +302,7 @@ int run_daemon(int argc, char** argv) {
   stop_signals.async_wait([&](const boost::system::error_code& error, int signal) {
     if (error) return;
     spdlog::info("signal {}: stopping (in-flight requests get up to {} s)", signal, config.shutdown_grace.count());
-    hup.cancel();  // nothing but the remaining connections may keep the loop alive now
+    hup.cancel();     // nothing but the remaining connections may keep the loop alive now
     stopping = true;  // a deadline recompute stops after its batch; the next start resumes it
     nightly.stop();
     feed.close_all();  // live feeds end now; their terminals reconnect with Last-Event-ID to the next daemon

@@ -4,7 +4,6 @@
 
 #include <boost/assert/source_location.hpp>
 #include <boost/system/result.hpp>
-
 #include <optional>
 #include <stdexcept>
 

@@ -1,7 +1,6 @@
 #include "daemon/cases/case_transactions.hpp"
 
 #include <boost/asio/use_awaitable.hpp>
-
 #include <memory>
 
 #include "daemon/cases/case_context.hpp"
@@ -12,8 +11,7 @@ namespace hotline::daemon {
 
 boost::asio::awaitable<CaseResult<OpenedCase>> CaseTransactions::open(IntakeRequest intake,
                                                                       const routing::Decision& decision,
-                                                                      std::string decision_json,
-                                                                      const RulesInfo& live,
+                                                                      std::string decision_json, const RulesInfo& live,
                                                                       routing::Actor who) const {
   const auto& rules = *live.rules;
   const LocalStamp now = local_stamp_ms(deps_.clock->now_ms());
@@ -85,7 +83,8 @@ boost::asio::awaitable<CaseResult<MovedCase>> CaseTransactions::act(std::string 
   auto found = std::make_shared<bool>(false);
   auto refusal = std::make_shared<std::optional<routing::Refusal>>();
   const auto job = [moved, found, refusal, id, command = std::move(command), actor = std::move(actor),
-                    visible = std::move(visible), hooks = deps_.escalation](storage::TicketStore& store) -> WriteResult {
+                    visible = std::move(visible),
+                    hooks = deps_.escalation](storage::TicketStore& store) -> WriteResult {
     // Read, decide and write on the writer thread: no other change to the ticket can interleave.
     const auto& live = moved->live;
     const std::int64_t now_ms = moved->at.unix_ms;

@@ -6,7 +6,6 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
-
 #include <functional>
 #include <string>
 #include <vector>
@@ -43,8 +42,8 @@ struct MovedCase {
   routing::CaseState before = routing::CaseState::awaiting_sign_for;
   routing::Case after;
   std::vector<routing::Event> events;  // what the action appended, in order
-  LocalStamp at;                        // when
-  RulesInfo live;                       // the rules, calendar and time limits it was decided under
+  LocalStamp at;                       // when
+  RulesInfo live;                      // the rules, calendar and time limits it was decided under
 };
 
 class CaseTransactions {

@@ -7,8 +7,8 @@
 #include <functional>
 #include <map>
 
-#include "daemon/runtime/local_time.hpp"
 #include "daemon/report/report_run.hpp"
+#include "daemon/runtime/local_time.hpp"
 #include "routing/rule_set.hpp"
 
 namespace hotline::daemon {
@@ -80,8 +80,10 @@ void read_webhook(const YAML::Node& n, const std::string& path, Config& config,
       }
     } else if (key == "quiet") {
       const auto dash = value.find('-');
-      w.quiet_from_min = dash == std::string::npos ? -1 : parse_time_of_day(std::string_view(value).substr(0, dash)).value_or(-1);
-      w.quiet_to_min = dash == std::string::npos ? -1 : parse_time_of_day(std::string_view(value).substr(dash + 1)).value_or(-1);
+      w.quiet_from_min =
+          dash == std::string::npos ? -1 : parse_time_of_day(std::string_view(value).substr(0, dash)).value_or(-1);
+      w.quiet_to_min =
+          dash == std::string::npos ? -1 : parse_time_of_day(std::string_view(value).substr(dash + 1)).value_or(-1);
       if (w.quiet_from_min < 0 || w.quiet_to_min < 0 || w.quiet_from_min == w.quiet_to_min) {
         err(it->second, "webhook 'quiet' must be HH:MM-HH:MM (e.g. 22:00-07:00), not '" + value + "'");
       }
@@ -99,7 +101,8 @@ void read_webhook(const YAML::Node& n, const std::string& path, Config& config,
 // The one table of config keys. Dotted keys are nested mappings in the file.
 const std::map<std::string, Setter>& key_table() {
   static const std::map<std::string, Setter> table{
-      {"listen", [](Config& c, const std::string& v) {
+      {"listen",
+       [](Config& c, const std::string& v) {
          HostPort hp;
          if (!parse_host_port(v, hp)) return std::string("must be HOST:PORT, e.g. 127.0.0.1:12345");
          c.listen = v;
@@ -107,7 +110,8 @@ const std::map<std::string, Setter>& key_table() {
        }},
       {"database", [](Config& c, const std::string& v) { return set_string(c.database, v); }},
       {"rules", [](Config& c, const std::string& v) { return set_string(c.rules, v); }},
-      {"ticket_prefix", [](Config& c, const std::string& v) {
+      {"ticket_prefix",
+       [](Config& c, const std::string& v) {
          if (v.empty() || v.size() > 8) return std::string("must be 1 to 8 letters A-Z");
          for (char ch : v) {
            if (ch < 'A' || ch > 'Z') return std::string("must be 1 to 8 letters A-Z");
@@ -116,7 +120,8 @@ const std::map<std::string, Setter>& key_table() {
          return std::string();
        }},
       {"timezone", [](Config& c, const std::string& v) { return set_string(c.timezone, v); }},
-      {"http.body_limit", [](Config& c, const std::string& v) { return set_unsigned(c.body_limit, v, 1024, 64u << 20); }},
+      {"http.body_limit",
+       [](Config& c, const std::string& v) { return set_unsigned(c.body_limit, v, 1024, 64u << 20); }},
       {"http.max_request_line",
        [](Config& c, const std::string& v) { return set_unsigned(c.max_request_line, v, 256, 1u << 20); }},
       {"http.max_header_bytes",
@@ -127,19 +132,23 @@ const std::map<std::string, Setter>& key_table() {
       {"http.request_timeout", [](Config& c, const std::string& v) { return set_seconds(c.request_timeout, v, 3600); }},
       {"http.shutdown_grace", [](Config& c, const std::string& v) { return set_seconds(c.shutdown_grace, v, 600); }},
       {"storage.max_batch", [](Config& c, const std::string& v) { return set_unsigned(c.max_batch, v, 1, 100000); }},
-      {"report.time", [](Config& c, const std::string& v) {
-         if (!v.empty() && v != "off" && !parse_time_of_day(v)) return std::string("must be HH:MM (00:00-23:59) or off");
+      {"report.time",
+       [](Config& c, const std::string& v) {
+         if (!v.empty() && v != "off" && !parse_time_of_day(v))
+           return std::string("must be HH:MM (00:00-23:59) or off");
          c.report_time = v == "off" ? std::string() : v;
          return std::string();
        }},
       {"report.dir", [](Config& c, const std::string& v) { return set_string(c.report_dir, v); }},
-      {"report.formats", [](Config& c, const std::string& v) {
+      {"report.formats",
+       [](Config& c, const std::string& v) {
          std::string error;
          (void)report::parse_formats(v, error);
          if (error.empty()) c.report_formats = v;
          return error;
        }},
-      {"report.notify", [](Config& c, const std::string& v) {
+      {"report.notify",
+       [](Config& c, const std::string& v) {
          c.report_notify.clear();
          std::size_t from = 0;
          while (from <= v.size()) {
@@ -157,12 +166,14 @@ const std::map<std::string, Setter>& key_table() {
       {"feed.max_subscribers",
        [](Config& c, const std::string& v) { return set_unsigned(c.feed_max_subscribers, v, 1, 100000); }},
       {"feed.buffer", [](Config& c, const std::string& v) { return set_unsigned(c.feed_buffer, v, 16, 1000000); }},
-      {"metrics.require_token", [](Config& c, const std::string& v) {
+      {"metrics.require_token",
+       [](Config& c, const std::string& v) {
          if (v != "true" && v != "false") return std::string("must be true or false");
          c.metrics_require_token = v == "true";
          return std::string();
        }},
-      {"log.level", [](Config& c, const std::string& v) {
+      {"log.level",
+       [](Config& c, const std::string& v) {
          for (const char* ok : {"trace", "debug", "info", "warn", "error"}) {
            if (v == ok) {
              c.log_level = v;
@@ -173,15 +184,21 @@ const std::map<std::string, Setter>& key_table() {
        }},
       {"rules_files.max_bytes",
        [](Config& c, const std::string& v) { return set_unsigned(c.rules_files.max_bytes, v, 4096, 1ull << 30); }},
-      {"rules_files.max_yaml_nodes", [](Config& c, const std::string& v) {
+      {"rules_files.max_yaml_nodes",
+       [](Config& c, const std::string& v) {
          return set_unsigned(c.rules_files.max_yaml_nodes, v, 1000, 100'000'000);
        }},
-      {"escalation.batch", [](Config& c, const std::string& v) { return set_unsigned(c.escalation_batch, v, 1, 100000); }},
+      {"escalation.batch",
+       [](Config& c, const std::string& v) { return set_unsigned(c.escalation_batch, v, 1, 100000); }},
       {"notifications.webhooks", [](Config&, const std::string&) { return std::string("must be a list of webhooks"); }},
-      {"notifications.max_attempts", [](Config& c, const std::string& v) { return set_unsigned(c.max_attempts, v, 1, 100); }},
-      {"notifications.backoff_base_ms", [](Config& c, const std::string& v) { return set_ms(c.backoff_base_ms, v, 10, 3'600'000); }},
-      {"notifications.backoff_max_ms", [](Config& c, const std::string& v) { return set_ms(c.backoff_max_ms, v, 10, 86'400'000); }},
-      {"notifications.timeout_ms", [](Config& c, const std::string& v) { return set_ms(c.webhook_timeout_ms, v, 100, 600'000); }},
+      {"notifications.max_attempts",
+       [](Config& c, const std::string& v) { return set_unsigned(c.max_attempts, v, 1, 100); }},
+      {"notifications.backoff_base_ms",
+       [](Config& c, const std::string& v) { return set_ms(c.backoff_base_ms, v, 10, 3'600'000); }},
+      {"notifications.backoff_max_ms",
+       [](Config& c, const std::string& v) { return set_ms(c.backoff_max_ms, v, 10, 86'400'000); }},
+      {"notifications.timeout_ms",
+       [](Config& c, const std::string& v) { return set_ms(c.webhook_timeout_ms, v, 100, 600'000); }},
       {"notifications.key_prefix", [](Config& c, const std::string& v) { return set_string(c.key_prefix, v); }},
       {"notifications.ca_file", [](Config& c, const std::string& v) { return set_string(c.ca_file, v); }},
   };
@@ -198,8 +215,8 @@ void walk(const YAML::Node& map, const std::string& prefix, const std::string& p
       errors.push_back({path, m.line + 1, m.column + 1, message, routing::Severity::error});
     };
     if (it->second.IsMap()) {
-      const bool is_section = std::any_of(table.begin(), table.end(),
-                                          [&](const auto& kv) { return kv.first.starts_with(key + "."); });
+      const bool is_section =
+          std::any_of(table.begin(), table.end(), [&](const auto& kv) { return kv.first.starts_with(key + "."); });
       if (!is_section) {
         err(mark, "unknown config key '" + key + "'");
         continue;

@@ -15,15 +15,15 @@ namespace hotline::daemon {
 
 // One webhook of the notification outbox: which recipients it serves and where it posts (http or https).
 struct WebhookConfig {
-  std::string unit;                  // a unit id; or else
-  std::string kind;                  // a unit kind (城市管理局), optionally with
-  std::string level;                 // a unit level (city, county, township, ...); kind and level both may be set
-  std::string url;                   // http(s)://HOST[:PORT]/PATH as written
-  std::string host, port, path;      // its parts (port 80 or 443 when not written)
-  bool tls = false;                  // https: verified TLS (see notifications.ca_file)
-  int quiet_from_min = -1;           // quiet hours, local minutes of the day [from, to) (wrapping midnight);
-  int quiet_to_min = -1;             // -1 = none
-  int line = 0;                      // where it was configured, for logs
+  std::string unit;              // a unit id; or else
+  std::string kind;              // a unit kind (城市管理局), optionally with
+  std::string level;             // a unit level (city, county, township, ...); kind and level both may be set
+  std::string url;               // http(s)://HOST[:PORT]/PATH as written
+  std::string host, port, path;  // its parts (port 80 or 443 when not written)
+  bool tls = false;              // https: verified TLS (see notifications.ca_file)
+  int quiet_from_min = -1;       // quiet hours, local minutes of the day [from, to) (wrapping midnight);
+  int quiet_to_min = -1;         // -1 = none
+  int line = 0;                  // where it was configured, for logs
 };
 
 struct Config {
@@ -32,17 +32,17 @@ struct Config {
   std::string rules = "./rules";
   std::string ticket_prefix = "ZZ";
   std::string timezone = "Asia/Shanghai";
-  std::size_t body_limit = 64 * 1024;       // http.body_limit, bytes
-  std::size_t max_request_line = 8192;      // http.max_request_line, bytes: method, target, version (414 beyond)
-  std::size_t max_header_bytes = 8192;      // http.max_header_bytes: header field lines together (431 beyond)
-  std::size_t max_header_fields = 100;      // http.max_header_fields (431 beyond)
-  unsigned threads = 0;                     // http.threads; 0 = one per core but one (the writer's)
-  std::chrono::seconds request_timeout{30}; // http.request_timeout
-  std::chrono::seconds shutdown_grace{10};  // http.shutdown_grace: how long in-flight requests may finish
-  std::size_t max_batch = 512;              // storage.max_batch: tickets per group commit (1 = no grouping)
-  std::string log_level = "info";           // log.level: trace, debug, info, warn, error
-  std::string report_time;                  // report.time: HH:MM local for the nightly report; "" = off
-  std::string report_dir = "./var/reports"; // report.dir: where nightly reports are written
+  std::size_t body_limit = 64 * 1024;        // http.body_limit, bytes
+  std::size_t max_request_line = 8192;       // http.max_request_line, bytes: method, target, version (414 beyond)
+  std::size_t max_header_bytes = 8192;       // http.max_header_bytes: header field lines together (431 beyond)
+  std::size_t max_header_fields = 100;       // http.max_header_fields (431 beyond)
+  unsigned threads = 0;                      // http.threads; 0 = one per core but one (the writer's)
+  std::chrono::seconds request_timeout{30};  // http.request_timeout
+  std::chrono::seconds shutdown_grace{10};   // http.shutdown_grace: how long in-flight requests may finish
+  std::size_t max_batch = 512;               // storage.max_batch: tickets per group commit (1 = no grouping)
+  std::string log_level = "info";            // log.level: trace, debug, info, warn, error
+  std::string report_time;                   // report.time: HH:MM local for the nightly report; "" = off
+  std::string report_dir = "./var/reports";  // report.dir: where nightly reports are written
   std::string report_formats = "xlsx,html,csv,json";  // report.formats
   std::vector<std::string> report_notify;   // report.notify: units told of each report; empty = the fallback unit
   std::chrono::seconds feed_heartbeat{15};  // feed.heartbeat: comment line on an idle feed (proxies keep it open)

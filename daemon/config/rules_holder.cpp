@@ -3,9 +3,9 @@
 #include <chrono>
 #include <utility>
 
+#include "daemon/config/rules_loader.hpp"
 #include "daemon/runtime/local_time.hpp"
 #include "daemon/runtime/scheduler_clock.hpp"
-#include "daemon/config/rules_loader.hpp"
 
 namespace hotline::daemon {
 

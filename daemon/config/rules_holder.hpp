@@ -1,6 +1,6 @@
-// The live rule set, calendar and time-limit policy, and how they got there. Readers take a snapshot (shared_ptr) per request; reload() stages,
-// checks and swaps in a complete new set in one step — in-flight requests keep the set they started with, and a
-// bad set is refused whole while the old one stays live. Thread-safe; reloads are serialised.
+// The live rule set, calendar and time-limit policy, and how they got there. Readers take a snapshot (shared_ptr) per
+// request; reload() stages, checks and swaps in a complete new set in one step — in-flight requests keep the set they
+// started with, and a bad set is refused whole while the old one stays live. Thread-safe; reloads are serialised.
 #pragma once
 
 #include <memory>
@@ -24,7 +24,7 @@ struct RulesInfo {
 
 struct ReloadOutcome {
   bool ok = false;
-  RulesInfo info;                             // the set live after the call (new on success, old otherwise)
+  RulesInfo info;  // the set live after the call (new on success, old otherwise)
   std::vector<routing::Diagnostic> diagnostics;
 };
 

@@ -87,8 +87,8 @@ Deployment load_deployment(const std::string& dir, const routing::FileLimits& li
   const auto policy_files = read_rule_files(dir, RuleFileKind::time_policy, io, limits);
   d.diagnostics.insert(d.diagnostics.end(), io.begin(), io.end());
   if (calendar_files.empty()) {
-    d.diagnostics.push_back({dir + "/calendar", 0, 0, "no working-day calendar (calendar/*.json)",
-                             routing::Severity::error});
+    d.diagnostics.push_back(
+        {dir + "/calendar", 0, 0, "no working-day calendar (calendar/*.json)", routing::Severity::error});
   }
   if (policy_files.empty()) {
     d.diagnostics.push_back({dir + "/time_limits.yaml", 0, 0, "no time-limit policy", routing::Severity::error});

@@ -4,8 +4,8 @@
 
 #include <vector>
 
-#include "daemon/wire/case_codec.hpp"
 #include "daemon/runtime/local_time.hpp"
+#include "daemon/wire/case_codec.hpp"
 #include "routing/deadline_recompute.hpp"
 #include "routing/policy_clocks.hpp"
 
@@ -90,8 +90,7 @@ RecomputeSummary run_batches(TicketWriter& writer, const RulesInfo& live, std::i
 }  // namespace
 
 RecomputeSummary bring_deadlines_to_calendar(TicketWriter& writer, const RulesInfo& live, std::int64_t now_ms,
-                                             const EscalationHooks* hooks, const std::atomic<bool>* stop,
-                                             int batch) {
+                                             const EscalationHooks* hooks, const std::atomic<bool>* stop, int batch) {
   const std::string calendar = live.calendar->version();
   std::optional<storage::JobProgress> progress;
   if (auto r = writer.run_blocking([&](storage::TicketStore& store) -> WriteResult {
@@ -112,9 +111,9 @@ RecomputeSummary bring_deadlines_to_calendar(TicketWriter& writer, const RulesIn
   if (!summary.error.empty()) {
     spdlog::error("calendar {}: recomputing provisional deadlines stopped: {}", calendar, summary.error);
   } else {
-    spdlog::info("calendar {}: {}{} ticket(s) with provisional deadlines, {} changed ({} deadline change(s))",
-                 calendar, resumed ? "resumed after an interruption: " : "", summary.tickets_checked,
-                 summary.tickets_changed, summary.changes);
+    spdlog::info("calendar {}: {}{} ticket(s) with provisional deadlines, {} changed ({} deadline change(s))", calendar,
+                 resumed ? "resumed after an interruption: " : "", summary.tickets_checked, summary.tickets_changed,
+                 summary.changes);
   }
   return summary;
 }

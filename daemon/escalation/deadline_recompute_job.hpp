@@ -11,8 +11,8 @@
 #include <cstdint>
 #include <string>
 
-#include "daemon/escalation/escalation_hooks.hpp"
 #include "daemon/config/rules_holder.hpp"
+#include "daemon/escalation/escalation_hooks.hpp"
 #include "daemon/writer/ticket_writer.hpp"
 
 namespace hotline::daemon {

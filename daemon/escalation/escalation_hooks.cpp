@@ -29,9 +29,8 @@ void EscalationHooks::plan(storage::Projection& p, const routing::Case& c, const
 }
 
 storage::Result<void> EscalationHooks::after_events(storage::TicketStore& store, const std::string& ticket_id,
-                                                    const std::vector<routing::Event>& events,
-                                                    const routing::Case& c, const RulesInfo& live,
-                                                    std::int64_t now_ms) const {
+                                                    const std::vector<routing::Event>& events, const routing::Case& c,
+                                                    const RulesInfo& live, std::int64_t now_ms) const {
   if (outbox_.empty() || events.empty()) return {};
   storage::EscalationStore& esc = store.escalations();
   // Events were inserted one after another on this connection: their seqs are consecutive, ending here.
@@ -41,12 +40,15 @@ storage::Result<void> EscalationHooks::after_events(storage::TicketStore& store,
     const auto& e = events[i];
     if (e.kind != "dispatched") continue;
     const std::int64_t seq = last_seq - static_cast<std::int64_t>(events.size() - 1 - i);
-    boost::json::object body{{"kind", "dispatched"}, {"ticket_id", ticket_id}, {"unit", e.unit},
-                             {"at", local_stamp_ms(e.at_ms).rfc3339}, {"event_seq", seq}};
+    boost::json::object body{{"kind", "dispatched"},
+                             {"ticket_id", ticket_id},
+                             {"unit", e.unit},
+                             {"at", local_stamp_ms(e.at_ms).rfc3339},
+                             {"event_seq", seq}};
     for (const auto& [k, v] : e.data) body[k] = v;
     const bool urgent = c.urgency != routing::Urgency::normal;
-    auto n = outbox_.make(ticket_id, e.unit, "dispatched", urgent, seq, boost::json::serialize(body), now_ms,
-                          *live.rules);
+    auto n =
+        outbox_.make(ticket_id, e.unit, "dispatched", urgent, seq, boost::json::serialize(body), now_ms, *live.rules);
     if (!n.target) continue;  // no webhook serves this unit: the event log and the feed carry it
     if (auto r = esc.insert_notification(n); !r) return r.error();
     if (!earliest || n.next_attempt_ms < *earliest) earliest = n.next_attempt_ms;

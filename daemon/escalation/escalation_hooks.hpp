@@ -9,8 +9,8 @@
 #include <functional>
 #include <vector>
 
-#include "daemon/notify/outbox.hpp"
 #include "daemon/config/rules_holder.hpp"
+#include "daemon/notify/outbox.hpp"
 #include "routing/lifecycle.hpp"
 #include "storage/ticket_store.hpp"
 

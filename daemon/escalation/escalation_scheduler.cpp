@@ -1,15 +1,15 @@
 #include "daemon/escalation/escalation_scheduler.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
-#include <spdlog/spdlog.h>
-
-#include <algorithm>
-#include <array>
 #include <limits>
 
 #include "daemon/runtime/local_time.hpp"
@@ -89,7 +89,7 @@ WriteJob EscalationScheduler::fire_job(std::shared_ptr<Fired> out) {
       boost::json::object payload{{"clock", s.clock},       {"stage", s.stage},
                                   {"due_ms", s.due_ms},     {"due_at", local_stamp_ms(s.due_ms).rfc3339},
                                   {"stage_ms", s.stage_ms}, {"stage_at", local_stamp_ms(s.stage_ms).rfc3339}};
-      storage::NewEvent e{local_stamp_ms(now).rfc3339, now, kind, "scheduler", "system", s.unit_id,
+      storage::NewEvent e{local_stamp_ms(now).rfc3339,    now, kind, "scheduler", "system", s.unit_id,
                           boost::json::serialize(payload)};
       if (auto r = store.append_events(s.ticket_id, {e}); !r) return r.error();
       const std::int64_t seq = esc.last_insert_rowid();
@@ -100,8 +100,8 @@ WriteJob EscalationScheduler::fire_job(std::shared_ptr<Fired> out) {
       payload["at"] = e.at;
       // Only the yellow card may wait for the end of quiet hours, and only on a normal ticket.
       const bool urgent = s.stage != "yellow" || s.urgency != "normal";
-      const auto n = outbox_.make(s.ticket_id, s.unit_id, kind, urgent, seq, boost::json::serialize(payload), now,
-                                  *rules);
+      const auto n =
+          outbox_.make(s.ticket_id, s.unit_id, kind, urgent, seq, boost::json::serialize(payload), now, *rules);
       if (auto r = esc.insert_notification(n); !r) return r.error();
       if (n.target && (!out->earliest_delivery || n.next_attempt_ms < *out->earliest_delivery)) {
         out->earliest_delivery = n.next_attempt_ms;
@@ -132,7 +132,9 @@ storage::Result<std::uint64_t> EscalationScheduler::catch_up() {
   return total;
 }
 
-void EscalationScheduler::start() { asio::co_spawn(strand_, run(), log_failure("the escalation scheduler stopped")); }
+void EscalationScheduler::start() {
+  asio::co_spawn(strand_, run(), log_failure("the escalation scheduler stopped"));
+}
 
 void EscalationScheduler::replan_all() {
   asio::co_spawn(strand_, replan(), log_failure("re-planning escalation stages failed"));
@@ -156,10 +158,10 @@ asio::awaitable<void> EscalationScheduler::replan() {
       if (!clocks) return clocks.error();
       for (const auto& c : *clocks) {
         const auto* unit = c.unit_id.empty() ? nullptr : live.rules->find_unit(c.unit_id);
-        const auto policy = live.policy->select(
-            routing::parse_request_type(c.type).value_or(routing::RequestType::complaint),
-            routing::parse_urgency(c.urgency).value_or(routing::Urgency::normal), c.channel,
-            unit != nullptr ? unit->level : std::nullopt);
+        const auto policy =
+            live.policy->select(routing::parse_request_type(c.type).value_or(routing::RequestType::complaint),
+                                routing::parse_urgency(c.urgency).value_or(routing::Urgency::normal), c.channel,
+                                unit != nullptr ? unit->level : std::nullopt);
         std::array<std::optional<std::int64_t>, 4> plan{};
         // The start of the clock is not stored; a clock planned without a yellow card stays without one.
         for (const auto& s : routing::plan_stages(*live.calendar, policy, std::numeric_limits<std::int64_t>::min(),
@@ -174,8 +176,8 @@ asio::awaitable<void> EscalationScheduler::replan() {
         }
       }
       page->rows = clocks->size();
-      if (!clocks->empty()) page->last = std::array<std::string, 3>{clocks->back().ticket_id, clocks->back().unit_id,
-                                                                    clocks->back().clock};
+      if (!clocks->empty())
+        page->last = std::array<std::string, 3>{clocks->back().ticket_id, clocks->back().unit_id, clocks->back().clock};
       auto e = esc.earliest_stage();
       if (!e) return e.error();
       page->earliest = *e;

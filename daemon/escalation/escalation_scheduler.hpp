@@ -6,19 +6,18 @@
 // the rest runs on the scheduler's strand.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-
-#include <atomic>
 #include <cstdint>
 #include <memory>
 
-#include "daemon/escalation/escalation_hooks.hpp"
-#include "daemon/runtime/earliest_instant.hpp"
-#include "daemon/metrics/escalation_stats.hpp"
 #include "daemon/config/rules_holder.hpp"
+#include "daemon/escalation/escalation_hooks.hpp"
+#include "daemon/metrics/escalation_stats.hpp"
+#include "daemon/runtime/earliest_instant.hpp"
 #include "daemon/runtime/scheduler_clock.hpp"
 #include "daemon/writer/ticket_writer.hpp"
 
@@ -42,7 +41,9 @@ class EscalationScheduler {
   // writer jobs of 2,000 clocks; fired stages stay fired. Runs in the background on the scheduler's strand.
   void replan_all();
   // Where the sender is told about new notifications.
-  void on_notifications(std::function<void(std::int64_t)> offer_delivery) { offer_delivery_ = std::move(offer_delivery); }
+  void on_notifications(std::function<void(std::int64_t)> offer_delivery) {
+    offer_delivery_ = std::move(offer_delivery);
+  }
 
  private:
   struct Fired;

@@ -1,11 +1,10 @@
 #include "daemon/feed/feed_hub.hpp"
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
-
-#include <algorithm>
 
 #include "daemon/wire/case_codec.hpp"
 

@@ -4,12 +4,11 @@
 // falls behind is dropped (it reconnects with Last-Event-ID and catches up from the event log).
 #pragma once
 
+#include <atomic>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <deque>

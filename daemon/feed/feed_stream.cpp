@@ -1,13 +1,13 @@
 #include "daemon/feed/feed_stream.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <array>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 
 namespace hotline::daemon {
 namespace asio = boost::asio;
@@ -98,9 +98,8 @@ asio::awaitable<void> FeedStream::run(boost::beast::tcp_stream& stream) {
   // connection: stop now rather than at the next heartbeat, freeing its subscriber slot. On the raw socket, so
   // the per-write timeouts of the stream do not apply to it.
   auto probe = std::make_shared<std::array<char, 64>>();
-  stream.socket().async_read_some(asio::buffer(*probe), [self = shared_from_this(), probe](auto, std::size_t) {
-    self->stop();
-  });
+  stream.socket().async_read_some(asio::buffer(*probe),
+                                  [self = shared_from_this(), probe](auto, std::size_t) { self->stop(); });
   bool ok = co_await write(stream, head);
   if (ok && last_event_id_) {
     last_sent_ = *last_event_id_;

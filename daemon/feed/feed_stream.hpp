@@ -13,8 +13,8 @@
 #include <string_view>
 
 #include "daemon/feed/feed_hub.hpp"
-#include "daemon/writer/reader_pool.hpp"
 #include "daemon/http/stream_response.hpp"
+#include "daemon/writer/reader_pool.hpp"
 #include "daemon/writer/ticket_writer.hpp"
 #include "storage/ticket_store.hpp"
 

@@ -1,5 +1,8 @@
 #include "daemon/http/http_server.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
@@ -7,9 +10,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
-#include <spdlog/spdlog.h>
-
-#include <array>
 #include <optional>
 #include <string_view>
 #include <tuple>
@@ -52,7 +52,9 @@ tcp::endpoint HttpServer::listen(const std::string& host, std::uint16_t port) {
   return acceptor_.local_endpoint();
 }
 
-void HttpServer::start() { asio::co_spawn(ioc_, accept_loop(), log_exception); }
+void HttpServer::start() {
+  asio::co_spawn(ioc_, accept_loop(), log_exception);
+}
 
 asio::awaitable<void> HttpServer::accept_loop() {
   while (true) {
@@ -169,10 +171,9 @@ asio::awaitable<void> HttpServer::refuse(beast::tcp_stream& stream, const Reques
   if (counters_) counters_->count("other", response.result_int());
   stream.expires_after(limits_.request_timeout);
   http::response_serializer<http::string_body> serializer(response);
-  auto [ec, written] =
-      parsed.method() == http::verb::head
-          ? co_await http::async_write_header(stream, serializer, asio::as_tuple(asio::use_awaitable))
-          : co_await http::async_write(stream, serializer, asio::as_tuple(asio::use_awaitable));
+  auto [ec, written] = parsed.method() == http::verb::head
+                           ? co_await http::async_write_header(stream, serializer, asio::as_tuple(asio::use_awaitable))
+                           : co_await http::async_write(stream, serializer, asio::as_tuple(asio::use_awaitable));
   if (ec) co_return;
   // Lingering close (RFC 9112 section 9.6): end our side, then drop what the client still sends for a moment.
   // Closing with unread bytes would make the kernel answer them with a reset, which can destroy the response

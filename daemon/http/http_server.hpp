@@ -11,7 +11,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -20,15 +19,16 @@
 
 #include "daemon/http/request_checks.hpp"
 #include "daemon/http/request_handler.hpp"
-#include "daemon/metrics/http_metrics.hpp"
 #include "daemon/http/stream_response.hpp"
+#include "daemon/metrics/http_metrics.hpp"
 
 namespace hotline::daemon {
 
 class HttpServer {
  public:
   // `counters`, when given, counts every response by route template and status.
-  HttpServer(boost::asio::io_context& ioc, RequestHandler& handler, ServerLimits limits, HttpCounters* counters = nullptr);
+  HttpServer(boost::asio::io_context& ioc, RequestHandler& handler, ServerLimits limits,
+             HttpCounters* counters = nullptr);
 
   // Binds and listens. Returns the bound endpoint (port 0 resolved) or throws std::system_error on failure
   // (a start-up failure: address in use, permission denied).
@@ -43,7 +43,7 @@ class HttpServer {
  private:
   struct Connection {
     boost::beast::tcp_stream* stream = nullptr;
-    bool busy = false;  // guarded by HttpServer::mutex_
+    bool busy = false;                          // guarded by HttpServer::mutex_
     std::shared_ptr<StreamResponse> streaming;  // set while the connection serves a long-lived response
   };
 

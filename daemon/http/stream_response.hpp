@@ -5,7 +5,6 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-
 #include <memory>
 
 #include "daemon/http/http_response.hpp"
@@ -22,7 +21,7 @@ class StreamResponse {
 };
 
 struct Handled {
-  Response response;                        // used when `stream` is null
+  Response response;                       // used when `stream` is null
   std::shared_ptr<StreamResponse> stream;  // takes over the connection when set
 };
 

@@ -25,8 +25,7 @@ void HttpCounters::collect(std::vector<MetricSample>& out) const {
     for (unsigned s = 0; s < k_statuses; ++s) {
       const auto n = counts_[r][s].load(std::memory_order_relaxed);
       if (n == 0) continue;
-      out.push_back({"route=\"" + labels_[r] + "\",status=\"" + std::to_string(s + k_first_status) +
-                         "\"",
+      out.push_back({"route=\"" + labels_[r] + "\",status=\"" + std::to_string(s + k_first_status) + "\"",
                      static_cast<double>(n)});
     }
   }

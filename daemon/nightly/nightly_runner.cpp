@@ -5,10 +5,10 @@
 #include <chrono>
 #include <filesystem>
 
+#include "daemon/report/report_run.hpp"
+#include "daemon/report/unit_directory.hpp"
 #include "daemon/runtime/local_time.hpp"
 #include "daemon/runtime/scheduler_clock.hpp"
-#include "daemon/report/unit_directory.hpp"
-#include "daemon/report/report_run.hpp"
 
 namespace hotline::daemon {
 
@@ -53,8 +53,8 @@ void NightlyRunner::start() {
   const auto due = last_run_ms(now_ms, settings_.minute_of_day, utc_offset_minutes(now_ms));
   const auto missed = report_day_for(due, utc_offset_minutes(due));
   if (!report_published(settings_.dir, missed) && !worker_.joinable()) {
-    spdlog::warn("nightly report for {} was due at {} and not published: running it now",
-                 routing::format_day(missed), local_stamp_ms(due).rfc3339);
+    spdlog::warn("nightly report for {} was due at {} and not published: running it now", routing::format_day(missed),
+                 local_stamp_ms(due).rfc3339);
     worker_ = std::thread([this, missed] { (void)run_now(missed); });
   }
   arm();

@@ -15,9 +15,9 @@
 #include <thread>
 #include <vector>
 
-#include "daemon/runtime/scheduler_clock.hpp"
-#include "daemon/report/report_model.hpp"
 #include "daemon/config/rules_holder.hpp"
+#include "daemon/report/report_model.hpp"
+#include "daemon/runtime/scheduler_clock.hpp"
 
 namespace hotline::daemon {
 
@@ -69,7 +69,7 @@ class NightlyRunner {
   // Arms the timer for the next run. When the run that was due last has no report in the folder (the daemon was
   // down or crashed at its time), runs it now on the worker, once, and announces it like any other.
   void start();
-  void stop();   // cancels the timer; a report already running finishes (the destructor joins it)
+  void stop();  // cancels the timer; a report already running finishes (the destructor joins it)
   // Runs the report for `as_of` on the calling thread, logs `report_published` and announces it (the timer runs
   // this on the worker). Never two runs at once: a second caller waits for the first.
   RunOutcome run_now(routing::Day as_of);

@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
-#include "daemon/runtime/scheduler_clock.hpp"
-#include "daemon/notify/outbox.hpp"
-#include "daemon/nightly/nightly_runner.hpp"
 #include "daemon/config/rules_holder.hpp"
+#include "daemon/nightly/nightly_runner.hpp"
+#include "daemon/notify/outbox.hpp"
+#include "daemon/runtime/scheduler_clock.hpp"
 #include "daemon/writer/ticket_writer.hpp"
 
 namespace hotline::daemon {

@@ -7,18 +7,17 @@
 // http or https (webhook_post): one TLS context, built once, serves every https POST on that strand.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-
-#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
 
-#include "daemon/runtime/earliest_instant.hpp"
 #include "daemon/metrics/escalation_stats.hpp"
+#include "daemon/runtime/earliest_instant.hpp"
 #include "daemon/runtime/scheduler_clock.hpp"
 #include "daemon/writer/ticket_writer.hpp"
 

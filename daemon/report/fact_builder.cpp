@@ -1,11 +1,10 @@
 #include "daemon/report/fact_builder.hpp"
 
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <boost/json.hpp>
 #include <charconv>
-#include <optional>
 #include <cstring>
+#include <optional>
 
 namespace hotline::report {
 namespace {
@@ -40,9 +39,26 @@ Resolution parse_resolution(std::string_view s) {
 }
 
 enum class Kind {
-  received, dispatched, not_accepted, answered_directly, merged, closed, signed_for, return_requested,
-  return_approved, return_declined, extension_requested, extension_approved, extension_declined, replied,
-  reply_approved, reply_rejected, followed_up, redo, deadline_recomputed, other
+  received,
+  dispatched,
+  not_accepted,
+  answered_directly,
+  merged,
+  closed,
+  signed_for,
+  return_requested,
+  return_approved,
+  return_declined,
+  extension_requested,
+  extension_approved,
+  extension_declined,
+  replied,
+  reply_approved,
+  reply_rejected,
+  followed_up,
+  redo,
+  deadline_recomputed,
+  other
 };
 
 // One comparison per candidate of the same length: cheaper than a chain of string compares on every event.
@@ -168,8 +184,7 @@ void FactBuilder::apply(const storage::EventView& e) {
   auto& t = facts_.tickets[ticket];
   const Kind k = kind_of(e.kind);
   if (k == Kind::other) return;  // urged, supervised, warned, passed_down, unknown kinds: nothing the report reads
-  const auto unit =
-      small_index(units_, e.unit_id.empty() ? payload_field(e.payload, "unit", scratch_) : e.unit_id);
+  const auto unit = small_index(units_, e.unit_id.empty() ? payload_field(e.payload, "unit", scratch_) : e.unit_id);
   AssignmentFacts* a =
       k == Kind::received || k == Kind::dispatched || k == Kind::deadline_recomputed ? nullptr : find(t, unit);
   const auto field = [&](std::string_view key) { return payload_field(e.payload, key, scratch_); };
@@ -182,10 +197,18 @@ void FactBuilder::apply(const storage::EventView& e) {
     case Kind::dispatched:
       dispatched(t, ticket, unit, e);
       break;
-    case Kind::not_accepted: terminal(t, CaseState::not_accepted, e.at_ms); break;
-    case Kind::answered_directly: terminal(t, CaseState::answered_directly, e.at_ms); break;
-    case Kind::merged: terminal(t, CaseState::merged, e.at_ms); break;
-    case Kind::closed: terminal(t, CaseState::closed, e.at_ms); break;
+    case Kind::not_accepted:
+      terminal(t, CaseState::not_accepted, e.at_ms);
+      break;
+    case Kind::answered_directly:
+      terminal(t, CaseState::answered_directly, e.at_ms);
+      break;
+    case Kind::merged:
+      terminal(t, CaseState::merged, e.at_ms);
+      break;
+    case Kind::closed:
+      terminal(t, CaseState::closed, e.at_ms);
+      break;
     case Kind::signed_for:
       if (a == nullptr) break;
       if (a->signed_ms == 0) a->signed_ms = e.at_ms;
@@ -194,8 +217,8 @@ void FactBuilder::apply(const storage::EventView& e) {
     case Kind::return_requested:
       if (a != nullptr && a->return_requested_ms == 0) a->return_requested_ms = e.at_ms;
       t.pending_return = static_cast<std::uint32_t>(facts_.returns.size());
-      facts_.returns.push_back({ticket, unit, e.at_ms, std::string(field("reason_code")), std::string(field("reason")),
-                                Outcome::pending});
+      facts_.returns.push_back(
+          {ticket, unit, e.at_ms, std::string(field("reason_code")), std::string(field("reason")), Outcome::pending});
       t.state = CaseState::return_requested;
       break;
     case Kind::return_approved:

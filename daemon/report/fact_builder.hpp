@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+
 #include "daemon/report/interner.hpp"
 #include "daemon/report/report_facts.hpp"
 #include "routing/civil_day.hpp"

@@ -27,7 +27,9 @@ std::optional<std::int64_t> chart_value(const Cell& c) {
   return std::nullopt;
 }
 
-std::string value_label(const Cell& c) { return c.kind == Cell::Kind::rate ? display(c) : std::to_string(c.integer); }
+std::string value_label(const Cell& c) {
+  return c.kind == Cell::Kind::rate ? display(c) : std::to_string(c.integer);
+}
 
 std::string bar_chart(const Section& s, const Chart& ch, std::size_t rows) {
   const auto vc = ch.value_columns.front();
@@ -44,8 +46,8 @@ std::string bar_chart(const Section& s, const Chart& ch, std::size_t rows) {
     const int y = 24 + static_cast<int>(i) * 18;
     out += fmt::format(R"(<text x="250" y="{}" font-size="11" text-anchor="end">{}</text>)", y + 12,
                        html_escape(display(row[ch.category_column])));
-    out += fmt::format(R"(<rect x="256" y="{}" width="{}" height="14" fill="{}"/>)", y + 1, v * 400 / max,
-                       k_colours[0]);
+    out +=
+        fmt::format(R"(<rect x="256" y="{}" width="{}" height="14" fill="{}"/>)", y + 1, v * 400 / max, k_colours[0]);
     out += fmt::format(R"(<text x="{}" y="{}" font-size="11">{}</text>)", 262 + v * 400 / max, y + 12,
                        html_escape(value_label(row[vc])));
   }
@@ -64,7 +66,9 @@ std::string line_chart(const Section& s, const Chart& ch, std::size_t rows) {
                        R"(<text x="{}" y="{}" font-size="10" text-anchor="end">{}%</text>)",
                        left, y, left + w, y, left - 4, y + 3, pct);
   }
-  const auto x_of = [&](std::size_t i) { return left + (rows > 1 ? static_cast<int>(i) * w / static_cast<int>(rows - 1) : 0); };
+  const auto x_of = [&](std::size_t i) {
+    return left + (rows > 1 ? static_cast<int>(i) * w / static_cast<int>(rows - 1) : 0);
+  };
   const std::size_t step = std::max<std::size_t>(1, rows / 8);
   for (std::size_t i = 0; i < rows; i += step) {
     out += fmt::format(R"(<text x="{}" y="{}" font-size="10" text-anchor="middle">{}</text>)", x_of(i), top + h + 14,
@@ -95,11 +99,20 @@ std::string html_escape(const std::string& text) {
   out.reserve(text.size());
   for (const char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -109,7 +122,8 @@ std::string render_html(const Report& r) {
   std::string out = "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>" +
                     html_escape(r.title) + "</title><style>" + k_style + "</style></head><body>\n<h1>" +
                     html_escape(r.title) + "</h1>\n<dl>";
-  for (const auto& [label, value] : r.header) out += "<dt>" + html_escape(label) + "</dt><dd>" + html_escape(value) + "</dd>";
+  for (const auto& [label, value] : r.header)
+    out += "<dt>" + html_escape(label) + "</dt><dd>" + html_escape(value) + "</dd>";
   out += "</dl>\n<nav>";
   for (const auto& s : r.sections) out += "<a href=\"#" + s.key + "\">" + html_escape(s.title) + "</a>";
   out += "</nav>\n";

@@ -5,9 +5,9 @@
 namespace hotline::report {
 namespace {
 
-constexpr std::array<std::string_view, k_metric_count> k_keys{
-    "sign_for_rate", "on_time_rate", "return_rate", "redo_rate", "satisfaction_rate", "resolution_rate",
-    "response_rate"};
+constexpr std::array<std::string_view, k_metric_count> k_keys{"sign_for_rate", "on_time_rate",      "return_rate",
+                                                              "redo_rate",     "satisfaction_rate", "resolution_rate",
+                                                              "response_rate"};
 constexpr std::array<std::string_view, k_metric_count> k_names{"及时签收率", "按时办结率", "回退率", "重办率",
                                                                "满意率",     "解决率",     "响应率"};
 
@@ -23,8 +23,12 @@ bool rated(Satisfaction s) {
 
 }  // namespace
 
-std::string_view metric_key(Metric m) { return k_keys[static_cast<std::size_t>(m)]; }
-std::string_view metric_name(Metric m) { return k_names[static_cast<std::size_t>(m)]; }
+std::string_view metric_key(Metric m) {
+  return k_keys[static_cast<std::size_t>(m)];
+}
+std::string_view metric_name(Metric m) {
+  return k_names[static_cast<std::size_t>(m)];
+}
 
 std::optional<Metric> parse_metric(std::string_view text) {
   for (const auto m : k_metrics) {
@@ -47,9 +51,9 @@ Contribution contribution(const Facts& f, const AssignmentFacts& a, Metric m, st
     }
     case Metric::response: {
       // Every assignment: signing for it or asking to return it before the sign-for deadline is a response.
-      const auto first = a.signed_ms == 0                ? a.return_requested_ms
-                         : a.return_requested_ms == 0   ? a.signed_ms
-                                                        : std::min(a.signed_ms, a.return_requested_ms);
+      const auto first = a.signed_ms == 0             ? a.return_requested_ms
+                         : a.return_requested_ms == 0 ? a.signed_ms
+                                                      : std::min(a.signed_ms, a.return_requested_ms);
       if (!settled(first, a.sign_for_due_ms, as_of_ms)) return {};
       return {true, first != 0 && first <= a.sign_for_due_ms};
     }

@@ -15,10 +15,9 @@ namespace hotline::report {
 
 enum class Metric { sign_for, on_time, returns, redo, satisfaction, resolution, response };
 inline constexpr int k_metric_count = 7;
-inline constexpr std::array<Metric, k_metric_count> k_metrics{Metric::sign_for,     Metric::on_time,
-                                                               Metric::returns,      Metric::redo,
-                                                               Metric::satisfaction, Metric::resolution,
-                                                               Metric::response};
+inline constexpr std::array<Metric, k_metric_count> k_metrics{
+    Metric::sign_for,     Metric::on_time,    Metric::returns, Metric::redo,
+    Metric::satisfaction, Metric::resolution, Metric::response};
 
 std::string_view metric_key(Metric m);   // "sign_for_rate", "on_time_rate", ... (JSON keys, --explain names)
 std::string_view metric_name(Metric m);  // 及时签收率, 按时办结率, ...

@@ -71,8 +71,8 @@ struct ExtensionRequest {
 };
 
 struct Facts {
-  std::vector<std::string> unit_ids{""};  // index 0 is "no unit"
-  std::vector<std::string> rule_ids{""};  // index 0 is "no rule recorded"
+  std::vector<std::string> unit_ids{""};     // index 0 is "no unit"
+  std::vector<std::string> rule_ids{""};     // index 0 is "no rule recorded"
   std::vector<std::string_view> ticket_ids;  // views into the builder's arena (kept alive by `arena`)
   std::vector<TicketFacts> tickets;
   std::vector<AssignmentFacts> assignments;

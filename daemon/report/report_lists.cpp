@@ -37,7 +37,8 @@ struct ClockRow {
 std::optional<ClockRow> clock_in(const Facts& f, const AssignmentFacts& a, std::int64_t lo, std::int64_t hi) {
   if (!owes_reply(f, a)) return std::nullopt;
   if (a.reply_due_ms >= lo && a.reply_due_ms < hi) return ClockRow{&a, true, a.reply_due_ms};
-  if (a.signed_ms == 0 && a.sign_for_due_ms >= lo && a.sign_for_due_ms < hi) return ClockRow{&a, false, a.sign_for_due_ms};
+  if (a.signed_ms == 0 && a.sign_for_due_ms >= lo && a.sign_for_due_ms < hi)
+    return ClockRow{&a, false, a.sign_for_due_ms};
   return std::nullopt;
 }
 
@@ -50,21 +51,30 @@ void sort_clock_rows(const Facts& f, std::vector<ClockRow>& rows) {
 
 std::vector<Cell> clock_cells(const Facts& f, const ReportOptions& o, const ClockRow& r) {
   const auto& id = f.unit_id(r.a->unit);
-  return {Cell::of(id), Cell::of(unit_name(o, id)), Cell::of(std::string(f.ticket_id(r.a->ticket))),
-          Cell::of(std::string(r.reply ? "办结" : "签收")), Cell::of(local_time_text(r.due_ms, o.utc_offset_minutes)),
+  return {Cell::of(id),
+          Cell::of(unit_name(o, id)),
+          Cell::of(std::string(f.ticket_id(r.a->ticket))),
+          Cell::of(std::string(r.reply ? "办结" : "签收")),
+          Cell::of(local_time_text(r.due_ms, o.utc_offset_minutes)),
           Cell::of(std::string(state_name(f.tickets[r.a->ticket].state)))};
 }
 
-const std::vector<Column> k_clock_columns{{"unit_id", "单位编码"}, {"unit", "单位"},      {"ticket", "工单号"},
+const std::vector<Column> k_clock_columns{{"unit_id", "单位编码"}, {"unit", "单位"},    {"ticket", "工单号"},
                                           {"clock", "时限类型"},   {"due", "截止时间"}, {"state", "工单状态"}};
 
-std::int64_t hours(std::int64_t ms) { return ms / 3'600'000; }
+std::int64_t hours(std::int64_t ms) {
+  return ms / 3'600'000;
+}
 
 }  // namespace
 
 Section red_list(const Facts& f, const ReportOptions& o) {
-  Section s{"red_list", "红牌 超期未办", "截至报告日末仍未签收或未答复且已过时限的工单，按单位、超期时间排序", k_clock_columns,
-            {}, std::nullopt};
+  Section s{"red_list",
+            "红牌 超期未办",
+            "截至报告日末仍未签收或未答复且已过时限的工单，按单位、超期时间排序",
+            k_clock_columns,
+            {},
+            std::nullopt};
   s.columns.push_back({"working_days_overdue", "超期工作日"});
   s.columns.push_back({"hours_overdue", "超期小时"});
   const auto end = as_of_ms(o);
@@ -128,30 +138,61 @@ void add_pending(Section& s, const Facts& f, const ReportOptions& o, const std::
 }
 
 Section pending_returns(const Facts& f, const ReportOptions& o) {
-  Section s{"pending_returns", "待审核退单", "截至报告日末等待热线审核的退单申请", {
-      {"ticket", "工单号"}, {"unit_id", "单位编码"}, {"unit", "单位"}, {"requested_at", "申请时间"},
-      {"reason_code", "原因类别"}, {"reason", "退单理由"}, {"hours_waiting", "已等待小时"}}, {}, std::nullopt};
-  add_pending(s, f, o, f.returns, [](const auto& t) { return t.pending_return; }, [](const ReturnRequest& r) {
-    return std::pair{Cell::of(std::string(reason_name(r.reason_code))), Cell::of(r.reason)};
-  });
+  Section s{"pending_returns",
+            "待审核退单",
+            "截至报告日末等待热线审核的退单申请",
+            {{"ticket", "工单号"},
+             {"unit_id", "单位编码"},
+             {"unit", "单位"},
+             {"requested_at", "申请时间"},
+             {"reason_code", "原因类别"},
+             {"reason", "退单理由"},
+             {"hours_waiting", "已等待小时"}},
+            {},
+            std::nullopt};
+  add_pending(
+      s, f, o, f.returns, [](const auto& t) { return t.pending_return; },
+      [](const ReturnRequest& r) {
+        return std::pair{Cell::of(std::string(reason_name(r.reason_code))), Cell::of(r.reason)};
+      });
   return s;
 }
 
 Section pending_extensions(const Facts& f, const ReportOptions& o) {
-  Section s{"pending_extensions", "待审核延期", "截至报告日末等待热线审核的延期申请", {
-      {"ticket", "工单号"}, {"unit_id", "单位编码"}, {"unit", "单位"}, {"requested_at", "申请时间"},
-      {"working_days", "申请工作日"}, {"reason", "延期理由"}, {"hours_waiting", "已等待小时"}}, {}, std::nullopt};
-  add_pending(s, f, o, f.extensions, [](const auto& t) { return t.pending_extension; }, [](const ExtensionRequest& r) {
-    return std::pair{Cell::of(std::int64_t{r.working_days}), Cell::of(r.reason)};
-  });
+  Section s{"pending_extensions",
+            "待审核延期",
+            "截至报告日末等待热线审核的延期申请",
+            {{"ticket", "工单号"},
+             {"unit_id", "单位编码"},
+             {"unit", "单位"},
+             {"requested_at", "申请时间"},
+             {"working_days", "申请工作日"},
+             {"reason", "延期理由"},
+             {"hours_waiting", "已等待小时"}},
+            {},
+            std::nullopt};
+  add_pending(
+      s, f, o, f.extensions, [](const auto& t) { return t.pending_extension; },
+      [](const ExtensionRequest& r) {
+        return std::pair{Cell::of(std::int64_t{r.working_days}), Cell::of(r.reason)};
+      });
   return s;
 }
 
 Section returns_by_unit(const Facts& f, const ReportOptions& o) {
-  Section s{"returns_by_unit", "否定报备 按单位", "统计周期内提出的退单申请，按单位和原因汇总", {
-      {"unit_id", "单位编码"}, {"unit", "单位"}, {"requests", "退单申请"}, {"not_our_duty", "非本单位职责"},
-      {"not_our_territory", "非本单位辖区"}, {"approved", "已批准"}, {"declined", "已驳回"}, {"pending", "待审核"}},
-      {}, Chart{Chart::Type::bar, "退单申请最多的单位", 1, {2}, 20}};
+  Section s{"returns_by_unit",
+            "否定报备 按单位",
+            "统计周期内提出的退单申请，按单位和原因汇总",
+            {{"unit_id", "单位编码"},
+             {"unit", "单位"},
+             {"requests", "退单申请"},
+             {"not_our_duty", "非本单位职责"},
+             {"not_our_territory", "非本单位辖区"},
+             {"approved", "已批准"},
+             {"declined", "已驳回"},
+             {"pending", "待审核"}},
+            {},
+            Chart{Chart::Type::bar, "退单申请最多的单位", 1, {2}, 20}};
   const auto window = period_window(o);
   std::map<std::string_view, std::array<std::int64_t, 6>> per_unit;
   for (const auto& r : f.returns) {
@@ -172,10 +213,19 @@ Section returns_by_unit(const Facts& f, const ReportOptions& o) {
 }
 
 Section return_details(const Facts& f, const ReportOptions& o) {
-  Section s{"return_details", "否定报备 明细", "统计周期内提出的每一次退单申请", {
-      {"unit_id", "单位编码"}, {"unit", "单位"}, {"ticket", "工单号"}, {"requested_at", "申请时间"},
-      {"reason_code", "原因类别"}, {"reason", "退单理由"}, {"rule", "派单规则"}, {"outcome", "审核结果"}},
-      {}, std::nullopt};
+  Section s{"return_details",
+            "否定报备 明细",
+            "统计周期内提出的每一次退单申请",
+            {{"unit_id", "单位编码"},
+             {"unit", "单位"},
+             {"ticket", "工单号"},
+             {"requested_at", "申请时间"},
+             {"reason_code", "原因类别"},
+             {"reason", "退单理由"},
+             {"rule", "派单规则"},
+             {"outcome", "审核结果"}},
+            {},
+            std::nullopt};
   const auto window = period_window(o);
   std::vector<const ReturnRequest*> rows;
   for (const auto& r : f.returns) {
@@ -197,10 +247,17 @@ Section return_details(const Facts& f, const ReportOptions& o) {
 }
 
 Section rules_by_returns(const Facts& f, const ReportOptions& o) {
-  Section s{"rules_by_returns", "退单最多的派单规则", "统计周期内的退单申请按工单首次派单的规则汇总：需要修正的规则", {
-      {"rule", "派单规则"}, {"tickets", "周期内受理工单"}, {"requests", "退单申请"}, {"approved", "已批准"},
-      {"declined", "已驳回"}, {"return_share", "退单申请占比"}}, {},
-      Chart{Chart::Type::bar, "退单申请最多的派单规则", 0, {2}, 10}};
+  Section s{"rules_by_returns",
+            "退单最多的派单规则",
+            "统计周期内的退单申请按工单首次派单的规则汇总：需要修正的规则",
+            {{"rule", "派单规则"},
+             {"tickets", "周期内受理工单"},
+             {"requests", "退单申请"},
+             {"approved", "已批准"},
+             {"declined", "已驳回"},
+             {"return_share", "退单申请占比"}},
+            {},
+            Chart{Chart::Type::bar, "退单申请最多的派单规则", 0, {2}, 10}};
   const auto window = period_window(o);
   std::vector<std::array<std::int64_t, 4>> per_rule(f.rule_ids.size());
   for (const auto& t : f.tickets) {

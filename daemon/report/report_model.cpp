@@ -33,7 +33,9 @@ const Section* Report::find(const std::string& key) const {
   return nullptr;
 }
 
-std::int64_t as_of_ms(const ReportOptions& o) { return routing::start_of_day(o.as_of + 1, o.utc_offset_minutes); }
+std::int64_t as_of_ms(const ReportOptions& o) {
+  return routing::start_of_day(o.as_of + 1, o.utc_offset_minutes);
+}
 
 Window period_window(const ReportOptions& o) {
   return {routing::start_of_day(o.from, o.utc_offset_minutes), routing::start_of_day(o.to + 1, o.utc_offset_minutes)};
@@ -62,9 +64,12 @@ std::string unit_name(const ReportOptions& o, const std::string& id) {
 
 std::string_view outcome_name(Outcome o) {
   switch (o) {
-    case Outcome::pending: return "待审核";
-    case Outcome::approved: return "已批准";
-    case Outcome::declined: return "已驳回";
+    case Outcome::pending:
+      return "待审核";
+    case Outcome::approved:
+      return "已批准";
+    case Outcome::declined:
+      return "已驳回";
   }
   return "";
 }
@@ -72,16 +77,26 @@ std::string_view outcome_name(Outcome o) {
 std::string_view state_name(routing::CaseState s) {
   using routing::CaseState;
   switch (s) {
-    case CaseState::awaiting_sign_for: return "待签收";
-    case CaseState::in_progress: return "办理中";
-    case CaseState::return_requested: return "退单审核中";
-    case CaseState::extension_requested: return "延期审核中";
-    case CaseState::reply_review: return "答复审核中";
-    case CaseState::awaiting_follow_up: return "待回访";
-    case CaseState::closed: return "已办结";
-    case CaseState::merged: return "已并单";
-    case CaseState::not_accepted: return "不予受理";
-    case CaseState::answered_directly: return "直接答复";
+    case CaseState::awaiting_sign_for:
+      return "待签收";
+    case CaseState::in_progress:
+      return "办理中";
+    case CaseState::return_requested:
+      return "退单审核中";
+    case CaseState::extension_requested:
+      return "延期审核中";
+    case CaseState::reply_review:
+      return "答复审核中";
+    case CaseState::awaiting_follow_up:
+      return "待回访";
+    case CaseState::closed:
+      return "已办结";
+    case CaseState::merged:
+      return "已并单";
+    case CaseState::not_accepted:
+      return "不予受理";
+    case CaseState::answered_directly:
+      return "直接答复";
   }
   return "";
 }
@@ -91,11 +106,12 @@ Report build_report(const Facts& f, const ReportOptions& options) {
   std::sort(o.units.begin(), o.units.end(), [](const UnitInfo& a, const UnitInfo& b) { return a.id < b.id; });
   Report r;
   r.title = "12345热线每日督办报告 " + routing::format_day(o.as_of);
-  r.header = {{"截至 as of", routing::format_day(o.as_of) + " 24:00"},
-              {"统计周期 period", o.period_kind + " " + routing::format_day(o.from) + " — " + routing::format_day(o.to)},
-              {"数据库 database", o.database_label},
-              {"事件数 events", std::to_string(f.events)},
-              {"工单数 tickets", std::to_string(f.tickets.size())}};
+  r.header = {
+      {"截至 as of", routing::format_day(o.as_of) + " 24:00"},
+      {"统计周期 period", o.period_kind + " " + routing::format_day(o.from) + " — " + routing::format_day(o.to)},
+      {"数据库 database", o.database_label},
+      {"事件数 events", std::to_string(f.events)},
+      {"工单数 tickets", std::to_string(f.tickets.size())}};
   r.sections.push_back(red_list(f, o));
   r.sections.push_back(yellow_list(f, o));
   r.sections.push_back(pending_returns(f, o));

@@ -41,7 +41,7 @@ struct Chart {
   std::string title;
   std::size_t category_column = 0;
   std::vector<std::size_t> value_columns;  // integer or rate columns
-  std::size_t max_rows = 30;       // the first rows only
+  std::size_t max_rows = 30;               // the first rows only
 };
 
 struct Section {
@@ -58,14 +58,14 @@ struct UnitInfo {  // from the loaded rules' unit directory
 };
 
 struct ReportOptions {
-  routing::Day as_of = 0;    // the report day; facts are read up to its end
-  std::string period_kind;   // day, week, month, custom
-  routing::Day from = 0;     // the period, inclusive local days
+  routing::Day as_of = 0;   // the report day; facts are read up to its end
+  std::string period_kind;  // day, week, month, custom
+  routing::Day from = 0;    // the period, inclusive local days
   routing::Day to = 0;
   int utc_offset_minutes = 480;
   const routing::WorkCalendar* calendar = nullptr;  // required
   std::vector<UnitInfo> units;  // sorted by id (unit_name() searches it; build_report() sorts its copy)
-  std::string database_label;  // shown in the header (e.g. the file name); no paths that vary between hosts
+  std::string database_label;   // shown in the header (e.g. the file name); no paths that vary between hosts
 };
 
 struct Report {

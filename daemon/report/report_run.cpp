@@ -1,16 +1,15 @@
 #include "daemon/report/report_run.hpp"
 
-#include <fmt/format.h>
-
-#include <chrono>
-#include <filesystem>
-#include <fstream>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 
 #include "daemon/report/event_pipeline.hpp"
 #include "daemon/report/fact_builder.hpp"
@@ -98,8 +97,9 @@ storage::Result<Facts> load_facts(const std::string& path, std::int64_t until_ms
   auto facts = builder.take();
   if (progress) {
     const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-    progress(fmt::format("read {} tickets / {} events in {:.1f} s", thousands(static_cast<std::int64_t>(facts.tickets.size())),
-                         thousands(facts.events), took.count()));
+    progress(fmt::format("read {} tickets / {} events in {:.1f} s",
+                         thousands(static_cast<std::int64_t>(facts.tickets.size())), thousands(facts.events),
+                         took.count()));
   }
   return facts;
 }
@@ -166,8 +166,10 @@ RunResult run_report(const RunRequest& request, const std::function<void(const s
   for (const auto& [temp, final_path] : staged) {
     if (result.error.empty()) {
       fs::rename(temp, final_path, ec);
-      if (ec) result.error = "cannot rename " + temp.string() + ": " + ec.message();
-      else result.files.push_back(final_path.string());
+      if (ec)
+        result.error = "cannot rename " + temp.string() + ": " + ec.message();
+      else
+        result.files.push_back(final_path.string());
     }
     fs::remove(temp, ec);  // after a failure, nothing half-written stays behind
   }

@@ -4,12 +4,22 @@
 namespace hotline::report {
 
 Section trend(const Facts& f, const ReportOptions& o, int days) {
-  Section s{"trend_" + std::to_string(days), "近" + std::to_string(days) + "日趋势",
-            "每日受理与派单；比率按当日派出的工单计算（截至报告日末）", {
-                {"day", "日期"}, {"received", "受理"}, {"dispatched", "派单(主办)"}, {"sign_for_rate", "及时签收率"},
-                {"on_time_rate", "按时办结率"}, {"satisfaction_rate", "满意率"}, {"return_requests", "退单申请"}},
-            {}, Chart{Chart::Type::line, "近" + std::to_string(days) + "日 及时签收率 / 按时办结率 / 满意率", 0,
-                      {3, 4, 5}, static_cast<std::size_t>(days)}};
+  Section s{"trend_" + std::to_string(days),
+            "近" + std::to_string(days) + "日趋势",
+            "每日受理与派单；比率按当日派出的工单计算（截至报告日末）",
+            {{"day", "日期"},
+             {"received", "受理"},
+             {"dispatched", "派单(主办)"},
+             {"sign_for_rate", "及时签收率"},
+             {"on_time_rate", "按时办结率"},
+             {"satisfaction_rate", "满意率"},
+             {"return_requests", "退单申请"}},
+            {},
+            Chart{Chart::Type::line,
+                  "近" + std::to_string(days) + "日 及时签收率 / 按时办结率 / 满意率",
+                  0,
+                  {3, 4, 5},
+                  static_cast<std::size_t>(days)}};
   const routing::Day first = o.as_of - days + 1;
   constexpr auto k_outside = static_cast<std::size_t>(-1);
   const auto index = [&](std::int64_t ms) -> std::size_t {
@@ -50,8 +60,12 @@ Section trend(const Facts& f, const ReportOptions& o, int days) {
 }
 
 Section summary(const Facts& f, const ReportOptions& o, const std::vector<Section>& sections) {
-  Section s{"summary", "概况", "统计周期内全市汇总；比率定义见 daemon/report/README.md", {{"item", "指标"}, {"value", "数值"}},
-            {}, std::nullopt};
+  Section s{"summary",
+            "概况",
+            "统计周期内全市汇总；比率定义见 daemon/report/README.md",
+            {{"item", "指标"}, {"value", "数值"}},
+            {},
+            std::nullopt};
   const auto window = period_window(o);
   const auto end = as_of_ms(o);
   std::int64_t received = 0, open = 0;
@@ -76,7 +90,9 @@ Section summary(const Facts& f, const ReportOptions& o, const std::vector<Sectio
     }
     return 0;
   };
-  const auto add = [&](std::string label, Cell value) { s.rows.push_back({Cell::of(std::move(label)), std::move(value)}); };
+  const auto add = [&](std::string label, Cell value) {
+    s.rows.push_back({Cell::of(std::move(label)), std::move(value)});
+  };
   add("周期内受理工单", Cell::of(received));
   add("周期内派单(主办)", Cell::of(lead));
   add("在办工单", Cell::of(open));

@@ -36,9 +36,9 @@ bool better(const Row& x, const Row& y) {
 }
 
 std::vector<Column> unit_columns() {
-  std::vector<Column> c{{"peer_group", "同类组"}, {"rank", "组内排名"},   {"unit_id", "单位编码"},
+  std::vector<Column> c{{"peer_group", "同类组"}, {"rank", "组内排名"},      {"unit_id", "单位编码"},
                         {"unit", "单位"},         {"assignments", "派单数"}, {"lead", "主办数"},
-                        {"open", "在办"},          {"overdue", "超期在办"}};
+                        {"open", "在办"},         {"overdue", "超期在办"}};
   for (const auto m : k_metrics) c.push_back({std::string(metric_key(m)), std::string(metric_name(m))});
   return c;
 }
@@ -64,14 +64,29 @@ std::vector<Section> unit_sections(const Facts& f, const ReportOptions& o) {
     }
   }
 
-  Section table{"units", "单位考核", "统计周期内派出的工单按单位统计；组内排名依次比较按时办结率、满意率、及时签收率",
-                unit_columns(), {}, std::nullopt};
-  Section boards{"rankings", "红黑榜", "各同类组按时办结率前五名（红榜）和后五名（黑榜）", {
-      {"peer_group", "同类组"}, {"board", "榜单"}, {"rank", "名次"}, {"unit_id", "单位编码"}, {"unit", "单位"},
-      {"on_time_rate", "按时办结率"}, {"satisfaction_rate", "满意率"}, {"sign_for_rate", "及时签收率"},
-      {"lead", "主办数"}}, {}, Chart{Chart::Type::bar, "红黑榜 按时办结率", 4, {5}, 40}};
-  Section idle{"idle_units", "无工单单位", "统计周期内没有派出任何工单的单位", {
-      {"peer_group", "同类组"}, {"unit_id", "单位编码"}, {"unit", "单位"}}, {}, std::nullopt};
+  Section table{
+      "units",        "单位考核", "统计周期内派出的工单按单位统计；组内排名依次比较按时办结率、满意率、及时签收率",
+      unit_columns(), {},         std::nullopt};
+  Section boards{"rankings",
+                 "红黑榜",
+                 "各同类组按时办结率前五名（红榜）和后五名（黑榜）",
+                 {{"peer_group", "同类组"},
+                  {"board", "榜单"},
+                  {"rank", "名次"},
+                  {"unit_id", "单位编码"},
+                  {"unit", "单位"},
+                  {"on_time_rate", "按时办结率"},
+                  {"satisfaction_rate", "满意率"},
+                  {"sign_for_rate", "及时签收率"},
+                  {"lead", "主办数"}},
+                 {},
+                 Chart{Chart::Type::bar, "红黑榜 按时办结率", 4, {5}, 40}};
+  Section idle{"idle_units",
+               "无工单单位",
+               "统计周期内没有派出任何工单的单位",
+               {{"peer_group", "同类组"}, {"unit_id", "单位编码"}, {"unit", "单位"}},
+               {},
+               std::nullopt};
 
   for (auto& [group, rows] : groups) {
     std::vector<Row*> ranked;
@@ -86,13 +101,18 @@ std::vector<Section> unit_sections(const Facts& f, const ReportOptions& o) {
     // Sorting moved the rows: the ranked ones are now the first, in rank order.
     for (std::size_t i = 0; i < ranked.size(); ++i) ranked[i] = &rows[i];
     for (const auto& r : rows) {
-      std::vector<Cell> cells{Cell::of(group), r.rank ? Cell::of(std::int64_t{r.rank}) : Cell::of(std::string()),
-                              Cell::of(r.info->id), Cell::of(r.info->name), Cell::of(r.figures.assignments),
-                              Cell::of(r.figures.lead_assignments), Cell::of(r.figures.open),
+      std::vector<Cell> cells{Cell::of(group),
+                              r.rank ? Cell::of(std::int64_t{r.rank}) : Cell::of(std::string()),
+                              Cell::of(r.info->id),
+                              Cell::of(r.info->name),
+                              Cell::of(r.figures.assignments),
+                              Cell::of(r.figures.lead_assignments),
+                              Cell::of(r.figures.open),
                               Cell::of(r.figures.overdue)};
       for (const auto m : k_metrics) cells.push_back(Cell::rate(r.figures.rate(m)));
       table.rows.push_back(std::move(cells));
-      if (r.figures.assignments == 0) idle.rows.push_back({Cell::of(group), Cell::of(r.info->id), Cell::of(r.info->name)});
+      if (r.figures.assignments == 0)
+        idle.rows.push_back({Cell::of(group), Cell::of(r.info->id), Cell::of(r.info->name)});
     }
     const auto top = std::min<std::size_t>(5, ranked.size());
     const auto bottom = std::min<std::size_t>(5, ranked.size() - top);

@@ -1,14 +1,13 @@
 #include "daemon/runtime/local_time.hpp"
 
-#include "daemon/runtime/scheduler_clock.hpp"
-
-#include "routing/civil_day.hpp"
-
 #include <fmt/format.h>
 
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+
+#include "daemon/runtime/scheduler_clock.hpp"
+#include "routing/civil_day.hpp"
 
 namespace hotline::daemon {
 
@@ -47,9 +46,9 @@ LocalStamp local_stamp_ms(std::int64_t ms) {
   LocalStamp s;
   s.unix_ms = ms;
   if (year < 0 || year > 9999) {  // not a four-digit year: the general path
-    s.rfc3339 = fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:03d}{}{:02d}:{:02d}", year, tm.tm_mon + 1,
-                            tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis, offset_min < 0 ? '-' : '+',
-                            abs_min / 60, abs_min % 60);
+    s.rfc3339 =
+        fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:03d}{}{:02d}:{:02d}", year, tm.tm_mon + 1, tm.tm_mday,
+                    tm.tm_hour, tm.tm_min, tm.tm_sec, millis, offset_min < 0 ? '-' : '+', abs_min / 60, abs_min % 60);
     s.day = fmt::format("{:04d}{:02d}{:02d}", year, tm.tm_mon + 1, tm.tm_mday);
     return s;
   }

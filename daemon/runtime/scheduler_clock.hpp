@@ -20,8 +20,7 @@ class SchedulerClock {
 class SystemSchedulerClock final : public SchedulerClock {
  public:
   std::int64_t now_ms() override {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
   }
   std::chrono::milliseconds wait_for(std::int64_t target_ms) override {

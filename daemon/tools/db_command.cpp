@@ -10,9 +10,8 @@ namespace hotline::daemon {
 namespace {
 
 void sort_deadlines(storage::Projection& p) {
-  std::sort(p.deadlines.begin(), p.deadlines.end(), [](const auto& a, const auto& b) {
-    return std::tie(a.unit_id, a.clock) < std::tie(b.unit_id, b.clock);
-  });
+  std::sort(p.deadlines.begin(), p.deadlines.end(),
+            [](const auto& a, const auto& b) { return std::tie(a.unit_id, a.clock) < std::tie(b.unit_id, b.clock); });
 }
 
 std::string describe(const storage::Projection& p) {

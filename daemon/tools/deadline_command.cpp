@@ -3,9 +3,9 @@
 #include <chrono>
 #include <ostream>
 
+#include "daemon/config/rules_loader.hpp"
 #include "daemon/runtime/local_time.hpp"
 #include "daemon/runtime/scheduler_clock.hpp"
-#include "daemon/config/rules_loader.hpp"
 #include "routing/civil_day.hpp"
 #include "routing/deadline.hpp"
 
@@ -79,8 +79,9 @@ int deadline_preview(const DeadlineArgs& args, std::ostream& out, std::ostream& 
   print_clock(out, cal, "sign-for (签收)", policy.sign_for, sign_for, start_ms, offset);
   print_clock(out, cal, "reply (办结)", policy.reply, reply, start_ms, offset);
   print_clock(out, cal, "return window (退单)", policy.return_window, returns, start_ms, offset);
-  out << "yellow card (黄牌) at " << local_stamp_ms(routing::before_deadline(cal, reply, policy.yellow_before, offset)).rfc3339
-      << "  (" << routing::to_string(policy.yellow_before) << " before the reply deadline)\n";
+  out << "yellow card (黄牌) at "
+      << local_stamp_ms(routing::before_deadline(cal, reply, policy.yellow_before, offset)).rfc3339 << "  ("
+      << routing::to_string(policy.yellow_before) << " before the reply deadline)\n";
   out << "red card (红牌) at " << local_stamp_ms(routing::after_deadline(cal, reply, policy.red_after, offset)).rfc3339
       << "  (" << routing::to_string(policy.red_after) << " after)\n";
   out << "supervise (督办) at "

@@ -1,9 +1,8 @@
 #include "daemon/tools/learn_command.hpp"
 
-#include <boost/json.hpp>
-
 #include <algorithm>
 #include <array>
+#include <boost/json.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -212,10 +211,12 @@ std::shared_ptr<const routing::RuleSet> compile_with(const std::vector<routing::
 }
 
 // The routed matter counts when it is the label or lies within it (a label "06" is met by any 06 matter).
-bool meets(const std::string& routed, const std::string& label) { return !routed.empty() && routed.starts_with(label); }
+bool meets(const std::string& routed, const std::string& label) {
+  return !routed.empty() && routed.starts_with(label);
+}
 
 struct Tally {
-  std::map<std::string, std::array<std::size_t, 4>> per_label;  // messages, model right, router with, without
+  std::map<std::string, std::array<std::size_t, 4>> per_label;            // messages, model right, router with, without
   std::map<std::pair<std::string, std::string>, std::size_t> confusions;  // (label, router's answer)
   std::array<std::size_t, 4> total{};
 };
@@ -263,8 +264,8 @@ void print_tally(const Tally& tally, const routing::RuleSet& rules, std::ostream
   for (const auto& [label, row] : tally.per_label) {
     const auto* m = rules.find_matter(label);
     char line[128];
-    std::snprintf(line, sizeof line, "%-8s %7zu %7s %12s %12s  ", label.c_str(), row[0], percent(row[1], row[0]).c_str(),
-                  percent(row[2], row[0]).c_str(), percent(row[3], row[0]).c_str());
+    std::snprintf(line, sizeof line, "%-8s %7zu %7s %12s %12s  ", label.c_str(), row[0],
+                  percent(row[1], row[0]).c_str(), percent(row[2], row[0]).c_str(), percent(row[3], row[0]).c_str());
     out << line << (m ? m->name : "") << '\n';
   }
   const auto& t = tally.total;
@@ -368,11 +369,13 @@ int rules_learn(const LearnArgs& args, std::ostream& out, std::ostream& err) {
     if (train.unlabelled > 0) out << " (" << train.unlabelled << " unlabelled skipped)";
     out << '\n';
     summary.push_back("hotline matter model: multinomial naive Bayes over character n-grams, written by");
-    summary.push_back("`hotlinectl rules learn` (hotline " + std::string(k_version) + "). Review it, commit it with the rules.");
+    summary.push_back("`hotlinectl rules learn` (hotline " + std::string(k_version) +
+                      "). Review it, commit it with the rules.");
     summary.push_back("trained on " + std::to_string(train.examples.size()) + " messages from " +
                       (args.from.empty() ? args.database : fs::path(args.from).filename().string()) + ", " +
-                      std::to_string(per_label.size()) + " labels" + (args.level.empty() ? "" : " (" + args.level + ")") +
-                      ", n-grams 1-" + std::to_string(args.max_n));
+                      std::to_string(per_label.size()) + " labels" +
+                      (args.level.empty() ? "" : " (" + args.level + ")") + ", n-grams 1-" +
+                      std::to_string(args.max_n));
 
     if (args.cv > 0) {
       std::vector<std::size_t> order(train.examples.size());

@@ -11,16 +11,16 @@ namespace hotline::daemon {
 
 struct LearnArgs {
   std::string rules_dir = "rules";
-  std::string from;             // FILE.csv or FILE.jsonl
-  std::string database;         // or a hotline database
-  std::string text = "content"; // the field (column) holding the citizen's words
-  std::string label = "matter"; // the field (column) holding the matter code
-  std::string level;            // "", "class", "subclass" or "leaf": cut every label to that level
-  std::size_t cv = 0;           // folds of cross-validation (0 = none)
-  std::string test;             // a held-out file to score
-  std::string out;              // default: RULES_DIR/model/matters.model
-  bool write = true;            // false: --dry-run
-  int max_n = 2;                // n-grams of 1..max_n characters
+  std::string from;              // FILE.csv or FILE.jsonl
+  std::string database;          // or a hotline database
+  std::string text = "content";  // the field (column) holding the citizen's words
+  std::string label = "matter";  // the field (column) holding the matter code
+  std::string level;             // "", "class", "subclass" or "leaf": cut every label to that level
+  std::size_t cv = 0;            // folds of cross-validation (0 = none)
+  std::string test;              // a held-out file to score
+  std::string out;               // default: RULES_DIR/model/matters.model
+  bool write = true;             // false: --dry-run
+  int max_n = 2;                 // n-grams of 1..max_n characters
   std::size_t max_features = 40000;
 };
 

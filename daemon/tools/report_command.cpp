@@ -1,14 +1,13 @@
 #include "daemon/tools/report_command.hpp"
 
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <filesystem>
 
-#include "daemon/runtime/local_time.hpp"
+#include "daemon/config/rules_loader.hpp"
 #include "daemon/report/report_run.hpp"
 #include "daemon/report/unit_directory.hpp"
-#include "daemon/config/rules_loader.hpp"
+#include "daemon/runtime/local_time.hpp"
 
 namespace hotline::daemon {
 

@@ -1,7 +1,6 @@
 #include "daemon/tools/route_command.hpp"
 
 #include <boost/json.hpp>
-
 #include <istream>
 #include <map>
 #include <ostream>

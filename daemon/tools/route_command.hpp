@@ -13,7 +13,8 @@ namespace hotline::daemon {
 std::size_t route_lines(const routing::RuleSet& rules, std::istream& in, std::ostream& out, bool explain);
 
 // Routes every ticket line from `in` under both rule sets and reports, grouped by (old unit → new unit, with the
-// matter when it changed), how many route differently (unit, rule or matter), with up to `examples` line numbers and texts per group. Returns the number changed.
+// matter when it changed), how many route differently (unit, rule or matter), with up to `examples` line numbers and
+// texts per group. Returns the number changed.
 std::size_t diff_routes(const routing::RuleSet& before, const routing::RuleSet& after, std::istream& in,
                         std::ostream& out, std::size_t examples);
 

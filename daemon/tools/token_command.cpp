@@ -4,16 +4,18 @@
 #include <filesystem>
 #include <ostream>
 
+#include "daemon/access/token_auth.hpp"
+#include "daemon/config/rules_loader.hpp"
 #include "daemon/runtime/local_time.hpp"
 #include "daemon/runtime/scheduler_clock.hpp"
-#include "daemon/config/rules_loader.hpp"
-#include "daemon/access/token_auth.hpp"
 #include "storage/token_store.hpp"
 
 namespace hotline::daemon {
 namespace {
 
-std::string now_rfc3339() { return local_stamp_ms(wall_clock().now_ms()).rfc3339; }
+std::string now_rfc3339() {
+  return local_stamp_ms(wall_clock().now_ms()).rfc3339;
+}
 
 }  // namespace
 
@@ -67,7 +69,8 @@ int token_list(const std::string& database, std::ostream& out, std::ostream& err
     err << "token list: " << tokens.error().message << '\n';
     return 1;
   }
-  out << "ID        ROLE        UNIT                 CREATED                        REVOKED                        NAME\n";
+  out << "ID        ROLE        UNIT                 CREATED                        REVOKED                        "
+         "NAME\n";
   for (const auto& t : *tokens) {
     char line[512];
     std::snprintf(line, sizeof line, "%-9s %-11s %-20s %-30s %-30s %s\n", t.id.c_str(), t.role.c_str(),

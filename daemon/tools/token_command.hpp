@@ -10,8 +10,8 @@ struct TokenCreateArgs {
   std::string database;
   std::string name;
   std::string role;
-  std::string unit;        // required for role unit
-  std::string rules_dir;   // to check that the unit exists
+  std::string unit;       // required for role unit
+  std::string rules_dir;  // to check that the unit exists
 };
 
 // Each returns the process exit code and prints results to `out`, problems to `err`.

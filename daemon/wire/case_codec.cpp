@@ -74,8 +74,7 @@ storage::Projection project(const routing::Case& c, std::int64_t updated_ms) {
     if (!open || !live) continue;
     if (!a.signed_ms) p.deadlines.push_back({a.unit, "sign_for", a.sign_for_due.ms, a.sign_for_due.provisional, {}});
     if (a.state != routing::AssignmentState::replied) {
-      p.deadlines.push_back(
-          {a.unit, "reply", a.reply_due.ms, a.reply_due.provisional, a.original_reply_due.ms});
+      p.deadlines.push_back({a.unit, "reply", a.reply_due.ms, a.reply_due.provisional, a.original_reply_due.ms});
     }
   }
   if (open && c.follow_up_due && c.state == routing::CaseState::awaiting_follow_up) {

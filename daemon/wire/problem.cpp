@@ -1,7 +1,8 @@
 #include "daemon/wire/problem.hpp"
 
-#include <boost/json.hpp>
 #include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
 
 #include "routing/keyword_matcher.hpp"
 

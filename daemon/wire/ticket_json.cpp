@@ -45,7 +45,9 @@ std::optional<Problem> check_known_keys(const json::object& o, std::initializer_
   return std::nullopt;
 }
 
-json::object unit_json(const routing::Unit& u) { return {{"id", u.id}, {"name", u.name}}; }
+json::object unit_json(const routing::Unit& u) {
+  return {{"id", u.id}, {"name", u.name}};
+}
 
 }  // namespace
 
@@ -61,8 +63,9 @@ std::variant<IntakeRequest, Problem> parse_intake(std::string_view body, const r
   }
   if (!doc.is_object()) return bad_field("", "the body must be a JSON object");
   const auto& o = doc.get_object();
-  if (auto p = check_known_keys(o, {"content", "type", "urgency", "category", "area", "address", "caller", "channel",
-                                    "disposition", "reason", "answer", "merged_into"},
+  if (auto p = check_known_keys(o,
+                                {"content", "type", "urgency", "category", "area", "address", "caller", "channel",
+                                 "disposition", "reason", "answer", "merged_into"},
                                 "")) {
     return *p;
   }
@@ -82,16 +85,18 @@ std::variant<IntakeRequest, Problem> parse_intake(std::string_view body, const r
   if (type) {
     const auto t = routing::parse_request_type(*type);
     if (!t) {
-      return bad_field("type", "unknown request type '" + *type +
-                                   "' (complaint, report, help, consultation, suggestion, praise or 投诉 举报 求助 咨询 "
-                                   "建议 表扬)");
+      return bad_field("type",
+                       "unknown request type '" + *type +
+                           "' (complaint, report, help, consultation, suggestion, praise or 投诉 举报 求助 咨询 "
+                           "建议 表扬)");
     }
     r.ticket.type = *t;
   }
   if (auto p = optional_string(o, "urgency", "urgency", urgency)) return *p;
   if (urgency) {
     const auto u = routing::parse_urgency(*urgency);
-    if (!u) return bad_field("urgency", "unknown urgency '" + *urgency + "' (normal, urgent, very_urgent or 一般 紧急 特急)");
+    if (!u)
+      return bad_field("urgency", "unknown urgency '" + *urgency + "' (normal, urgent, very_urgent or 一般 紧急 特急)");
     r.ticket.urgency = *u;
   }
   if (auto p = optional_string(o, "channel", "channel", r.channel)) return *p;
@@ -107,7 +112,8 @@ std::variant<IntakeRequest, Problem> parse_intake(std::string_view body, const r
   }
   if (auto p = optional_string(o, "area", "area", r.area)) return *p;
   if (r.area) {
-    if (!all_digits(*r.area) || r.area->size() > 12) return bad_field("area", "must be a division code (up to 12 digits)");
+    if (!all_digits(*r.area) || r.area->size() > 12)
+      return bad_field("area", "must be a division code (up to 12 digits)");
     if (!rules.divisions().empty() && rules.find_division(*r.area) == nullptr) {
       return bad_field("area", "unknown division code '" + *r.area + "'");
     }
@@ -157,16 +163,17 @@ json::object decision_to_json(const routing::Decision& d, const routing::RuleSet
   o["co_units"] = std::move(co);
   o["rule"] = d.rule_id();
   const auto* matter = d.matter.empty() ? nullptr : rules.find_matter(d.matter);
-  o["category"] = d.matter.empty() ? json::value(nullptr)
-                                   : json::value(json::object{{"code", d.matter},
-                                                              {"name", matter ? matter->name : ""},
-                                                              {"inferred", d.matter_inferred},
-                                                              {"confidence", std::lround(d.confidence * 100)}});  // percent
+  o["category"] = d.matter.empty()
+                      ? json::value(nullptr)
+                      : json::value(json::object{{"code", d.matter},
+                                                 {"name", matter ? matter->name : ""},
+                                                 {"inferred", d.matter_inferred},
+                                                 {"confidence", std::lround(d.confidence * 100)}});  // percent
   const auto* division = d.area.empty() ? nullptr : rules.find_division(d.area);
-  o["area"] = d.area.empty() ? json::value(nullptr)
-                             : json::value(json::object{{"code", d.area},
-                                                        {"name", division ? division->name : ""},
-                                                        {"inferred", d.area_inferred}});
+  o["area"] = d.area.empty()
+                  ? json::value(nullptr)
+                  : json::value(json::object{
+                        {"code", d.area}, {"name", division ? division->name : ""}, {"inferred", d.area_inferred}});
   if (!d.ladder.empty()) o["ladder"] = d.ladder;
   if (d.below_threshold) o["below_confidence"] = true;
   if (!d.explain.empty()) {
@@ -199,8 +206,8 @@ json::object ticket_to_json(const storage::StoredTicket& t) {
   if (ec) o["decision"] = nullptr;
   json::array events;
   for (const auto& e : t.events) {
-    json::object ev{{"seq", e.seq}, {"at", e.at}, {"kind", e.kind}, {"actor", e.actor}, {"role", e.role},
-                    {"unit", opt(e.unit_id)}};
+    json::object ev{{"seq", e.seq},     {"at", e.at},     {"kind", e.kind},
+                    {"actor", e.actor}, {"role", e.role}, {"unit", opt(e.unit_id)}};
     json::value payload = json::parse(e.payload, ec);
     ev["payload"] = ec ? json::value(nullptr) : std::move(payload);
     events.push_back(std::move(ev));

@@ -1,10 +1,9 @@
 #include "daemon/writer/ticket_writer.hpp"
 
-#include <boost/asio/post.hpp>
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
-#include <pthread.h>
-
+#include <boost/asio/post.hpp>
 #include <future>
 #include <optional>
 #include <vector>
@@ -19,7 +18,9 @@ TicketWriter::TicketWriter(std::unique_ptr<storage::TicketStore> store, std::siz
       search_idle_(search_idle),
       thread_([this] { run(); }) {}
 
-TicketWriter::~TicketWriter() { stop(); }
+TicketWriter::~TicketWriter() {
+  stop();
+}
 
 void TicketWriter::stop() {
   {
@@ -36,9 +37,8 @@ void TicketWriter::complete(Job& job, WriteResult result) {
     return;
   }
   auto executor = std::move(job.executor);
-  boost::asio::post(executor, [h = std::move(job.handler), r = std::move(result)]() mutable {
-    std::move(h)(std::move(r));
-  });
+  boost::asio::post(executor,
+                    [h = std::move(job.handler), r = std::move(result)]() mutable { std::move(h)(std::move(r)); });
 }
 
 void TicketWriter::push(Job job) {

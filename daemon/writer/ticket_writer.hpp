@@ -8,15 +8,14 @@
 // load, and left FTS5 many small segments to merge.) Thread-safe: async_write may be called from any thread.
 #pragma once
 
-#include <boost/asio/any_io_executor.hpp>
+#include <atomic>
 #include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/execution/outstanding_work.hpp>
 #include <boost/asio/prefer.hpp>
 #include <boost/asio/system_executor.hpp>
-
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -67,9 +66,9 @@ class TicketWriter {
         [this](auto handler, WriteJob j) {
           // The handler's own executor (a connection's strand), marked as outstanding work so the io_context
           // keeps running until the commit completes the handler.
-          auto executor = boost::asio::prefer(
-              boost::asio::get_associated_executor(handler, boost::asio::system_executor()),
-              boost::asio::execution::outstanding_work.tracked);
+          auto executor =
+              boost::asio::prefer(boost::asio::get_associated_executor(handler, boost::asio::system_executor()),
+                                  boost::asio::execution::outstanding_work.tracked);
           enqueue(std::move(j), Handler(std::move(handler)), boost::asio::any_io_executor(std::move(executor)));
         },
         token, std::move(job));

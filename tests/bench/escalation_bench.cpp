@@ -10,13 +10,12 @@
 // tests/bench/escalation_bench.sh runs seed and fire and times hotlined's start-up (catch-up included) and its
 // memory; tests/bench/stage_lag.sh runs seed and spread and measures how late stages fire under intake load.
 #include <boost/asio/io_context.hpp>
-
 #include <chrono>
 #include <cstdio>
 #include <string>
 
-#include "daemon/escalation/escalation_scheduler.hpp"
 #include "daemon/config/rules_holder.hpp"
+#include "daemon/escalation/escalation_scheduler.hpp"
 #include "storage/ticket_store.hpp"
 
 using namespace hotline;
@@ -57,7 +56,8 @@ SELECT id, unit_id, 'reply', received_ms + 5 * 86400000 + (rowid % 86400) * 1000
        'yellow', received_ms + 4 * 86400000 + (rowid % 86400) * 1000 FROM tickets WHERE id LIKE 'BN%';
 UPDATE deadlines SET yellow_ms = )sql" +
                           std::to_string(now - 3'600'000) + ", next_ms = " + std::to_string(now - 3'600'000) +
-                          R"sql( WHERE ticket_id <= printf('BN%08d', )sql" + std::to_string(due) + R"sql() AND ticket_id LIKE 'BN%';
+                          R"sql( WHERE ticket_id <= printf('BN%08d', )sql" + std::to_string(due) +
+                          R"sql() AND ticket_id LIKE 'BN%';
 COMMIT;
 )sql";
   if (auto r = (*store)->exec(sql); !r) {
@@ -135,8 +135,10 @@ int main(int argc, char** argv) {
     return seed(argv[2], argc > 3 ? std::stol(argv[3]) : 1'000'000, argc > 4 ? std::stol(argv[4]) : 10'000);
   }
   if (mode == "fire" && argc >= 3) return fire(argv[2], argc > 3 ? argv[3] : "rules");
-  if (mode == "spread" && argc == 6) return spread(argv[2], std::stol(argv[3]), std::stoll(argv[4]), std::stoll(argv[5]));
-  std::fprintf(stderr,
-               "usage: escalation_bench seed DB [TICKETS] [DUE] | fire DB [RULES_DIR] | spread DB STAGES FROM_MS TO_MS\n");
+  if (mode == "spread" && argc == 6)
+    return spread(argv[2], std::stol(argv[3]), std::stoll(argv[4]), std::stoll(argv[5]));
+  std::fprintf(
+      stderr,
+      "usage: escalation_bench seed DB [TICKETS] [DUE] | fire DB [RULES_DIR] | spread DB STAGES FROM_MS TO_MS\n");
   return 2;
 }

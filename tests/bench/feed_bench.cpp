@@ -3,10 +3,9 @@
 // one after another and reports p50/p99/max of (a) 201 received -> SSE message read and (b) POST sent -> SSE
 // message read. Optionally LOAD background connections post tickets for another unit at the same time.
 // Usage: build/release/tests/feed_bench [TICKETS] [LOAD] [HOTLINED] [RULES_DIR]   (defaults 200 0 and the build's)
-#include <boost/json.hpp>
-
 #include <algorithm>
 #include <atomic>
+#include <boost/json.hpp>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -23,7 +22,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
-double us(Clock::duration d) { return std::chrono::duration<double, std::micro>(d).count(); }
+double us(Clock::duration d) {
+  return std::chrono::duration<double, std::micro>(d).count();
+}
 
 void report(const char* what, std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -42,8 +43,8 @@ int main(int argc, char** argv) {
   const std::string hotlined = argc > 3 ? argv[3] : HOTLINED_PATH;
   const std::string rules = argc > 4 ? argv[4] : SHIPPED_RULES_DIR;
   hotline::test::TempDir dir;
-  hotline::test::DaemonProcess daemon(hotlined, {"--listen", "127.0.0.1:0", "--database", dir.path() + "/b.db",
-                                                 "--rules", rules});
+  hotline::test::DaemonProcess daemon(
+      hotlined, {"--listen", "127.0.0.1:0", "--database", dir.path() + "/b.db", "--rules", rules});
   hotline::test::SseClient feed(daemon.port(), "/v1/units/350602.cgj/feed");
   if (feed.status() != 200) {
     std::cerr << "feed refused: " << feed.status() << '\n';

@@ -1,7 +1,8 @@
 // Queue benchmark (run by hand; never by CTest):
 //   build/release/tests/queue_bench [TICKETS] [DB_PATH]
-// Seeds a database with TICKETS tickets (default 100,000), all in one unit's queue (a quarter closed), then times the unit queue queries the liaison terminals make: first page, a deep page by cursor,
-// overdue only, a state filter, and a full-text search.
+// Seeds a database with TICKETS tickets (default 100,000), all in one unit's queue (a quarter closed), then times the
+// unit queue queries the liaison terminals make: first page, a deep page by cursor, overdue only, a state filter, and a
+// full-text search.
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -30,7 +31,8 @@ double best_ms(int runs, F&& f) {
 
 int main(int argc, char** argv) {
   const int tickets = argc > 1 ? std::stoi(argv[1]) : 100000;
-  const std::string path = argc > 2 ? argv[2] : (std::filesystem::temp_directory_path() / "hotline-queue-bench.db").string();
+  const std::string path =
+      argc > 2 ? argv[2] : (std::filesystem::temp_directory_path() / "hotline-queue-bench.db").string();
   std::filesystem::remove(path);
   std::filesystem::remove(path + "-wal");
   auto store = TicketStore::open(path).value();
@@ -59,7 +61,8 @@ int main(int argc, char** argv) {
     const std::int64_t due = t.received_ms + 5LL * 86400000 + (i % 97) * 3600000LL;
     p.assignments.push_back({0, unit, std::nullopt, true, "in_progress", t.state != "closed", t.received_ms, due});
     if (t.state != "closed") p.deadlines.push_back({unit, "reply", due, false, due});
-    if (auto r = store->write_projection(t.id, p); !r) return std::fprintf(stderr, "%s\n", r.error().message.c_str()), 1;
+    if (auto r = store->write_projection(t.id, p); !r)
+      return std::fprintf(stderr, "%s\n", r.error().message.c_str()), 1;
   }
   (void)store->exec("COMMIT");
   const double seed_s = std::chrono::duration<double>(Clock::now() - seed_start).count();

@@ -25,14 +25,34 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 enum Kind : std::uint8_t {
-  received, dispatched, dispatched_co, signed_for, return_requested, return_approved, redispatched, return_declined,
-  extension_requested, extension_approved, replied, reply_approved, followed_up, followed_up_redo, redo, closed,
-  urged, warned, not_accepted, answered_directly, merged
+  received,
+  dispatched,
+  dispatched_co,
+  signed_for,
+  return_requested,
+  return_approved,
+  redispatched,
+  return_declined,
+  extension_requested,
+  extension_approved,
+  replied,
+  reply_approved,
+  followed_up,
+  followed_up_redo,
+  redo,
+  closed,
+  urged,
+  warned,
+  not_accepted,
+  answered_directly,
+  merged
 };
 constexpr const char* k_kind_names[] = {
-    "received", "dispatched", "dispatched", "signed_for", "return_requested", "return_approved", "dispatched",
-    "return_declined", "extension_requested", "extension_approved", "replied", "reply_approved", "followed_up",
-    "followed_up", "redo", "closed", "urged", "warned", "not_accepted", "answered_directly", "merged"};
+    "received",        "dispatched",     "dispatched",      "signed_for",          "return_requested",
+    "return_approved", "dispatched",     "return_declined", "extension_requested", "extension_approved",
+    "replied",         "reply_approved", "followed_up",     "followed_up",         "redo",
+    "closed",          "urged",          "warned",          "not_accepted",        "answered_directly",
+    "merged"};
 
 struct SeedEvent {
   std::int64_t at_ms;
@@ -53,22 +73,25 @@ std::int64_t midnight_after(std::int64_t ms, int days) {
 
 std::string payload(const SeedEvent& e, const std::vector<std::string>& units, const std::string& rule,
                     std::uint16_t other_unit) {
-  static const char* satisfaction[] = {"satisfied", "satisfied", "satisfied", "basically_satisfied", "unsatisfied",
-                                       "unrated"};
-  static const char* resolution[] = {"resolved", "resolved", "resolved", "partially_resolved", "unresolved",
-                                     "resolved"};
+  static const char* satisfaction[] = {"satisfied",           "satisfied",   "satisfied",
+                                       "basically_satisfied", "unsatisfied", "unrated"};
+  static const char* resolution[] = {"resolved",           "resolved",   "resolved",
+                                     "partially_resolved", "unresolved", "resolved"};
   switch (e.kind) {
     case received:
       return R"({"channel":"phone","disposition":"dispatch","type":"complaint","urgency":"normal"})";
-    case dispatched: case dispatched_co: case redispatched:
+    case dispatched:
+    case dispatched_co:
+    case redispatched:
       return fmt::format(R"({{"lead":"{}","reply_due":"{}","reply_provisional":"false","rule":"{}",)"
                          R"("rules_version":"676f71ab66635af3","sign_for_due":"{}","sign_for_provisional":"false",)"
                          R"("unit":"{}"}})",
                          e.kind == dispatched_co ? "false" : "true", midnight_after(e.at_ms, 8),
                          e.kind == redispatched ? "" : rule, midnight_after(e.at_ms, 2), units[e.unit]);
     case return_requested:
-      return e.variant % 2 ? R"({"previous_state":"in_progress","reason":"该事项不属于本单位职责范围，建议改派住建部门","reason_code":"not_our_duty"})"
-                           : R"({"previous_state":"awaiting_sign_for","reason":"诉求地点不在本辖区","reason_code":"not_our_territory"})";
+      return e.variant % 2
+                 ? R"({"previous_state":"in_progress","reason":"该事项不属于本单位职责范围，建议改派住建部门","reason_code":"not_our_duty"})"
+                 : R"({"previous_state":"awaiting_sign_for","reason":"诉求地点不在本辖区","reason_code":"not_our_territory"})";
     case return_approved:
       return fmt::format(R"({{"co":"","new_lead":"{}","previous_lead":"{}"}})", units[other_unit], units[e.unit]);
     case return_declined:
@@ -151,11 +174,20 @@ int main(int argc, char** argv) {
     const auto variant = static_cast<std::uint8_t>(std::uniform_int_distribution<int>(0, 5)(rng));
     const auto add = [&](std::int64_t when, Kind k, std::uint16_t u) { events.push_back({when, t, u, k, variant}); };
     add(at, received, k_no_unit);
-    if (chance(0.03)) { add(at, not_accepted, k_no_unit); continue; }
-    if (chance(0.03)) { add(at, answered_directly, k_no_unit); continue; }
+    if (chance(0.03)) {
+      add(at, not_accepted, k_no_unit);
+      continue;
+    }
+    if (chance(0.03)) {
+      add(at, answered_directly, k_no_unit);
+      continue;
+    }
     add(at, dispatched, unit);
     if (chance(0.10)) add(at, dispatched_co, other_unit[t]);
-    if (chance(0.01)) { add(at + 2 * k_hour, merged, k_no_unit); continue; }
+    if (chance(0.01)) {
+      add(at + 2 * k_hour, merged, k_no_unit);
+      continue;
+    }
     if (chance(0.05)) {
       at += static_cast<std::int64_t>(uniform(0.5, 20) * static_cast<double>(k_hour));
       add(at, return_requested, unit);
@@ -194,7 +226,8 @@ int main(int argc, char** argv) {
   }
   // The daemon appends in time order; events after the end of the year have not happened yet.
   std::erase_if(events, [&](const SeedEvent& e) { return e.at_ms >= end_ms; });
-  std::stable_sort(events.begin(), events.end(), [](const SeedEvent& a, const SeedEvent& b) { return a.at_ms < b.at_ms; });
+  std::stable_sort(events.begin(), events.end(),
+                   [](const SeedEvent& a, const SeedEvent& b) { return a.at_ms < b.at_ms; });
 
   std::filesystem::remove(path);
   std::filesystem::remove(path + "-wal");

@@ -27,8 +27,13 @@ long resident_kib() {
 
 std::vector<routing::Ticket> make_tickets() {
   const char* openings[] = {
-      "您好，我是芗城区西桥街道的居民，", "我住在漳浦县绥安镇，", "龙海区角美镇这边有个情况想反映一下，",
-      "我是东山县铜陵镇的一个个体户，", "你好，长泰区武安镇，", "南靖县山城镇这里，", "我要反映一下，",
+      "您好，我是芗城区西桥街道的居民，",
+      "我住在漳浦县绥安镇，",
+      "龙海区角美镇这边有个情况想反映一下，",
+      "我是东山县铜陵镇的一个个体户，",
+      "你好，长泰区武安镇，",
+      "南靖县山城镇这里，",
+      "我要反映一下，",
       "我在龙文区蓝田街道上班，",
   };
   const char* bodies[] = {
@@ -49,8 +54,8 @@ std::vector<routing::Ticket> make_tickets() {
   for (std::size_t i = 0; i < 64; ++i) {
     routing::Ticket t;
     t.content = std::string(openings[i % 8]) + bodies[(i / 8) % 8] + bodies[(i + 3) % 8] + bodies[(i + 5) % 8] +
-                bodies[(i + 6) % 8] +
-                endings[i % 2] + endings[(i + 1) % 2] + "我的联系电话是一三九零零零零零零零零，白天晚上都可以打。";
+                bodies[(i + 6) % 8] + endings[i % 2] + endings[(i + 1) % 2] +
+                "我的联系电话是一三九零零零零零零零零，白天晚上都可以打。";
     t.type = routing::RequestType::complaint;
     tickets.push_back(std::move(t));
   }
@@ -133,12 +138,10 @@ int main(int argc, char** argv) {
     for (const char c : t.content) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
   }
   std::size_t sink = 0;
-  const double fast = per_second(seconds, tickets, [&](const routing::Ticket& t) {
-    sink += routing::route(t, *rules).lead->id.size();
-  });
-  const double slow = per_second(seconds, tickets, [&](const routing::Ticket& t) {
-    sink += baseline_route(t, *rules).size();
-  });
+  const double fast = per_second(seconds, tickets,
+                                 [&](const routing::Ticket& t) { sink += routing::route(t, *rules).lead->id.size(); });
+  const double slow =
+      per_second(seconds, tickets, [&](const routing::Ticket& t) { sink += baseline_route(t, *rules).size(); });
 
   std::printf("rules: %zu units, %zu matters, %zu rules, %zu patterns, version %s\n", rules->units().size(),
               rules->matters().size(), rules->rules().size(), rules->matcher().pattern_count(),
@@ -150,7 +153,7 @@ int main(int argc, char** argv) {
   std::printf("speed-up: %.1fx\n", fast / slow);
   std::printf("compiled rule set: %.1f MB resident (RSS growth while loading), %.1f MB counted by memory_bytes()\n",
               static_cast<double>(after - before) / 1024.0, static_cast<double>(rules->memory_bytes()) / 1048576.0);
-  std::printf("build + check + swap: %.0f ms (reload ok: %s); first load %.0f ms\n", swap_ms,
-              reload.ok ? "yes" : "no", first.info.load_ms);
+  std::printf("build + check + swap: %.0f ms (reload ok: %s); first load %.0f ms\n", swap_ms, reload.ok ? "yes" : "no",
+              first.info.load_ms);
   return sink == 0 ? 1 : 0;
 }

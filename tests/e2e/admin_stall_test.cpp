@@ -1,8 +1,7 @@
 // End-to-end: admin work never holds the I/O thread. With one I/O thread, a client keeps asking /healthz while a
 // rules reload (compiling the shipped 1,300-unit directory) runs: every answer comes back long before the reload's.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <fstream>
 #include <future>

@@ -1,11 +1,9 @@
 // End-to-end: bearer tokens made with hotlinectl, roles, unit scoping and revocation on the real daemon.
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "support/e2e.hpp"
-
 
 namespace {
 

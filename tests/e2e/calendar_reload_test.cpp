@@ -2,7 +2,6 @@
 // recomputes it over HTTP reload, records the change as an event, and the event log still rebuilds every state.
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
-
 #include <chrono>
 #include <csignal>
 #include <filesystem>
@@ -51,7 +50,8 @@ fs::path rules_without_tables_from(const std::string& dir, int year) {
 void publish_table(const fs::path& rules, int year, const std::vector<year_month_day>& off) {
   json::array days;
   for (const auto& d : off) {
-    if (static_cast<int>(d.year()) == year) days.push_back({{"name", "测试假日"}, {"date", iso(d)}, {"isOffDay", true}});
+    if (static_cast<int>(d.year()) == year)
+      days.push_back({{"name", "测试假日"}, {"date", iso(d)}, {"isOffDay", true}});
   }
   std::ofstream(rules / "calendar" / (std::to_string(year) + ".json"))
       << json::serialize(json::object{{"year", year}, {"papers", json::array{}}, {"days", days}});

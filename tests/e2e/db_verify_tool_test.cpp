@@ -4,10 +4,9 @@
 #include <sqlite3.h>
 
 #include <catch2/catch.hpp>
-
+#include <chrono>
 #include <filesystem>
 #include <regex>
-#include <chrono>
 #include <string>
 #include <thread>
 
@@ -38,8 +37,7 @@ void exec_sql(const std::string& db, const std::string& sql) {
 
 }  // namespace
 
-TEST_CASE("db verify finds no difference in a clean database and names each tampered ticket",
-          "[e2e][tools][verify]") {
+TEST_CASE("db verify finds no difference in a clean database and names each tampered ticket", "[e2e][tools][verify]") {
   TempDir dir;
   const std::string db = dir.path() + "/h.db";
   std::string lamp, wages;

@@ -1,6 +1,5 @@
 // End-to-end: `hotlinectl deadline` over the shipped time limits and working-day calendar.
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -35,8 +34,7 @@ TEST_CASE("a complaint dispatched the Friday before the Spring Festival is due a
                    "    3. 2026-02-25 Wed\n"
                    "    4. 2026-02-26 Thu\n"
                    "    5. 2026-02-27 Fri\n") != std::string::npos);
-  CHECK(r.out.find("return window (退单): 2 wd (next_day) → due 2026-02-25T00:00:00.000+08:00\n") !=
-        std::string::npos);
+  CHECK(r.out.find("return window (退单): 2 wd (next_day) → due 2026-02-25T00:00:00.000+08:00\n") != std::string::npos);
   CHECK(r.out.find("PROVISIONAL") == std::string::npos);  // 2026's table is published
 
   // The same instant written in UTC gives the same local dispatch day and so the same deadlines.

@@ -1,8 +1,8 @@
 // End-to-end: the live unit feed (SSE) and /metrics on the real daemon, with tokens.
-#include <boost/json.hpp>
-#include <catch2/catch.hpp>
 #include <signal.h>
 
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -157,9 +157,8 @@ TEST_CASE("metrics parse as Prometheus text and count what happened", "[e2e][met
   CHECK(res.header("content-type").starts_with("text/plain; version=0.0.4"));
 
   // name, optional {label="value",...} (values may hold braces and escaped quotes), value.
-  const std::regex sample(
-      R"(^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})? )"
-      R"((-?[0-9.eE+-]+|NaN|\+Inf|-Inf)$)");
+  const std::regex sample(R"(^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})? )"
+                          R"((-?[0-9.eE+-]+|NaN|\+Inf|-Inf)$)");
   const std::regex comment(R"(^# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* .*$)");
   std::map<std::string, double> values;  // name{labels} -> value
   std::set<std::string> families;

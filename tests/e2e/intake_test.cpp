@@ -1,8 +1,8 @@
 // End-to-end: the real hotlined on 127.0.0.1:0 with a temporary database, spoken to over HTTP.
-#include <boost/json.hpp>
-#include <catch2/catch.hpp>
 #include <signal.h>
 
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -11,17 +11,20 @@
 
 #include "support/e2e.hpp"
 
-
 namespace {
 
 std::vector<std::string> daemon_args(const TempDir& dir, const std::string& rules = E2E_RULES_DIR) {
   return {"--listen", "127.0.0.1:0", "--database", dir.path() + "/var/hotline.db", "--rules", rules};
 }
 
-json::object as_object(const HttpResult& r) { return json::parse(r.body).as_object(); }
+json::object as_object(const HttpResult& r) {
+  return json::parse(r.body).as_object();
+}
 
 // Ticket numbers are prefix + local date + a daily sequence that only a committed ticket advances.
-long sequence_of(const std::string& id) { return std::stol(id.substr(id.size() - 6)); }
+long sequence_of(const std::string& id) {
+  return std::stol(id.substr(id.size() - 6));
+}
 
 }  // namespace
 
@@ -32,8 +35,8 @@ TEST_CASE("a posted ticket is routed, stored, readable, and survives a restart",
     DaemonProcess daemon(HOTLINED_PATH, daemon_args(dir));
     HttpClient client(daemon.port());
     const auto created = client.post("/v1/tickets", R"({"content":"芗城区胜利路路灯不亮","type":"投诉",)"
-                                                      R"("category":"0101","area":"350602",)"
-                                                      R"("caller":{"name":"张先生","phone":"13800000000"}})");
+                                                    R"("category":"0101","area":"350602",)"
+                                                    R"("caller":{"name":"张先生","phone":"13800000000"}})");
     REQUIRE(created.status == 201);
     const auto body = as_object(created);
     id = json::value_to<std::string>(body.at("id"));
@@ -100,14 +103,12 @@ TEST_CASE("every kind of bad input gets a 4xx problem and writes nothing", "[e2e
       {"invalid UTF-8", "{\"content\":\"\xe8\xb7\xaf\xff\"}", "application/json", 400, "invalid-utf8", ""},
       {"unknown request type", R"({"content":"路灯不亮","type":"抱怨"})", "application/json", 400, "invalid-field",
        "type"},
-      {"unknown field", R"({"content":"路灯不亮","priority":1})", "application/json", 400, "invalid-field",
-       "priority"},
-      {"caller not an object", R"({"content":"路灯不亮","caller":"张三"})", "application/json", 400,
-       "invalid-field", "caller"},
-      {"bad phone", R"({"content":"路灯不亮","caller":{"phone":"call me"}})", "application/json", 400,
-       "invalid-field", "caller.phone"},
-      {"area not a code", R"({"content":"路灯不亮","area":"芗城"})", "application/json", 400, "invalid-field",
-       "area"},
+      {"unknown field", R"({"content":"路灯不亮","priority":1})", "application/json", 400, "invalid-field", "priority"},
+      {"caller not an object", R"({"content":"路灯不亮","caller":"张三"})", "application/json", 400, "invalid-field",
+       "caller"},
+      {"bad phone", R"({"content":"路灯不亮","caller":{"phone":"call me"}})", "application/json", 400, "invalid-field",
+       "caller.phone"},
+      {"area not a code", R"({"content":"路灯不亮","area":"芗城"})", "application/json", 400, "invalid-field", "area"},
       {"unknown area", R"({"content":"路灯不亮","area":"110101"})", "application/json", 400, "invalid-field", "area"},
       {"unknown matter", R"({"content":"路灯不亮","category":"9999"})", "application/json", 400, "invalid-field",
        "category"},
@@ -162,8 +163,8 @@ TEST_CASE("the shipped rules load and route the README's example", "[e2e]") {
 
 TEST_CASE("check-config validates without touching the database or a port", "[e2e]") {
   TempDir dir;
-  const auto ok = run_command(HOTLINED_PATH, {"--check-config", "--rules", E2E_RULES_DIR, "--database",
-                                              dir.path() + "/db/hotline.db"});
+  const auto ok = run_command(
+      HOTLINED_PATH, {"--check-config", "--rules", E2E_RULES_DIR, "--database", dir.path() + "/db/hotline.db"});
   CHECK(ok.status == 0);
   CHECK(ok.out.find("config and rules OK") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(dir.path() + "/db"));
@@ -178,8 +179,8 @@ TEST_CASE("check-config validates without touching the database or a port", "[e2
 
 TEST_CASE("hotlined refuses to listen beyond loopback while no tokens exist", "[e2e]") {
   TempDir dir;
-  const auto r = run_command(HOTLINED_PATH, {"--listen", "0.0.0.0:0", "--rules", E2E_RULES_DIR, "--database",
-                                             dir.path() + "/hotline.db"});
+  const auto r = run_command(
+      HOTLINED_PATH, {"--listen", "0.0.0.0:0", "--rules", E2E_RULES_DIR, "--database", dir.path() + "/hotline.db"});
   CHECK(r.status == 1);
   CHECK(r.err.find("only loopback") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(dir.path() + "/hotline.db"));
@@ -190,12 +191,12 @@ TEST_CASE("hotlinectl rules check lists every mistake with file:line:col", "[e2e
   std::filesystem::copy(E2E_RULES_DIR, dir.path() + "/rules", std::filesystem::copy_options::recursive);
   CHECK(run_command(HOTLINECTL_PATH, {"rules", "check", dir.path() + "/rules"}).status == 0);
   std::ofstream(dir.path() + "/rules/extra.yaml") << "rules:\n"
-                                                      "  - id: lamps\n"
-                                                      "    when: {keywords: [灯]}\n"
-                                                      "    lead: 3506.cgjj\n"
-                                                      "  - id: noise\n"
-                                                      "    when: {urgncy: [urgent]}\n"
-                                                      "    lead: 3506.cgj\n";
+                                                     "  - id: lamps\n"
+                                                     "    when: {keywords: [灯]}\n"
+                                                     "    lead: 3506.cgjj\n"
+                                                     "  - id: noise\n"
+                                                     "    when: {urgncy: [urgent]}\n"
+                                                     "    lead: 3506.cgj\n";
   const auto r = run_command(HOTLINECTL_PATH, {"rules", "check", dir.path() + "/rules"});
   CHECK(r.status == 1);
   const std::string file = dir.path() + "/rules/extra.yaml";
@@ -230,8 +231,8 @@ TEST_CASE("every ticket answered 201 survives a SIGKILL of the daemon", "[e2e]")
 
 TEST_CASE("queue and search filters with a year outside 2000-2099 are a 400 naming the filter", "[e2e]") {
   TempDir dir;
-  DaemonProcess daemon(HOTLINED_PATH, {"--listen", "127.0.0.1:0", "--database", dir.path() + "/h.db", "--rules",
-                                       E2E_RULES_DIR});
+  DaemonProcess daemon(HOTLINED_PATH,
+                       {"--listen", "127.0.0.1:0", "--database", dir.path() + "/h.db", "--rules", E2E_RULES_DIR});
   HttpClient client(daemon.port());
   CHECK(client.get("/v1/units/3506.cgj/queue?due_before=2026-01-01T00:00:00%2B08:00").status == 200);
   CHECK(client.get("/v1/tickets?q=abc&from=2026-01-01T00:00:00Z").status == 200);
@@ -273,7 +274,8 @@ TEST_CASE("a rules-folder file over rules_files.max_bytes is refused, naming the
 TEST_CASE("a rules file whose aliases expand past 4 million nodes is refused by hotlinectl rules check", "[e2e]") {
   TempDir dir;
   std::filesystem::copy(E2E_RULES_DIR, dir.path() + "/rules", std::filesystem::copy_options::recursive);
-  std::string laughs = "divisions:\n  - code: \"99\"\n    name: 甲\n    aliases: &a0 [乙, 乙, 乙, 乙, 乙, 乙, 乙, 乙, 乙, 乙]\n";
+  std::string laughs =
+      "divisions:\n  - code: \"99\"\n    name: 甲\n    aliases: &a0 [乙, 乙, 乙, 乙, 乙, 乙, 乙, 乙, 乙, 乙]\n";
   for (int i = 1; i < 9; ++i) {
     laughs += "  - code: \"9" + std::to_string(i) + "\"\n    name: 甲\n    aliases: &a" + std::to_string(i) + " [";
     for (int k = 0; k < 10; ++k) laughs += (k ? ", *a" : "*a") + std::to_string(i - 1);

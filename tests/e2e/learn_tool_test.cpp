@@ -2,7 +2,6 @@
 // cross-validates and scores it, refuses bad input without writing, and `rules diff` shows what the model changes.
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
-
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -45,7 +44,9 @@ std::string copy_rules(const TempDir& dir) {
   return rules;
 }
 
-void write(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
+void write(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
 
 }  // namespace
 
@@ -55,8 +56,9 @@ TEST_CASE("rules learn cross-validates, writes a model the rules load, and rules
   write(dir.path() + "/train.jsonl", generated_jsonl(150, 1));
   write(dir.path() + "/held.jsonl", generated_jsonl(30, 2));
 
-  const auto r = run_command(HOTLINECTL_PATH, {"rules", "learn", "--rules", rules, "--from", dir.path() + "/train.jsonl",
-                                               "--cv", "3", "--test", dir.path() + "/held.jsonl"});
+  const auto r =
+      run_command(HOTLINECTL_PATH, {"rules", "learn", "--rules", rules, "--from", dir.path() + "/train.jsonl", "--cv",
+                                    "3", "--test", dir.path() + "/held.jsonl"});
   INFO(r.out << r.err);
   REQUIRE(r.status == 0);
   CHECK_THAT(r.out, Catch::Contains("training on 150 messages, 3 labels"));
@@ -87,7 +89,8 @@ TEST_CASE("rules learn cross-validates, writes a model the rules load, and rules
   CHECK_THAT(diff.out, Catch::Contains("matter 06 教育"));
 
   // --test alone scores the folder's model.
-  const auto scored = run_command(HOTLINECTL_PATH, {"rules", "learn", "--rules", rules, "--test", dir.path() + "/held.jsonl"});
+  const auto scored =
+      run_command(HOTLINECTL_PATH, {"rules", "learn", "--rules", rules, "--test", dir.path() + "/held.jsonl"});
   CHECK(scored.status == 0);
   CHECK_THAT(scored.out, Catch::Contains("overall  30 messages"));
 }
@@ -98,18 +101,21 @@ TEST_CASE("rules learn reads CSV, refuses bad input and writes nothing then", "[
   const std::string model = rules + "/model/matters.model";
 
   // Quoted fields with commas, doubled quotes and a line break; an unlabelled row is skipped.
-  std::string csv = "\xEF\xBB\xBF" "id,content,matter\n";
+  std::string csv =
+      "\xEF\xBB\xBF"
+      "id,content,matter\n";
   const auto lines = generated_jsonl(40, 3);
   std::istringstream jl(lines);
   int n = 0;
   for (std::string line; std::getline(jl, line);) {
     const auto o = json::parse(line).as_object();
-    csv += std::to_string(n++) + ",\"" + str(o.at("content")) + "，\"\"原话\"\"\n第二行\"," + str(o.at("matter")) + "\n";
+    csv +=
+        std::to_string(n++) + ",\"" + str(o.at("content")) + "，\"\"原话\"\"\n第二行\"," + str(o.at("matter")) + "\n";
   }
   csv += "99,没有标签的留言,\n";
   write(dir.path() + "/train.csv", csv);
-  const auto dry = run_command(HOTLINECTL_PATH, {"rules", "learn", "--rules", rules, "--from", dir.path() + "/train.csv",
-                                                 "--dry-run"});
+  const auto dry = run_command(HOTLINECTL_PATH,
+                               {"rules", "learn", "--rules", rules, "--from", dir.path() + "/train.csv", "--dry-run"});
   INFO(dry.out << dry.err);
   CHECK(dry.status == 0);
   CHECK_THAT(dry.out, Catch::Contains("training on 40 messages, 3 labels (1 unlabelled skipped)"));
@@ -134,7 +140,8 @@ TEST_CASE("rules learn reads CSV, refuses bad input and writes nothing then", "[
   refused("empty.jsonl", "", "no labelled messages");
   refused("train.txt", "工资\t08\n", "give a .csv or .jsonl file");
   refused("few.jsonl", "{\"content\":\"工资\",\"matter\":\"08\"}\n", "--cv is larger", {"--cv", "5"});
-  const auto none = run_command(HOTLINECTL_PATH, {"rules", "learn", "--rules", rules, "--test", dir.path() + "/train.csv"});
+  const auto none =
+      run_command(HOTLINECTL_PATH, {"rules", "learn", "--rules", rules, "--test", dir.path() + "/train.csv"});
   CHECK(none.status == 1);
   CHECK_THAT(none.err, Catch::Contains("no model/*.model to test"));
 }

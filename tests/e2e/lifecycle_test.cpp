@@ -1,14 +1,13 @@
 // End-to-end: a ticket's whole life over HTTP with real tokens, a foreign unit refused at every step, and the
 // event log rebuilding every state (hotlinectl db verify).
-#include <boost/json.hpp>
-#include <catch2/catch.hpp>
 #include <signal.h>
 
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
 #include "support/e2e.hpp"
-
 
 namespace {
 
@@ -20,7 +19,9 @@ struct Caller {
   }
 };
 
-std::string state_of(const HttpResult& r) { return str(json::parse(r.body).at("state")); }
+std::string state_of(const HttpResult& r) {
+  return str(json::parse(r.body).at("state"));
+}
 
 }  // namespace
 
@@ -36,8 +37,8 @@ TEST_CASE("a ticket goes through return extension reply redo and close while a f
   HttpClient client(daemon.port());
   Caller hotline{client, op}, unit_a{client, first}, unit_b{client, second}, stranger{client, foreign};
 
-  const auto created = client.request("POST", "/v1/tickets",
-                                      R"({"content":"胜利路路灯不亮","category":"010101","area":"350602"})", op);
+  const auto created =
+      client.request("POST", "/v1/tickets", R"({"content":"胜利路路灯不亮","category":"010101","area":"350602"})", op);
   REQUIRE(created.status == 201);
   const auto ticket = json::parse(created.body).as_object();
   const auto id = str(ticket.at("id"));
@@ -85,7 +86,8 @@ TEST_CASE("a ticket goes through return extension reply redo and close while a f
   CHECK(state_of(unit_b.act(id, "reply", R"({"text":"已更换灯具，恢复照明"})")) == "reply_review");
   CHECK(state_of(hotline.act(id, "review_reply", R"({"decision":"approve"})")) == "awaiting_follow_up");
   CHECK(stranger.act(id, "follow_up", R"({"satisfaction":"unsatisfied","resolution":"unresolved"})").status == 404);
-  const auto redo = hotline.act(id, "follow_up", R"({"satisfaction":"unsatisfied","resolution":"unresolved","redo":true})");
+  const auto redo =
+      hotline.act(id, "follow_up", R"({"satisfaction":"unsatisfied","resolution":"unresolved","redo":true})");
   CHECK(state_of(redo) == "in_progress");
   CHECK(json::parse(redo.body).at("case").at("redos") == 1);
   CHECK(state_of(unit_b.act(id, "reply", R"({"text":"重新排查线路并更换开关"})")) == "reply_review");
@@ -99,10 +101,23 @@ TEST_CASE("a ticket goes through return extension reply redo and close while a f
   std::vector<std::string> kinds;
   const auto view_body = json::parse(view.body);
   for (const auto& e : view_body.at("events").as_array()) kinds.push_back(str(e.at("kind")));
-  const std::vector<std::string> expected{
-      "received", "dispatched", "signed_for", "return_requested", "return_approved", "dispatched", "signed_for",
-      "extension_requested", "extension_approved", "replied", "reply_approved", "followed_up", "redo", "replied",
-      "reply_approved", "followed_up", "closed"};
+  const std::vector<std::string> expected{"received",
+                                          "dispatched",
+                                          "signed_for",
+                                          "return_requested",
+                                          "return_approved",
+                                          "dispatched",
+                                          "signed_for",
+                                          "extension_requested",
+                                          "extension_approved",
+                                          "replied",
+                                          "reply_approved",
+                                          "followed_up",
+                                          "redo",
+                                          "replied",
+                                          "reply_approved",
+                                          "followed_up",
+                                          "closed"};
   CHECK(kinds == expected);
   CHECK(client.request("GET", "/v1/tickets/" + id, "", foreign).status == 404);
   CHECK(client.request("GET", "/v1/tickets/" + id, "", second).status == 200);

@@ -1,7 +1,6 @@
 // End-to-end: the rule authors' command-line tools on the shipped rules.
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -9,7 +8,6 @@
 #include <string>
 
 #include "support/e2e.hpp"
-
 
 namespace {
 
@@ -61,19 +59,23 @@ TEST_CASE("rules diff reports exactly the tickets a changed rule reroutes", "[e2
 
   std::string tickets;
   for (int i = 0; i < 5; ++i) {  // central districts: rerouted
-    tickets += R"({"content":"路灯不亮)" + std::to_string(i) + R"(","category":"010101","area":"350602"})" "\n";
+    tickets += R"({"content":"路灯不亮)" + std::to_string(i) +
+               R"(","category":"010101","area":"350602"})"
+               "\n";
   }
   for (int i = 0; i < 3; ++i) {  // elsewhere: unchanged
-    tickets += R"({"content":"路灯不亮","category":"010101","area":"350623100"})" "\n";
+    tickets += R"({"content":"路灯不亮","category":"010101","area":"350623100"})"
+               "\n";
   }
-  tickets += R"({"content":"老板拖欠工资三个月","area":"350603"})" "\n";
+  tickets += R"({"content":"老板拖欠工资三个月","area":"350603"})"
+             "\n";
   tickets += "broken line\n";
   const auto r = run_command(HOTLINECTL_PATH, {"rules", "diff", SHIPPED_RULES_DIR, changed}, tickets);
   INFO(r.out << r.err);
   CHECK(r.status == 0);
   CHECK(r.out.find("9 ticket(s) routed, 5 route differently, 1 bad line(s) skipped") != std::string::npos);
-  CHECK(r.out.find("5  350602.cgj 芗城区城市管理局 [streetlight-central]\n   → 3506.cgj 漳州市城市管理局 [streetlight-central]") !=
-        std::string::npos);
+  CHECK(r.out.find("5  350602.cgj 芗城区城市管理局 [streetlight-central]\n   → 3506.cgj 漳州市城市管理局 "
+                   "[streetlight-central]") != std::string::npos);
   CHECK(r.out.find("line 1: 路灯不亮0") != std::string::npos);
   CHECK(r.out.find("line 4:") == std::string::npos);  // three examples per group by default
 }
@@ -90,7 +92,8 @@ TEST_CASE("the shipped rules check clean and have at least 1,300 units", "[e2e][
 TEST_CASE("rules check --strict fails on warnings", "[e2e][tools]") {
   TempDir dir;
   std::filesystem::copy(E2E_RULES_DIR, dir.path() + "/rules", std::filesystem::copy_options::recursive);
-  std::ofstream(dir.path() + "/rules/zz-dup.yaml") << "rules:\n  - id: twin\n    when: {keywords: [路灯]}\n    lead: 3506.cgj\n";
+  std::ofstream(dir.path() + "/rules/zz-dup.yaml")
+      << "rules:\n  - id: twin\n    when: {keywords: [路灯]}\n    lead: 3506.cgj\n";
   const auto lax = run_command(HOTLINECTL_PATH, {"rules", "check", dir.path() + "/rules"});
   CHECK(lax.status == 0);
   CHECK(lax.err.find("rule 'twin' can never win: rule 'streetlight-keyword'") != std::string::npos);

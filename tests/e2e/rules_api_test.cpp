@@ -1,18 +1,19 @@
 // End-to-end: rule-set introspection, dry-run routing and reloads (HTTP and SIGHUP) on the real daemon.
-#include <boost/json.hpp>
-#include <catch2/catch.hpp>
 #include <signal.h>
 
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <string>
 
 #include "support/e2e.hpp"
 
-
 namespace {
 
-json::object body_of(const hotline::test::HttpResult& r) { return json::parse(r.body).as_object(); }
+json::object body_of(const hotline::test::HttpResult& r) {
+  return json::parse(r.body).as_object();
+}
 struct RulesCopy {
   TempDir dir;
   std::string rules = dir.path() + "/rules";
@@ -24,8 +25,8 @@ struct RulesCopy {
 
 TEST_CASE("GET /v1/rules reports version and counts and explain dry-runs a ticket", "[e2e][rules]") {
   TempDir dir;
-  DaemonProcess daemon(HOTLINED_PATH, {"--listen", "127.0.0.1:0", "--database", dir.path() + "/h.db", "--rules",
-                                       SHIPPED_RULES_DIR});
+  DaemonProcess daemon(HOTLINED_PATH,
+                       {"--listen", "127.0.0.1:0", "--database", dir.path() + "/h.db", "--rules", SHIPPED_RULES_DIR});
   HttpClient client(daemon.port());
   const auto info = client.get("/v1/rules");
   REQUIRE(info.status == 200);
@@ -51,8 +52,8 @@ TEST_CASE("a bad rule set sent via reload is refused with file:line:col and the 
           "[e2e][rules]") {
   RulesCopy copy;
   TempDir db;
-  DaemonProcess daemon(HOTLINED_PATH, {"--listen", "127.0.0.1:0", "--database", db.path() + "/h.db", "--rules",
-                                       copy.rules});
+  DaemonProcess daemon(HOTLINED_PATH,
+                       {"--listen", "127.0.0.1:0", "--database", db.path() + "/h.db", "--rules", copy.rules});
   HttpClient client(daemon.port());
   const auto before = str(body_of(client.get("/v1/rules")).at("version"));
 
@@ -83,8 +84,8 @@ TEST_CASE("a bad rule set sent via reload is refused with file:line:col and the 
 TEST_CASE("SIGHUP reloads the rules and refuses a bad set", "[e2e][rules]") {
   RulesCopy copy;
   TempDir db;
-  DaemonProcess daemon(HOTLINED_PATH, {"--listen", "127.0.0.1:0", "--database", db.path() + "/h.db", "--rules",
-                                       copy.rules});
+  DaemonProcess daemon(HOTLINED_PATH,
+                       {"--listen", "127.0.0.1:0", "--database", db.path() + "/h.db", "--rules", copy.rules});
   HttpClient client(daemon.port());
   copy.write("bad.yaml", "rules: [{id: x, lead: nobody}]\n");
   ::kill(daemon.pid(), SIGHUP);

@@ -3,7 +3,6 @@
 // county 城管局 350602.cgj and 350623.cgj are siblings; sign-for clocks get a yellow card 2 s after dispatch).
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <set>
 #include <string>
@@ -74,8 +73,8 @@ TEST_CASE("a unit token never sees a sibling unit's tickets in search or escalat
   const auto op = make_token(db, "operator");
   const auto sup = make_token(db, "supervisor");
   const auto mine_token = make_token(db, "unit", k_mine);
-  DaemonProcess daemon(HOTLINED_PATH,
-                       {"--config", config, "--listen", "127.0.0.1:0", "--database", db, "--rules", ESCALATION_RULES_DIR});
+  DaemonProcess daemon(HOTLINED_PATH, {"--config", config, "--listen", "127.0.0.1:0", "--database", db, "--rules",
+                                       ESCALATION_RULES_DIR});
   Caller operator_{HttpClient(daemon.port()), op};
   Caller supervisor{HttpClient(daemon.port()), sup};
   Caller mine{HttpClient(daemon.port()), mine_token};
@@ -137,9 +136,9 @@ TEST_CASE("a unit token never sees a sibling unit's tickets in search or escalat
   CHECK(mine_total == 1);  // one clock (A's sign-for), at its latest stage
   CHECK(json::serialize(counts).find(k_theirs) == std::string::npos);
 
-  for (const std::string& target : {std::string("/v1/escalations?unit=") + k_theirs,
-                                   std::string("/v1/escalations/counts?unit=") + k_theirs,
-                                   std::string("/v1/escalations?unit=") + k_mine + "&unit=" + k_theirs}) {
+  for (const std::string& target :
+       {std::string("/v1/escalations?unit=") + k_theirs, std::string("/v1/escalations/counts?unit=") + k_theirs,
+        std::string("/v1/escalations?unit=") + k_mine + "&unit=" + k_theirs}) {
     INFO(target);
     CHECK(mine.get(target).status == 403);
   }

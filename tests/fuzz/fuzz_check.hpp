@@ -9,13 +9,13 @@
 #include <string_view>
 
 // FUZZ_CHECK(cond, what): an invariant of the code under test; a failure is a finding, like a crash.
-#define FUZZ_CHECK(cond, what)                                                                  \
-  do {                                                                                          \
-    if (!(cond)) {                                                                              \
+#define FUZZ_CHECK(cond, what)                                                                     \
+  do {                                                                                             \
+    if (!(cond)) {                                                                                 \
       std::fprintf(stderr, "fuzz invariant failed at %s:%d: %s (%s)\n", __FILE__, __LINE__, #cond, \
-                   std::string_view(what).data());                                              \
-      std::abort();                                                                             \
-    }                                                                                           \
+                   std::string_view(what).data());                                                 \
+      std::abort();                                                                                \
+    }                                                                                              \
   } while (false)
 
 namespace hotline::fuzz {

@@ -7,14 +7,13 @@
 // Invariants: no exception escapes; a refusal is one of the documented statuses, its body is UTF-8 JSON and its
 // response serialises; a request that is served passes head_problem() and respects every limit and its own
 // framing (Content-Length equals the body read; never both Content-Length and Transfer-Encoding).
+#include <algorithm>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 #include <boost/system/system_error.hpp>
-
-#include <algorithm>
 #include <charconv>
 #include <sstream>
 
@@ -41,7 +40,8 @@ class InputStream {
       return 0;
     }
     ec = {};
-    const auto n = boost::asio::buffer_copy(buffers, boost::asio::buffer(input_.data(), std::min(chunk_, input_.size())));
+    const auto n =
+        boost::asio::buffer_copy(buffers, boost::asio::buffer(input_.data(), std::min(chunk_, input_.size())));
     input_.remove_prefix(n);
     return n;
   }

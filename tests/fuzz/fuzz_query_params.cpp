@@ -3,8 +3,8 @@
 // board's cursors, Last-Event-ID (parse_last_event_id) and the search parameters (parse_search_query).
 //
 // Invariants: no exception escapes; parameters percent-encoded again parse back to the same list; a parsed
-// instant formats (local_stamp_ms) to a stamp that parses back to the same instant (1902-01-02 to 9998-12-31: four-digit
-// years, whole-minute offsets); cursors and Last-Event-ID written the way next_cursor writes them parse back
+// instant formats (local_stamp_ms) to a stamp that parses back to the same instant (1902-01-02 to 9998-12-31:
+// four-digit years, whole-minute offsets); cursors and Last-Event-ID written the way next_cursor writes them parse back
 // to the same value; a search query that passes has UTF-8 text without control characters and a limit of 1-500.
 #include <string>
 

@@ -18,8 +18,8 @@ using namespace hotline::routing;
 const WorkCalendar& shipped_calendar() {
   static const auto result = [] {
     std::vector<Diagnostic> errors;
-    const auto files = hotline::daemon::read_rule_files(SHIPPED_RULES_DIR, hotline::daemon::RuleFileKind::calendar,
-                                                        errors);
+    const auto files =
+        hotline::daemon::read_rule_files(SHIPPED_RULES_DIR, hotline::daemon::RuleFileKind::calendar, errors);
     return WorkCalendar::compile(files);
   }();
   if (!result.calendar) std::abort();
@@ -35,7 +35,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size > hotline::fuzz::k_max_input) return 0;
-  const auto result = TimePolicyTable::compile({{"time_limits.yaml", std::string(hotline::fuzz::text(data, size)), ""}});
+  const auto result =
+      TimePolicyTable::compile({{"time_limits.yaml", std::string(hotline::fuzz::text(data, size)), ""}});
   bool errors = false;
   for (const auto& d : result.diagnostics) {
     errors = errors || d.severity == Severity::error;

@@ -3,7 +3,6 @@
 #include "routing/deadline_recompute.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -27,12 +26,21 @@ class NewClocks final : public Clocks {
   int extension_cap_days(const Case&) const override { return 10; }
 };
 
-std::string flag(bool b) { return b ? "true" : "false"; }
+std::string flag(bool b) {
+  return b ? "true" : "false";
+}
 
 Event dispatched(const std::string& unit, bool lead, std::int64_t sign_for, std::int64_t reply, bool provisional) {
-  return Event{"dispatched", k_t0, "router", "system", unit,
-               {{"unit", unit}, {"lead", flag(lead)}, {"sign_for_due", std::to_string(sign_for)},
-                {"sign_for_provisional", flag(provisional)}, {"reply_due", std::to_string(reply)},
+  return Event{"dispatched",
+               k_t0,
+               "router",
+               "system",
+               unit,
+               {{"unit", unit},
+                {"lead", flag(lead)},
+                {"sign_for_due", std::to_string(sign_for)},
+                {"sign_for_provisional", flag(provisional)},
+                {"reply_due", std::to_string(reply)},
                 {"reply_provisional", flag(provisional)}}};
 }
 
@@ -54,7 +62,11 @@ TEST_CASE("provisional clocks move to the newer calendar's instants and settled 
       Event{"received", k_t0, "op", "operator", "", {}},
       dispatched("350602.cgj", true, k_t0 + k_day, k_t0 + 5 * k_day, /*provisional=*/true),
       dispatched("350602.zjj", false, k_t0 + k_day, k_t0 + 5 * k_day, /*provisional=*/false),
-      Event{"extension_approved", k_t0 + k_day, "sup", "supervisor", "350602.cgj",
+      Event{"extension_approved",
+            k_t0 + k_day,
+            "sup",
+            "supervisor",
+            "350602.cgj",
             {{"working_days", "3"}, {"reply_due", std::to_string(k_t0 + 8 * k_day)}, {"reply_provisional", "true"}}},
   };
   const NewClocks clocks;
@@ -99,7 +111,11 @@ TEST_CASE("a provisional follow-up clock is recomputed from the reply approval",
   const std::vector<Event> history{
       dispatched("350602.cgj", true, k_t0 + k_day, k_t0 + 5 * k_day, false),
       Event{"replied", k_t0 + k_day, "u", "unit", "350602.cgj", {{"text", "done"}}},
-      Event{"reply_approved", k_t0 + 2 * k_day, "op", "operator", "350602.cgj",
+      Event{"reply_approved",
+            k_t0 + 2 * k_day,
+            "op",
+            "operator",
+            "350602.cgj",
             {{"follow_up_due", std::to_string(k_t0 + 3 * k_day)}, {"follow_up_provisional", "true"}}},
   };
   const auto events = recompute_provisional(facts(), history, NewClocks{}, k_t0 + 2 * k_day, "v");

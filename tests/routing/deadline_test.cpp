@@ -1,12 +1,12 @@
 #include "routing/deadline.hpp"
 
-#include "shipped_calendar.hpp"
-
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include "shipped_calendar.hpp"
 
 using namespace hotline::routing;
 using namespace hotline::routing::test;
@@ -244,8 +244,9 @@ TEST_CASE("parse_time_limit accepts working days hours and minutes only", "[rout
   CHECK(parse_time_limit("3 wd", Counting::inclusive)->counting == Counting::inclusive);
   CHECK(parse_time_limit("3 wd", Counting::natural)->counting == Counting::next_day);
   CHECK(parse_time_limit("3 h", Counting::inclusive)->counting == Counting::natural);
-  for (const char* bad : {"", "wd", "1", "1 day", "1 working day", "2 hours", "1.5 h", "-1 wd", "+1 wd", "1 WD", "1 H",
-                          "1 wd wd", "1 w d", "100000 min", "1 mins", "1 m", "1 sec", "1 S", "one wd", "1 wd 2 h", "1\nwd"}) {
+  for (const char* bad : {"",       "wd",    "1",     "1 day", "1 working day", "2 hours",  "1.5 h",
+                          "-1 wd",  "+1 wd", "1 WD",  "1 H",   "1 wd wd",       "1 w d",    "100000 min",
+                          "1 mins", "1 m",   "1 sec", "1 S",   "one wd",        "1 wd 2 h", "1\nwd"}) {
     CAPTURE(bad);
     CHECK_FALSE(parse_time_limit(bad, Counting::next_day));
   }

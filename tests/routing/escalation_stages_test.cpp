@@ -1,9 +1,9 @@
 #include "routing/escalation_stages.hpp"
 
-#include "shipped_calendar.hpp"
-
 #include <catch2/catch.hpp>
 #include <cstdio>
+
+#include "shipped_calendar.hpp"
 
 using namespace hotline::routing;
 using namespace hotline::routing::test;
@@ -56,7 +56,8 @@ TEST_CASE("stages of working-day clocks skip holidays and count make-up days", "
        policy("2 wd", "0 wd", "0 wd", "1 wd"),
        "yellow 2025-09-30 00:00, red 2025-10-10 00:00, urge 2025-10-10 00:00, supervise 2025-10-11 00:00"},
       // Red one working day after a Friday deadline: the end of Monday.
-      {"red one working day past a Friday", at("2025-11-10", 9), at("2025-11-15"), policy("1 wd", "1 wd", "0 wd", "5 wd"),
+      {"red one working day past a Friday", at("2025-11-10", 9), at("2025-11-15"),
+       policy("1 wd", "1 wd", "0 wd", "5 wd"),
        "yellow 2025-11-14 00:00, red 2025-11-18 00:00, urge 2025-11-18 00:00, supervise 2025-11-22 00:00"},
       // 1 wd sign-for dispatched Fri 10:00: due at the end of Monday; the yellow card starts Monday.
       {"sign-for over a weekend", at("2025-11-14", 10), at("2025-11-18"), defaults,
@@ -80,8 +81,8 @@ TEST_CASE("stages of natural-time clocks are plain offsets in seconds minutes or
                                        {Stage::supervise, start + 8'000}};
   CHECK(stages == expected);
   // Very urgent: the 30 min sign-for lies wholly inside its 30 min warning window.
-  const auto urgent = plan_stages(shipped(), policy("30 min", "0 min", "10 min", "2 h"), start, start + 1'800'000,
-                                  k_shanghai);
+  const auto urgent =
+      plan_stages(shipped(), policy("30 min", "0 min", "10 min", "2 h"), start, start + 1'800'000, k_shanghai);
   REQUIRE(urgent.size() == 3);
   CHECK(urgent[0] == StageDue{Stage::red, start + 1'800'000});
   CHECK(urgent[1] == StageDue{Stage::urge, start + 2'400'000});
@@ -90,8 +91,8 @@ TEST_CASE("stages of natural-time clocks are plain offsets in seconds minutes or
 
 TEST_CASE("later stages never fire before earlier ones whatever the policy says", "[routing][escalation]") {
   const std::int64_t start = at("2025-11-10", 9);
-  const auto stages = plan_stages(shipped(), policy("1 wd", "2 wd", "1 wd", "0 wd"), start, at("2025-11-15"),
-                                  k_shanghai);
+  const auto stages =
+      plan_stages(shipped(), policy("1 wd", "2 wd", "1 wd", "0 wd"), start, at("2025-11-15"), k_shanghai);
   REQUIRE(stages.size() == 4);
   for (std::size_t i = 1; i < stages.size(); ++i) CHECK(stages[i - 1].due_ms <= stages[i].due_ms);
   CHECK(stages[1].stage == Stage::red);

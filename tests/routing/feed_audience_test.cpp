@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "routing/feed_audience.hpp"
+
+#include <catch2/catch.hpp>
 
 using hotline::routing::Event;
 using hotline::routing::feed_audience;
@@ -31,9 +31,15 @@ TEST_CASE("each event kind reaches the units it concerns", "[feed]") {
       {"dispatched", "350602.cgj", {{"unit", "350602.cgj"}, {"lead", "true"}}, {"350602.cgj"}, false},
       {"dispatched", "350602.sw", {{"unit", "350602.sw"}, {"lead", "false"}}, {"350602.sw"}, false},
       {"passed_down", "350602.gov", {{"child", "350602.sl"}, {"previous_handler", ""}}, {"350602.sl"}, false},
-      {"passed_down", "350602.gov", {{"child", "350602.sl"}, {"previous_handler", "350602.xq"}},
-       {"350602.sl", "350602.xq"}, false},
-      {"return_approved", "350602.cgj", {{"previous_lead", "350602.cgj"}, {"new_lead", "350602.sw"}}, {"350602.cgj"},
+      {"passed_down",
+       "350602.gov",
+       {{"child", "350602.sl"}, {"previous_handler", "350602.xq"}},
+       {"350602.sl", "350602.xq"},
+       false},
+      {"return_approved",
+       "350602.cgj",
+       {{"previous_lead", "350602.cgj"}, {"new_lead", "350602.sw"}},
+       {"350602.cgj"},
        false},
       {"return_declined", "350602.cgj", {{"note", "yours"}}, {"350602.cgj"}, false},
       {"extension_approved", "350602.cgj", {{"working_days", "2"}}, {"350602.cgj"}, false},

@@ -2,14 +2,14 @@
 // GramIndex) against the reference definition of the features (TextFeatures::read), the model's own
 // MatterModel::predict and the catalogue evidence as a loop over the collected bigrams: the same numbers on
 // generated texts of every kind of character, up to the order of float summation.
-#include <catch2/catch.hpp>
+#include "routing/gram_scorer.hpp"
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <map>
 #include <optional>
 #include <random>
 
-#include "routing/gram_scorer.hpp"
 #include "routing/keyword_matcher.hpp"
 
 using namespace hotline::routing;
@@ -17,11 +17,47 @@ using namespace hotline::routing;
 namespace {
 
 const std::vector<std::string> k_pieces = {
-    "工资", "老板", "加班费", "噪音", "楼上", "半夜", "学校", "入学", "路灯", "停水", "物业", "停车费",
-    "不是", "并非", "没有任何", "不属于", "是", "。", "，", "！", " ", "\t", "、",
-    "abc", "XYZ", "Wi-Fi", "2024", "13900000000", "ＡＢＣ", "ａｂ", "０１２", "（", "）",
-    "\xF0\xA0\x80\x80", "\xF0\xA0\x80\x81", "\xF0\x9F\x98\x80", "\xE3\x90\x80",  // 𠀀 𠀁 😀 㐀
-    "\xFF", "\xE4\xB8", "\xC0\xAF", "\xED\xA0\x80",  // invalid: stray byte, cut short, overlong, surrogate
+    "工资",
+    "老板",
+    "加班费",
+    "噪音",
+    "楼上",
+    "半夜",
+    "学校",
+    "入学",
+    "路灯",
+    "停水",
+    "物业",
+    "停车费",
+    "不是",
+    "并非",
+    "没有任何",
+    "不属于",
+    "是",
+    "。",
+    "，",
+    "！",
+    " ",
+    "\t",
+    "、",
+    "abc",
+    "XYZ",
+    "Wi-Fi",
+    "2024",
+    "13900000000",
+    "ＡＢＣ",
+    "ａｂ",
+    "０１２",
+    "（",
+    "）",
+    "\xF0\xA0\x80\x80",
+    "\xF0\xA0\x80\x81",
+    "\xF0\x9F\x98\x80",
+    "\xE3\x90\x80",  // 𠀀 𠀁 😀 㐀
+    "\xFF",
+    "\xE4\xB8",
+    "\xC0\xAF",
+    "\xED\xA0\x80",  // invalid: stray byte, cut short, overlong, surrogate
 };
 
 std::string generate_text(std::mt19937& rng) {
@@ -49,8 +85,9 @@ MatterModel train(std::size_t labels, int min_n, int max_n, unsigned seed) {
 // Catalogue bigrams of a few words, each evidence for one or two of eight classes.
 NgramTable catalogue() {
   std::map<NgramKey, std::vector<NgramTable::Posting>> grams;
-  const std::vector<std::u32string> words = {U"拖欠工资", U"加班费", U"楼上噪音", U"半夜", U"入学学位", U"路灯",
-                                             U"abc", U"00", U"\U00020000\U00020001", U"老板"};
+  const std::vector<std::u32string> words = {
+      U"拖欠工资", U"加班费", U"楼上噪音", U"半夜", U"入学学位", U"路灯", U"abc", U"00", U"\U00020000\U00020001",
+      U"老板"};
   for (std::uint32_t w = 0; w < words.size(); ++w) {
     for (std::size_t k = 0; k + 2 <= words[w].size(); ++k) {
       auto& list = grams[ngram_key(words[w].data() + k, 2)];
@@ -88,7 +125,8 @@ Scores reference(std::string_view text, const FeatureSettings& settings, const N
     const auto postings = table.find(g.key, slot);
     if (postings.empty() || std::find(seen.begin(), seen.end(), slot) != seen.end()) continue;
     seen.push_back(slot);
-    for (const auto& p : postings) out.catalogue[p.cls] += static_cast<double>(g.weight) * static_cast<double>(p.weight);
+    for (const auto& p : postings)
+      out.catalogue[p.cls] += static_cast<double>(g.weight) * static_cast<double>(p.weight);
   }
   if (model) model->predict(f, out.model, model->labels().size());
   return out;
@@ -99,12 +137,14 @@ Scores fast(std::string_view text, const FeatureSettings& settings, const Keywor
             const GramIndex& index, const MatterModel* model, int lo, int hi, GramScorer& scorer) {
   TextFeatures f;
   f.start(text.size());
-  keywords.find(text, [](KeywordMatcher::PatternId, std::size_t) {}, [&](char32_t cp, std::size_t at) { f.add(cp, at); });
+  keywords.find(
+      text, [](KeywordMatcher::PatternId, std::size_t) {}, [&](char32_t cp, std::size_t at) { f.add(cp, at); });
   f.analyse(text, settings);
   Scores out;
   scorer.run(f, index, model, lo, hi, static_cast<float>(settings.subject_weight),
              [&](std::span<const NgramTable::Posting> postings, float weight) {
-               for (const auto& p : postings) out.catalogue[p.cls] += static_cast<double>(weight) * static_cast<double>(p.weight);
+               for (const auto& p : postings)
+                 out.catalogue[p.cls] += static_cast<double>(weight) * static_cast<double>(p.weight);
              });
   if (model) model->predict_sums(scorer.sums(), scorer.length(), out.model, model->labels().size());
   return out;
@@ -136,8 +176,8 @@ TEST_CASE("the one-pass scorer gives the reference features' scores", "[routing]
     std::size_t labels;
     int min_n, max_n;
   };
-  const std::vector<Case> cases = {{3, 1, 2}, {6, 1, 2}, {12, 1, 2}, {14, 1, 3}, {20, 1, 2}, {70, 1, 2},
-                                   {5, 2, 2}, {5, 2, 3}, {12, 3, 3}, {0, 2, 2}};
+  const std::vector<Case> cases = {{3, 1, 2},  {6, 1, 2}, {12, 1, 2}, {14, 1, 3}, {20, 1, 2},
+                                   {70, 1, 2}, {5, 2, 2}, {5, 2, 3},  {12, 3, 3}, {0, 2, 2}};
   unsigned seed = 1;
   for (const auto& c : cases) {
     const auto model = c.labels ? std::optional<MatterModel>(train(c.labels, c.min_n, c.max_n, seed++)) : std::nullopt;

@@ -1,9 +1,9 @@
 // Matter inference: evidence that adds up, the subject line, negations, confidence and the desk below it.
-#include <catch2/catch.hpp>
+#include "routing/inference.hpp"
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 
-#include "routing/inference.hpp"
 #include "routing/router.hpp"
 #include "tests/routing/compile_errors.hpp"
 
@@ -129,8 +129,8 @@ TEST_CASE("inference settings are checked", "[routing][inference]") {
   CHECK_THAT(errors("inference: {min_confidence: 200}\n"), Catch::Contains("min_confidence must be a number from 0"));
   CHECK_THAT(errors("inference: {subject_weight: heavy}\n"), Catch::Contains("subject_weight must be a number"));
   CHECK_THAT(errors("inference: {negations: [\"\"]}\n"), Catch::Contains("a negation must not be empty"));
-  const auto twice = RuleSet::compile({{"a.yaml", k_catalogue, ""}, {"b.yaml", "inference: {}\n", ""},
-                                       {"c.yaml", "inference: {}\n", ""}});
+  const auto twice = RuleSet::compile(
+      {{"a.yaml", k_catalogue, ""}, {"b.yaml", "inference: {}\n", ""}, {"c.yaml", "inference: {}\n", ""}});
   CHECK(twice.rule_set == nullptr);
 }
 

@@ -1,7 +1,6 @@
 #include "routing/keyword_matcher.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <set>
 #include <string>
 

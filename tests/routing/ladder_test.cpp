@@ -1,11 +1,10 @@
 // The fallback ladder: a template that finds no unit at its level for the ticket's area climbs.
+#include <algorithm>
 #include <catch2/catch.hpp>
 
-#include <algorithm>
-
 #include "routing/router.hpp"
-#include "tests/routing/compile_errors.hpp"
 #include "routing/rule_analysis.hpp"
+#include "tests/routing/compile_errors.hpp"
 
 using namespace hotline::routing;
 

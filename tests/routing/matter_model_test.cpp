@@ -1,11 +1,11 @@
 // The learned matter model: training, the reviewable file, and its place beside the catalogue in routing.
 // Data is generated here: words typical of each label mixed with words every message has.
-#include <catch2/catch.hpp>
+#include "routing/matter_model.hpp"
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <random>
 
-#include "routing/matter_model.hpp"
 #include "routing/router.hpp"
 
 using namespace hotline::routing;
@@ -17,8 +17,8 @@ const std::vector<std::pair<std::string, std::vector<std::string>>> k_vocabulary
     {"0301", {"噪音", "楼上", "吵闹", "半夜", "音响", "装修", "跺脚", "睡不着"}},
     {"06", {"学校", "老师", "孩子", "入学", "学位", "班主任", "作业", "校长"}},
 };
-const std::vector<std::string> k_filler = {"我们", "这个", "已经", "希望", "一下", "情况", "现在", "真的",
-                                           "领导", "怎么办", "很久", "答复"};
+const std::vector<std::string> k_filler = {"我们", "这个", "已经", "希望",   "一下", "情况",
+                                           "现在", "真的", "领导", "怎么办", "很久", "答复"};
 
 std::vector<LabelledText> generate(std::size_t n, unsigned seed, bool random_labels = false) {
   std::mt19937 rng(seed);
@@ -36,7 +36,9 @@ std::vector<LabelledText> generate(std::size_t n, unsigned seed, bool random_lab
   return out;
 }
 
-TrainOptions options() { return TrainOptions{}; }
+TrainOptions options() {
+  return TrainOptions{};
+}
 
 std::string predict(const MatterModel& m, const std::string& text) {
   TextFeatures f;
@@ -118,10 +120,12 @@ TEST_CASE("a malformed model file is refused with the line that is wrong", "[rou
     for (const auto& x : d) all += x.to_string() + "\n";
     return all;
   };
-  CHECK_THAT(errors("model\tsomething-else\t1\n"), Catch::Contains("model/m.model:1:1: error: not a hotline matter model"));
+  CHECK_THAT(errors("model\tsomething-else\t1\n"),
+             Catch::Contains("model/m.model:1:1: error: not a hotline matter model"));
   CHECK_THAT(errors("# nothing\n"), Catch::Contains("no 'model' line"));
   const std::string head = "model\thotline-matter-model\t1\nlabel\t06\t3\t-1.0\t5.0\n";
-  CHECK_THAT(errors(head + "gram\t学校\t07=1.5\n"), Catch::Contains("model/m.model:3:1: error: '07=1.5' is not label=weight"));
+  CHECK_THAT(errors(head + "gram\t学校\t07=1.5\n"),
+             Catch::Contains("model/m.model:3:1: error: '07=1.5' is not label=weight"));
   CHECK_THAT(errors(head + "gram\t学校\t06=1\ngram\t学校\t06=2\n"), Catch::Contains("given twice (first on line 3)"));
   CHECK_THAT(errors(head + "gram\t四个字符\t06=1\n"), Catch::Contains("an n-gram of 1 to 3 characters"));
   CHECK_THAT(errors(head + "alpha\t-1\n"), Catch::Contains("alpha must be a positive number"));
@@ -142,8 +146,8 @@ TEST_CASE("the router takes the model as a second opinion", "[routing][model]") 
   const auto d = route(t, *r.rule_set, {.explain = true});
   CHECK(d.matter == "06");
   CHECK(d.lead->id == "jyj");
-  const auto model_line = std::find_if(d.explain.begin(), d.explain.end(),
-                                       [](const auto& l) { return l.starts_with("model: 06 教育"); });
+  const auto model_line =
+      std::find_if(d.explain.begin(), d.explain.end(), [](const auto& l) { return l.starts_with("model: 06 教育"); });
   REQUIRE(model_line != d.explain.end());
   CHECK_THAT(*model_line, Catch::Contains("n-grams that decided:"));
 
@@ -167,8 +171,9 @@ TEST_CASE("a model whose labels left the catalogue is refused", "[routing][model
   CHECK(r.rule_set == nullptr);
   REQUIRE_FALSE(r.diagnostics.empty());
   CHECK_THAT(r.diagnostics.front().to_string(), Catch::Contains("model label '07' is not a matter code"));
-  const auto two = RuleSet::compile({{"a.yaml", k_catalogue, ""},
-                                     {"model/a.model", MatterModel::train(generate(60, 8), options()).serialize({}), ""},
-                                     {"model/b.model", MatterModel::train(generate(60, 8), options()).serialize({}), ""}});
+  const auto two =
+      RuleSet::compile({{"a.yaml", k_catalogue, ""},
+                        {"model/a.model", MatterModel::train(generate(60, 8), options()).serialize({}), ""},
+                        {"model/b.model", MatterModel::train(generate(60, 8), options()).serialize({}), ""}});
   CHECK(two.rule_set == nullptr);
 }

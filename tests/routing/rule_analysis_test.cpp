@@ -3,7 +3,6 @@
 #include "routing/rule_analysis.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "routing/rule_set.hpp"

@@ -4,7 +4,6 @@
 #include "routing/rule_set_builder.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <cstdio>
 #include <string>
 
@@ -59,7 +58,8 @@ std::uint64_t work_to_compile(int n) {
 
 }  // namespace
 
-TEST_CASE("compiling four times the rules takes about four times the work, not sixteen", "[routing][rules][complexity]") {
+TEST_CASE("compiling four times the rules takes about four times the work, not sixteen",
+          "[routing][rules][complexity]") {
   const auto small = work_to_compile(500);
   const auto large = work_to_compile(2000);
   INFO("work for 500: " << small << ", for 2000: " << large);
@@ -94,7 +94,8 @@ TEST_CASE("an alias counts the whole node it names each time it is used", "[rout
   CHECK(measure_expansion(YAML::Load("a: &x [1, *x]\n"), 6) == Expansion::within);
   // A chain of anchors nesting 200 levels deep is refused at 100.
   std::string chain = "l0: &l0 [x]\n";
-  for (int i = 1; i < 200; ++i) chain += "l" + std::to_string(i) + ": &l" + std::to_string(i) + " [*l" + std::to_string(i - 1) + "]\n";
+  for (int i = 1; i < 200; ++i)
+    chain += "l" + std::to_string(i) + ": &l" + std::to_string(i) + " [*l" + std::to_string(i - 1) + "]\n";
   CHECK(measure_expansion(YAML::Load(chain), 1'000'000) == Expansion::too_deep);
 }
 
@@ -110,9 +111,11 @@ TEST_CASE("a rules file that expands past the node cap is refused before it is r
   FileLimits small;
   small.max_yaml_nodes = 1000;
   small.max_bytes = 40;
-  const auto s = RuleSet::compile({{"fallback.yaml", "fallback: desk\nunits: [{id: desk, name: 派单中心}]\n", ""}}, small);
+  const auto s =
+      RuleSet::compile({{"fallback.yaml", "fallback: desk\nunits: [{id: desk, name: 派单中心}]\n", ""}}, small);
   CHECK_FALSE(s.rule_set);
   REQUIRE(s.diagnostics.size() == 2);  // the file, and then no fallback
   CHECK(s.diagnostics[0].to_string() ==
-        "fallback.yaml: error: rules file fallback.yaml is 55 bytes, more than the cap of 40 bytes (rules_files.max_bytes)");
+        "fallback.yaml: error: rules file fallback.yaml is 55 bytes, more than the cap of 40 bytes "
+        "(rules_files.max_bytes)");
 }

@@ -1,8 +1,7 @@
 #include "routing/rule_set.hpp"
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 
 using namespace hotline::routing;
 
@@ -71,7 +70,8 @@ TEST_CASE("every mistake in a rule set is reported with file:line:column", "[rou
   CHECK(contains(m, "rules/dispatch.yaml:2:5: error: rule 'r1' names unknown unit 'nobody'"));
   CHECK(contains(m, "rules/dispatch.yaml:6:7: error: unknown key 'typ' in when"));
   CHECK(contains(m, "rules/dispatch.yaml:4:5: error: duplicate rule id 'r1'"));
-  CHECK(contains(m, "rules/dispatch.yaml:4:5: error: rule 'r1': no unit matches template {kind: 不存在的局, level: county}"));
+  CHECK(contains(
+      m, "rules/dispatch.yaml:4:5: error: rule 'r1': no unit matches template {kind: 不存在的局, level: county}"));
   CHECK(contains(m, "rules/dispatch.yaml:9:19: error: unknown request type '抱怨'"));
 }
 
@@ -119,19 +119,18 @@ TEST_CASE("units are checked for ids, duplicates, parents, levels and areas", "[
 
 TEST_CASE("matters need their parent code, and rules must name existing matters", "[routing][rules]") {
   const auto r = RuleSet::compile({{"m.yaml",
-                                    std::string(k_units) +
-                                        "matters:\n"
-                                        "  - code: \"01\"\n"
-                                        "    name: 城建\n"
-                                        "  - code: \"020101\"\n"
-                                        "    name: 孤儿\n"
-                                        "  - code: \"01\"\n"
-                                        "    name: 重复\n"
-                                        "    owner: nobody\n"
-                                        "rules:\n"
-                                        "  - id: r\n"
-                                        "    when: {matter: [\"0909\"]}\n"
-                                        "    lead: desk\n",
+                                    std::string(k_units) + "matters:\n"
+                                                           "  - code: \"01\"\n"
+                                                           "    name: 城建\n"
+                                                           "  - code: \"020101\"\n"
+                                                           "    name: 孤儿\n"
+                                                           "  - code: \"01\"\n"
+                                                           "    name: 重复\n"
+                                                           "    owner: nobody\n"
+                                                           "rules:\n"
+                                                           "  - id: r\n"
+                                                           "    when: {matter: [\"0909\"]}\n"
+                                                           "    lead: desk\n",
                                     ""}});
   const auto m = messages(r);
   CHECK(contains(m, "matter '020101' has no parent '0201'"));
@@ -142,15 +141,14 @@ TEST_CASE("matters need their parent code, and rules must name existing matters"
 
 TEST_CASE("a template that two units serve for the same area is ambiguous", "[routing][rules]") {
   const auto r = RuleSet::compile({{"t.yaml",
-                                    std::string(k_units) +
-                                        "  - id: 350602.cgj2\n"
-                                        "    name: 另一个城管局\n"
-                                        "    kind: 城市管理局\n"
-                                        "    level: county\n"
-                                        "    areas: [\"350602\"]\n"
-                                        "rules:\n"
-                                        "  - id: r\n"
-                                        "    lead: {kind: 城市管理局, level: county}\n",
+                                    std::string(k_units) + "  - id: 350602.cgj2\n"
+                                                           "    name: 另一个城管局\n"
+                                                           "    kind: 城市管理局\n"
+                                                           "    level: county\n"
+                                                           "    areas: [\"350602\"]\n"
+                                                           "rules:\n"
+                                                           "  - id: r\n"
+                                                           "    lead: {kind: 城市管理局, level: county}\n",
                                     ""}});
   CHECK_FALSE(r.rule_set);
   CHECK(contains(messages(r), "is ambiguous for area 350602"));
@@ -158,20 +156,19 @@ TEST_CASE("a template that two units serve for the same area is ambiguous", "[ro
 
 TEST_CASE("templates resolve to the unit serving the longest prefix of the area", "[routing][rules]") {
   const auto r = RuleSet::compile({{"z.yaml",
-                                    std::string(k_units) +
-                                        "  - id: zsj.cgj\n"
-                                        "    name: 招商局开发区城管局\n"
-                                        "    kind: 城市管理局\n"
-                                        "    level: county\n"
-                                        "    areas: [\"350604501\"]\n"
-                                        "  - id: 350604.cgj\n"
-                                        "    name: 龙海区城管局\n"
-                                        "    kind: 城市管理局\n"
-                                        "    level: county\n"
-                                        "    areas: [\"350604\"]\n"
-                                        "rules:\n"
-                                        "  - id: r\n"
-                                        "    lead: {kind: 城市管理局, level: county}\n",
+                                    std::string(k_units) + "  - id: zsj.cgj\n"
+                                                           "    name: 招商局开发区城管局\n"
+                                                           "    kind: 城市管理局\n"
+                                                           "    level: county\n"
+                                                           "    areas: [\"350604501\"]\n"
+                                                           "  - id: 350604.cgj\n"
+                                                           "    name: 龙海区城管局\n"
+                                                           "    kind: 城市管理局\n"
+                                                           "    level: county\n"
+                                                           "    areas: [\"350604\"]\n"
+                                                           "rules:\n"
+                                                           "  - id: r\n"
+                                                           "    lead: {kind: 城市管理局, level: county}\n",
                                     ""}});
   REQUIRE(r.rule_set);
   const auto& ref = r.rule_set->rules()[0].lead;

@@ -6,12 +6,18 @@ using namespace hotline::routing;
 
 TEST_CASE("request types parse from English names and Chinese words", "[routing][ticket]") {
   const std::pair<const char*, RequestType> table[] = {
-      {"complaint", RequestType::complaint}, {"投诉", RequestType::complaint},
-      {"report", RequestType::report},       {"举报", RequestType::report},
-      {"help", RequestType::help},           {"求助", RequestType::help},
-      {"consultation", RequestType::consultation}, {"咨询", RequestType::consultation},
-      {"suggestion", RequestType::suggestion},     {"建议", RequestType::suggestion},
-      {"praise", RequestType::praise},             {"表扬", RequestType::praise},
+      {"complaint", RequestType::complaint},
+      {"投诉", RequestType::complaint},
+      {"report", RequestType::report},
+      {"举报", RequestType::report},
+      {"help", RequestType::help},
+      {"求助", RequestType::help},
+      {"consultation", RequestType::consultation},
+      {"咨询", RequestType::consultation},
+      {"suggestion", RequestType::suggestion},
+      {"建议", RequestType::suggestion},
+      {"praise", RequestType::praise},
+      {"表扬", RequestType::praise},
   };
   for (const auto& [text, type] : table) {
     INFO(text);

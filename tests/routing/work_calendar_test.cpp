@@ -1,7 +1,5 @@
 #include "routing/work_calendar.hpp"
 
-#include "shipped_calendar.hpp"
-
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -9,11 +7,12 @@
 #include <set>
 #include <sstream>
 
+#include "shipped_calendar.hpp"
+
 using namespace hotline::routing;
 using namespace hotline::routing::test;
 
 namespace {
-
 
 std::vector<std::string> messages(const CalendarResult& r) {
   std::vector<std::string> out;
@@ -274,7 +273,7 @@ TEST_CASE("a local override makes a Saturday working and a weekday off", "[routi
   CHECK_FALSE(cal.holiday_name(day("2026-05-16")));
   CHECK(cal.is_working_day(day("2026-10-01")));  // the override wins over the national table
   CHECK(cal.holiday_name(day("2026-10-01")) == "本市调整");
-  CHECK(weekday(day("2099-03-02")) == 1);               // a Monday, in a year no table will reach for decades
+  CHECK(weekday(day("2099-03-02")) == 1);              // a Monday, in a year no table will reach for decades
   CHECK_FALSE(cal.is_working_day(day("2099-03-02")));  // an override may reach into an unpublished year...
   CHECK_FALSE(cal.is_published(2099));                 // ...which stays unpublished
   CHECK(cal.is_working_day(day("2026-05-07")));

@@ -1,7 +1,6 @@
 #include "storage/escalation_store.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -89,7 +88,8 @@ TEST_CASE("a deadline that keeps its due instant keeps its stage when the projec
   REQUIRE(store->write_projection("A", {"in_progress", 2000, {}, {{"u1", "reply", 500, false, {}, {1, 1, 1, 1}}}}));
   CHECK(esc.escalations({"yellow", std::nullopt, std::nullopt, 10})->size() == 1);
   CHECK(*esc.earliest_stage() == 200);
-  REQUIRE(store->write_projection("A", {"in_progress", 3000, {}, {{"u1", "reply", 900, false, {}, {800, 900, 1000, 1100}}}}));
+  REQUIRE(store->write_projection(
+      "A", {"in_progress", 3000, {}, {{"u1", "reply", 900, false, {}, {800, 900, 1000, 1100}}}}));
   CHECK(esc.escalations({std::nullopt, std::nullopt, std::nullopt, 10})->empty());
   CHECK(*esc.earliest_stage() == 800);
 }
@@ -98,7 +98,8 @@ TEST_CASE("notifications go pending to delivered or after failures to dead", "[s
   TempDb tmp;
   auto store = std::move(*TicketStore::open(tmp.path));
   EscalationStore esc(store->handle());
-  NewNotification n{std::nullopt, "A", "u1", "stage_red", true, 10, "{}", std::string("http://127.0.0.1:1/"), 10, false};
+  NewNotification n{std::nullopt, "A",  "u1", "stage_red", true, 10, "{}", std::string("http://127.0.0.1:1/"),
+                    10,           false};
   const auto first = *esc.insert_notification(n);
   const auto second = *esc.insert_notification(n);
   NewNotification none = n;

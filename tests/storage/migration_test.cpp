@@ -1,11 +1,9 @@
 // Upgrading a database of every earlier schema version that holds open tickets: their clocks still escalate.
-#include "storage/migrations.hpp"
-
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "storage/escalation_store.hpp"
+#include "storage/migrations.hpp"
 #include "storage/statement.hpp"
 #include "tests/storage/store_fixture.hpp"
 
@@ -37,9 +35,10 @@ void build_old_database(const std::string& path, int version) {
   insert_ticket(*db, "T");
   if (version < 3) return;  // no case projection yet: nothing stores a clock
   if (version < 6) {
-    REQUIRE(db->exec("INSERT INTO deadlines(ticket_id, unit_id, clock, due_ms, provisional) VALUES('T', 'u1', 'reply', " +
-                     std::to_string(k_due) + ", 0)")
-                .has_value());
+    REQUIRE(
+        db->exec("INSERT INTO deadlines(ticket_id, unit_id, clock, due_ms, provisional) VALUES('T', 'u1', 'reply', " +
+                 std::to_string(k_due) + ", 0)")
+            .has_value());
     return;
   }
   REQUIRE(db->exec("INSERT INTO deadlines(ticket_id, unit_id, clock, due_ms, provisional, yellow_ms, red_ms,"

@@ -14,18 +14,30 @@ struct CountedFile {
   bool wal;
 };
 
-CountedFile* self(sqlite3_file* f) { return reinterpret_cast<CountedFile*>(f); }
-sqlite3_file* real(sqlite3_file* f) { return self(f)->real; }
-const sqlite3_io_methods* m(sqlite3_file* f) { return real(f)->pMethods; }
+CountedFile* self(sqlite3_file* f) {
+  return reinterpret_cast<CountedFile*>(f);
+}
+sqlite3_file* real(sqlite3_file* f) {
+  return self(f)->real;
+}
+const sqlite3_io_methods* m(sqlite3_file* f) {
+  return real(f)->pMethods;
+}
 
-int x_close(sqlite3_file* f) { return m(f)->xClose(real(f)); }
-int x_read(sqlite3_file* f, void* out, int n, sqlite3_int64 at) { return m(f)->xRead(real(f), out, n, at); }
+int x_close(sqlite3_file* f) {
+  return m(f)->xClose(real(f));
+}
+int x_read(sqlite3_file* f, void* out, int n, sqlite3_int64 at) {
+  return m(f)->xRead(real(f), out, n, at);
+}
 int x_write(sqlite3_file* f, const void* in, int n, sqlite3_int64 at) {
   const int rc = m(f)->xWrite(real(f), in, n, at);
   if (rc == SQLITE_OK && self(f)->wal) g_counts.bytes += static_cast<std::uint64_t>(n);
   return rc;
 }
-int x_truncate(sqlite3_file* f, sqlite3_int64 size) { return m(f)->xTruncate(real(f), size); }
+int x_truncate(sqlite3_file* f, sqlite3_int64 size) {
+  return m(f)->xTruncate(real(f), size);
+}
 int x_sync(sqlite3_file* f, int flags) {
   if (self(f)->wal) {
     ++g_counts.syncs;
@@ -33,29 +45,69 @@ int x_sync(sqlite3_file* f, int flags) {
   }
   return m(f)->xSync(real(f), flags);
 }
-int x_file_size(sqlite3_file* f, sqlite3_int64* out) { return m(f)->xFileSize(real(f), out); }
-int x_lock(sqlite3_file* f, int level) { return m(f)->xLock(real(f), level); }
-int x_unlock(sqlite3_file* f, int level) { return m(f)->xUnlock(real(f), level); }
-int x_check_reserved(sqlite3_file* f, int* out) { return m(f)->xCheckReservedLock(real(f), out); }
-int x_file_control(sqlite3_file* f, int op, void* arg) { return m(f)->xFileControl(real(f), op, arg); }
-int x_sector_size(sqlite3_file* f) { return m(f)->xSectorSize(real(f)); }
-int x_device_characteristics(sqlite3_file* f) { return m(f)->xDeviceCharacteristics(real(f)); }
+int x_file_size(sqlite3_file* f, sqlite3_int64* out) {
+  return m(f)->xFileSize(real(f), out);
+}
+int x_lock(sqlite3_file* f, int level) {
+  return m(f)->xLock(real(f), level);
+}
+int x_unlock(sqlite3_file* f, int level) {
+  return m(f)->xUnlock(real(f), level);
+}
+int x_check_reserved(sqlite3_file* f, int* out) {
+  return m(f)->xCheckReservedLock(real(f), out);
+}
+int x_file_control(sqlite3_file* f, int op, void* arg) {
+  return m(f)->xFileControl(real(f), op, arg);
+}
+int x_sector_size(sqlite3_file* f) {
+  return m(f)->xSectorSize(real(f));
+}
+int x_device_characteristics(sqlite3_file* f) {
+  return m(f)->xDeviceCharacteristics(real(f));
+}
 int x_shm_map(sqlite3_file* f, int region, int size, int extend, void volatile** out) {
   return m(f)->xShmMap(real(f), region, size, extend, out);
 }
-int x_shm_lock(sqlite3_file* f, int offset, int n, int flags) { return m(f)->xShmLock(real(f), offset, n, flags); }
-void x_shm_barrier(sqlite3_file* f) { m(f)->xShmBarrier(real(f)); }
-int x_shm_unmap(sqlite3_file* f, int remove) { return m(f)->xShmUnmap(real(f), remove); }
-int x_fetch(sqlite3_file* f, sqlite3_int64 at, int n, void** out) { return m(f)->xFetch(real(f), at, n, out); }
-int x_unfetch(sqlite3_file* f, sqlite3_int64 at, void* p) { return m(f)->xUnfetch(real(f), at, p); }
+int x_shm_lock(sqlite3_file* f, int offset, int n, int flags) {
+  return m(f)->xShmLock(real(f), offset, n, flags);
+}
+void x_shm_barrier(sqlite3_file* f) {
+  m(f)->xShmBarrier(real(f));
+}
+int x_shm_unmap(sqlite3_file* f, int remove) {
+  return m(f)->xShmUnmap(real(f), remove);
+}
+int x_fetch(sqlite3_file* f, sqlite3_int64 at, int n, void** out) {
+  return m(f)->xFetch(real(f), at, n, out);
+}
+int x_unfetch(sqlite3_file* f, sqlite3_int64 at, void* p) {
+  return m(f)->xUnfetch(real(f), at, p);
+}
 
-const sqlite3_io_methods k_methods = {3,           x_close,        x_read,          x_write,
-                                      x_truncate,  x_sync,         x_file_size,     x_lock,
-                                      x_unlock,    x_check_reserved, x_file_control, x_sector_size,
-                                      x_device_characteristics, x_shm_map, x_shm_lock, x_shm_barrier,
-                                      x_shm_unmap, x_fetch,        x_unfetch};
+const sqlite3_io_methods k_methods = {3,
+                                      x_close,
+                                      x_read,
+                                      x_write,
+                                      x_truncate,
+                                      x_sync,
+                                      x_file_size,
+                                      x_lock,
+                                      x_unlock,
+                                      x_check_reserved,
+                                      x_file_control,
+                                      x_sector_size,
+                                      x_device_characteristics,
+                                      x_shm_map,
+                                      x_shm_lock,
+                                      x_shm_barrier,
+                                      x_shm_unmap,
+                                      x_fetch,
+                                      x_unfetch};
 
-sqlite3_vfs* under(sqlite3_vfs* v) { return static_cast<sqlite3_vfs*>(v->pAppData); }
+sqlite3_vfs* under(sqlite3_vfs* v) {
+  return static_cast<sqlite3_vfs*>(v->pAppData);
+}
 
 int x_open(sqlite3_vfs* v, sqlite3_filename name, sqlite3_file* file, int flags, int* out_flags) {
   auto* f = self(file);
@@ -95,7 +147,11 @@ const bool g_installed = install();
 
 }  // namespace
 
-WalFileCounts wal_file_counts() { return g_counts; }
-bool sync_counting_vfs_installed() { return g_installed; }
+WalFileCounts wal_file_counts() {
+  return g_counts;
+}
+bool sync_counting_vfs_installed() {
+  return g_installed;
+}
 
 }  // namespace hotline::storage::test

@@ -1,10 +1,10 @@
 #include "storage/ticket_store.hpp"
 
-#include <catch2/catch.hpp>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -16,9 +16,7 @@ using namespace hotline::storage;
 using hotline::storage::test::sample;
 using hotline::storage::test::TempDb;
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("a batch of tickets is numbered per day and read back with its events", "[storage]") {
   TempDb db;
@@ -57,8 +55,10 @@ TEST_CASE("a failed batch writes nothing and leaves the numbering untouched", "[
   const auto result = [&] {
     sqlite3* raw = nullptr;
     sqlite3_open(db.path.c_str(), &raw);
-    sqlite3_exec(raw, "CREATE TRIGGER fail_c BEFORE INSERT ON tickets WHEN NEW.content = 'c' "
-                      "BEGIN SELECT RAISE(ABORT, 'refused for the test'); END;", nullptr, nullptr, nullptr);
+    sqlite3_exec(raw,
+                 "CREATE TRIGGER fail_c BEFORE INSERT ON tickets WHEN NEW.content = 'c' "
+                 "BEGIN SELECT RAISE(ABORT, 'refused for the test'); END;",
+                 nullptr, nullptr, nullptr);
     sqlite3_close(raw);
     return store->insert_tickets(bad);
   }();
@@ -119,8 +119,7 @@ TEST_CASE("opening a missing database read-only fails with a clear error", "[sto
   CHECK(r.error().category == ErrorCategory::io);
 }
 
-TEST_CASE("a new database and its WAL are readable by their owner only; an existing file keeps its mode",
-          "[storage]") {
+TEST_CASE("a new database and its WAL are readable by their owner only; an existing file keeps its mode", "[storage]") {
   namespace fs = std::filesystem;
   const mode_t saved = ::umask(022);
   TempDb tmp;
@@ -169,7 +168,8 @@ TEST_CASE("storage errors carry the category callers decide by", "[storage]") {
 TEST_CASE("search finds substrings of any length and never over-matches a longer phrase", "[storage]") {
   TempDb db;
   auto store = TicketStore::open(db.path).value();
-  std::vector<NewTicket> batch{sample("20261126", "小区门口路灯不亮已经一周"), sample("20261126", "路灯不好使，灯不亮了没人管"),
+  std::vector<NewTicket> batch{sample("20261126", "小区门口路灯不亮已经一周"),
+                               sample("20261126", "路灯不好使，灯不亮了没人管"),
                                sample("20261126", "工地夜间施工噪音扰民")};
   REQUIRE(store->insert_tickets(batch));
   const auto ids = [&](const std::string& text) {
@@ -189,8 +189,9 @@ TEST_CASE("search finds substrings of any length and never over-matches a longer
       REQUIRE(store->index_search(2).value() == 0);
       REQUIRE(store->search_backlog().value() == 0);
     }
-    CHECK(ids("路灯不亮") == std::vector<std::string>{"小区门口路灯不亮已经一周"});  // the other has both trigrams, not the phrase
-    CHECK(ids("路灯").size() == 2);                                                 // two characters: a scan
+    CHECK(ids("路灯不亮") ==
+          std::vector<std::string>{"小区门口路灯不亮已经一周"});  // the other has both trigrams, not the phrase
+    CHECK(ids("路灯").size() == 2);                               // two characters: a scan
     CHECK(ids("施工噪音扰民") == std::vector<std::string>{"工地夜间施工噪音扰民"});
     CHECK(ids("不存在的内容").empty());
     CHECK(ids("\"路灯\"").empty());  // quotes in the text are searched for, not interpreted
@@ -218,8 +219,10 @@ TEST_CASE("the search index covers every ticket once and resumes after a reopen"
   REQUIRE(sqlite3_step(st) == SQLITE_ROW);
   CHECK(sqlite3_column_int(st, 0) == 0);  // two characters are no trigram
   sqlite3_finalize(st);
-  REQUIRE(sqlite3_prepare_v2(raw, "SELECT count(*) FROM tickets_fts WHERE tickets_fts MATCH '\"路灯不\" OR \"路灯闪\" OR"
-                                  " \"路灯倒\"'", -1, &st, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_prepare_v2(raw,
+                             "SELECT count(*) FROM tickets_fts WHERE tickets_fts MATCH '\"路灯不\" OR \"路灯闪\" OR"
+                             " \"路灯倒\"'",
+                             -1, &st, nullptr) == SQLITE_OK);
   REQUIRE(sqlite3_step(st) == SQLITE_ROW);
   CHECK(sqlite3_column_int(st, 0) == 3);  // each ticket indexed exactly once
   sqlite3_finalize(st);
@@ -240,7 +243,7 @@ TEST_CASE("a store's escalation tables are one session: their statements are pre
   REQUIRE(store->escalations().earliest_stage().has_value());
   REQUIRE(store->escalations().count_armed().has_value());
   const int after_first = prepared();
-  CHECK(after_first >= 2);  // the two statements outlive the calls that prepared them
+  CHECK(after_first >= 2);             // the two statements outlive the calls that prepared them
   for (int job = 0; job < 3; ++job) {  // as three write jobs would
     REQUIRE(store->escalations().earliest_stage().has_value());
     REQUIRE(store->escalations().count_armed().has_value());

@@ -70,7 +70,8 @@ bool DaemonProcess::wait_for_output(const std::string& pattern) {
   const std::regex re(pattern);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (!std::regex_search(output_, re)) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     pollfd p{stderr_fd_, POLLIN, 0};
     if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0 || !read_some(stderr_fd_, output_)) {
       return false;

@@ -42,7 +42,8 @@ struct CommandResult {
   std::string out;
   std::string err;
 };
-CommandResult run_command(const std::string& binary, const std::vector<std::string>& args, const std::string& input = "");
+CommandResult run_command(const std::string& binary, const std::vector<std::string>& args,
+                          const std::string& input = "");
 
 // Issues an access token with hotlinectl into `database` and returns its text; throws when hotlinectl fails.
 std::string make_token(const std::string& hotlinectl, const std::string& database, const std::string& role,

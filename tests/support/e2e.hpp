@@ -4,7 +4,6 @@
 #pragma once
 
 #include <boost/json.hpp>
-
 #include <string>
 
 #include "support/daemon_process.hpp"
@@ -23,4 +22,6 @@ inline std::string make_token(const std::string& db, const std::string& role, co
 }
 
 // A JSON string value as std::string.
-inline std::string str(const json::value& v) { return json::value_to<std::string>(v); }
+inline std::string str(const json::value& v) {
+  return json::value_to<std::string>(v);
+}

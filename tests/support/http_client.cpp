@@ -1,12 +1,11 @@
 #include "support/http_client.hpp"
 
+#include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
-#include <algorithm>
 #include <cctype>
 
 namespace hotline::test {
@@ -65,7 +64,9 @@ struct HttpClient::Impl {
 HttpClient::HttpClient(std::uint16_t port) : impl_(std::make_unique<Impl>(port)) {}
 HttpClient::~HttpClient() = default;
 
-HttpResult HttpClient::get(const std::string& target) { return impl_->request(http::verb::get, target, "", ""); }
+HttpResult HttpClient::get(const std::string& target) {
+  return impl_->request(http::verb::get, target, "", "");
+}
 
 HttpResult HttpClient::post(const std::string& target, const std::string& body, const std::string& content_type) {
   return impl_->request(http::verb::post, target, body, content_type);

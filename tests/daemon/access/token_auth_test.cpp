@@ -3,7 +3,6 @@
 #include "daemon/access/token_auth.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "storage/database.hpp"
@@ -28,7 +27,9 @@ struct Tokens {
   }
 };
 
-std::string bearer(const std::string& token) { return "Bearer " + token; }
+std::string bearer(const std::string& token) {
+  return "Bearer " + token;
+}
 
 // The same token id with another secret of the right shape.
 std::string with_other_secret(const std::string& token) {
@@ -96,16 +97,16 @@ TEST_CASE("malformed authorization headers are refused", "[daemon][access]") {
   bad_id[5] = 'x';
   const std::string cases[] = {
       "",
-      token,                              // no scheme
-      "Basic " + token,                   // another scheme
-      "bearer " + token,                  // the scheme is matched exactly
-      "Bearer  " + token,                 // two spaces
-      "Bearer " + token + " ",            // trailing space: wrong length
-      "Bearer " + token.substr(0, token.size() - 1),  // one digit short
-      "Bearer " + token + "0",            // one digit too many
-      "Bearer " + upper_secret,           // non-hex secret
-      "Bearer " + bad_id,                 // non-hex id
-      "Bearer hk_" + token.substr(3),     // wrong prefix
+      token,                                                     // no scheme
+      "Basic " + token,                                          // another scheme
+      "bearer " + token,                                         // the scheme is matched exactly
+      "Bearer  " + token,                                        // two spaces
+      "Bearer " + token + " ",                                   // trailing space: wrong length
+      "Bearer " + token.substr(0, token.size() - 1),             // one digit short
+      "Bearer " + token + "0",                                   // one digit too many
+      "Bearer " + upper_secret,                                  // non-hex secret
+      "Bearer " + bad_id,                                        // non-hex id
+      "Bearer hk_" + token.substr(3),                            // wrong prefix
       "Bearer " + token.substr(0, 11) + "-" + token.substr(12),  // wrong separator
       "Bearer hl_" + token.substr(3, 7) + "_" + token.substr(10, 1) + token.substr(12),  // id of 7, secret of 65
   };
@@ -137,8 +138,7 @@ TEST_CASE("a stored role this build does not know is refused", "[daemon][access]
   CHECK_FALSE(authenticate(bearer(issued.text), *tokens.store));
   // Nor is the open-access principal's name a role a token may carry.
   auto local = issue_token("local", "local", "", k_created);
-  REQUIRE(db->exec("INSERT INTO tokens (id, name, role, unit_id, secret_hash, created_at) VALUES ('" +
-                   local.record.id + "', 'local', 'local', NULL, '" + local.record.secret_hash + "', '" + k_created +
-                   "')"));
+  REQUIRE(db->exec("INSERT INTO tokens (id, name, role, unit_id, secret_hash, created_at) VALUES ('" + local.record.id +
+                   "', 'local', 'local', NULL, '" + local.record.secret_hash + "', '" + k_created + "')"));
   CHECK_FALSE(authenticate(bearer(local.text), *tokens.store));
 }

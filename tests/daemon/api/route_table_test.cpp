@@ -1,14 +1,14 @@
 // The API's route table: path templates, dispatch outcomes (405 with Allow), metric labels, and the README's API
 // table, which must list exactly the table's rows with their callers.
-#include <catch2/catch.hpp>
+#include "daemon/api/route_table.hpp"
 
+#include <catch2/catch.hpp>
 #include <fstream>
 #include <regex>
 #include <set>
 #include <sstream>
 
 #include "daemon/api/api.hpp"
-#include "daemon/api/route_table.hpp"
 
 using namespace hotline::daemon;
 namespace http = boost::beast::http;
@@ -21,9 +21,9 @@ TEST_CASE("a path template matches whole segments and captures its parameters", 
   CHECK(p.count == 2);
   CHECK(p.values[0] == "ZZ1");
   CHECK(p.values[1] == "sign_for");
-  CHECK_FALSE(path_matches("/v1/tickets/{id}", "/v1/tickets/", p));         // an empty segment is no id
-  CHECK_FALSE(path_matches("/v1/tickets/{id}", "/v1/tickets/a/b", p));      // one segment only
-  CHECK_FALSE(path_matches("/v1/tickets", "/v1/tickets/", p));              // no trailing slash
+  CHECK_FALSE(path_matches("/v1/tickets/{id}", "/v1/tickets/", p));     // an empty segment is no id
+  CHECK_FALSE(path_matches("/v1/tickets/{id}", "/v1/tickets/a/b", p));  // one segment only
+  CHECK_FALSE(path_matches("/v1/tickets", "/v1/tickets/", p));          // no trailing slash
   CHECK_FALSE(path_matches("/v1/tickets", "/v1/ticketsx", p));
   CHECK_FALSE(path_matches("/v1/units/{id}/queue", "/v1/units/x/feed", p));
   CHECK_FALSE(path_matches("/healthz", "healthz", p));

@@ -4,7 +4,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 #include <catch2/catch.hpp>
-
 #include <future>
 
 #include "daemon/cases/case_context.hpp"
@@ -67,7 +66,9 @@ struct Desk {
   }
 };
 
-routing::Actor unit_actor(const std::string& unit) { return actor_of(Principal{CallerRole::unit, unit, "t1"}); }
+routing::Actor unit_actor(const std::string& unit) {
+  return actor_of(Principal{CallerRole::unit, unit, "t1"});
+}
 
 }  // namespace
 

@@ -173,7 +173,9 @@ TEST_CASE("rules_files caps each file of the rules folder: 16 MiB and 4 million 
 
   (void)parse_config("c.yaml", "rules_files:\n  max_bytes: 100\n  max_yaml_nodes: lots\n  max_nodes: 5\n", errors);
   REQUIRE(errors.size() == 3);
-  CHECK(errors[0].to_string() == "c.yaml:2:14: error: 'rules_files.max_bytes' must be a whole number from 4096 to 1073741824");
-  CHECK(errors[1].to_string() == "c.yaml:3:19: error: 'rules_files.max_yaml_nodes' must be a whole number from 1000 to 100000000");
+  CHECK(errors[0].to_string() ==
+        "c.yaml:2:14: error: 'rules_files.max_bytes' must be a whole number from 4096 to 1073741824");
+  CHECK(errors[1].to_string() ==
+        "c.yaml:3:19: error: 'rules_files.max_yaml_nodes' must be a whole number from 1000 to 100000000");
   CHECK(errors[2].to_string() == "c.yaml:4:3: error: unknown config key 'rules_files.max_nodes'");
 }

@@ -2,11 +2,9 @@
 // also across a restart; offer() wakes it for an earlier stage.
 #include "daemon/escalation/escalation_scheduler.hpp"
 
-#include <catch2/catch.hpp>
-
-#include <boost/asio/io_context.hpp>
-
 #include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <catch2/catch.hpp>
 #include <map>
 #include <set>
 #include <tuple>
@@ -144,8 +142,7 @@ TEST_CASE("a restart catches up on stages due while down without repeating any",
     Daemon first(tmp.path, clock, rules());
     REQUIRE(first.writer.run_blocking([](storage::TicketStore& s) -> storage::Result<void> {
       for (int i = 0; i < 5; ++i) {
-        if (auto r = seed(s, "T" + std::to_string(i), "u" + std::to_string(i % 2), {i + 1, i + 2, i + 3, i + 6});
-            !r) {
+        if (auto r = seed(s, "T" + std::to_string(i), "u" + std::to_string(i % 2), {i + 1, i + 2, i + 3, i + 6}); !r) {
           return r;
         }
       }

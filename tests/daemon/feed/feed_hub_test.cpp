@@ -4,7 +4,6 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
-
 #include <chrono>
 #include <vector>
 
@@ -27,7 +26,8 @@ std::shared_ptr<const FeedEvent> event(std::int64_t seq, std::string unit) {
 // Runs one next() on `sub` to completion on `ioc` and returns what it gave.
 FeedSubscription::Next next_of(asio::io_context& ioc, FeedSubscription& sub, std::chrono::milliseconds idle = 2s) {
   FeedSubscription::Next out;
-  asio::co_spawn(ioc, [&]() -> asio::awaitable<void> { out = co_await sub.next(idle); }, asio::detached);
+  asio::co_spawn(
+      ioc, [&]() -> asio::awaitable<void> { out = co_await sub.next(idle); }, asio::detached);
   ioc.restart();
   ioc.run_for(10s);  // bounded: next() returns by itself after `idle`
   return out;
@@ -104,7 +104,8 @@ TEST_CASE("an idle subscription wakes for a heartbeat and a late event wakes it 
   CHECK(next_of(ioc, *sub, 20ms).status == FeedSubscription::Status::idle);
 
   FeedSubscription::Next out;
-  asio::co_spawn(ioc, [&]() -> asio::awaitable<void> { out = co_await sub->next(60s); }, asio::detached);
+  asio::co_spawn(
+      ioc, [&]() -> asio::awaitable<void> { out = co_await sub->next(60s); }, asio::detached);
   ioc.restart();
   ioc.poll();  // the coroutine is now waiting on its timer
   hub.deliver(event(42, "a"));

@@ -3,7 +3,6 @@
 #include "daemon/http/query_string.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <utility>
 #include <vector>

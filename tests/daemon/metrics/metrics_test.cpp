@@ -1,9 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include "daemon/api/service_metrics.hpp"
 #include "daemon/metrics/cached_gauge.hpp"
 #include "daemon/metrics/http_metrics.hpp"
 #include "daemon/metrics/metrics_registry.hpp"
-#include "daemon/api/service_metrics.hpp"
 
 using namespace hotline::daemon;
 

@@ -1,9 +1,10 @@
 // The daemon's nightly schedule: pure functions of the current instant.
+#include "daemon/nightly/nightly_runner.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "daemon/config/config.hpp"
 #include "daemon/runtime/local_time.hpp"
-#include "daemon/nightly/nightly_runner.hpp"
 
 namespace hotline::test {
 namespace {
@@ -41,8 +42,8 @@ namespace hotline::test {
 
 TEST_CASE("The nightly report config keys are read and checked", "[report][nightly]") {
   std::vector<routing::Diagnostic> errors;
-  const auto c = daemon::parse_config("c.yaml", "report:\n  time: \"02:30\"\n  dir: /srv/reports\n  formats: html,csv\n",
-                                      errors);
+  const auto c =
+      daemon::parse_config("c.yaml", "report:\n  time: \"02:30\"\n  dir: /srv/reports\n  formats: html,csv\n", errors);
   CHECK(errors.empty());
   CHECK(c.report_time == "02:30");
   CHECK(c.report_dir == "/srv/reports");
@@ -57,7 +58,6 @@ TEST_CASE("The nightly report config keys are read and checked", "[report][night
 }  // namespace hotline::test
 
 #include <boost/asio/io_context.hpp>
-
 #include <filesystem>
 #include <fstream>
 
@@ -119,13 +119,14 @@ TEST_CASE("A night missed while the daemon was down is reported at start-up, onc
   int announced = 0;
   const auto start_and_stop = [&] {
     boost::asio::io_context io;
-    daemon::NightlyRunner runner(io, {f.db, dir, {"json"}, 120}, holder,
-                                 [&](const daemon::Publication& p) {
-                                   CHECK(routing::format_day(p.as_of) == "2026-11-20");
-                                   ++announced;
-                                   return std::size_t{0};
-                                 },
-                                 clock);
+    daemon::NightlyRunner runner(
+        io, {f.db, dir, {"json"}, 120}, holder,
+        [&](const daemon::Publication& p) {
+          CHECK(routing::format_day(p.as_of) == "2026-11-20");
+          ++announced;
+          return std::size_t{0};
+        },
+        clock);
     runner.start();
     runner.stop();
   };  // the destructor waits for the make-up run

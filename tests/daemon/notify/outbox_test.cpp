@@ -3,8 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include "daemon/config/config.hpp"
-#include "daemon/runtime/local_time.hpp"
 #include "daemon/config/rules_holder.hpp"
+#include "daemon/runtime/local_time.hpp"
 
 using namespace hotline::daemon;
 

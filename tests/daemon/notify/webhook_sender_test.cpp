@@ -2,11 +2,9 @@
 // exponential backoff after the failure, and after max_attempts tries the row is dead-lettered, once.
 #include "daemon/notify/webhook_sender.hpp"
 
-#include <catch2/catch.hpp>
-
-#include <boost/asio/io_context.hpp>
-
 #include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <catch2/catch.hpp>
 #include <optional>
 #include <string>
 
@@ -52,8 +50,9 @@ struct Row {
 
 Row read_row(const std::string& db, std::int64_t seq) {
   storage::Connection c = *storage::Connection::open(db, false, true);
-  storage::Statement st(c.get(), "SELECT delivery, attempts, next_attempt_ms IS NULL, coalesce(next_attempt_ms, 0)"
-                                 " FROM notifications WHERE seq = ?1");
+  storage::Statement st(c.get(),
+                        "SELECT delivery, attempts, next_attempt_ms IS NULL, coalesce(next_attempt_ms, 0)"
+                        " FROM notifications WHERE seq = ?1");
   st.bind(1, seq);
   REQUIRE(*st.step());
   Row r{st.column_text(0), static_cast<int>(st.column_int(1)), std::nullopt};
@@ -73,8 +72,7 @@ void check_documented_wait(const SenderOptions& o, int failures, std::int64_t wa
 
 }  // namespace
 
-TEST_CASE("backoff doubles from the base up to the cap, plus a fixed jitter of at most a quarter",
-          "[daemon][notify]") {
+TEST_CASE("backoff doubles from the base up to the cap, plus a fixed jitter of at most a quarter", "[daemon][notify]") {
   const SenderOptions o{8, 1000, 10'000, 5000, "ZZ", 64};
   for (std::int64_t seq : {1, 2, 77, 123456}) {
     for (int failures = 1; failures <= 8; ++failures) {
@@ -85,8 +83,7 @@ TEST_CASE("backoff doubles from the base up to the cap, plus a fixed jitter of a
   }
 }
 
-TEST_CASE("a failing webhook is retried at the backoff instants, then dead-lettered exactly once",
-          "[daemon][notify]") {
+TEST_CASE("a failing webhook is retried at the backoff instants, then dead-lettered exactly once", "[daemon][notify]") {
   TempDb tmp;
   FakeClock clock;
   test::WebhookReceiver receiver;
@@ -104,8 +101,8 @@ TEST_CASE("a failing webhook is retried at the backoff instants, then dead-lette
   const std::string url = "http://127.0.0.1:" + std::to_string(receiver.port()) + "/hook";
   REQUIRE(writer.run_blocking([&](storage::TicketStore& store) -> storage::Result<void> {
     storage::EscalationStore esc(store.handle());
-    auto s = esc.insert_notification({std::nullopt, "T1", "u1", "stage_red", true, k_base, R"({"stage":"red"})", url,
-                                      k_base, false});
+    auto s = esc.insert_notification(
+        {std::nullopt, "T1", "u1", "stage_red", true, k_base, R"({"stage":"red"})", url, k_base, false});
     if (!s) return s.error();
     seq = *s;
     return {};

@@ -3,9 +3,10 @@
 // 2-6, 9-13, 16-20, 23-27. Deadlines ("due") are local midnights after the last working day.
 // Cohort: assignments dispatched in the period; T12 (merged) and T13 (not accepted) are excluded, T14 (answered
 // directly) has no assignment, T16 (dispatched 10-30) is before the period, T18 (11-23) after as-of.
+#include "daemon/report/metrics.hpp"
+
 #include <catch2/catch.hpp>
 
-#include "daemon/report/metrics.hpp"
 #include "report_fixture.hpp"
 
 namespace hotline::test {

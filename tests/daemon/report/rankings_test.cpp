@@ -1,8 +1,8 @@
 // Ranking inside a peer group, on facts folded from synthetic events (no database): twelve units with known
 // on-time rates, so the top five, the bottom five and every rank are known.
-#include <catch2/catch.hpp>
-
 #include <fmt/format.h>
+
+#include <catch2/catch.hpp>
 
 #include "daemon/report/fact_builder.hpp"
 #include "daemon/report/report_model.hpp"
@@ -84,8 +84,8 @@ TEST_CASE("Ticket ids of any shape fold into one ticket each", "[report][facts]"
   report::FactBuilder b;
   std::int64_t seq = 0;
   // Numbered ids (also days before the first one seen), another prefix and free-form ids, each seen twice.
-  const std::vector<std::string> ids{"ZZ20261102000001", "ZZ20261101000007", "XM20261102000001", "legacy-42",
-                                     "ZZ20260230000001", "ZZ20261102000002"};
+  const std::vector<std::string> ids{"ZZ20261102000001", "ZZ20261101000007", "XM20261102000001",
+                                     "legacy-42",        "ZZ20260230000001", "ZZ20261102000002"};
   for (int round = 0; round < 2; ++round) {
     for (const auto& id : ids) b.apply({++seq, id, 1000 + seq, "received", "", "{}"});
   }

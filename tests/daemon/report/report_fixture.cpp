@@ -2,8 +2,8 @@
 
 #include <stdexcept>
 
-#include "daemon/report/unit_directory.hpp"
 #include "daemon/report/report_run.hpp"
+#include "daemon/report/unit_directory.hpp"
 
 namespace hotline::test {
 
@@ -42,7 +42,8 @@ std::string ReportFixture::cell(const std::string& key, std::size_t row, const s
   throw std::runtime_error("no column " + column + " in " + key);
 }
 
-std::size_t ReportFixture::row_where(const std::string& key, const std::string& column, const std::string& value) const {
+std::size_t ReportFixture::row_where(const std::string& key, const std::string& column,
+                                     const std::string& value) const {
   const auto* s = report.find(key);
   if (s == nullptr) throw std::runtime_error("no section " + key);
   for (std::size_t r = 0; r < s->rows.size(); ++r) {

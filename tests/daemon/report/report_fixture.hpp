@@ -4,9 +4,9 @@
 #include <memory>
 #include <string>
 
+#include "daemon/config/rules_loader.hpp"
 #include "daemon/report/report_facts.hpp"
 #include "daemon/report/report_model.hpp"
-#include "daemon/config/rules_loader.hpp"
 #include "scenario_db.hpp"
 #include "support/daemon_process.hpp"
 

@@ -7,9 +7,9 @@
 #include <stdexcept>
 #include <vector>
 
-#include "daemon/wire/case_codec.hpp"
-#include "daemon/runtime/local_time.hpp"
 #include "daemon/config/rules_loader.hpp"
+#include "daemon/runtime/local_time.hpp"
+#include "daemon/wire/case_codec.hpp"
 #include "routing/policy_clocks.hpp"
 #include "storage/ticket_store.hpp"
 

@@ -1,12 +1,11 @@
 // Every output format of the scenario report: written atomically, byte-identical on a re-run, and well-formed
 // (CSV with BOM, JSON parses, XLSX a zip with the sheets and the as-of creation time, HTML with SVG charts).
-#include <boost/json.hpp>
-#include <catch2/catch.hpp>
-
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -32,8 +31,7 @@ report::RunResult run_into(const std::string& dir) {
 
 }  // namespace
 
-TEST_CASE("Two runs over the same database and as-of date give identical bytes in every format",
-          "[report][writers]") {
+TEST_CASE("Two runs over the same database and as-of date give identical bytes in every format", "[report][writers]") {
   const auto& f = report_fixture();
   const auto first = run_into(f.dir.path() + "/run1");
   const auto second = run_into(f.dir.path() + "/run2");

@@ -24,7 +24,7 @@ TEST_CASE("stamps are RFC 3339 in the selected zone with the local date", "[daem
 
 TEST_CASE("stamps west of Greenwich carry a negative offset with minutes", "[daemon][time]") {
   REQUIRE(select_time_zone("America/St_Johns").empty());  // UTC-3:30 in winter
-  const auto s = local_stamp_ms(1767225600007);             // 2026-01-01T00:00:00.007Z
+  const auto s = local_stamp_ms(1767225600007);           // 2026-01-01T00:00:00.007Z
   CHECK(s.rfc3339 == "2025-12-31T20:30:00.007-03:30");
   CHECK(s.day == "20251231");
   REQUIRE(select_time_zone("Asia/Shanghai").empty());
@@ -79,12 +79,12 @@ TEST_CASE("RFC 3339 dates and times that do not exist are refused", "[daemon][ti
 }
 
 TEST_CASE("RFC 3339 garbage is refused", "[daemon][time][rfc3339]") {
-  for (const char* text : {"", "now", "2025-09-26", "2025-09-26T10:00:00", "2025-09-26T10:00+08:00",
-                           "2025-9-26T10:00:00+08:00", "2025/09/26T10:00:00+08:00", "2025-09-26X10:00:00+08:00",
-                           "2025-09-26T10:00:00+0800", "2025-09-26T10:00:00+08", "2025-09-26T10:00:00 +08:00",
-                           "2025-09-26T10:00:00+08:00 ", " 2025-09-26T10:00:00+08:00", "2025-09-26T10:00:00ZZ",
-                           "2025-09-26T10:00:00Z+08:00", "+2025-09-26T10:00:00Z", "2025-09-26T1O:00:00Z",
-                           "２０２５-09-26T10:00:00Z"}) {
+  for (const char* text :
+       {"", "now", "2025-09-26", "2025-09-26T10:00:00", "2025-09-26T10:00+08:00", "2025-9-26T10:00:00+08:00",
+        "2025/09/26T10:00:00+08:00", "2025-09-26X10:00:00+08:00", "2025-09-26T10:00:00+0800", "2025-09-26T10:00:00+08",
+        "2025-09-26T10:00:00 +08:00", "2025-09-26T10:00:00+08:00 ", " 2025-09-26T10:00:00+08:00",
+        "2025-09-26T10:00:00ZZ", "2025-09-26T10:00:00Z+08:00", "+2025-09-26T10:00:00Z", "2025-09-26T1O:00:00Z",
+        "２０２５-09-26T10:00:00Z"}) {
     INFO(text);
     CHECK_FALSE(parse_rfc3339(text));
   }

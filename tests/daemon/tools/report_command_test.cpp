@@ -1,6 +1,5 @@
 // hotlinectl report nightly as a user runs it: files and summary, --explain, and clear errors with exit 1.
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <fstream>
 
@@ -60,15 +59,20 @@ TEST_CASE("A file that is not a database is a clear error with exit code 1", "[r
 
 TEST_CASE("Bad arguments exit 2", "[report][command]") {
   const auto& f = report_fixture();
-  CHECK(run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", "2026-13-01", "--db", f.db, "--out", "x"}).status == 2);
-  CHECK(run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", "2026-11-20", "--db", f.db, "--out", "x",
-                                      "--format", "pdf"}).status == 2);
+  CHECK(
+      run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", "2026-13-01", "--db", f.db, "--out", "x"}).status ==
+      2);
+  CHECK(run_command(HOTLINECTL_PATH,
+                    {"report", "nightly", "--as-of", "2026-11-20", "--db", f.db, "--out", "x", "--format", "pdf"})
+            .status == 2);
   CHECK(run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", "2026-11-20", "--db", f.db}).status == 2);
-  const auto year_zero = run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", "0000-01-01", "--db", f.db, "--out", "x"});
+  const auto year_zero =
+      run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", "0000-01-01", "--db", f.db, "--out", "x"});
   CHECK(year_zero.status == 2);
   CHECK(year_zero.err == "report nightly: --as-of must be a date from 2000-01-01 to 2099-12-31, not '0000-01-01'\n");
   CHECK(run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", "2026-11-20", "--db", f.db, "--out", "x",
-                                      "--period", "custom", "--from", "1999-12-31"}).status == 2);
+                                      "--period", "custom", "--from", "1999-12-31"})
+            .status == 2);
 }
 
 }  // namespace hotline::test

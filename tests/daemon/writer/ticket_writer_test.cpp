@@ -1,19 +1,19 @@
 #include "daemon/writer/ticket_writer.hpp"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
-#include <unistd.h>
-
-#include <filesystem>
 #include <chrono>
+#include <filesystem>
 #include <future>
-#include <thread>
-#include <algorithm>
 #include <map>
-#include <stdexcept>
 #include <mutex>
+#include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "storage/statement.hpp"
@@ -104,8 +104,11 @@ TEST_CASE("a job that fails after writing is undone alone while the rest of its 
   writer.async_write(store_ticket("甲"), boost::asio::bind_executor(io, record("a")));
   writer.async_write(store_ticket("乙", /*fail_after=*/true), boost::asio::bind_executor(io, record("b")));
   writer.async_write(store_ticket("丙"), boost::asio::bind_executor(io, record("c")));
-  writer.async_write([](storage::TicketStore&) -> WriteResult { return storage::Error{0, "refused"}; },
-                     boost::asio::bind_executor(io, record("d")));
+  writer.async_write(
+      [](storage::TicketStore&) -> WriteResult {
+        return storage::Error{0, "refused"};
+      },
+      boost::asio::bind_executor(io, record("d")));
   release.set_value();
   io.run();  // returns once every handler has run: each holds outstanding work until its commit
   writer.stop();

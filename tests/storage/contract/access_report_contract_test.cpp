@@ -1,6 +1,5 @@
 // The TokenStore and ReportStore contracts, and how every store fails to open: errors are values with a category.
 #include <catch2/catch.hpp>
-
 #include <cstdint>
 #include <fstream>
 #include <string>
@@ -15,8 +14,13 @@ using hotline::storage::test::sample;
 namespace {
 
 TokenRecord token(std::string id, std::string role, std::optional<std::string> unit, std::string created_at) {
-  return {std::move(id), "name of " + role, std::move(role), std::move(unit),
-          "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", std::move(created_at), std::nullopt};
+  return {std::move(id),
+          "name of " + role,
+          std::move(role),
+          std::move(unit),
+          "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+          std::move(created_at),
+          std::nullopt};
 }
 
 std::vector<std::string> ids_of(const std::vector<TokenRecord>& tokens) {
@@ -77,10 +81,10 @@ TEMPLATE_TEST_CASE("contract: a token the schema refuses is a constraint error",
   Scratch<TestType> s;
   auto tokens = must(s.engine.open_tokens(s.tmp.path, {}));
   must(tokens->create(token("op1", "operator", std::nullopt, "t1")));
-  for (const auto& bad : {token("op1", "admin", std::nullopt, "t2"),                 // a duplicate id
-                          token("un1", "unit", std::nullopt, "t2"),                  // a unit token without its unit
+  for (const auto& bad : {token("op1", "admin", std::nullopt, "t2"),                  // a duplicate id
+                          token("un1", "unit", std::nullopt, "t2"),                   // a unit token without its unit
                           token("op2", "operator", std::string("350602.cgj"), "t2"),  // a unit on another role
-                          token("xx1", "root", std::nullopt, "t2")}) {               // no such role
+                          token("xx1", "root", std::nullopt, "t2")}) {                // no such role
     CAPTURE(bad.id, bad.role);
     const auto r = tokens->create(bad);
     REQUIRE_FALSE(r);
@@ -166,8 +170,8 @@ TEMPLATE_TEST_CASE("contract: the report reads every event before an instant, in
 // ---------------------------------------------------------------------------------------------------------------
 // Opening: errors are values, with the category callers decide by
 
-TEMPLATE_TEST_CASE("contract: a file that is no database is refused by every store as corrupt",
-                   "[storage][contract]", HOTLINE_STORAGE_ENGINES) {
+TEMPLATE_TEST_CASE("contract: a file that is no database is refused by every store as corrupt", "[storage][contract]",
+                   HOTLINE_STORAGE_ENGINES) {
   TestType engine;
   test::TempDb tmp;
   write_garbage(tmp.path);
@@ -191,8 +195,8 @@ TEMPLATE_TEST_CASE("contract: a file that is no database is refused by every sto
   CHECK(first.starts_with("this is not a database"));
 }
 
-TEMPLATE_TEST_CASE("contract: a store of a newer schema is refused by every store, readers too",
-                   "[storage][contract]", HOTLINE_STORAGE_ENGINES) {
+TEMPLATE_TEST_CASE("contract: a store of a newer schema is refused by every store, readers too", "[storage][contract]",
+                   HOTLINE_STORAGE_ENGINES) {
   Scratch<TestType> s;
   std::vector<NewTicket> one{sample("20261126", "written by this build")};
   must(s.store->insert_tickets(one));

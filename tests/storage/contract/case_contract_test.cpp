@@ -1,7 +1,6 @@
 // The TicketStore contract for the case projection (assignments, deadlines) and what is read through it: unit
 // queues and search.
 #include <catch2/catch.hpp>
-
 #include <cstdint>
 #include <set>
 #include <string>
@@ -63,7 +62,8 @@ TEMPLATE_TEST_CASE("contract: a projection reads back as written, fresh and repl
   // As the intake job does: number, insert with the state already, write the fresh projection, one transaction.
   NewTicket t = sample("20261126", "a");
   t.received_ms = r;
-  Projection fresh{t.state, r,
+  Projection fresh{t.state,
+                   r,
                    {{1, "u1", std::nullopt, true, "awaiting_sign_for", true, r, r + 5000},
                     {2, "u2", std::string("u2.a"), false, "awaiting_sign_for", true, r, r + 6000}},
                    {{"", "follow_up", r + 9000, false, std::nullopt, {r + 8000, std::nullopt, std::nullopt, r + 9500}},
@@ -77,7 +77,8 @@ TEMPLATE_TEST_CASE("contract: a projection reads back as written, fresh and repl
   CHECK(must(s.store->read_projection(t.id)) == std::optional<Projection>(without_plans(fresh)));
 
   // Replaced whole: rows no longer in it are gone, changed ones changed, the state is the ticket's.
-  Projection replaced{"in_progress", r + 10,
+  Projection replaced{"in_progress",
+                      r + 10,
                       {{1, "u1", std::string("u1.x"), true, "in_progress", true, r, r + 7000}},
                       {{"u1", "reply", r + 7000, false, r + 5000, {}}}};
   must(s.store->write_projection(t.id, replaced));
@@ -121,24 +122,24 @@ TEMPLATE_TEST_CASE("contract: a unit's queue holds its open cases by reply due, 
                    "[storage][contract]", HOTLINE_STORAGE_ENGINES) {
   Scratch<TestType> s;
   auto& st = *s.store;
-  const auto c1 = add_case(st, "c1", "in_progress", {open_at("u1", 3000), {2, "u2", std::nullopt, false, "in_progress",
-                                                                          true, 0, 1800}});
+  const auto c1 = add_case(st, "c1", "in_progress",
+                           {open_at("u1", 3000), {2, "u2", std::nullopt, false, "in_progress", true, 0, 1800}});
   const auto c2 = add_case(st, "c2", "in_progress", {open_at("u1", 1000)});
   const auto c3 = add_case(st, "c3", "awaiting_sign_for", {open_at("u1", 2000)});
   const auto c4 = add_case(st, "c4", "in_progress", {open_at("u1", 2000)});
   const auto c5 = add_case(st, "c5", "closed", {{1, "u1", std::nullopt, true, "replied", false, 0, 500}});
-  const auto c6 = add_case(st, "c6", "in_progress", {{1, "u1", std::nullopt, true, "withdrawn", false, 0, 400},
-                                                     open_at("u3", 400, 2)});
-  const auto c7 = add_case(st, "c7", "in_progress", {{1, "u1", std::string("u1.sub"), true, "in_progress", true, 0,
-                                                      2500}});
+  const auto c6 = add_case(st, "c6", "in_progress",
+                           {{1, "u1", std::nullopt, true, "withdrawn", false, 0, 400}, open_at("u3", 400, 2)});
+  const auto c7 =
+      add_case(st, "c7", "in_progress", {{1, "u1", std::string("u1.sub"), true, "in_progress", true, 0, 2500}});
   const auto c8 = add_case(st, "c8", "in_progress", {open_at("u10", 100)});  // a unit whose id starts like u1's
   const auto c9 = add_case(st, "c9", "in_progress", {open_at("u2", 1500)});
 
   const auto queue = [&](QueueQuery q) { return ids_of(must(st.queue(q))); };
   using Ids = std::vector<std::string>;
   CHECK(queue(Queue("u1")) == Ids{c2, c3, c4, c7, c1});
-  CHECK(queue(Queue("u2")) == Ids{c9, c1});        // a co-unit's assignment
-  CHECK(queue(Queue("u1.sub")) == Ids{c7});        // passed down to a child unit
+  CHECK(queue(Queue("u2")) == Ids{c9, c1});  // a co-unit's assignment
+  CHECK(queue(Queue("u1.sub")) == Ids{c7});  // passed down to a child unit
   CHECK(queue(Queue("u10")) == Ids{c8});
   CHECK(queue(Queue("u3")) == Ids{c6});
   CHECK(queue(Queue("u")).empty());
@@ -189,8 +190,8 @@ TEMPLATE_TEST_CASE("contract: a queue pages by its (reply due, id) cursor withou
   for (int i = 0; i < 23; ++i) {
     const std::int64_t due = 1000 + 100 * (i % 4);
     if (i % 5 == 0) {
-      add_case(st, "h" + std::to_string(i), "in_progress", {{1, "p", std::string("u1"), true, "in_progress", true, 0,
-                                                             due}});
+      add_case(st, "h" + std::to_string(i), "in_progress",
+               {{1, "p", std::string("u1"), true, "in_progress", true, 0, due}});
     } else if (i % 7 == 0) {
       add_case(st, "o" + std::to_string(i), "in_progress", {open_at("u9", due)});
     } else {
@@ -313,8 +314,11 @@ TEMPLATE_TEST_CASE("contract: search sees a ticket's current state and units", "
   auto& st = *s.store;
   const auto id = add_case(st, "路灯不亮", "awaiting_sign_for", {open_at("u1", 1)});
   CHECK(must(st.index_search(10)) == 1);
-  must(st.write_projection(id, {"in_progress", 2, {{1, "u1", std::nullopt, true, "withdrawn", false, 0, 1},
-                                                   {2, "u2", std::nullopt, true, "in_progress", true, 0, 1}}, {}}));
+  must(st.write_projection(id, {"in_progress",
+                                2,
+                                {{1, "u1", std::nullopt, true, "withdrawn", false, 0, 1},
+                                 {2, "u2", std::nullopt, true, "in_progress", true, 0, 1}},
+                                {}}));
   const auto rows = must(st.search(Search().text("路灯不亮")));
   REQUIRE(rows.size() == 1);
   CHECK(rows[0].ticket_id == id);

@@ -1,7 +1,6 @@
 // The EscalationStore contract: armed stages for the scheduler (due in order, fired exactly once), the notification
 // outbox, the supervisors' board and reload walks.
 #include <catch2/catch.hpp>
-
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -42,9 +41,9 @@ std::vector<std::string> fired(const std::vector<DueStage>& due) {
 }
 
 NewNotification notification(const std::string& ticket, std::int64_t next_attempt_ms,
-                              std::optional<std::string> target = std::string("https://hooks.example/u1")) {
-  return {std::nullopt, ticket, "u1", "stage_red", false, 5, R"({"stage":"red"})", std::move(target), next_attempt_ms,
-          false};
+                             std::optional<std::string> target = std::string("https://hooks.example/u1")) {
+  return {std::nullopt,      ticket,          "u1", "stage_red", false, 5, R"({"stage":"red"})",
+          std::move(target), next_attempt_ms, false};
 }
 
 std::vector<std::int64_t> seqs(const std::vector<Notification>& rows) {
@@ -67,8 +66,8 @@ TEMPLATE_TEST_CASE("contract: armed stages are due at their instant, earliest fi
   CHECK(must(esc.due_stages(1'000'000, 10)).empty());
 
   const auto t1 = add_ticket(*s.store, {{"u1", "reply", 500, {100, 200, none, 400}}}, "urgent");
-  const auto t2 = add_ticket(*s.store, {{"u2", "reply", 600, {none, 150, 300, none}},
-                                        {"", "follow_up", 900, {}}});  // no plan: never armed
+  const auto t2 = add_ticket(
+      *s.store, {{"u2", "reply", 600, {none, 150, 300, none}}, {"", "follow_up", 900, {}}});  // no plan: never armed
   CHECK(must(esc.earliest_stage()) == std::optional<std::int64_t>(100));
   CHECK(must(esc.count_armed()) == 2);
   CHECK(must(esc.due_stages(99, 10)).empty());
@@ -161,11 +160,13 @@ TEMPLATE_TEST_CASE("contract: a rewritten projection keeps the stage of a clock 
   const auto id = add_ticket(*s.store, {{"u1", "reply", 500, {100, 200, 300, 400}}});
   REQUIRE(must(esc.advance(must(esc.due_stages(150, 1)).at(0))));
   // The same due instant with another plan: the stage fired and the plan stay.
-  must(s.store->write_projection(id, {"in_progress", 2, {}, {{"u1", "reply", 500, false, std::nullopt, {1, 1, 1, 1}}}}));
+  must(
+      s.store->write_projection(id, {"in_progress", 2, {}, {{"u1", "reply", 500, false, std::nullopt, {1, 1, 1, 1}}}}));
   CHECK(must(esc.earliest_stage()) == std::optional<std::int64_t>(200));
   CHECK(must(esc.escalations(Board().stage("yellow"))).size() == 1);
   // A moved deadline (an extension) starts again with its new plan.
-  must(s.store->write_projection(id, {"in_progress", 3, {}, {{"u1", "reply", 900, false, 500, {800, 850, none, none}}}}));
+  must(s.store->write_projection(id,
+                                 {"in_progress", 3, {}, {{"u1", "reply", 900, false, 500, {800, 850, none, none}}}}));
   CHECK(must(esc.escalations({})).empty());
   CHECK(must(esc.earliest_stage()) == std::optional<std::int64_t>(800));
   // A clock no longer in the projection is disarmed.
@@ -231,7 +232,8 @@ TEMPLATE_TEST_CASE("contract: a reload walks every armed clock once and re-plans
                    "[storage][contract][escalation]", HOTLINE_STORAGE_ENGINES) {
   Scratch<TestType> s;
   auto& esc = s.store->escalations();
-  const auto a = add_ticket(*s.store, {{"u1", "reply", 700, {10, 20, none, none}}, {"u1", "sign_for", 300, {5, none, none, none}}});
+  const auto a = add_ticket(
+      *s.store, {{"u1", "reply", 700, {10, 20, none, none}}, {"u1", "sign_for", 300, {5, none, none, none}}});
   const auto b = add_ticket(*s.store, {{"u2", "reply", 500, {none, 40, none, none}}});
   add_ticket(*s.store, {{"u3", "reply", 500, {}}});  // not armed
   std::vector<ArmedClock> walked;
@@ -270,8 +272,16 @@ TEMPLATE_TEST_CASE("contract: the outbox hands out pending notifications in orde
   auto* esc = &s.store->escalations();
   CHECK_FALSE(must(esc->earliest_delivery()));
   CHECK(must(esc->count_pending()) == 0);
-  NewNotification full{std::int64_t{42}, "ZZ1", "u1", "dispatched", true, 7, R"({"id":"ZZ1"})",
-                       std::string("https://hooks.example/u1"), 300, true};
+  NewNotification full{std::int64_t{42},
+                       "ZZ1",
+                       "u1",
+                       "dispatched",
+                       true,
+                       7,
+                       R"({"id":"ZZ1"})",
+                       std::string("https://hooks.example/u1"),
+                       300,
+                       true};
   const auto n1 = must(esc->insert_notification(full));
   const auto n2 = must(esc->insert_notification(notification("ZZ2", 100)));
   const auto n3 = must(esc->insert_notification(notification("ZZ3", 300)));

@@ -6,7 +6,6 @@
 #pragma once
 
 #include <catch2/catch.hpp>
-
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -28,10 +27,12 @@ class StoreFactory {
  public:
   virtual ~StoreFactory() = default;
 
-  virtual Result<std::unique_ptr<TicketStore>> open_tickets(const std::string& path, const OpenOptions& options) const = 0;
+  virtual Result<std::unique_ptr<TicketStore>> open_tickets(const std::string& path,
+                                                            const OpenOptions& options) const = 0;
   virtual Result<std::unique_ptr<EscalationStore>> open_escalations(const std::string& path,
                                                                     const OpenOptions& options) const = 0;
-  virtual Result<std::unique_ptr<TokenStore>> open_tokens(const std::string& path, const OpenOptions& options) const = 0;
+  virtual Result<std::unique_ptr<TokenStore>> open_tokens(const std::string& path,
+                                                          const OpenOptions& options) const = 0;
   virtual Result<std::unique_ptr<ReportStore>> open_report(const std::string& path) const = 0;
 
   // --- Behind the stores' back: what only the engine knows how to do. ---

@@ -1,8 +1,7 @@
 // The TicketStore contract: ticket numbers, tickets read back as written, the append-only event log and its feed
 // reads, transactions as the writer uses them, readers, and persistence across a reopen.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -42,7 +41,9 @@ NewTicket full_ticket() {
   return t;
 }
 
-std::vector<LoggedEvent> whole_log(TicketStore& s) { return must(s.events_after(0, 1'000'000)); }
+std::vector<LoggedEvent> whole_log(TicketStore& s) {
+  return must(s.events_after(0, 1'000'000));
+}
 
 std::vector<std::int64_t> seqs(const std::vector<LoggedEvent>& log) {
   std::vector<std::int64_t> out;
@@ -174,8 +175,8 @@ TEMPLATE_TEST_CASE("contract: an unknown ticket is an empty answer, not an error
   CHECK_FALSE(must(s.store->find_ticket(one[0].id + " ")));  // ids match exactly
 }
 
-TEMPLATE_TEST_CASE("contract: a duplicate ticket or an event of no ticket is a constraint error",
-                   "[storage][contract]", HOTLINE_STORAGE_ENGINES) {
+TEMPLATE_TEST_CASE("contract: a duplicate ticket or an event of no ticket is a constraint error", "[storage][contract]",
+                   HOTLINE_STORAGE_ENGINES) {
   Scratch<TestType> s;
   NewTicket t = sample("20261126", "first");
   t.id = must(s.store->next_ticket_id(t.prefix, t.day));
@@ -203,12 +204,11 @@ TEMPLATE_TEST_CASE("contract: the event log keeps append order and events_after 
   std::vector<NewTicket> batch{sample("20261126", "a"), sample("20261126", "b")};
   must(s.store->insert_tickets(batch));
   const std::string a = batch[0].id, b = batch[1].id;
-  must(s.store->append_events(a, {{"2026-11-26T10:00:00.000+08:00", 1'795'003'600'000, "signed_for", "u", "unit",
-                                   "350602.cgj", "{}"},
-                                  {"2026-11-26T10:05:00.000+08:00", 1'795'003'900'000, "note", "u", "unit", "",
-                                   R"({"text":"路灯已修"})"}}));
-  must(s.store->append_events(b, {{"2026-11-26T10:06:00.000+08:00", 1'795'003'960'000, "withdrawn", "op", "operator",
-                                   "", "{}"}}));
+  must(s.store->append_events(
+      a, {{"2026-11-26T10:00:00.000+08:00", 1'795'003'600'000, "signed_for", "u", "unit", "350602.cgj", "{}"},
+          {"2026-11-26T10:05:00.000+08:00", 1'795'003'900'000, "note", "u", "unit", "", R"({"text":"路灯已修"})"}}));
+  must(s.store->append_events(
+      b, {{"2026-11-26T10:06:00.000+08:00", 1'795'003'960'000, "withdrawn", "op", "operator", "", "{}"}}));
   CHECK(must(s.store->events_after(0, 0)).empty());
 
   for (const bool reopened : {false, true}) {
@@ -218,8 +218,8 @@ TEMPLATE_TEST_CASE("contract: the event log keeps append order and events_after 
     REQUIRE(log.size() == 7);
     std::vector<std::string> order;
     for (const auto& e : log) order.push_back(e.ticket_id.substr(e.ticket_id.size() - 1) + ":" + e.event.kind);
-    CHECK(order == std::vector<std::string>{"1:received", "1:dispatched", "2:received", "2:dispatched",
-                                            "1:signed_for", "1:note", "2:withdrawn"});
+    CHECK(order == std::vector<std::string>{"1:received", "1:dispatched", "2:received", "2:dispatched", "1:signed_for",
+                                            "1:note", "2:withdrawn"});
     const auto all = seqs(log);
     CHECK(std::adjacent_find(all.begin(), all.end(), std::greater_equal<>()) == all.end());  // strictly increasing
     CHECK(log[5].event.payload == R"({"text":"路灯已修"})");
@@ -316,9 +316,13 @@ TEMPLATE_TEST_CASE("contract: a rolled-back transaction leaves no trace", "[stor
   NewTicket t = sample("20261126", "rolled back");
   t.id = must(s.store->next_ticket_id(t.prefix, t.day));
   must(s.store->insert_ticket(t));
-  must(s.store->write_projection(t.id, {t.state, t.received_ms, {{1, "350602.cgj", {}, true, "awaiting_sign_for", true,
-                                                                   t.received_ms, t.received_ms + 1000}}, {}},
-                                 true));
+  must(s.store->write_projection(
+      t.id,
+      {t.state,
+       t.received_ms,
+       {{1, "350602.cgj", {}, true, "awaiting_sign_for", true, t.received_ms, t.received_ms + 1000}},
+       {}},
+      true));
   CHECK(must(s.store->find_ticket(t.id)));  // the writer sees its own open transaction
   must(s.store->exec("ROLLBACK"));
   CHECK_FALSE(must(s.store->find_ticket(t.id)));
