@@ -121,9 +121,11 @@ asio::awaitable<void> HttpServer::session(beast::tcp_stream stream) {
     } else {
       refusal = head_problem(parser.get(), limits_);
       if (!refusal && !parser.is_done()) {
+        CheckedHead head(parser);
         std::tie(ec, std::ignore) =
             co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
         if (ec) refusal = read_failure(ec, parser.get(), {}, limits_);
+        head.restore(parser.get());
       }
     }
     if (refusal) {

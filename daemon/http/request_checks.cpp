@@ -155,4 +155,13 @@ std::optional<Problem> head_problem(const Request& head, const ServerLimits& lim
   return std::nullopt;
 }
 
+CheckedHead::CheckedHead(const RequestParser& parser) {
+  if (parser.chunked()) head_ = parser.get().base();
+}
+
+void CheckedHead::restore(Request& request) {
+  if (head_) request.base() = std::move(*head_);
+  head_.reset();
+}
+
 }  // namespace hotline::daemon

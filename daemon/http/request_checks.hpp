@@ -46,4 +46,16 @@ std::optional<Problem> read_failure(const boost::system::error_code& ec, const R
 // read on and serve.
 std::optional<Problem> head_problem(const Request& head, const ServerLimits& limits);
 
+// The head of a request whose body is still to be read, kept so the body's trailer fields can be dropped. Beast
+// adds the trailer fields of a chunked body to the request's fields, after head_problem() passed the head; they
+// are discarded instead (RFC 9110 section 6.5.1), so a served request carries exactly the head that was checked.
+class CheckedHead {
+ public:
+  explicit CheckedHead(const RequestParser& parser);  // call after head_problem(), before the body is read
+  void restore(Request& request);                     // call once the body is read; drops any trailer fields
+
+ private:
+  std::optional<http::request_header<>> head_;  // only for chunked bodies: nothing else can carry trailers
+};
+
 }  // namespace hotline::daemon

@@ -120,8 +120,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } else {
       refusal = hotline::daemon::head_problem(parser.get(), limits);
       if (!refusal && !parser.is_done()) {
+        hotline::daemon::CheckedHead head(parser);
         http::read(stream, buffer, parser, ec);
         if (ec) refusal = hotline::daemon::read_failure(ec, parser.get(), {}, limits);
+        head.restore(parser.get());
       }
     }
     if (refusal) {

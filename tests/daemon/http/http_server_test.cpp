@@ -23,7 +23,7 @@ using hotline::test::parse_responses;
 using hotline::test::RawConnection;
 using hotline::test::RawResponse;
 
-// Answers 200 with {"method","target","body"}; remembers every target it served.
+// Answers 200 with {"method","target","body","fields"} (each field "name: value"); remembers every target it served.
 class EchoHandler : public RequestHandler {
  public:
   asio::awaitable<Handled> serve(const Request& req) override {
@@ -31,8 +31,12 @@ class EchoHandler : public RequestHandler {
       std::lock_guard lock(mutex_);
       served_.emplace_back(req.target());
     }
-    json::object o{
-        {"method", std::string(req.method_string())}, {"target", std::string(req.target())}, {"body", req.body()}};
+    json::array fields;
+    for (const auto& f : req) fields.emplace_back(std::string(f.name_string()) + ": " + std::string(f.value()));
+    json::object o{{"method", std::string(req.method_string())},
+                   {"target", std::string(req.target())},
+                   {"body", req.body()},
+                   {"fields", std::move(fields)}};
     co_return Handled{make_response(req, http::status::ok, json::serialize(o)), nullptr};
   }
   std::string_view metric_label(const Request&) const override { return "other"; }
@@ -153,6 +157,37 @@ TEST_CASE("a chunked body is read and the connection stays open for the next req
   CHECK(json::parse(responses[0].body).at("body") == "hello world");
   CHECK(responses[1].status == 200);
   CHECK(json::parse(responses[1].body).at("target") == "/second");
+}
+
+TEST_CASE("the trailer fields of a chunked body are dropped: the request served has the head that was checked",
+          "[daemon][http][framing]") {
+  TestServer s;
+  RawConnection c(s.port);
+  // A second Content-Type, which the handler would otherwise see, and a field that repeats one of the head.
+  c.send(post_with("Transfer-Encoding: chunked\r\nX-Note: head\r\n",
+                   "5\r\nhello\r\n0\r\nContent-Type: text/evil\r\nX-Note: trailer\r\n\r\n") +
+         "GET /second HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+  const auto received = c.read_until_closed();
+  REQUIRE(received);
+  const auto responses = parse_responses(*received);
+  REQUIRE(responses.size() == 2);
+  REQUIRE(responses[0].status == 200);
+  const auto first = json::parse(responses[0].body).as_object();
+  CHECK(first.at("body") == "hello");
+  CHECK(first.at("fields") == json::array{"Host: a", "Transfer-Encoding: chunked", "X-Note: head"});
+  CHECK(responses[1].status == 200);
+  CHECK(json::parse(responses[1].body).at("target") == "/second");
+}
+
+TEST_CASE("framing fields in a chunked body's trailer are refused with 400", "[daemon][http][framing]") {
+  TestServer s;
+  for (const std::string trailer : {"Transfer-Encoding: gzip", "Content-Length: 99"}) {
+    INFO(trailer);
+    check_refusal(exchange_until_closed(s, post_with("Transfer-Encoding: chunked\r\n",
+                                                     "5\r\nhello\r\n0\r\n" + trailer + "\r\n\r\n" + k_smuggled)),
+                  400, "bad-request");
+  }
+  CHECK(s.handler.served().empty());
 }
 
 TEST_CASE("a HEAD response has the headers of the GET and no body; the connection stays usable",
