@@ -56,10 +56,10 @@ int deadline_preview(const DeadlineArgs& args, std::ostream& out, std::ostream& 
   std::int64_t start_ms = 0;
   if (args.from.empty()) {
     start_ms = wall_clock().now_ms();
-  } else if (const auto parsed = parse_rfc3339(args.from)) {
+  } else if (const auto parsed = parse_caller_instant(args.from)) {
     start_ms = *parsed;
   } else {
-    err << "deadline: --from must be RFC 3339, e.g. 2025-09-26T10:00:00+08:00\n";
+    err << "deadline: --from must be RFC 3339 within " << k_date_window << ", e.g. 2025-09-26T10:00:00+08:00\n";
     return 2;
   }
   const auto loaded = load_deployment(args.rules_dir);

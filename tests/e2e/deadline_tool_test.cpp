@@ -76,6 +76,8 @@ TEST_CASE("hotlinectl deadline refuses bad arguments with exit 2 and says which"
       {{"--from", "2026-02-30T10:00:00+08:00"}, "deadline: --from must be RFC 3339"},
       {{"--from", "2026-02-13 10:00"}, "deadline: --from must be RFC 3339"},
       {{"--from", "yesterday"}, "deadline: --from must be RFC 3339"},
+      {{"--from", "0001-01-01T00:00:00Z"}, "deadline: --from must be RFC 3339 within 2000-01-01 to 2099-12-31"},
+      {{"--from", "9999-12-31T23:59:59+08:00"}, "deadline: --from must be RFC 3339 within"},
   };
   for (const auto& c : cases) {
     INFO(c.args.front() << " " << c.args.back());
