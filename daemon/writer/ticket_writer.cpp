@@ -32,6 +32,9 @@ void TicketWriter::stop() {
 }
 
 void TicketWriter::complete(Job& job, WriteResult result) {
+  // What the job captured is released before its caller resumes, so the caller is the last to hold it (and
+  // frees it on its own thread) rather than the writer freeing it later, concurrently with the caller.
+  job.work = nullptr;
   if (job.on_done) {
     job.on_done(std::move(result));
     return;
