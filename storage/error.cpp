@@ -24,6 +24,8 @@ std::string_view to_string(ErrorCategory category) {
       return "schema";
     case ErrorCategory::unavailable:
       return "unavailable";
+    case ErrorCategory::over_budget:
+      return "over budget";
     case ErrorCategory::internal:
       return "internal";
   }

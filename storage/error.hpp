@@ -22,6 +22,7 @@ enum class ErrorCategory {
   not_found,    // a file or row the caller named does not exist
   schema,       // a database of another schema version, or not a hotline database
   unavailable,  // the store is closing (the daemon shuts down)
+  over_budget,  // a read ran past its time budget and was stopped (see TimeBudget)
   internal,     // anything else: a bug, a misuse of the API
 };
 std::string_view to_string(ErrorCategory category);

@@ -2,6 +2,7 @@
 // The daemon keeps one writable store on its writer thread and read-only stores for request handlers.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -126,8 +127,10 @@ class TicketStore {
   Result<std::optional<Projection>> read_projection(const std::string& ticket_id);
   Result<std::vector<QueueRow>> queue(const QueueQuery& q);
   // Tickets matching the query, newest first. Text matches come from the search index plus a direct scan of the
-  // tickets not indexed yet, so a ticket is found as soon as it is committed.
-  Result<std::vector<SearchRow>> search(const SearchQuery& q);
+  // tickets not indexed yet, so a ticket is found as soon as it is committed. With a positive `budget` the search
+  // is stopped once it has run that long: an Error of category over_budget (a broad scan, not a failure).
+  Result<std::vector<SearchRow>> search(const SearchQuery& q,
+                                        std::chrono::milliseconds budget = std::chrono::milliseconds::zero());
   // Tickets with a provisional deadline, in id order, `limit` at a time after `after` (index deadlines_provisional).
   Result<std::vector<std::string>> provisional_ticket_ids(const std::string& after, int limit);
   // A background job's progress; nullopt when it never ran. Saved inside the job's own write transaction, so

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "storage/ticket_store.hpp"
+#include "storage/time_budget.hpp"
 
 namespace hotline::storage {
 
@@ -57,7 +58,7 @@ Result<std::int64_t> TicketStore::index_search_batch(std::int64_t limit) {
   return count;
 }
 
-Result<std::vector<SearchRow>> TicketStore::search(const SearchQuery& q) {
+Result<std::vector<SearchRow>> TicketStore::search(const SearchQuery& q, std::chrono::milliseconds budget) {
   std::string sql = "SELECT t.id, t.state, t.received_at, t.type, t.content, t.unit_id, t.unit_name FROM tickets t";
   std::vector<std::string> where;
   // The trigram index answers substrings of three characters or more; shorter text falls back to a scan.
@@ -117,8 +118,12 @@ Result<std::vector<SearchRow>> TicketStore::search(const SearchQuery& q) {
   if (q.before_id) st.bind(6, *q.before_id);
   st.bind(7, static_cast<std::int64_t>(q.limit));
   std::vector<SearchRow> out;
+  TimeBudget deadline(db_.get(), budget);
   while (true) {
     auto r = st.step();
+    if (!r && deadline.exceeded()) {
+      return Error{ErrorCategory::over_budget, "search stopped after " + std::to_string(budget.count()) + " ms"};
+    }
     if (!r) return r.error();
     if (!*r) break;
     out.push_back({st.column_text(0), st.column_text(1), st.column_text(2), st.column_text(3), st.column_text(4),

@@ -6,6 +6,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/http.hpp>
+#include <chrono>
 #include <string>
 
 #include "daemon/access/token_auth.hpp"
@@ -37,10 +38,12 @@ struct ApiContext {
   StorePool<storage::TokenStore>& tokens;
   const std::atomic<bool>& auth_required;  // false only while no token exists (then loopback-only, open access)
   std::string ticket_prefix;
-  boost::asio::any_io_executor blocking;      // for work too slow for the I/O threads (rule reloads)
-  FeedHub* feed = nullptr;                    // live feeds; null: the feed endpoint answers 503
-  ServiceMetrics* metrics = nullptr;          // counters the API moves; null: not counted
-  const MetricsRegistry* registry = nullptr;  // what /metrics renders
+  boost::asio::any_io_executor blocking;           // for work too slow for the I/O threads (rule reloads)
+  boost::asio::any_io_executor reads;              // the read pool: searches and feed replay pages, off the I/O threads
+  std::chrono::milliseconds search_timeout{2000};  // search.timeout_ms: a search running longer is stopped (503)
+  FeedHub* feed = nullptr;                         // live feeds; null: the feed endpoint answers 503
+  ServiceMetrics* metrics = nullptr;               // counters the API moves; null: not counted
+  const MetricsRegistry* registry = nullptr;       // what /metrics renders
   FeedSettings feed_settings{};
   bool metrics_require_token = true;            // with tokens configured, /metrics needs an admin or supervisor token
   const EscalationHooks* escalation = nullptr;  // stage plans and dispatch notifications; null: none (tools)
@@ -82,7 +85,7 @@ class Api final : public RequestHandler {
   boost::asio::awaitable<Response> post_action(const Request& request, const Principal& who, const std::string& id,
                                                const std::string& action);
   Response get_queue(const Request& request, const Principal& who, const std::string& unit);
-  Response search_tickets(const Request& request, const Principal& who);
+  boost::asio::awaitable<Response> search_tickets(const Request& request, const Principal& who);
   // GET /v1/escalations and /v1/escalations/counts (escalation_api.cpp).
   Response get_escalations(const Request& request, const Principal& who);
   Response get_escalation_counts(const Request& request, const Principal& who);

@@ -9,6 +9,7 @@
 #include "daemon/cases/case_context.hpp"
 #include "daemon/http/query_string.hpp"
 #include "daemon/runtime/local_time.hpp"
+#include "daemon/runtime/off_thread.hpp"
 #include "daemon/wire/case_codec.hpp"
 #include "routing/keyword_matcher.hpp"
 
@@ -134,23 +135,12 @@ Response Api::get_queue(const Request& req, const Principal& who, const std::str
   return make_response(req, http::status::ok, json::serialize(body));
 }
 
-Response Api::search_tickets(const Request& req, const Principal& who) {
-  auto parsed = parse_search_query(req.target());
-  if (const auto* p = std::get_if<Problem>(&parsed)) return problem_response(req, *p);
-  auto& q = std::get<storage::SearchQuery>(parsed);
-  if (who.role == CallerRole::unit) {
-    // A unit searches its own tickets (or, read-only, those of a unit below it).
-    if (q.unit_id && !unit_within(who.unit_id, *q.unit_id)) {
-      return forbidden(req, "a unit token searches only its own tickets and those of the units below it");
-    }
-    if (!q.unit_id) q.unit_id = who.unit_id;
-  }
-  auto lease = ctx_.readers.acquire();
-  if (!lease) return problem_response(req, storage_problem(lease.error(), "The database cannot be read"));
-  auto rows = (*lease)->search(q);
-  if (!rows) return problem_response(req, storage_problem(rows.error(), "The search could not run"));
+namespace {
+
+// The search answer's body: the rows, and the cursor of the next page when this one is full.
+std::string search_body(const std::vector<storage::SearchRow>& rows, int limit) {
   json::array items;
-  for (const auto& r : *rows) {
+  for (const auto& r : rows) {
     items.push_back({{"id", r.ticket_id},
                      {"state", r.state},
                      {"received_at", r.received_at},
@@ -159,8 +149,43 @@ Response Api::search_tickets(const Request& req, const Principal& who) {
                      {"unit", {{"id", r.unit_id}, {"name", r.unit_name}}}});
   }
   json::object body{{"items", std::move(items)}};
-  if (rows->size() == static_cast<std::size_t>(q.limit)) body["next_cursor"] = rows->back().ticket_id;
-  return make_response(req, http::status::ok, json::serialize(body));
+  if (rows.size() == static_cast<std::size_t>(limit)) body["next_cursor"] = rows.back().ticket_id;
+  return json::serialize(body);
+}
+
+}  // namespace
+
+boost::asio::awaitable<Response> Api::search_tickets(const Request& req, const Principal& who) {
+  auto parsed = parse_search_query(req.target());
+  if (const auto* p = std::get_if<Problem>(&parsed)) co_return problem_response(req, *p);
+  auto& q = std::get<storage::SearchQuery>(parsed);
+  if (who.role == CallerRole::unit) {
+    // A unit searches its own tickets (or, read-only, those of a unit below it).
+    if (q.unit_id && !unit_within(who.unit_id, *q.unit_id)) {
+      co_return forbidden(req, "a unit token searches only its own tickets and those of the units below it");
+    }
+    if (!q.unit_id) q.unit_id = who.unit_id;
+  }
+  // On the read pool, never an I/O thread: a scan of every ticket takes long on a large database. The pool's
+  // threads bound how many searches (and feed replay pages) read at once; the rest wait their turn there. Each
+  // search is stopped after search.timeout_ms.
+  auto found = co_await run_off_thread(ctx_.reads, [this, query = &q]() -> storage::Result<std::string> {
+    auto lease = ctx_.readers.acquire();
+    if (!lease) return lease.error();
+    auto rows = (*lease)->search(*query, ctx_.search_timeout);
+    if (!rows) return rows.error();
+    return search_body(*rows, query->limit);
+  });
+  if (!found && found.error().category == storage::ErrorCategory::over_budget) {
+    co_return problem_response(
+        req, {503, "search-too-long", "The search took too long",
+              "it was stopped after search.timeout_ms (" + std::to_string(ctx_.search_timeout.count()) +
+                  " ms); narrow it: a q of 3 characters or more uses the index, and state, unit, from and to "
+                  "cut it down",
+              ""});
+  }
+  if (!found) co_return problem_response(req, storage_problem(found.error(), "The search could not run"));
+  co_return make_response(req, http::status::ok, std::move(*found));
 }
 
 }  // namespace hotline::daemon

@@ -41,8 +41,8 @@ boost::asio::awaitable<Handled> Api::open_feed(const Request& req, const Princip
     return u == unit || (subtree && daemon::unit_within(*holder.get(), unit, u));
   };
   const auto executor = co_await boost::asio::this_coro::executor;
-  auto stream =
-      FeedStream::open({*ctx_.feed, ctx_.writer, ctx_.readers}, executor, std::move(covers), last, ctx_.feed_settings);
+  auto stream = FeedStream::open({*ctx_.feed, ctx_.writer, ctx_.readers, ctx_.reads}, executor, std::move(covers), last,
+                                 ctx_.feed_settings);
   if (!stream) {
     auto res = problem_response(req, {503, "too-many-feeds", "Too many live feeds are open",
                                       "the daemon serves at most feed.max_subscribers feeds; retry later", ""});

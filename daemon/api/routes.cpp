@@ -18,7 +18,8 @@ struct Api::Endpoints {
   }
   static boost::asio::awaitable<Handled> metrics(Api& api, const Call& c) { co_return answer(api.get_metrics(c.req)); }
   static boost::asio::awaitable<Handled> search(Api& api, const Call& c) {
-    co_return answer(api.search_tickets(c.req, c.who));
+    Response response = co_await api.search_tickets(c.req, c.who);
+    co_return answer(std::move(response));
   }
   static boost::asio::awaitable<Handled> intake(Api& api, const Call& c) {
     Response response = co_await api.post_ticket(c.req, c.who);

@@ -225,6 +225,10 @@ int run_daemon(int argc, char** argv) {
   };
   register_service_metrics(registry, metrics, writer, feed, probe);
   asio::thread_pool blocking(1);  // rule reloads: too slow for the I/O threads
+  // Searches and feed replay pages: long reads kept off the I/O threads. Its size bounds how many run at once
+  // (each on a read connection of its own); on the cores the writer and the I/O threads leave.
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  asio::thread_pool reads(std::max(1u, cores / 2));
 
   // Escalations: stage plans on every deadline written, the scheduler's timer, the webhook outbox.
   SystemSchedulerClock clock;
@@ -259,7 +263,15 @@ int run_daemon(int argc, char** argv) {
       {config.database, config.report_dir, report::parse_formats(config.report_formats, unused),
        parse_time_of_day(config.report_time).value_or(0)},
       rules, [&announcer](const Publication& p) { return announcer(p); }, clock);
-  ApiContext context{rules, writer, readers, tokens, auth_required, config.ticket_prefix, blocking.get_executor()};
+  ApiContext context{rules,
+                     writer,
+                     readers,
+                     tokens,
+                     auth_required,
+                     config.ticket_prefix,
+                     blocking.get_executor(),
+                     reads.get_executor()};
+  context.search_timeout = std::chrono::milliseconds(config.search_timeout_ms);
   context.feed = &feed;
   context.metrics = &metrics;
   context.registry = &registry;
@@ -326,7 +338,6 @@ int run_daemon(int argc, char** argv) {
   hup.async_wait(on_hup);
 
   // The writer thread keeps a core busy under load, so by default the I/O threads take the others.
-  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   const unsigned threads = config.threads != 0 ? config.threads : std::max(1u, cores - 1);
   std::vector<std::thread> pool;
   for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&] { ioc.run(); });
@@ -334,6 +345,7 @@ int run_daemon(int argc, char** argv) {
   for (auto& t : pool) t.join();
 
   blocking.join();
+  reads.join();
   writer.stop();
   writer.set_listener(nullptr);
   spdlog::info("stopped cleanly: {} writes in {} commits this run", writer.jobs(), writer.commits());

@@ -166,6 +166,7 @@ const std::map<std::string, Setter>& key_table() {
       {"feed.max_subscribers",
        [](Config& c, const std::string& v) { return set_unsigned(c.feed_max_subscribers, v, 1, 100000); }},
       {"feed.buffer", [](Config& c, const std::string& v) { return set_unsigned(c.feed_buffer, v, 16, 1000000); }},
+      {"search.timeout_ms", [](Config& c, const std::string& v) { return set_ms(c.search_timeout_ms, v, 1, 600'000); }},
       {"metrics.require_token",
        [](Config& c, const std::string& v) {
          if (v != "true" && v != "false") return std::string("must be true or false");

@@ -48,6 +48,7 @@ struct Config {
   std::chrono::seconds feed_heartbeat{15};  // feed.heartbeat: comment line on an idle feed (proxies keep it open)
   std::size_t feed_max_subscribers = 1024;  // feed.max_subscribers: open feeds at most (503 beyond)
   std::size_t feed_buffer = 1024;           // feed.buffer: events queued per feed before a slow one is dropped
+  std::int64_t search_timeout_ms = 2000;    // search.timeout_ms: a search running longer is stopped (503)
   bool metrics_require_token = true;        // metrics.require_token: with tokens, /metrics needs admin/supervisor
   std::size_t escalation_batch = 500;       // escalation.batch: most stages fired per writer job
   std::vector<WebhookConfig> webhooks;      // notifications.webhooks, first match wins

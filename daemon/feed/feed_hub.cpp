@@ -61,6 +61,12 @@ bool FeedSubscription::offer(const std::shared_ptr<const FeedEvent>& e) {
   return true;
 }
 
+void FeedSubscription::discard_through(std::int64_t seq) {
+  std::lock_guard lock(mutex_);
+  // The queue is in seq order: what the replay sent is at its front.
+  while (!queue_.empty() && queue_.front()->seq <= seq) queue_.pop_front();
+}
+
 bool FeedSubscription::was_dropped() const {
   std::lock_guard lock(mutex_);
   return dropped_;

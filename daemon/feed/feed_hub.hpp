@@ -55,6 +55,9 @@ class FeedSubscription : public std::enable_shared_from_this<FeedSubscription> {
 
   // Queues `e` if the filter wants it. False when the subscription is dropped or closed (the hub forgets it).
   bool offer(const std::shared_ptr<const FeedEvent>& e);
+  // Forgets the queued events with seq <= `seq` (a replay from the log has sent them), so they no longer count
+  // against the capacity.
+  void discard_through(std::int64_t seq);
   void close();
   bool was_dropped() const;
 

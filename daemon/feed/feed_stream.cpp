@@ -9,6 +9,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include "daemon/runtime/off_thread.hpp"
+
 namespace hotline::daemon {
 namespace asio = boost::asio;
 
@@ -39,13 +41,7 @@ bool FeedStream::wanted(const FeedEvent& e) {
   if (std::any_of(e.audience.units.begin(), e.audience.units.end(), covers_)) return true;
   if (!e.audience.whole_case) return false;
   auto lease = deps_.readers.acquire();
-  if (!lease) return false;
-  auto projection = (*lease)->read_projection(e.ticket_id);
-  if (!projection || !*projection) return false;
-  const auto& rows = (*projection)->assignments;
-  return std::any_of(rows.begin(), rows.end(), [&](const storage::AssignmentRow& a) {
-    return a.state != "withdrawn" && (covers_(a.unit_id) || (a.handler_id && covers_(*a.handler_id)));
-  });
+  return lease && feed_wants(e, covers_, **lease);
 }
 
 asio::awaitable<bool> FeedStream::write(boost::beast::tcp_stream& stream, const std::string& text) {
@@ -61,28 +57,30 @@ asio::awaitable<bool> FeedStream::replay(boost::beast::tcp_stream& stream) {
   const WriteResult done = co_await deps_.writer.async_write(barrier, asio::use_awaitable);
   if (!done) co_return false;  // shutting down
   while (!stopped_) {
-    std::vector<storage::LoggedEvent> batch;
-    {
-      auto lease = deps_.readers.acquire();
-      if (!lease) co_return false;
-      auto rows = (*lease)->events_after(last_sent_, settings_.replay_batch);
-      if (!rows) {
-        spdlog::warn("feed replay failed: {}", rows.error().message);
-        co_return false;
-      }
-      batch = std::move(*rows);
+    // Read and render on the read pool; this coroutine resumes on its connection's strand with the page.
+    // (Pointers and numbers only in the capture: see run_off_thread. The stream outlives this coroutine.)
+    auto page = co_await run_off_thread(
+        deps_.reads, [readers = &deps_.readers, covers = &covers_, after = last_sent_, limit = settings_.replay_batch] {
+          auto lease = readers->acquire();
+          if (!lease) {
+            ReplayPage failed;
+            failed.error = lease.error();
+            return failed;
+          }
+          return read_replay_page(**lease, after, limit, *covers);
+        });
+    if (page.error) {
+      spdlog::warn("feed replay failed: {}", page.error->message);
+      co_return false;
     }
-    std::string text;
-    for (const auto& row : batch) {
-      const auto e = make_feed_event(row.ticket_id, row.event);
-      if (wanted(e)) text += e.message;
-      last_sent_ = row.event.seq;
-    }
-    if (!text.empty()) {
-      const bool written = co_await write(stream, text);
+    if (!page.text.empty()) {
+      const bool written = co_await write(stream, page.text);
       if (!written) co_return false;
     }
-    if (batch.size() < static_cast<std::size_t>(settings_.replay_batch)) co_return true;
+    last_sent_ = page.last_seq;
+    sub_->discard_through(last_sent_);
+    // Dropped meanwhile (its live queue overflowed): the live loop says so and closes; the terminal resumes.
+    if (page.end || sub_->was_dropped()) co_return true;
   }
   co_return false;
 }

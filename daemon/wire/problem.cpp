@@ -53,6 +53,8 @@ Problem storage_problem(const storage::Error& error, std::string title) {
     case ErrorCategory::unavailable:
     case ErrorCategory::io:
       return {503, "storage-unavailable", std::move(title), "the database is not available now; retry later", ""};
+    case ErrorCategory::over_budget:
+      return {503, "query-too-long", std::move(title), "the query ran past its time budget and was stopped", ""};
     case ErrorCategory::full:
       return {507, "storage-full", std::move(title), "the disk or the database is full", ""};
     case ErrorCategory::constraint:

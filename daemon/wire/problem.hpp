@@ -21,6 +21,7 @@ Problem bad_field(std::string field, std::string detail);
 
 // The one mapping of storage failures to HTTP, by category (never by message text):
 //   busy, unavailable, io            -> 503 storage-unavailable (retry later)
+//   over_budget                      -> 503 query-too-long (it ran past its time budget and was stopped)
 //   full                             -> 507 storage-full
 //   constraint                       -> 409 conflict
 //   not_found                        -> 404 not-found

@@ -5,11 +5,13 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "storage/migrations.hpp"
+#include "storage/time_budget.hpp"
 #include "tests/storage/store_fixture.hpp"
 
 using namespace hotline::storage;
@@ -250,4 +252,49 @@ TEST_CASE("a store's escalation tables are one session: their statements are pre
   }
   CHECK(&store->escalations() == &store->escalations());
   CHECK(prepared() == after_first);
+}
+
+TEST_CASE("a time budget interrupts a statement that runs past it, and only that", "[storage]") {
+  TempDb db;
+  auto store = TicketStore::open(db.path).value();
+  // A statement that never ends on its own.
+  Statement endless(store->handle(),
+                    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT max(x) FROM c");
+  const auto started = std::chrono::steady_clock::now();
+  {
+    const TimeBudget budget(store->handle(), std::chrono::milliseconds(20));
+    const auto r = endless.step();
+    REQUIRE_FALSE(r.has_value());
+    CHECK(budget.exceeded());
+  }
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
+  endless.reset();
+  // Without a budget (the handler is gone with it) the same connection runs statements to their end.
+  Statement bounded(store->handle(),
+                    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000)"
+                    " SELECT max(x) FROM c");
+  REQUIRE(bounded.step().value());
+  CHECK(bounded.column_int(0) == 100000);
+}
+
+TEST_CASE("a search over its time budget is an over_budget error; within it the rows are the same", "[storage]") {
+  TempDb db;
+  auto store = TicketStore::open(db.path).value();
+  std::vector<NewTicket> batch;
+  for (int i = 0; i < 30000; ++i)
+    batch.push_back(sample("20261126", "芗城区胜利路路灯不亮第" + std::to_string(i) + "号"));
+  REQUIRE(store->insert_tickets(batch));
+  SearchQuery q;
+  q.text = "噪音";  // two characters: a scan of every ticket, and none matches
+  const auto stopped = store->search(q, std::chrono::milliseconds(1));
+  REQUIRE_FALSE(stopped.has_value());
+  CHECK(stopped.error().category == ErrorCategory::over_budget);
+  CHECK(stopped.error().message.find("SQL") == std::string::npos);
+  // The connection is usable afterwards, and a generous budget gives what no budget gives.
+  q.text = "路灯";
+  const auto unbounded = store->search(q).value();
+  const auto budgeted = store->search(q, std::chrono::seconds(60)).value();
+  REQUIRE(unbounded.size() == 50);
+  REQUIRE(budgeted.size() == unbounded.size());
+  for (std::size_t i = 0; i < budgeted.size(); ++i) CHECK(budgeted[i].ticket_id == unbounded[i].ticket_id);
 }

@@ -128,3 +128,17 @@ TEST_CASE("the hub refuses subscribers beyond its limit and closes all on shutdo
   CHECK(next_of(ioc, *a).status == FeedSubscription::Status::closed);
   CHECK(hub.subscribe(ioc.get_executor(), nullptr) == nullptr);
 }
+
+TEST_CASE("live events a replay already sent leave the queue and stop counting against its buffer", "[feed]") {
+  asio::io_context ioc;
+  FeedHub hub(ioc.get_executor(), {8, 4});
+  auto sub = hub.subscribe(ioc.get_executor(), nullptr);
+  for (int i = 1; i <= 4; ++i) hub.deliver(event(i, "a"));  // full
+  sub->discard_through(3);                                  // the replay has sent 1 to 3
+  for (int i = 5; i <= 7; ++i) hub.deliver(event(i, "a"));  // fits again: 4 to 7
+  CHECK_FALSE(sub->was_dropped());
+  CHECK(seqs(next_of(ioc, *sub)) == std::vector<std::int64_t>{4, 5, 6, 7});
+  sub->discard_through(100);                                 // nothing queued: nothing to drop
+  for (int i = 8; i <= 12; ++i) hub.deliver(event(i, "a"));  // five behind with room for four: dropped
+  CHECK(next_of(ioc, *sub).status == FeedSubscription::Status::dropped);
+}

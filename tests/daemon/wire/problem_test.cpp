@@ -13,6 +13,7 @@ TEST_CASE("storage failures map to HTTP by category in one place, never to a 400
   CHECK(status(ErrorCategory::busy) == 503);
   CHECK(status(ErrorCategory::unavailable) == 503);
   CHECK(status(ErrorCategory::io) == 503);
+  CHECK(status(ErrorCategory::over_budget) == 503);
   CHECK(status(ErrorCategory::full) == 507);
   CHECK(status(ErrorCategory::constraint) == 409);
   CHECK(status(ErrorCategory::not_found) == 404);

@@ -1,0 +1,17 @@
+// Direct SQL on a database file the daemon is not running on, as an administrator with the sqlite3 shell would:
+// tests seed large logs and ticket tables with it. Test-only; throws std::runtime_error on any SQLite error.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace hotline::test {
+
+// Runs `sql` (one or more statements) in the database at `db`.
+void run_sql(const std::string& db, const std::string& sql);
+
+// The first column of every row `sql` gives, as integers.
+std::vector<std::int64_t> query_ints(const std::string& db, const std::string& sql);
+
+}  // namespace hotline::test
