@@ -440,8 +440,9 @@ template <class Visit>
 void RuleSetBuilder::for_matters_under(std::string_view prefix, Visit visit) {
   const auto& s = *set_;
   ++work_;
-  auto it = std::lower_bound(matters_by_code_.begin(), matters_by_code_.end(), prefix,
-                             [&](std::uint32_t m, std::string_view p) { return s.matters_[m].code < p; });
+  auto it =
+      std::lower_bound(matters_by_code_.begin(), matters_by_code_.end(), prefix,
+                       [&](std::uint32_t m, std::string_view p) { return std::string_view(s.matters_[m].code) < p; });
   for (; it != matters_by_code_.end() && s.matters_[*it].code.starts_with(prefix); ++it) {
     ++work_;
     visit(*it);
