@@ -35,11 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   files.push_back({data[0] & 1 ? "calendar/2026.json" : "calendar/local.yaml",
                    std::string(hotline::fuzz::text(data + 1, size - 1)), ""});
   const auto result = WorkCalendar::compile(files);
-  bool errors = false;
-  for (const auto& d : result.diagnostics) {
-    errors = errors || d.severity == Severity::error;
-    (void)d.to_string();
-  }
+  const bool errors = hotline::fuzz::rendered_has_errors(result.diagnostics);
   FUZZ_CHECK(errors == !result.calendar, "a calendar exactly when there is no error");
   if (!result.calendar) return 0;
   const auto& cal = *result.calendar;

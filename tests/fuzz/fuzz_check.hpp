@@ -7,6 +7,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string_view>
+#include <vector>
+
+#include "routing/diagnostic.hpp"
 
 // FUZZ_CHECK(cond, what): an invariant of the code under test; a failure is a finding, like a crash.
 #define FUZZ_CHECK(cond, what)                                                                     \
@@ -23,6 +26,12 @@ namespace hotline::fuzz {
 // Inputs longer than this are skipped: a super-linear compile of a large file is then not mistaken for a hang
 // (run.sh passes -max_len no larger than this to each harness).
 inline constexpr std::size_t k_max_input = 64 * 1024;
+
+// Whether `diagnostics` hold an error; each is also rendered, as `rules check` would print it.
+inline bool rendered_has_errors(const std::vector<hotline::routing::Diagnostic>& diagnostics) {
+  for (const auto& d : diagnostics) (void)d.to_string();
+  return hotline::routing::has_errors(diagnostics);
+}
 
 inline std::string_view text(const std::uint8_t* data, std::size_t size) {
   return {reinterpret_cast<const char*>(data), size};

@@ -16,11 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::vector<SourceFile> files{
       {model ? "model/fuzz.model" : "dispatch/fuzz.yaml", std::string(hotline::fuzz::text(data + 1, size - 1)), ""}};
   const auto result = RuleSet::compile(files);
-  bool errors = false;
-  for (const auto& d : result.diagnostics) {
-    errors = errors || d.severity == Severity::error;
-    (void)d.to_string();
-  }
+  const bool errors = hotline::fuzz::rendered_has_errors(result.diagnostics);
   FUZZ_CHECK(errors == !result.rule_set, "a rule set exactly when there is no error");
   if (!result.rule_set) return 0;
   const auto& rules = *result.rule_set;

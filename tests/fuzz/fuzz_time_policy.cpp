@@ -37,11 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size > hotline::fuzz::k_max_input) return 0;
   const auto result =
       TimePolicyTable::compile({{"time_limits.yaml", std::string(hotline::fuzz::text(data, size)), ""}});
-  bool errors = false;
-  for (const auto& d : result.diagnostics) {
-    errors = errors || d.severity == Severity::error;
-    (void)d.to_string();
-  }
+  const bool errors = hotline::fuzz::rendered_has_errors(result.diagnostics);
   FUZZ_CHECK(errors == !result.table, "a table exactly when there is no error");
   if (!result.table) return 0;
   const auto& table = *result.table;
