@@ -26,7 +26,7 @@ using hotline::test::RawResponse;
 // Answers 200 with {"method","target","body"}; remembers every target it served.
 class EchoHandler : public RequestHandler {
  public:
-  asio::awaitable<Handled> serve(const Request& req) override {
+  asio::awaitable<Handled> serve(const Request& req, const Peer&) override {
     {
       std::lock_guard lock(mutex_);
       served_.emplace_back(req.target());
