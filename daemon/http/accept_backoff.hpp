@@ -18,7 +18,7 @@ class AcceptBackoff {
   using Clock = std::chrono::steady_clock;
   static constexpr std::chrono::milliseconds k_first_wait{10};
   static constexpr std::chrono::milliseconds k_longest_wait{1000};
-  static constexpr int k_transient_run = 16;  // failures in a row retried at once before pausing
+  static constexpr int k_transient_run = 16;          // failures in a row retried at once before pausing
   static constexpr std::chrono::seconds k_quiet{60};  // between two warnings
 
   // True for the failures that leave the connection queued: out of descriptors, buffers or memory.

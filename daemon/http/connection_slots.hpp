@@ -34,7 +34,8 @@ class ConnectionSlots {
 
    private:
     friend class ConnectionSlots;
-    Slot(std::shared_ptr<State> state, KeyQuota::Lease address) : state_(std::move(state)), address_(std::move(address)) {}
+    Slot(std::shared_ptr<State> state, KeyQuota::Lease address)
+        : state_(std::move(state)), address_(std::move(address)) {}
     std::shared_ptr<State> state_;
     KeyQuota::Lease address_;
   };

@@ -79,7 +79,8 @@ RawResponse feed_refusal(std::uint16_t port, const std::string& token, const std
   const auto head = c.read_head();
   REQUIRE(head);
   auto r = parse_head(*head);
-  if (const auto length = r.header("content-length"); !length.empty()) r.body = c.read_exactly(std::stoul(length)).value_or("");
+  if (const auto length = r.header("content-length"); !length.empty())
+    r.body = c.read_exactly(std::stoul(length)).value_or("");
   return r;
 }
 
