@@ -96,7 +96,7 @@ bool feed_opens_again(const std::function<std::unique_ptr<SseClient>()>& open) {
 
 }  // namespace
 
-TEST_CASE("one address gets http.max_connections_per_address connections, the next a 429; another gets in",
+TEST_CASE("one address gets http.max_connections_per_address connections and the next a 429 while another gets in",
           "[e2e][limits]") {
   Daemon d;
   d.start("http:\n  max_connections_per_address: 4\n");
@@ -155,7 +155,8 @@ TEST_CASE("at http.max_connections the daemon accepts nothing until a connection
   CHECK(parse_head(*head).status == 200);
 }
 
-TEST_CASE("one token gets feed.max_per_token feeds, the next a 429; another token gets in", "[e2e][limits][feed]") {
+TEST_CASE("one token gets feed.max_per_token feeds and the next a 429 while another token gets in",
+          "[e2e][limits][feed]") {
   Daemon d;
   const std::string first = make_token(d.db, "unit", "350602.cgj");
   const std::string second = make_token(d.db, "unit", "350602.cgj");
@@ -184,7 +185,7 @@ TEST_CASE("one token gets feed.max_per_token feeds, the next a 429; another toke
   CHECK(feed_opens_again([&] { return std::make_unique<SseClient>(d.port(), k_feed, first); }));
 }
 
-TEST_CASE("one address gets feed.max_per_address feeds, the next a 429; another address gets in",
+TEST_CASE("one address gets feed.max_per_address feeds and the next a 429 while another address gets in",
           "[e2e][limits][feed]") {
   Daemon d;
   std::vector<std::string> tokens;

@@ -26,7 +26,7 @@ std::size_t occurrences(const std::string& text, const std::string& what) {
 
 }  // namespace
 
-TEST_CASE("out of descriptors the daemon pauses accepting, stays idle, logs once and serves again after",
+TEST_CASE("out of descriptors the daemon pauses accepting without spinning and serves again once connections close",
           "[e2e][limits]") {
   constexpr unsigned k_open_files = 96;
   TempDir dir;

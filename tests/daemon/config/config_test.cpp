@@ -180,7 +180,7 @@ TEST_CASE("rules_files caps each file of the rules folder: 16 MiB and 4 million 
   CHECK(errors[2].to_string() == "c.yaml:4:3: error: unknown config key 'rules_files.max_nodes'");
 }
 
-TEST_CASE("connection and feed caps: defaults for a city of 1,300 units, and a bad value names its key",
+TEST_CASE("connection and feed caps have defaults for a city of 1300 units and a bad value names its key",
           "[daemon][config][limits]") {
   std::vector<hotline::routing::Diagnostic> errors;
   const auto defaults = parse_config("c.yaml", "", errors);

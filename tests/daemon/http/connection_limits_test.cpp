@@ -20,7 +20,7 @@ boost::system::error_code sys(int e) {
 
 }  // namespace
 
-TEST_CASE("connections beyond the per-address cap are refused but counted; a full server wakes its loop once",
+TEST_CASE("connections beyond the per-address cap are refused but counted and a full server wakes its loop once",
           "[daemon][http][limits]") {
   ConnectionSlots slots(3, 2);
   std::vector<ConnectionSlots::Slot> open;
@@ -47,7 +47,7 @@ TEST_CASE("connections beyond the per-address cap are refused but counted; a ful
   CHECK(again.within_address_limit());  // the first address's slots were given back
 }
 
-TEST_CASE("out of descriptors accepting pauses 10 ms doubling to 1 s, logged once, reset by a success",
+TEST_CASE("out of descriptors accepting pauses 10 ms doubling to 1 s and is logged once and reset by a success",
           "[daemon][http][limits]") {
   AcceptBackoff b;
   auto t = steady_clock::now();
@@ -77,7 +77,7 @@ TEST_CASE("out of descriptors accepting pauses 10 ms doubling to 1 s, logged onc
   CHECK(later.quiet_pauses == 1);
 }
 
-TEST_CASE("a connection that left the queue is retried at once; only a long run of such failures pauses",
+TEST_CASE("a connection that left the queue is retried at once and only a long run of such failures pauses",
           "[daemon][http][limits]") {
   AcceptBackoff b;
   const auto t = steady_clock::now();

@@ -6,7 +6,7 @@
 
 using hotline::daemon::KeyQuota;
 
-TEST_CASE("a key holds at most per_key slots; a released slot can be taken again", "[daemon][runtime][quota]") {
+TEST_CASE("a key holds at most per_key slots and a released slot can be taken again", "[daemon][runtime][quota]") {
   KeyQuota quota(2);
   auto a1 = quota.take("a");
   auto a2 = quota.take("a");
@@ -24,7 +24,7 @@ TEST_CASE("a key holds at most per_key slots; a released slot can be taken again
   CHECK_FALSE(quota.take("a"));
 }
 
-TEST_CASE("a moved lease is given back once, and a lease may outlive its quota", "[daemon][runtime][quota]") {
+TEST_CASE("a moved lease is given back once and a lease may outlive its quota", "[daemon][runtime][quota]") {
   std::optional<KeyQuota::Lease> kept;
   {
     KeyQuota quota(1);
