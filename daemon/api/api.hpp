@@ -15,6 +15,7 @@
 #include "daemon/cases/case_transactions.hpp"
 #include "daemon/config/rules_holder.hpp"
 #include "daemon/escalation/escalation_hooks.hpp"
+#include "daemon/feed/feed_quota.hpp"
 #include "daemon/feed/feed_stream.hpp"
 #include "daemon/http/http_response.hpp"
 #include "daemon/http/request_handler.hpp"
@@ -42,6 +43,7 @@ struct ApiContext {
   boost::asio::any_io_executor reads;              // the read pool: searches and feed replay pages, off the I/O threads
   std::chrono::milliseconds search_timeout{2000};  // search.timeout_ms: a search running longer is stopped (503)
   FeedHub* feed = nullptr;                         // live feeds; null: the feed endpoint answers 503
+  FeedQuota* feed_quota = nullptr;                 // feeds per token and per client address; null: not limited
   ServiceMetrics* metrics = nullptr;               // counters the API moves; null: not counted
   const MetricsRegistry* registry = nullptr;       // what /metrics renders
   FeedSettings feed_settings{};
@@ -61,7 +63,7 @@ class Api final : public RequestHandler {
 
   // What the server calls: the route table's row for the request, or the problem that stops it (401, 404, 405,
   // 403); a response, or a stream taking over the connection (GET /v1/units/{id}/feed). Never throws for bad input.
-  boost::asio::awaitable<Handled> serve(const Request& request) override;
+  boost::asio::awaitable<Handled> serve(const Request& request, const Peer& peer) override;
   // The request's route template, for hotline_http_requests_total.
   std::string_view metric_label(const Request& request) const override;
 
@@ -70,6 +72,7 @@ class Api final : public RequestHandler {
     const Request& req;
     const Principal& who;
     PathParams params;
+    const Peer& peer;
   };
   using Endpoint = boost::asio::awaitable<Handled> (*)(Api&, const Call&);
   // Every endpoint, one row each (routes.cpp).
@@ -95,6 +98,9 @@ class Api final : public RequestHandler {
   bool unit_may_see(const std::string& unit, const routing::Case& c) const;
   Response get_rules(const Request& request, const Principal& who);
   boost::asio::awaitable<Handled> open_feed(const Request& request, const Principal& who, const std::string& unit);
+  // An opened feed (`opened` a stream) within feed.max_per_token and feed.max_per_address, holding its slots;
+  // else a 429 and the feed closed (feed_quota_api.cpp).
+  Handled hold_feed_slots(const Call& call, Handled opened);
   Response get_metrics(const Request& request);
   Response explain_route(const Request& request);
   boost::asio::awaitable<Response> reload_rules(const Request& request);

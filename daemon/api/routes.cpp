@@ -37,6 +37,7 @@ struct Api::Endpoints {
   }
   static boost::asio::awaitable<Handled> feed(Api& api, const Call& c) {
     Handled handled = co_await api.open_feed(c.req, c.who, param(c, 0));
+    if (handled.stream) handled = api.hold_feed_slots(c, std::move(handled));
     co_return handled;
   }
   static boost::asio::awaitable<Handled> escalations(Api& api, const Call& c) {
@@ -112,7 +113,7 @@ std::string_view Api::metric_label(const Request& req) const {
   return route_label(routes(), target.substr(0, target.find('?')));
 }
 
-boost::asio::awaitable<Handled> Api::serve(const Request& req) {
+boost::asio::awaitable<Handled> Api::serve(const Request& req, const Peer& peer) {
   const std::string_view target = req.target();
   const std::string_view path = target.substr(0, target.find('?'));
   const auto match = find_route(routes(), req.method(), path);
@@ -134,7 +135,7 @@ boost::asio::awaitable<Handled> Api::serve(const Request& req) {
     co_return Endpoints::answer(forbidden(req, std::string(match.route->refusal)));
   }
   const Principal caller = who.value_or(Principal{});
-  Handled handled = co_await match.route->handler(*this, Call{req, caller, match.params});
+  Handled handled = co_await match.route->handler(*this, Call{req, caller, match.params, peer});
   co_return handled;
 }
 

@@ -17,6 +17,7 @@
 
 #include "daemon/api/api.hpp"
 #include "daemon/api/service_metrics.hpp"
+#include "daemon/app/open_files_limit.hpp"
 #include "daemon/config/config.hpp"
 #include "daemon/config/rules_holder.hpp"
 #include "daemon/config/rules_loader.hpp"
@@ -24,6 +25,7 @@
 #include "daemon/escalation/escalation_hooks.hpp"
 #include "daemon/escalation/escalation_scheduler.hpp"
 #include "daemon/feed/feed_hub.hpp"
+#include "daemon/feed/feed_quota.hpp"
 #include "daemon/http/http_server.hpp"
 #include "daemon/metrics/cached_gauge.hpp"
 #include "daemon/metrics/escalation_stats.hpp"
@@ -193,6 +195,7 @@ int run_daemon(int argc, char** argv) {
   RulesHolder rules(config.rules, std::move(compiled.info), config.rules_files);
   asio::io_context ioc;
   FeedHub feed(ioc.get_executor(), {config.feed_max_subscribers, config.feed_buffer});
+  FeedQuota feed_quota({config.feed_max_per_token, config.feed_max_per_address});
   // Declared before the writer, so it outlives the writer's connection that calls its hook.
   WalCheckpointer checkpointer(config.database);
   (*store)->hand_off_checkpoints(checkpointer.hook());
@@ -273,6 +276,7 @@ int run_daemon(int argc, char** argv) {
                      reads.get_executor()};
   context.search_timeout = std::chrono::milliseconds(config.search_timeout_ms);
   context.feed = &feed;
+  context.feed_quota = &feed_quota;
   context.metrics = &metrics;
   context.registry = &registry;
   context.feed_settings = {config.feed_heartbeat, config.request_timeout};
@@ -290,7 +294,10 @@ int run_daemon(int argc, char** argv) {
                             .max_header_bytes = config.max_header_bytes,
                             .max_header_fields = config.max_header_fields,
                             .request_timeout = config.request_timeout,
-                            .shutdown_grace = config.shutdown_grace};
+                            .shutdown_grace = config.shutdown_grace,
+                            .max_connections = config.max_connections,
+                            .max_connections_per_address = config.max_connections_per_address};
+  fit_open_files_limit(config.max_connections);
   HttpServer server(ioc, api, limits, &metrics.http);
   try {
     const auto bound = server.listen(where.host, where.port);

@@ -131,6 +131,10 @@ const std::map<std::string, Setter>& key_table() {
       {"http.threads", [](Config& c, const std::string& v) { return set_unsigned(c.threads, v, 0, 256); }},
       {"http.request_timeout", [](Config& c, const std::string& v) { return set_seconds(c.request_timeout, v, 3600); }},
       {"http.shutdown_grace", [](Config& c, const std::string& v) { return set_seconds(c.shutdown_grace, v, 600); }},
+      {"http.max_connections",
+       [](Config& c, const std::string& v) { return set_unsigned(c.max_connections, v, 1, 1'000'000); }},
+      {"http.max_connections_per_address",
+       [](Config& c, const std::string& v) { return set_unsigned(c.max_connections_per_address, v, 1, 1'000'000); }},
       {"storage.max_batch", [](Config& c, const std::string& v) { return set_unsigned(c.max_batch, v, 1, 100000); }},
       {"report.time",
        [](Config& c, const std::string& v) {
@@ -167,6 +171,10 @@ const std::map<std::string, Setter>& key_table() {
        [](Config& c, const std::string& v) { return set_unsigned(c.feed_max_subscribers, v, 1, 100000); }},
       {"feed.buffer", [](Config& c, const std::string& v) { return set_unsigned(c.feed_buffer, v, 16, 1000000); }},
       {"search.timeout_ms", [](Config& c, const std::string& v) { return set_ms(c.search_timeout_ms, v, 1, 600'000); }},
+      {"feed.max_per_token",
+       [](Config& c, const std::string& v) { return set_unsigned(c.feed_max_per_token, v, 1, 100000); }},
+      {"feed.max_per_address",
+       [](Config& c, const std::string& v) { return set_unsigned(c.feed_max_per_address, v, 1, 100000); }},
       {"metrics.require_token",
        [](Config& c, const std::string& v) {
          if (v != "true" && v != "false") return std::string("must be true or false");

@@ -32,23 +32,27 @@ struct Config {
   std::string rules = "./rules";
   std::string ticket_prefix = "ZZ";
   std::string timezone = "Asia/Shanghai";
-  std::size_t body_limit = 64 * 1024;        // http.body_limit, bytes
-  std::size_t max_request_line = 8192;       // http.max_request_line, bytes: method, target, version (414 beyond)
-  std::size_t max_header_bytes = 8192;       // http.max_header_bytes: header field lines together (431 beyond)
-  std::size_t max_header_fields = 100;       // http.max_header_fields (431 beyond)
-  unsigned threads = 0;                      // http.threads; 0 = one per core but one (the writer's)
-  std::chrono::seconds request_timeout{30};  // http.request_timeout
-  std::chrono::seconds shutdown_grace{10};   // http.shutdown_grace: how long in-flight requests may finish
-  std::size_t max_batch = 512;               // storage.max_batch: tickets per group commit (1 = no grouping)
-  std::string log_level = "info";            // log.level: trace, debug, info, warn, error
-  std::string report_time;                   // report.time: HH:MM local for the nightly report; "" = off
-  std::string report_dir = "./var/reports";  // report.dir: where nightly reports are written
+  std::size_t body_limit = 64 * 1024;             // http.body_limit, bytes
+  std::size_t max_request_line = 8192;            // http.max_request_line, bytes: method, target, version (414 beyond)
+  std::size_t max_header_bytes = 8192;            // http.max_header_bytes: header field lines together (431 beyond)
+  std::size_t max_header_fields = 100;            // http.max_header_fields (431 beyond)
+  unsigned threads = 0;                           // http.threads; 0 = one per core but one (the writer's)
+  std::chrono::seconds request_timeout{30};       // http.request_timeout
+  std::chrono::seconds shutdown_grace{10};        // http.shutdown_grace: how long in-flight requests may finish
+  std::size_t max_connections = 2048;             // http.max_connections: open connections (none accepted beyond)
+  std::size_t max_connections_per_address = 256;  // http.max_connections_per_address (429 beyond)
+  std::size_t max_batch = 512;                    // storage.max_batch: tickets per group commit (1 = no grouping)
+  std::string log_level = "info";                 // log.level: trace, debug, info, warn, error
+  std::string report_time;                        // report.time: HH:MM local for the nightly report; "" = off
+  std::string report_dir = "./var/reports";       // report.dir: where nightly reports are written
   std::string report_formats = "xlsx,html,csv,json";  // report.formats
   std::vector<std::string> report_notify;   // report.notify: units told of each report; empty = the fallback unit
   std::chrono::seconds feed_heartbeat{15};  // feed.heartbeat: comment line on an idle feed (proxies keep it open)
   std::size_t feed_max_subscribers = 1024;  // feed.max_subscribers: open feeds at most (503 beyond)
   std::size_t feed_buffer = 1024;           // feed.buffer: events queued per feed before a slow one is dropped
   std::int64_t search_timeout_ms = 2000;    // search.timeout_ms: a search running longer is stopped (503)
+  std::size_t feed_max_per_token = 16;      // feed.max_per_token: open feeds of one token (429 beyond)
+  std::size_t feed_max_per_address = 128;   // feed.max_per_address: open feeds from one client address (429 beyond)
   bool metrics_require_token = true;        // metrics.require_token: with tokens, /metrics needs admin/supervisor
   std::size_t escalation_batch = 500;       // escalation.batch: most stages fired per writer job
   std::vector<WebhookConfig> webhooks;      // notifications.webhooks, first match wins

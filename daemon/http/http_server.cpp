@@ -13,6 +13,9 @@
 #include <optional>
 #include <string_view>
 #include <tuple>
+#include <utility>
+
+#include "daemon/http/accept_backoff.hpp"
 
 namespace hotline::daemon {
 
@@ -39,7 +42,20 @@ void log_exception(std::exception_ptr e) {
 }  // namespace
 
 HttpServer::HttpServer(asio::io_context& ioc, RequestHandler& handler, ServerLimits limits, HttpCounters* counters)
-    : ioc_(ioc), handler_(handler), limits_(limits), counters_(counters), acceptor_(ioc), grace_timer_(ioc) {}
+    : ioc_(ioc),
+      handler_(handler),
+      limits_(limits),
+      counters_(counters),
+      acceptor_(ioc),
+      grace_timer_(ioc),
+      accept_strand_(asio::make_strand(ioc)),
+      accept_timer_(accept_strand_),
+      slots_(limits.max_connections, limits.max_connections_per_address) {}
+
+HttpServer::~HttpServer() {
+  // Connections the io_context destroys later must not wake a loop that is gone.
+  slots_.wake_on_release(nullptr);
+}
 
 tcp::endpoint HttpServer::listen(const std::string& host, std::uint16_t port) {
   tcp::resolver resolver(ioc_);
@@ -53,23 +69,72 @@ tcp::endpoint HttpServer::listen(const std::string& host, std::uint16_t port) {
 }
 
 void HttpServer::start() {
-  asio::co_spawn(ioc_, accept_loop(), log_exception);
+  asio::co_spawn(accept_strand_, accept_loop(), log_exception);
+}
+
+std::function<void()> HttpServer::accept_waker() {
+  return [this] { asio::post(accept_strand_, [this] { accept_timer_.cancel(); }); };
+}
+
+asio::awaitable<void> HttpServer::accept_pause(std::chrono::steady_clock::duration wait) {
+  if (wait == std::chrono::steady_clock::duration::max()) {
+    accept_timer_.expires_at(std::chrono::steady_clock::time_point::max());
+  } else {
+    accept_timer_.expires_after(wait);
+  }
+  co_await accept_timer_.async_wait(asio::as_tuple(asio::use_awaitable));
 }
 
 asio::awaitable<void> HttpServer::accept_loop() {
-  while (true) {
-    auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(ioc_), asio::as_tuple(asio::use_awaitable));
-    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
-    if (ec) {
-      // Out of descriptors and similar: log and keep serving the connections we have.
-      spdlog::warn("accept failed: {}", ec.message());
+  AcceptBackoff backoff;
+  while (acceptor_.is_open()) {
+    // Every slot taken: accept nothing (the kernel queues new connections) until a connection closes.
+    if (slots_.wake_when_free(accept_waker())) {
+      co_await accept_pause(std::chrono::steady_clock::duration::max());
       continue;
     }
-    socket.set_option(tcp::no_delay(true));
-    beast::tcp_stream stream(std::move(socket));
-    auto executor = stream.get_executor();
-    asio::co_spawn(executor, session(std::move(stream)), log_exception);
+    auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(ioc_), asio::as_tuple(asio::use_awaitable));
+    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) break;
+    const auto now = std::chrono::steady_clock::now();
+    if (ec) {
+      const auto step = backoff.failed(ec, now);
+      if (step.warn) {
+        spdlog::warn("accept paused: {} ({} connections open{}); retrying in {} ms to {} ms until it succeeds",
+                     ec.message(), slots_.open(),
+                     step.quiet_pauses == 0
+                         ? std::string()
+                         : ", " + std::to_string(step.quiet_pauses) + " more pauses since the last warning",
+                     AcceptBackoff::k_first_wait.count(), AcceptBackoff::k_longest_wait.count());
+      }
+      if (step.wait.count() > 0) {
+        slots_.wake_on_release(accept_waker());  // a connection that closes frees a descriptor: try again then
+        co_await accept_pause(step.wait);
+        slots_.wake_on_release(nullptr);
+      }
+      continue;
+    }
+    if (const auto pause = backoff.succeeded(now)) {
+      spdlog::info("accept resumed after {} ms paused ({} failed accepts)", pause->lasted.count(), pause->failures);
+    }
+    start_session(std::move(socket));
   }
+  slots_.wake_on_release(nullptr);
+}
+
+void HttpServer::start_session(tcp::socket socket) {
+  beast::error_code ec;
+  const auto remote = socket.remote_endpoint(ec);
+  if (ec) return;  // gone already (reset while queued): closing the socket is all there is to do
+  auto address = remote.address();
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+  }
+  Peer peer{address.to_string()};
+  auto slot = slots_.take(peer.address);
+  socket.set_option(tcp::no_delay(true), ec);
+  beast::tcp_stream stream(std::move(socket));
+  auto executor = stream.get_executor();
+  asio::co_spawn(executor, session(std::move(stream), std::move(slot), std::move(peer)), log_exception);
 }
 
 std::uint64_t HttpServer::register_connection(beast::tcp_stream* stream) {
@@ -97,12 +162,29 @@ bool HttpServer::set_streaming(std::uint64_t id, std::shared_ptr<StreamResponse>
   return !stopping_;
 }
 
-asio::awaitable<void> HttpServer::session(beast::tcp_stream stream) {
+asio::awaitable<void> HttpServer::session(beast::tcp_stream stream, ConnectionSlots::Slot slot, Peer peer) {
   const std::uint64_t id = register_connection(&stream);
   if (!set_busy(id, false)) {  // accepted just as the server began to stop
     unregister_connection(id);
     co_return;
   }
+  if (slot.within_address_limit()) {
+    co_await serve_requests(stream, id, peer);
+  } else {
+    co_await refuse(stream, Request{},
+                    {429, "too-many-connections-from-address", "Too many connections from this address",
+                     "the daemon keeps at most http.max_connections_per_address connections open per client address; "
+                     "close one or retry later",
+                     ""},
+                    "5");
+  }
+  beast::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  stream.socket().close(ignored);  // the descriptor is free before the slot is (a paused accept loop retries then)
+  unregister_connection(id);
+}
+
+asio::awaitable<void> HttpServer::serve_requests(beast::tcp_stream& stream, std::uint64_t id, const Peer& peer) {
   beast::flat_buffer buffer;
   // Beast reads max(512, free capacity) at a time: without room reserved, a 900-byte ticket took two recv calls.
   buffer.reserve(4096);
@@ -136,7 +218,7 @@ asio::awaitable<void> HttpServer::session(beast::tcp_stream stream) {
     // A request read in full is served even when shutdown began meanwhile; the connection closes after it.
     const bool staying_open = set_busy(id, true);
     Request request = parser.release();
-    Handled handled = co_await handler_.serve(request);
+    Handled handled = co_await handler_.serve(request, peer);
     if (handled.stream) {
       if (counters_) counters_->count(handler_.metric_label(request), 200);
       // Registered first, so a shutdown from now on stops it; one that began already stops it here.
@@ -163,13 +245,12 @@ asio::awaitable<void> HttpServer::session(beast::tcp_stream stream) {
     }
     if (write_ec || !keep_alive || !set_busy(id, false)) break;
   }
-  beast::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  unregister_connection(id);
 }
 
-asio::awaitable<void> HttpServer::refuse(beast::tcp_stream& stream, const Request& parsed, const Problem& problem) {
+asio::awaitable<void> HttpServer::refuse(beast::tcp_stream& stream, const Request& parsed, const Problem& problem,
+                                         std::string_view retry_after) {
   auto response = closing_problem(parsed.version(), problem);
+  if (!retry_after.empty()) response.set(http::field::retry_after, retry_after);
   if (counters_) counters_->count("other", response.result_int());
   stream.expires_after(limits_.request_timeout);
   http::response_serializer<http::string_body> serializer(response);
@@ -206,8 +287,12 @@ void HttpServer::shutdown() {
     }
     // Long-lived responses never finish on their own: end them now, not at the end of the grace period.
     for (auto& s : streams) s->stop();
-    beast::error_code ignored;
-    acceptor_.close(ignored);
+    // On the accept strand: the loop's acceptor and timer are only touched there; it ends once woken.
+    asio::post(accept_strand_, [this] {
+      beast::error_code ignored;
+      acceptor_.close(ignored);
+      accept_timer_.cancel();
+    });
     // Idle connections are waiting for a request that may never come: cancel their reads on their own strands.
     // A connection that has since ended is no longer registered, so its stream is never touched.
     for (auto& [id, executor] : idle) {

@@ -22,6 +22,8 @@ struct ServerLimits {
   std::size_t max_header_fields = 100;      // header fields; more: 431
   std::chrono::seconds request_timeout{30};
   std::chrono::seconds shutdown_grace{10};
+  std::size_t max_connections = 2048;             // open connections; at the cap the server stops accepting
+  std::size_t max_connections_per_address = 256;  // open connections from one client address; more: 429
 };
 
 // Beast's limit on the whole head: the request line and the field lines together.

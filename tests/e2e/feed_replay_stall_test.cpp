@@ -51,8 +51,9 @@ TEST_CASE("a feed replaying a long log leaves the other clients served and misse
   const std::string op = make_token(db, "operator");
   const std::string unit = make_token(db, "unit", k_unit);
   std::ofstream(dir.path() + "/hotline.yaml") << "http:\n  threads: 1\n";
-  const std::vector<std::string> args{"--config",   dir.path() + "/hotline.yaml", "--listen", "127.0.0.1:0",
-                                      "--database", db, "--rules", SHIPPED_RULES_DIR};
+  const std::vector<std::string> args{
+      "--config",       dir.path() + "/hotline.yaml", "--listen", "127.0.0.1:0", "--database", db, "--rules",
+      SHIPPED_RULES_DIR};
   std::string first;
   {
     DaemonProcess daemon(HOTLINED_PATH, args);
@@ -66,8 +67,10 @@ TEST_CASE("a feed replaying a long log leaves the other clients served and misse
                   ") INSERT INTO events(ticket_id, at, at_ms, kind, actor, role, unit_id, payload)"
                   " SELECT e.ticket_id, e.at, e.at_ms, CASE n.i % 3 WHEN 2 THEN 'closed' ELSE e.kind END, e.actor,"
                   " e.role, CASE n.i % 3 WHEN 0 THEN e.unit_id WHEN 1 THEN '" +
-                  k_foreign + "' ELSE NULL END, e.payload FROM n, events e WHERE e.kind = 'dispatched'"
-                  " AND e.ticket_id = '" + first + "' ORDER BY n.i");
+                  k_foreign +
+                  "' ELSE NULL END, e.payload FROM n, events e WHERE e.kind = 'dispatched'"
+                  " AND e.ticket_id = '" +
+                  first + "' ORDER BY n.i");
   const auto seeded = query_ints(db, std::string("SELECT max(seq) FROM events")).at(0);
 
   DaemonProcess daemon(HOTLINED_PATH, args);
@@ -145,8 +148,8 @@ TEST_CASE("a feed replaying a long log leaves the other clients served and misse
     if (s.kind == "closed") closings.push_back(s.seq);
   }
   daemon.stop(SIGTERM);
-  const auto expected = query_ints(db, std::string("SELECT seq FROM events WHERE kind = 'dispatched' AND unit_id = '") +
-                                           k_unit + "' ORDER BY seq");
+  const auto expected = query_ints(
+      db, std::string("SELECT seq FROM events WHERE kind = 'dispatched' AND unit_id = '") + k_unit + "' ORDER BY seq");
   CHECK(expected.size() == static_cast<std::size_t>(k_copies / 3 + 1 + posted.size()));
   CHECK(dispatches == expected);
   const auto closed = query_ints(db, "SELECT seq FROM events WHERE kind = 'closed' ORDER BY seq");

@@ -99,9 +99,10 @@ TEST_CASE("searches scanning every ticket leave intake served", "[e2e][search][s
   INFO("one broad search " << one_search_ms << " ms; " << searches << " searches by 4 clients while "
                            << latencies_ms.size() << " tickets were posted: median " << median_ms << " ms, worst "
                            << worst_ms << " ms");
-  WARN("broad search over " << k_tickets << " tickets: " << one_search_ms << " ms alone; intake while 4 clients loop on it: "
-                            << latencies_ms.size() << " posts, median " << median_ms << " ms, worst " << worst_ms
-                            << " ms (" << searches << " searches)");
+  WARN("broad search over " << k_tickets << " tickets: " << one_search_ms
+                            << " ms alone; intake while 4 clients loop on it: " << latencies_ms.size()
+                            << " posts, median " << median_ms << " ms, worst " << worst_ms << " ms (" << searches
+                            << " searches)");
   CHECK(searches >= 12);
   CHECK(median_ms < 50);
   CHECK(worst_ms < 250);

@@ -23,8 +23,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(w.quiet_from_min >= -1 && w.quiet_from_min < 24 * 60 && w.quiet_to_min < 24 * 60, w.url);
   }
   FUZZ_CHECK(config.max_batch >= 1, "storage.max_batch");
-  ServerLimits limits{config.body_limit,        config.max_request_line, config.max_header_bytes,
-                      config.max_header_fields, config.request_timeout,  config.shutdown_grace};
+  FUZZ_CHECK(config.max_connections >= 1 && config.max_connections_per_address >= 1, "http.max_connections");
+  FUZZ_CHECK(config.feed_max_per_token >= 1 && config.feed_max_per_address >= 1, "feed.max_per_token");
+  ServerLimits limits{
+      config.body_limit,      config.max_request_line, config.max_header_bytes, config.max_header_fields,
+      config.request_timeout, config.shutdown_grace,   config.max_connections,  config.max_connections_per_address};
   (void)parser_header_limit(limits);
   return 0;
 }

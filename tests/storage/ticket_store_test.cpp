@@ -121,7 +121,8 @@ TEST_CASE("opening a missing database read-only fails with a clear error", "[sto
   CHECK(r.error().category == ErrorCategory::io);
 }
 
-TEST_CASE("a new database and its WAL are readable by their owner only; an existing file keeps its mode", "[storage]") {
+TEST_CASE("a new database and its WAL are readable by their owner only, and an existing file keeps its mode",
+          "[storage]") {
   namespace fs = std::filesystem;
   const mode_t saved = ::umask(022);
   TempDb tmp;
@@ -277,7 +278,7 @@ TEST_CASE("a time budget interrupts a statement that runs past it, and only that
   CHECK(bounded.column_int(0) == 100000);
 }
 
-TEST_CASE("a search over its time budget is an over_budget error; within it the rows are the same", "[storage]") {
+TEST_CASE("a search over its time budget is an over_budget error, and within it the rows are the same", "[storage]") {
   TempDb db;
   auto store = TicketStore::open(db.path).value();
   std::vector<NewTicket> batch;

@@ -3,13 +3,17 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <regex>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -43,7 +47,7 @@ bool read_some(int fd, std::string& out) {
 
 }  // namespace
 
-DaemonProcess::DaemonProcess(const std::string& binary, const std::vector<std::string>& args) {
+DaemonProcess::DaemonProcess(const std::string& binary, const std::vector<std::string>& args, DaemonOptions options) {
   int pipe_fds[2];
   if (::pipe(pipe_fds) != 0) throw std::runtime_error("pipe failed");
   posix_spawn_file_actions_t actions;
@@ -56,6 +60,15 @@ DaemonProcess::DaemonProcess(const std::string& binary, const std::vector<std::s
   ::close(pipe_fds[1]);
   stderr_fd_ = pipe_fds[0];
   if (rc != 0) throw std::runtime_error("cannot start " + binary);
+  if (options.open_files != 0) {
+    // posix_spawn cannot set limits: set them on the child, which keeps them across exec. The daemon opens only
+    // a few descriptors before it listens, so it meets the limit when it accepts.
+    const rlimit limit{options.open_files, options.open_files};
+    if (::prlimit(pid_, RLIMIT_NOFILE, &limit, nullptr) != 0) {
+      stop(SIGKILL);
+      throw std::runtime_error("prlimit failed");
+    }
+  }
 
   if (!wait_for_output(R"(listening on 127\.0\.0\.1:(\d+))")) {
     const int status = stop(SIGKILL);
@@ -78,6 +91,43 @@ bool DaemonProcess::wait_for_output(const std::string& pattern) {
     }
   }
   return true;
+}
+
+std::string DaemonProcess::output_during(std::chrono::milliseconds window) {
+  const std::size_t from = output_.size();
+  const auto end = std::chrono::steady_clock::now() + window;
+  while (true) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
+    if (left.count() <= 0) break;
+    pollfd p{stderr_fd_, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left.count())) > 0 && !read_some(stderr_fd_, output_)) break;
+  }
+  return output_.substr(from);
+}
+
+double DaemonProcess::cpu_seconds() const {
+  std::ifstream in("/proc/" + std::to_string(pid_) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // The command name may hold spaces: fields are counted after its closing parenthesis (field 2). utime and
+  // stime are fields 14 and 15, in clock ticks.
+  std::istringstream fields(stat.substr(stat.rfind(')') + 2));
+  std::string field;
+  unsigned long long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14) utime = std::stoull(field);
+    if (i == 15) stime = std::stoull(field);
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+std::size_t DaemonProcess::open_descriptors() const {
+  std::error_code ec;
+  std::size_t n = 0;
+  for (std::filesystem::directory_iterator it("/proc/" + std::to_string(pid_) + "/fd", ec), end; !ec && it != end;
+       it.increment(ec)) {
+    ++n;
+  }
+  return n;
 }
 
 DaemonProcess::~DaemonProcess() {

@@ -4,17 +4,24 @@
 
 #include <sys/types.h>
 
+#include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace hotline::test {
 
+struct DaemonOptions {
+  // RLIMIT_NOFILE of the daemon (soft and hard), set right after it is spawned; 0 leaves it as inherited.
+  unsigned open_files = 0;
+};
+
 class DaemonProcess {
  public:
   // Starts `binary args...` and waits (up to 30 s) for the listening line. Throws std::runtime_error when the
   // process exits first, with what it printed.
-  DaemonProcess(const std::string& binary, const std::vector<std::string>& args);
+  DaemonProcess(const std::string& binary, const std::vector<std::string>& args, DaemonOptions options = {});
   ~DaemonProcess();  // SIGKILL if still running
   DaemonProcess(const DaemonProcess&) = delete;
   DaemonProcess& operator=(const DaemonProcess&) = delete;
@@ -24,6 +31,12 @@ class DaemonProcess {
   // Blocks until the daemon's stderr matches `pattern` (ECMAScript regex) anywhere, or 30 s pass; false on
   // timeout or exit. Waits on the pipe, never sleeps.
   bool wait_for_output(const std::string& pattern);
+  // Reads what the daemon prints for `window` (it then goes on in output()); what it printed meanwhile.
+  std::string output_during(std::chrono::milliseconds window);
+  // CPU time the daemon has used so far, user and system (/proc/PID/stat), in seconds.
+  double cpu_seconds() const;
+  // Descriptors the daemon has open (/proc/PID/fd).
+  std::size_t open_descriptors() const;
   // Sends `signal` and waits for the exit; returns the exit status (or 128 + signal when killed).
   int stop(int signal);
   // Everything the daemon printed on stderr so far (read up to the listening line, plus the rest after stop()).

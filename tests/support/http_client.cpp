@@ -7,6 +7,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <cctype>
+#include <utility>
 
 namespace hotline::test {
 
@@ -19,10 +20,13 @@ struct HttpClient::Impl {
   beast::tcp_stream stream{ioc};
   beast::flat_buffer buffer;
   std::uint16_t port;
+  std::string from;
 
-  explicit Impl(std::uint16_t p) : port(p) { connect(); }
+  Impl(std::uint16_t p, std::string f) : port(p), from(std::move(f)) { connect(); }
   void connect() {
     stream.close();
+    stream.socket().open(asio::ip::tcp::v4());
+    stream.socket().bind(asio::ip::tcp::endpoint(asio::ip::make_address(from), 0));
     stream.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
     buffer.clear();
   }
@@ -61,7 +65,7 @@ struct HttpClient::Impl {
   }
 };
 
-HttpClient::HttpClient(std::uint16_t port) : impl_(std::make_unique<Impl>(port)) {}
+HttpClient::HttpClient(std::uint16_t port, const std::string& from) : impl_(std::make_unique<Impl>(port, from)) {}
 HttpClient::~HttpClient() = default;
 
 HttpResult HttpClient::get(const std::string& target) {

@@ -20,7 +20,8 @@ struct HttpResult {
 
 class HttpClient {
  public:
-  explicit HttpClient(std::uint16_t port);
+  // Connects to 127.0.0.1:`port` from the loopback address `from` (127.0.0.2 is another client).
+  explicit HttpClient(std::uint16_t port, const std::string& from = "127.0.0.1");
   ~HttpClient();
 
   HttpResult get(const std::string& target);

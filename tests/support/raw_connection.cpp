@@ -14,7 +14,9 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
-RawConnection::RawConnection(std::uint16_t port) : socket_(ioc_) {
+RawConnection::RawConnection(std::uint16_t port, const std::string& from) : socket_(ioc_) {
+  socket_.open(tcp::v4());
+  socket_.bind(tcp::endpoint(asio::ip::make_address(from), 0));
   socket_.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
 }
 

@@ -16,7 +16,9 @@ namespace hotline::test {
 
 class RawConnection {
  public:
-  explicit RawConnection(std::uint16_t port);
+  // Connects to 127.0.0.1:`port` from the loopback address `from` (127.0.0.2 is another client). Returns once
+  // the kernel has completed the handshake, whether or not the server has accepted the connection yet.
+  explicit RawConnection(std::uint16_t port, const std::string& from = "127.0.0.1");
 
   // Writes all of `bytes`; false when the server closed or reset the connection first.
   bool send(const std::string& bytes);

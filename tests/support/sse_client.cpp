@@ -16,10 +16,12 @@ struct SseClient::Impl {
 };
 
 SseClient::SseClient(std::uint16_t port, const std::string& target, const std::string& bearer,
-                     const std::string& last_event_id)
+                     const std::string& last_event_id, const std::string& from)
     : impl_(std::make_unique<Impl>()) {
   boost::system::error_code ec;
-  impl_->socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
+  impl_->socket.open(tcp::v4(), ec);
+  if (!ec) impl_->socket.bind(tcp::endpoint(asio::ip::make_address(from), 0), ec);
+  if (!ec) impl_->socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
   if (ec) throw std::runtime_error("cannot connect: " + ec.message());
   std::string req = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n";
   if (!bearer.empty()) req += "Authorization: Bearer " + bearer + "\r\n";
@@ -29,7 +31,8 @@ SseClient::SseClient(std::uint16_t port, const std::string& target, const std::s
   if (!fill_until("\r\n\r\n", std::chrono::steady_clock::now() + std::chrono::seconds(10))) return;
   // "HTTP/1.1 200 OK"
   status_ = std::stoi(buffer_.substr(9, 3));
-  buffer_.erase(0, buffer_.find("\r\n\r\n") + 4);
+  head_ = buffer_.substr(0, buffer_.find("\r\n\r\n") + 4);
+  buffer_.erase(0, head_.size());
 }
 
 SseClient::~SseClient() = default;

@@ -17,11 +17,14 @@ struct SseMessage {
 class SseClient {
  public:
   // Connects and reads the response head (up to 10 s). Throws std::runtime_error when it cannot connect.
+  // From the loopback address `from` (127.0.0.2 is another client).
   SseClient(std::uint16_t port, const std::string& target, const std::string& bearer = "",
-            const std::string& last_event_id = "");
+            const std::string& last_event_id = "", const std::string& from = "127.0.0.1");
   ~SseClient();
 
   int status() const { return status_; }
+  // The response head as received (status line and header fields), e.g. to read Retry-After on a refusal.
+  const std::string& head() const { return head_; }
   // The next message with data, skipping comments (heartbeats) and field-only blocks; nullopt when `timeout`
   // passes or the server closed the stream.
   std::optional<SseMessage> next(std::chrono::milliseconds timeout);
@@ -37,6 +40,7 @@ class SseClient {
   struct Impl;
   std::unique_ptr<Impl> impl_;
   std::string buffer_;
+  std::string head_;
   int status_ = 0;
   int comments_ = 0;
   bool closed_ = false;

@@ -179,3 +179,34 @@ TEST_CASE("rules_files caps each file of the rules folder: 16 MiB and 4 million 
         "c.yaml:3:19: error: 'rules_files.max_yaml_nodes' must be a whole number from 1000 to 100000000");
   CHECK(errors[2].to_string() == "c.yaml:4:3: error: unknown config key 'rules_files.max_nodes'");
 }
+
+TEST_CASE("connection and feed caps have defaults for a city of 1300 units and a bad value names its key",
+          "[daemon][config][limits]") {
+  std::vector<hotline::routing::Diagnostic> errors;
+  const auto defaults = parse_config("c.yaml", "", errors);
+  CHECK(defaults.max_connections == 2048);
+  CHECK(defaults.max_connections_per_address == 256);
+  CHECK(defaults.feed_max_per_token == 16);
+  CHECK(defaults.feed_max_per_address == 128);
+
+  const auto c = parse_config("c.yaml",
+                              "http:\n  max_connections: 64\n  max_connections_per_address: 8\n"
+                              "feed:\n  max_per_token: 2\n  max_per_address: 4\n",
+                              errors);
+  CHECK(errors.empty());
+  CHECK(c.max_connections == 64);
+  CHECK(c.max_connections_per_address == 8);
+  CHECK(c.feed_max_per_token == 2);
+  CHECK(c.feed_max_per_address == 4);
+
+  (void)parse_config("c.yaml",
+                     "http:\n  max_connections: 0\n  max_connections_per_address: 1000001\n"
+                     "feed:\n  max_per_token: -1\n  max_per_address: many\n",
+                     errors);
+  REQUIRE(errors.size() == 4);
+  CHECK(errors[0].to_string() == "c.yaml:2:20: error: 'http.max_connections' must be a whole number from 1 to 1000000");
+  CHECK(errors[1].to_string() ==
+        "c.yaml:3:32: error: 'http.max_connections_per_address' must be a whole number from 1 to 1000000");
+  CHECK(errors[2].to_string() == "c.yaml:5:18: error: 'feed.max_per_token' must be a whole number from 1 to 100000");
+  CHECK(errors[3].to_string() == "c.yaml:6:20: error: 'feed.max_per_address' must be a whole number from 1 to 100000");
+}

@@ -26,7 +26,7 @@ using hotline::test::RawResponse;
 // Answers 200 with {"method","target","body","fields"} (each field "name: value"); remembers every target it served.
 class EchoHandler : public RequestHandler {
  public:
-  asio::awaitable<Handled> serve(const Request& req) override {
+  asio::awaitable<Handled> serve(const Request& req, const Peer&) override {
     {
       std::lock_guard lock(mutex_);
       served_.emplace_back(req.target());
@@ -190,7 +190,7 @@ TEST_CASE("framing fields in a chunked body's trailer are refused with 400", "[d
   CHECK(s.handler.served().empty());
 }
 
-TEST_CASE("a HEAD response has the headers of the GET and no body; the connection stays usable",
+TEST_CASE("a HEAD response has the headers of the GET and no body, and the connection stays usable",
           "[daemon][http][head]") {
   TestServer s;
   RawConnection c(s.port);

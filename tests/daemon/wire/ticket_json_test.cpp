@@ -38,7 +38,7 @@ TEST_CASE("a full intake body is accepted with Chinese aliases", "[daemon][intak
   CHECK(in.caller_phone == "+86 138-0000-0000");
 }
 
-TEST_CASE("only content is required; type defaults to complaint", "[daemon][intake]") {
+TEST_CASE("only content is required, and type defaults to complaint", "[daemon][intake]") {
   auto r = parse_intake(R"({"content":"x","address":null})", rules());
   REQUIRE(std::holds_alternative<IntakeRequest>(r));
   CHECK(std::get<IntakeRequest>(r).ticket.type == hotline::routing::RequestType::complaint);
