@@ -26,8 +26,8 @@ void dump(const std::string& name, const routing::Ticket& t, const routing::Rule
     std::printf("== %s%s\nlead %s\nco", name.c_str(), explain ? " (explain)" : "", d.lead->id.c_str());
     for (const auto* u : d.co) std::printf(" %s", u->id.c_str());
     std::printf("\nrule %s\nmatter %s inferred %d confidence %a (%.17g) below %d\narea %s inferred %d\nladder %s\n",
-                d.rule_id().c_str(), d.matter.c_str(), d.matter_inferred, d.confidence, d.confidence,
-                d.below_threshold, d.area.c_str(), d.area_inferred, d.ladder.c_str());
+                d.rule_id().c_str(), d.matter.c_str(), d.matter_inferred, d.confidence, d.confidence, d.below_threshold,
+                d.area.c_str(), d.area_inferred, d.ladder.c_str());
     for (const auto& line : d.explain) std::printf("| %s\n", line.c_str());
   }
 }
