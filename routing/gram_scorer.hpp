@@ -85,12 +85,14 @@ void GramScorer::pass(const TextFeatures& features, const GramIndex& index, cons
   Lane acc0 = {}, acc1 = {}, acc2 = {}, acc3 = {};
   float* sums = sums_.data();
   float length = 0;
+  // Rows of 4·Lanes floats from here: model->dense_row(row) without its tests.
+  const float* const dense = Lanes > 0 ? model->dense_row(0) : nullptr;
   const auto add_model = [&](std::uint32_t row, float weight) {
     length += weight;
     if constexpr (Lanes <= 0) {
       model->add_row(row, weight, sums);
     } else {
-      const float* w = model->dense_row(row);
+      const float* w = dense + static_cast<std::size_t>(row) * (4 * Lanes);
       const Lane times = {weight, weight, weight, weight};
       const auto lane = [&](std::size_t l) {
         Lane add;
@@ -104,30 +106,31 @@ void GramScorer::pass(const TextFeatures& features, const GramIndex& index, cons
     }
   };
   const std::uint32_t generation = generation_;
+  std::uint32_t* const seen = seen_.data();
+  const GramIndex::Entry* const slots = index.data();
   if (found_.size() < features.size()) found_.resize(features.size());  // room for a bigram per character
   auto* found = found_.data();
   std::size_t found_count = 0;
   // Always inlined: as a call per n-gram (GCC's choice for the scalar pass) it costs a third of the pass.
-  features.for_each_gram(
-      MinN ? MinN : min_n, MaxN ? MaxN : max_n,
-      subject_weight, [&](NgramKey key, int n, float weight) __attribute__((always_inline)) {
-        if (n == 1 && key < 0x10000) {
-          if constexpr (Lanes == k_no_model) return;  // without a model no single character has a row
-          const std::uint32_t row = index.unigram_row(static_cast<char32_t>(key));
-          if (row != GramIndex::k_none) add_model(row, weight);
-          return;
-        }
-        const GramIndex::Entry* entry = index.find(key);
-        if (entry == nullptr) return;
-        if constexpr (Lanes != k_no_model) {
-          if (entry->model_row != GramIndex::k_none) add_model(entry->model_row, weight);
-        }
-        if (n != 2 || entry->count == 0) return;
-        auto& seen = seen_[static_cast<std::size_t>(entry - index.data())];
-        if (seen == generation) return;
-        seen = generation;
-        found[found_count++] = {entry, weight};
-      });
+  const auto visit = [&](NgramKey key, int n, float weight) __attribute__((always_inline)) {
+    if (n == 1 && key < 0x10000) {
+      if constexpr (Lanes == k_no_model) return;  // without a model no single character has a row
+      const std::uint32_t row = index.unigram_row(static_cast<char32_t>(key));
+      if (row != GramIndex::k_none) add_model(row, weight);
+      return;
+    }
+    const GramIndex::Entry* entry = index.find(key);
+    if (entry == nullptr) return;
+    if constexpr (Lanes != k_no_model) {
+      if (entry->model_row != GramIndex::k_none) add_model(entry->model_row, weight);
+    }
+    if (n != 2 || entry->count == 0) return;
+    auto& last = seen[entry - slots];
+    if (last == generation) return;
+    last = generation;
+    found[found_count++] = {entry, weight};
+  };
+  features.for_each_gram(MinN ? MinN : min_n, MaxN ? MaxN : max_n, subject_weight, visit);
   const Lane acc[4] = {acc0, acc1, acc2, acc3};
   // Not in the scalar pass: without a model `sums` is empty and may be null, and memcpy's pointers must not be
   // null even for zero bytes (UBSan stops there: tests/fuzz/regressions/rules).
