@@ -78,8 +78,9 @@ MatterInference infer_matter(const RuleSet& rules, const TextHits& hits, std::st
     }
   } reset{x};
   // The matter's evidence, listing it in `touched` the first time.
+  Scratch::Evidence* const evidence = x.evidence.data();  // fixed from here on (touched grows, evidence does not)
   const auto touch = [&](std::uint32_t m) -> Scratch::Evidence& {
-    auto& e = x.evidence[m];
+    auto& e = evidence[m];
     if (!e.touched) e.touched = true, x.touched.push_back(m);
     return e;
   };
@@ -125,7 +126,7 @@ MatterInference infer_matter(const RuleSet& rules, const TextHits& hits, std::st
                   touch(p.cls).gram += static_cast<double>(weight) * static_cast<double>(p.weight);
                 }
               });
-  const auto score = [&](std::uint32_t m) { return x.evidence[m].keyword + x.evidence[m].gram; };
+  const auto score = [&](std::uint32_t m) { return evidence[m].keyword + evidence[m].gram; };
   const auto better = [&](std::uint32_t a, std::uint32_t b) {
     return score(a) != score(b) ? score(a) > score(b) : all[a].code < all[b].code;
   };
@@ -134,7 +135,12 @@ MatterInference infer_matter(const RuleSet& rules, const TextHits& hits, std::st
   constexpr std::size_t shown = 5;
   x.ranked.clear();
   for (const auto m : x.touched) {
-    if (!(score(m) > 0) || (x.ranked.size() == shown && !better(m, x.ranked.back()))) continue;
+    const double s = score(m);
+    if (!(s > 0)) continue;
+    if (x.ranked.size() == shown) {
+      const double last = score(x.ranked.back());
+      if (s != last ? !(s > last) : !(all[m].code < all[x.ranked.back()].code)) continue;  // !better(m, last)
+    }
     if (x.ranked.size() == shown) x.ranked.pop_back();
     x.ranked.insert(std::find_if(x.ranked.begin(), x.ranked.end(), [&](std::uint32_t r) { return better(m, r); }), m);
   }

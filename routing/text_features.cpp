@@ -86,23 +86,27 @@ void TextFeatures::analyse(std::string_view content, const FeatureSettings& sett
     firsts_high |= std::uint64_t{1} << ((cue[0] >> 6) & 63);
   }
   const std::size_t n_chars = n_chars_;
+  const Char* chars = chars_.data();  // denied_ grows below, chars_ does not
   const auto end_byte = [&](std::size_t k) {
-    return k < n_chars ? chars_[k].byte : static_cast<std::uint32_t>(content.size());
+    return k < n_chars ? chars[k].byte : static_cast<std::uint32_t>(content.size());
   };
 
   // Denied spans: after a cue, up to `negation_reach` characters, stopping at a break or at 是 (不是A是B).
   for (std::size_t k = 0; k < n_chars; ++k) {
-    const char32_t first = chars_[k].cp;
-    if (first == 0 || ((firsts_low >> (first & 63)) & (firsts_high >> ((first >> 6) & 63)) & 1) == 0) continue;
+    const char32_t first = chars[k].cp;
+    // The low slice alone turns most characters away (a break, 0, passes it only when a cue starts with a
+    // character whose low slice is 0, and is turned away by the test after).
+    if (((firsts_low >> (first & 63)) & 1) == 0) continue;
+    if (first == 0 || ((firsts_high >> ((first >> 6) & 63)) & 1) == 0) continue;
     for (const auto& cue : settings.negations) {
       if (cue.empty() || cue[0] != first || k + cue.size() > n_chars) continue;
       bool match = true;
-      for (std::size_t j = 1; j < cue.size() && match; ++j) match = chars_[k + j].cp == cue[j];
+      for (std::size_t j = 1; j < cue.size() && match; ++j) match = chars[k + j].cp == cue[j];
       if (!match) continue;
       const std::size_t from = k + cue.size();
       std::size_t to = from;
-      while (to < n_chars && to - from < static_cast<std::size_t>(settings.negation_reach) && chars_[to].cp != 0 &&
-             chars_[to].cp != U'是') {
+      while (to < n_chars && to - from < static_cast<std::size_t>(settings.negation_reach) && chars[to].cp != 0 &&
+             chars[to].cp != U'是') {
         ++to;
       }
       if (to > from) denied_.emplace_back(end_byte(from), end_byte(to));
