@@ -76,6 +76,16 @@ TEST_CASE("a feed replaying a long log leaves the other clients served and misse
   DaemonProcess daemon(HOTLINED_PATH, args);
   HttpClient client(daemon.port());
   REQUIRE(client.get("/healthz").status == 200);  // connected and served once
+  // What a post costs on this build and machine with no replay running (sanitizer builds are several times
+  // slower); these tickets are in the log the feed replays.
+  std::vector<double> quiet_ms;
+  for (int i = 0; i < 9; ++i) {
+    const auto t0 = steady_clock::now();
+    post(client, op);
+    quiet_ms.push_back(duration<double, std::milli>(steady_clock::now() - t0).count());
+  }
+  std::sort(quiet_ms.begin(), quiet_ms.end());
+  const double quiet_median_ms = quiet_ms[quiet_ms.size() / 2];
   const auto started = steady_clock::now();
   SseClient feed(daemon.port(), std::string("/v1/units/") + k_unit + "/feed", unit, "0");
   REQUIRE(feed.status() == 200);
@@ -133,8 +143,9 @@ TEST_CASE("a feed replaying a long log leaves the other clients served and misse
   // pages rendered on the I/O thread, as before, a debug build gave a median of 44-66 ms and a p90 of 54-65 ms,
   // off it 1-14 ms and 5-22 ms. The worst alone is left loose: a loaded test machine has outliers either way.)
   CHECK(latencies_ms.size() >= 5);
-  CHECK(median_ms < 25);
-  CHECK(p90_ms < 40);
+  INFO("a post with no replay running: median " << quiet_median_ms << " ms");
+  CHECK(median_ms < 15 + 3 * quiet_median_ms);
+  CHECK(p90_ms < 30 + 4 * quiet_median_ms);
   CHECK(worst_ms < replay_ms / 4);
 
   // Exactly once, in order: seqs strictly increase, and the dispatches seen are exactly the unit's in the log.
@@ -150,7 +161,7 @@ TEST_CASE("a feed replaying a long log leaves the other clients served and misse
   daemon.stop(SIGTERM);
   const auto expected = query_ints(
       db, std::string("SELECT seq FROM events WHERE kind = 'dispatched' AND unit_id = '") + k_unit + "' ORDER BY seq");
-  CHECK(expected.size() == static_cast<std::size_t>(k_copies / 3 + 1 + posted.size()));
+  CHECK(expected.size() == static_cast<std::size_t>(k_copies / 3 + 1) + quiet_ms.size() + posted.size());
   CHECK(dispatches == expected);
   const auto closed = query_ints(db, "SELECT seq FROM events WHERE kind = 'closed' ORDER BY seq");
   CHECK(closed.size() == static_cast<std::size_t>(k_copies / 3));

@@ -104,8 +104,10 @@ TEST_CASE("searches scanning every ticket leave intake served", "[e2e][search][s
                             << " posts, median " << median_ms << " ms, worst " << worst_ms << " ms (" << searches
                             << " searches)");
   CHECK(searches >= 12);
-  CHECK(median_ms < 50);
-  CHECK(worst_ms < 250);
+  // With the searches on the I/O thread a post waited for several of them (median 912 ms, one search 89-207 ms);
+  // off it, a few ms. Scaled by one search, so a slower build or machine moves both sides.
+  CHECK(median_ms < std::max(50.0, one_search_ms / 2));
+  CHECK(worst_ms < std::max(250.0, 2 * one_search_ms));
 }
 
 TEST_CASE("a search over search.timeout_ms is stopped and answered with a problem", "[e2e][search]") {
