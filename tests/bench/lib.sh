@@ -24,3 +24,12 @@ start_hotlined() {
   done < <(tail -f "$log")
   [ -n "$HOTLINED_PORT" ] || { cat "$log" >&2; exit 1; }
 }
+
+# rules_with_model DIR — copies the shipped rules to DIR/rules and trains a class-level matter model on
+# tests/corpus/messages.jsonl into it with "$build/daemon/hotlinectl" (prints the learner's summary line).
+rules_with_model() {
+  cp -r "$root/rules" "$1/rules"
+  rm -rf "$1/rules/model"
+  "$build/daemon/hotlinectl" rules learn --rules "$1/rules" --from "$root/tests/corpus/messages.jsonl" \
+    --level class | tail -n 1
+}

@@ -6,16 +6,15 @@
 # model is trained as tests/bench/route_model.sh trains it.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/bench/lib.sh
+source "$root/tests/bench/lib.sh"
 build=${1:-$root/build/release}
 for tool in "$build/daemon/hotlinectl" "$build/tests/route_dump"; do
   [ -x "$tool" ] || { echo "build first: cmake --build --preset release --target route_dump hotlinectl" >&2; exit 2; }
 done
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cp -r "$root/rules" "$work/rules"
-rm -rf "$work/rules/model"
-"$build/daemon/hotlinectl" rules learn --rules "$work/rules" --from "$root/tests/corpus/messages.jsonl" --level class \
-  > /dev/null
+rules_with_model "$work" > /dev/null
 corpus=$root/tests/corpus/messages.jsonl
 echo "### without a model"
 "$build/tests/route_dump" "$root/rules" "$corpus" "$root/rules"

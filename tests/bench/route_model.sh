@@ -6,6 +6,8 @@
 # one core and the resident memory of the compiled rule set, without and with the model.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/bench/lib.sh
+source "$root/tests/bench/lib.sh"
 build=${1:-$root/build/release}
 seconds=${2:-5}
 for tool in "$build/daemon/hotlinectl" "$build/tests/route_bench"; do
@@ -13,10 +15,7 @@ for tool in "$build/daemon/hotlinectl" "$build/tests/route_bench"; do
 done
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cp -r "$root/rules" "$work/rules"
-rm -rf "$work/rules/model"
-"$build/daemon/hotlinectl" rules learn --rules "$work/rules" --from "$root/tests/corpus/messages.jsonl" --level class \
-  | tail -n 1
+rules_with_model "$work"
 echo "== without a model ($root/rules)"
 "$build/tests/route_bench" "$root/rules" "$seconds"
 echo "== with the model ($work/rules/model/matters.model)"
