@@ -133,7 +133,15 @@ std::optional<Problem> head_problem(const Request& head, const ServerLimits& lim
   if (bytes > limits.max_header_bytes) return header_bytes_too_large(limits);
 
   // Framing (RFC 9112 section 6): a body whose length is not certain is never read, so it can never be taken
-  // for the next request.
+  // for the next request. Beast takes a list of equal lengths ("0, 0", or the field twice) as one; a proxy in
+  // front may read it otherwise, so a Content-Length is one field holding one plain number (section 6.3).
+  if (head.count(http::field::content_length) > 1) return bad_request("Content-Length appears more than once");
+  if (const auto cl = head.find(http::field::content_length); cl != head.end()) {
+    const auto v = cl->value();
+    if (v.empty() || v.find_first_not_of("0123456789") != std::string_view::npos) {
+      return bad_request("Content-Length must be one decimal number, not '" + std::string(v.substr(0, 40)) + "'");
+    }
+  }
   if (head.find(http::field::transfer_encoding) == head.end()) return std::nullopt;
   if (head.find(http::field::content_length) != head.end()) {
     return bad_request("a request may not carry both Content-Length and Transfer-Encoding");
