@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <string_view>
+#include <tuple>
 
 #include "routing/router.hpp"
 
@@ -80,6 +82,65 @@ void warn(std::vector<Diagnostic>& out, const SourcePos& pos, std::string messag
   out.push_back({pos.file, pos.line, pos.column, std::move(message), Severity::warning});
 }
 
+// Two rules of one tie group (same priority, condition count, matters and areas) that lead elsewhere and can
+// match one ticket.
+bool may_tie(const Rule& x, const Rule& y) {
+  if (x.lead.describe() == y.lead.describe()) return false;
+  const bool compatible_bits = (x.types == 0 || y.types == 0 || (x.types & y.types) != 0) &&
+                               (x.urgencies == 0 || y.urgencies == 0 || (x.urgencies & y.urgencies) != 0);
+  const auto excludes = [](const Rule& p, const Rule& q) {
+    return std::any_of(p.none.begin(), p.none.end(),
+                       [&](auto w) { return std::find(q.all.begin(), q.all.end(), w) != q.all.end(); });
+  };
+  return compatible_bits && !excludes(x, y) && !excludes(y, x);
+}
+
+// The rules that could cover a given rule (covers() can only hold for them). A rule with a matter condition is
+// listed under each of its matter prefixes, one with only an area condition under each area prefix, the rest
+// (no matter, no area) always. A covering rule's prefix starts the covered rule's first matter (or area), so
+// looking up every prefix of that one code finds it.
+class CoverIndex {
+ public:
+  explicit CoverIndex(const std::vector<Rule>& rules) {
+    for (std::size_t i = 0; i < rules.size(); ++i) {
+      const Rule& r = rules[i];
+      if (!r.matters.empty()) {
+        for (const auto& m : r.matters) by_matter_[m].push_back(i);
+      } else if (!r.areas.empty()) {
+        for (const auto& a : r.areas) by_area_[a].push_back(i);
+      } else {
+        unconditioned_.push_back(i);
+      }
+    }
+  }
+
+  // Candidates for covering `b`, ascending and unique.
+  void candidates_for(const Rule& b, std::vector<std::size_t>& out) const {
+    out = unconditioned_;
+    add_prefixes(b.matters, by_matter_, out);
+    add_prefixes(b.areas, by_area_, out);
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+  }
+
+ private:
+  using Buckets = std::map<std::string, std::vector<std::size_t>, std::less<>>;
+
+  static void add_prefixes(const std::vector<std::string>& codes, const Buckets& buckets,
+                           std::vector<std::size_t>& out) {
+    if (codes.empty()) return;  // only a rule without this condition covers it
+    const std::string_view first = codes.front();
+    for (std::size_t n = 1; n <= first.size(); ++n) {
+      if (const auto it = buckets.find(first.substr(0, n)); it != buckets.end()) {
+        out.insert(out.end(), it->second.begin(), it->second.end());
+      }
+    }
+  }
+
+  Buckets by_matter_, by_area_;
+  std::vector<std::size_t> unconditioned_;
+};
+
 }  // namespace
 
 bool covers(const Rule& a, const Rule& b) {
@@ -88,14 +149,20 @@ bool covers(const Rule& a, const Rule& b) {
          (a.channels.empty() || (!b.channels.empty() && subset(b.channels, a.channels))) && keywords_cover(a, b);
 }
 
-std::vector<Diagnostic> analyze(const RuleSet& rules) {
+std::vector<Diagnostic> analyze(const RuleSet& rules, std::uint64_t* comparisons) {
   std::vector<Diagnostic> out;
+  std::uint64_t compared = 0;
   const auto& all = rules.rules();
 
-  // Shadowed: another rule matches everything this one does and always outranks it.
+  // Shadowed: another rule matches everything this one does and always outranks it. Only rules that could cover
+  // it are compared (see CoverIndex), in declaration order, so the first such rule is named.
+  const CoverIndex index(all);
   std::vector<bool> shadowed(all.size(), false);
+  std::vector<std::size_t> candidates;
   for (std::size_t b = 0; b < all.size(); ++b) {
-    for (std::size_t a = 0; a < all.size(); ++a) {
+    index.candidates_for(all[b], candidates);
+    for (const std::size_t a : candidates) {
+      ++compared;
       if (a == b || !covers(all[a], all[b]) || !always_outranks(all[a], all[b]) ||
           !lead_always_resolves_when(all[a], all[b])) {
         continue;
@@ -109,31 +176,40 @@ std::vector<Diagnostic> analyze(const RuleSet& rules) {
   }
 
   // Ambiguous: two rules with the same precedence keys that can match one ticket and lead elsewhere; only
-  // declaration order decides between them.
-  for (std::size_t a = 0; a < all.size(); ++a) {
-    for (std::size_t b = a + 1; b < all.size(); ++b) {
-      const Rule& x = all[a];
-      const Rule& y = all[b];
-      if (shadowed[a] || shadowed[b] || x.priority != y.priority || x.condition_count() != y.condition_count() ||
-          x.lead.describe() == y.lead.describe()) {
-        continue;
-      }
-      const bool same_matter = x.matters == y.matters;
-      const bool same_area = x.areas == y.areas;
-      const bool compatible_bits = (x.types == 0 || y.types == 0 || (x.types & y.types) != 0) &&
-                                   (x.urgencies == 0 || y.urgencies == 0 || (x.urgencies & y.urgencies) != 0);
-      const bool excluded =
-          std::any_of(x.none.begin(), x.none.end(),
-                      [&](auto p) { return std::find(y.all.begin(), y.all.end(), p) != y.all.end(); }) ||
-          std::any_of(y.none.begin(), y.none.end(),
-                      [&](auto p) { return std::find(x.all.begin(), x.all.end(), p) != x.all.end(); });
-      if (same_matter && same_area && compatible_bits && !excluded) {
-        warn(out, y.pos,
-             "rules '" + x.id + "' (" + where(x) + ") and '" + y.id +
-                 "' tie on precedence for tickets matching both; declaration order decides ('" + x.id + "' wins)");
+  // declaration order decides between them. Only rules with the same priority, condition count, matters and
+  // areas can tie, so each rule is compared with the later ones of its group.
+  using TieKey = std::tuple<int, int, const std::vector<std::string>*, const std::vector<std::string>*>;
+  const auto tie_less = [](const TieKey& x, const TieKey& y) {
+    if (std::get<0>(x) != std::get<0>(y)) return std::get<0>(x) < std::get<0>(y);
+    if (std::get<1>(x) != std::get<1>(y)) return std::get<1>(x) < std::get<1>(y);
+    if (*std::get<2>(x) != *std::get<2>(y)) return *std::get<2>(x) < *std::get<2>(y);
+    return *std::get<3>(x) < *std::get<3>(y);
+  };
+  std::map<TieKey, std::vector<std::size_t>, decltype(tie_less)> groups(tie_less);
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (!shadowed[i]) {
+      groups[{all[i].priority, static_cast<int>(all[i].condition_count()), &all[i].matters, &all[i].areas}].push_back(
+          i);
+    }
+  }
+  std::vector<std::pair<std::size_t, std::size_t>> ties;
+  for (const auto& [key, members] : groups) {
+    for (std::size_t i = 0; i < members.size(); ++i) {
+      for (std::size_t j = i + 1; j < members.size(); ++j) {
+        ++compared;
+        if (may_tie(all[members[i]], all[members[j]])) ties.emplace_back(members[i], members[j]);
       }
     }
   }
+  std::sort(ties.begin(), ties.end());
+  for (const auto& [a, b] : ties) {
+    const Rule& x = all[a];
+    const Rule& y = all[b];
+    warn(out, y.pos,
+         "rules '" + x.id + "' (" + where(x) + ") and '" + y.id +
+             "' tie on precedence for tickets matching both; declaration order decides ('" + x.id + "' wins)");
+  }
+  if (comparisons != nullptr) *comparisons = compared;
 
   // Matters with no route: a leaf no rule's matter condition reaches (keyword-only rules may still catch it).
   std::set<std::string_view> parents;

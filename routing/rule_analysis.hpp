@@ -2,6 +2,7 @@
 // declaration order, units nothing routes to, matters with no route. Pure; findings are warnings.
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 #include "routing/diagnostic.hpp"
@@ -9,7 +10,10 @@
 
 namespace hotline::routing {
 
-std::vector<Diagnostic> analyze(const RuleSet& rules);
+// Rules are compared only with those that could cover them or tie with them (same matter prefix, area prefix or
+// neither), so the work grows with the rules, not their square. `comparisons`, when given, receives the number of
+// rule pairs compared (for the complexity test).
+std::vector<Diagnostic> analyze(const RuleSet& rules, std::uint64_t* comparisons = nullptr);
 
 // True when every ticket `b` matches is matched by `a` as well (conditions only, ignoring template
 // resolution). Exposed for tests.
