@@ -11,6 +11,7 @@
 #include "daemon/cases/case_context.hpp"
 #include "daemon/escalation/deadline_recompute_job.hpp"
 #include "daemon/http/http_response.hpp"
+#include "daemon/http/query_string.hpp"
 #include "daemon/runtime/local_time.hpp"
 #include "daemon/runtime/off_thread.hpp"
 #include "daemon/wire/case_codec.hpp"
@@ -108,18 +109,38 @@ Response Api::explain_route(const Request& req) {
   return make_response(req, http::status::ok, json::serialize(body));
 }
 
+namespace {
+
+json::object golden_json(const GoldenCheck& g) {
+  return {{"cases", g.cases}, {"failed", g.failures.size()}, {"forced", g.forced}};
+}
+
+}  // namespace
+
 boost::asio::awaitable<Response> Api::reload_rules(const Request& req) {
+  auto mode = ReloadMode::checked;
+  for (const auto& [key, value] : parse_query(req.target())) {
+    if (key != "force") co_return problem_response(req, bad_field(key, "unknown query parameter"));
+    if (value != "true" && value != "false")
+      co_return problem_response(req, bad_field("force", "must be true or false"));
+    if (value == "true") mode = ReloadMode::forced;
+  }
   // Compiling takes from 100 ms to seconds, and a new calendar recomputes provisional deadlines: all of it on the
   // blocking pool, so the I/O threads go on serving while it runs.
   struct Reloaded {
     ReloadOutcome outcome;
     RecomputeSummary recomputed;
   };
-  auto [outcome, recomputed] = co_await run_off_thread(ctx_.blocking, [this] {
-    Reloaded r{ctx_.rules.reload(), {}};
+  auto [outcome, recomputed] = co_await run_off_thread(ctx_.blocking, [this, mode] {
+    Reloaded r{ctx_.rules.reload(mode), {}};
     if (r.outcome.ok) {
       spdlog::info("rules reloaded over HTTP: version {} in {:.0f} ms", r.outcome.info.rules->version(),
                    r.outcome.info.load_ms);
+      if (r.outcome.golden.forced) {
+        spdlog::warn("rules reload forced (?force=true): version {} is live although {} of {} golden case(s) fail",
+                     r.outcome.info.rules->version(), r.outcome.golden.failures.size(), r.outcome.golden.cases);
+        for (const auto& f : r.outcome.golden.failures) spdlog::warn("  {}", f);
+      }
       // A newer calendar settles provisional deadlines before the answer (a durable job: see escalation/).
       r.recomputed = bring_deadlines_to_calendar(ctx_.writer, r.outcome.info,
                                                  local_stamp_ms(ctx_.clock->now_ms()).unix_ms, ctx_.escalation);
@@ -130,6 +151,7 @@ boost::asio::awaitable<Response> Api::reload_rules(const Request& req) {
   if (outcome.ok) {
     auto body = rules_json(outcome.info);
     body["reloaded"] = true;
+    body["golden_cases"] = golden_json(outcome.golden);
     body["deadlines_recomputed"] = {{"tickets_checked", recomputed.tickets_checked},
                                     {"tickets_changed", recomputed.tickets_changed},
                                     {"changes", recomputed.changes}};
@@ -138,14 +160,26 @@ boost::asio::awaitable<Response> Api::reload_rules(const Request& req) {
   }
   json::array errors;
   for (const auto& d : outcome.diagnostics) errors.push_back(json::string(d.to_string()));
-  spdlog::error("rules reload refused ({} problem(s)); version {} stays live", errors.size(),
-                outcome.info.rules->version());
-  json::object body{{"type", "urn:hotline:problem:invalid-rules"},
-                    {"title", "The new rules are invalid; the current rules stay live"},
-                    {"status", 422},
-                    {"detail", std::to_string(errors.size()) + " problem(s) in " + ctx_.rules.dir()},
-                    {"errors", std::move(errors)},
-                    {"live_version", outcome.info.rules->version()}};
+  const bool golden_only = !outcome.golden.failures.empty();
+  spdlog::error("rules reload refused ({} problem(s){}); version {} stays live", errors.size(),
+                golden_only ? ", failing golden cases" : "", outcome.info.rules->version());
+  for (const auto& e : errors) spdlog::error("  {}", e.as_string().c_str());
+  json::object body;
+  if (golden_only) {
+    body = {{"type", "urn:hotline:problem:golden-cases-failed"},
+            {"title", "The new rules fail their own golden cases; the current rules stay live"},
+            {"status", 422},
+            {"detail", std::to_string(outcome.golden.failures.size()) + " of " + std::to_string(outcome.golden.cases) +
+                           " golden case(s) fail; POST /v1/admin/reload?force=true installs the rules anyway"},
+            {"golden_cases", golden_json(outcome.golden)}};
+  } else {
+    body = {{"type", "urn:hotline:problem:invalid-rules"},
+            {"title", "The new rules are invalid; the current rules stay live"},
+            {"status", 422},
+            {"detail", std::to_string(errors.size()) + " problem(s) in " + ctx_.rules.dir()}};
+  }
+  body["errors"] = std::move(errors);
+  body["live_version"] = outcome.info.rules->version();
   co_return make_response(req, http::status::unprocessable_entity, json::serialize(body), "application/problem+json");
 }
 

@@ -68,6 +68,9 @@ bool reload_on_signal(RulesHolder& holder, TicketWriter& writer, const Escalatio
   if (!outcome.ok) {
     spdlog::error("SIGHUP reload refused; the current rules ({}) stay live:", outcome.info.rules->version());
     for (const auto& d : outcome.diagnostics) spdlog::error("  {}", d.to_string());
+    if (!outcome.golden.failures.empty()) {
+      spdlog::error("  the rules compile but fail their golden cases; POST /v1/admin/reload?force=true installs them");
+    }
     return false;
   }
   spdlog::info("rules reloaded on SIGHUP: version {} in {:.0f} ms", outcome.info.rules->version(),
@@ -138,6 +141,12 @@ int run_daemon(int argc, char** argv) {
   if (!compiled.ok) {
     std::cerr << "hotlined: rules in '" << config.rules << "' are invalid; not starting\n";
     return 1;
+  }
+  // The folder's golden cases: at start-up a failure is reported, not fatal (a reload refuses it unless forced).
+  if (const auto golden = run_golden_check(config.rules, *compiled.info.rules); !golden.failures.empty()) {
+    spdlog::warn("{} of {} golden case(s) in '{}' fail with the rules this daemon starts with:", golden.failures.size(),
+                 golden.cases, config.rules);
+    for (const auto& f : golden.failures) spdlog::warn("  {}", f);
   }
   for (const auto& unit : config.report_notify) {
     if (compiled.info.rules->find_unit(unit) == nullptr) {

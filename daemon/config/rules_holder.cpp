@@ -1,8 +1,10 @@
 #include "daemon/config/rules_holder.hpp"
 
 #include <chrono>
+#include <filesystem>
 #include <utility>
 
+#include "daemon/config/golden_cases.hpp"
 #include "daemon/config/rules_loader.hpp"
 #include "daemon/runtime/local_time.hpp"
 #include "daemon/runtime/scheduler_clock.hpp"
@@ -24,9 +26,36 @@ ReloadOutcome load_initial_rules(const std::string& dir, const routing::FileLimi
   return out;
 }
 
-ReloadOutcome RulesHolder::reload() {
+GoldenCheck run_golden_check(const std::string& dir, const routing::RuleSet& rules) {
+  GoldenCheck check;
+  std::error_code ec;
+  if (!std::filesystem::is_directory(std::filesystem::path(dir) / "tests", ec)) return check;  // a folder without cases
+  std::vector<routing::Diagnostic> problems;
+  const auto cases = read_golden_cases(dir, problems);
+  check.cases = cases.size();
+  for (const auto& p : problems) {
+    if (p.severity == routing::Severity::error) check.failures.push_back(p.to_string());
+  }
+  for (auto& f : run_golden_cases(rules, cases)) check.failures.push_back(std::move(f));
+  return check;
+}
+
+ReloadOutcome RulesHolder::reload(ReloadMode mode) {
   std::lock_guard serial(reload_mutex_);
   auto outcome = load_initial_rules(dir_, limits_);
+  if (outcome.ok) {
+    outcome.golden = run_golden_check(dir_, *outcome.info.rules);
+    if (!outcome.golden.failures.empty()) {
+      if (mode == ReloadMode::forced) {
+        outcome.golden.forced = true;
+      } else {
+        outcome.ok = false;
+        for (const auto& f : outcome.golden.failures) {
+          outcome.diagnostics.push_back({"", 0, 0, "golden case: " + f, routing::Severity::error});
+        }
+      }
+    }
+  }
   RulesInfo old;  // released after the lock, so readers never wait for the old set to be freed
   {
     std::lock_guard lock(mutex_);

@@ -22,11 +22,22 @@ struct RulesInfo {
   double load_ms = 0;     // reading, compiling and checking
 };
 
+// The rules folder's own golden cases (tests/*.yaml) run against a new set before it goes live.
+struct GoldenCheck {
+  std::size_t cases = 0;
+  std::vector<std::string> failures;  // "file:line: expected …, got …", and unreadable case files
+  bool forced = false;                // installed although some failed (reload with force)
+};
+
 struct ReloadOutcome {
   bool ok = false;
   RulesInfo info;  // the set live after the call (new on success, old otherwise)
   std::vector<routing::Diagnostic> diagnostics;
+  GoldenCheck golden;  // of the new set, when it compiled
 };
+
+// A reload installs a set that compiles and passes its golden cases; forced, one that only compiles.
+enum class ReloadMode { checked, forced };
 
 class RulesHolder {
  public:
@@ -43,9 +54,10 @@ class RulesHolder {
   }
   const std::string& dir() const { return dir_; }
 
-  // Reads and compiles the rules folder; swaps it in when it has no errors. Blocks for the compile
-  // (~100 ms for the shipped rules): call it off the I/O threads.
-  ReloadOutcome reload();
+  // Reads and compiles the rules folder and runs its golden cases; swaps it in when it has no errors and (unless
+  // forced) every golden case passes. Blocks for the compile (~100 ms for the shipped rules): call it off the I/O
+  // threads.
+  ReloadOutcome reload(ReloadMode mode = ReloadMode::checked);
 
  private:
   const std::string dir_;
@@ -54,6 +66,9 @@ class RulesHolder {
   mutable std::mutex mutex_;
   RulesInfo current_;
 };
+
+// Reads `dir`/tests/*.yaml and routes each case with `rules` (no tests/ folder: no cases, nothing fails).
+GoldenCheck run_golden_check(const std::string& dir, const routing::RuleSet& rules);
 
 // Loads `dir` for start-up: the same staging as reload(), with no set to fall back to.
 ReloadOutcome load_initial_rules(const std::string& dir, const routing::FileLimits& limits = {});

@@ -97,3 +97,48 @@ TEST_CASE("SIGHUP reloads the rules and refuses a bad set", "[e2e][rules]") {
   CHECK(str(body_of(client.post("/v1/tickets", R"({"content":"工资拖欠"})")).at("rule")) == "always");
   CHECK(daemon.stop(SIGTERM) == 0);
 }
+
+TEST_CASE("a reload whose rules fail their own golden cases is refused unless forced, and logged either way",
+          "[e2e][rules]") {
+  RulesCopy copy;
+  TempDir db;
+  std::filesystem::create_directories(copy.rules + "/tests");
+  copy.write("tests/wages.yaml", "cases:\n  - ticket: {content: 工资拖欠}\n    expect: {unit: 3506.rsj}\n");
+  DaemonProcess daemon(HOTLINED_PATH,
+                       {"--listen", "127.0.0.1:0", "--database", db.path() + "/h.db", "--rules", copy.rules});
+  HttpClient client(daemon.port());
+  const auto before = str(body_of(client.get("/v1/rules")).at("version"));
+
+  // A rule that sends wages to city management: it compiles, and the folder's own case says it is wrong.
+  copy.write("wrong.yaml",
+             "rules:\n  - id: wrong\n    when: {keywords: [工资]}\n    priority: 5\n    lead: 3506.cgj\n");
+  const auto refused = client.post("/v1/admin/reload", "");
+  CHECK(refused.status == 422);
+  const auto problem = body_of(refused);
+  CHECK(str(problem.at("type")) == "urn:hotline:problem:golden-cases-failed");
+  CHECK(problem.at("golden_cases").at("cases").as_int64() == 1);
+  CHECK(problem.at("golden_cases").at("failed").as_int64() == 1);
+  REQUIRE(problem.at("errors").as_array().size() == 1);
+  CHECK(str(problem.at("errors").as_array()[0]).find("tests/wages.yaml:2") != std::string::npos);
+  CHECK(str(problem.at("live_version")) == before);
+  CHECK(str(body_of(client.post("/v1/tickets", R"({"content":"工资拖欠"})")).at("unit").at("id")) == "3506.rsj");
+  CHECK(client.post("/v1/admin/reload?force=maybe", "").status == 400);
+  CHECK(client.post("/v1/admin/reload?forse=true", "").status == 400);
+  CHECK(str(body_of(client.get("/v1/rules")).at("version")) == before);
+
+  const auto forced = client.post("/v1/admin/reload?force=true", "");
+  REQUIRE(forced.status == 200);
+  const auto body = body_of(forced);
+  CHECK(str(body.at("version")) != before);
+  CHECK(body.at("golden_cases").at("forced").as_bool());
+  CHECK(body.at("golden_cases").at("failed").as_int64() == 1);
+  CHECK(daemon.wait_for_output("rules reload forced"));
+  CHECK(str(body_of(client.post("/v1/tickets", R"({"content":"工资拖欠"})")).at("unit").at("id")) == "3506.cgj");
+
+  // Once the case agrees again, a plain reload passes and says how many cases ran.
+  copy.write("tests/wages.yaml", "cases:\n  - ticket: {content: 工资拖欠}\n    expect: {unit: 3506.cgj}\n");
+  const auto agreed = client.post("/v1/admin/reload", "");
+  REQUIRE(agreed.status == 200);
+  CHECK(body_of(agreed).at("golden_cases").at("failed").as_int64() == 0);
+  CHECK_FALSE(body_of(agreed).at("golden_cases").at("forced").as_bool());
+}
