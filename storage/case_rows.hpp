@@ -79,6 +79,8 @@ struct SearchQuery {
 };
 
 struct SearchRow {
+  // unit_id: the current lead unit; unit_name: its name when it is the first routing's unit, else empty (the
+  // caller names it from the rules).
   std::string ticket_id, state, received_at, type, content, unit_id, unit_name;
 };
 

@@ -59,7 +59,12 @@ Result<std::int64_t> TicketStore::index_search_batch(std::int64_t limit) {
 }
 
 Result<std::vector<SearchRow>> TicketStore::search(const SearchQuery& q, std::chrono::milliseconds budget) {
-  std::string sql = "SELECT t.id, t.state, t.received_at, t.type, t.content, t.unit_id, t.unit_name FROM tickets t";
+  // The unit shown is the current lead (the newest lead assignment not withdrawn by a return, a re-dispatch or an
+  // arbitration), not the first routing's; its name is stored only for the first routing's unit.
+  std::string sql =
+      "SELECT t.id, t.state, t.received_at, t.type, t.content,"
+      " (SELECT a.unit_id FROM assignments a WHERE a.ticket_id = t.id AND a.lead = 1 AND a.state != 'withdrawn'"
+      " ORDER BY a.seq DESC LIMIT 1), t.unit_id, t.unit_name FROM tickets t";
   std::vector<std::string> where;
   // The trigram index answers substrings of three characters or more; shorter text falls back to a scan.
   std::size_t chars = 0;
@@ -126,8 +131,11 @@ Result<std::vector<SearchRow>> TicketStore::search(const SearchQuery& q, std::ch
     }
     if (!r) return r.error();
     if (!*r) break;
+    auto lead = st.column_text(5);  // NULL (empty) for a ticket with no live lead assignment
+    auto routed = st.column_text(6);
+    const bool first_unit = lead.empty() || lead == routed;
     out.push_back({st.column_text(0), st.column_text(1), st.column_text(2), st.column_text(3), st.column_text(4),
-                   st.column_text(5), st.column_text(6)});
+                   first_unit ? routed : lead, first_unit ? st.column_text(7) : std::string()});
   }
   return out;
 }

@@ -138,15 +138,17 @@ Response Api::get_queue(const Request& req, const Principal& who, const std::str
 namespace {
 
 // The search answer's body: the rows, and the cursor of the next page when this one is full.
-std::string search_body(const std::vector<storage::SearchRow>& rows, int limit) {
+std::string search_body(const std::vector<storage::SearchRow>& rows, int limit, const routing::RuleSet& rules) {
   json::array items;
   for (const auto& r : rows) {
+    // A lead other than the first routing's unit is named from the rules (its id when they no longer have it).
+    const auto* unit = r.unit_name.empty() ? rules.find_unit(r.unit_id) : nullptr;
     items.push_back({{"id", r.ticket_id},
                      {"state", r.state},
                      {"received_at", r.received_at},
                      {"type", r.type},
                      {"content", r.content},
-                     {"unit", {{"id", r.unit_id}, {"name", r.unit_name}}}});
+                     {"unit", {{"id", r.unit_id}, {"name", unit ? unit->name : r.unit_name}}}});
   }
   json::object body{{"items", std::move(items)}};
   if (rows.size() == static_cast<std::size_t>(limit)) body["next_cursor"] = rows.back().ticket_id;
@@ -169,13 +171,15 @@ boost::asio::awaitable<Response> Api::search_tickets(const Request& req, const P
   // On the read pool, never an I/O thread: a scan of every ticket takes long on a large database. The pool's
   // threads bound how many searches (and feed replay pages) read at once; the rest wait their turn there. Each
   // search is stopped after search.timeout_ms.
-  auto found = co_await run_off_thread(ctx_.reads, [this, query = &q]() -> storage::Result<std::string> {
-    auto lease = ctx_.readers.acquire();
-    if (!lease) return lease.error();
-    auto rows = (*lease)->search(*query, ctx_.search_timeout);
-    if (!rows) return rows.error();
-    return search_body(*rows, query->limit);
-  });
+  const auto rules = ctx_.rules.get();  // names a lead unit other than the first routing's
+  auto found =
+      co_await run_off_thread(ctx_.reads, [this, query = &q, set = rules.get()]() -> storage::Result<std::string> {
+        auto lease = ctx_.readers.acquire();
+        if (!lease) return lease.error();
+        auto rows = (*lease)->search(*query, ctx_.search_timeout);
+        if (!rows) return rows.error();
+        return search_body(*rows, query->limit, *set);
+      });
   if (!found && found.error().category == storage::ErrorCategory::over_budget) {
     co_return problem_response(
         req, {503, "search-too-long", "The search took too long",

@@ -84,6 +84,8 @@ int deadline_preview(const DeadlineArgs& args, std::ostream& out, std::ostream& 
       << routing::to_string(policy.yellow_before) << " before the reply deadline)\n";
   out << "red card (红牌) at " << local_stamp_ms(routing::after_deadline(cal, reply, policy.red_after, offset)).rfc3339
       << "  (" << routing::to_string(policy.red_after) << " after)\n";
+  out << "urge (催办) at " << local_stamp_ms(routing::after_deadline(cal, reply, policy.urge_after, offset)).rfc3339
+      << "  (" << routing::to_string(policy.urge_after) << " after)\n";
   out << "supervise (督办) at "
       << local_stamp_ms(routing::after_deadline(cal, reply, policy.supervise_after, offset)).rfc3339 << "  ("
       << routing::to_string(policy.supervise_after) << " after)\n";

@@ -36,6 +36,11 @@ TEST_CASE("a complaint dispatched the Friday before the Spring Festival is due a
                    "    5. 2026-02-27 Fri\n") != std::string::npos);
   CHECK(r.out.find("return window (退单): 2 wd (next_day) → due 2026-02-25T00:00:00.000+08:00\n") != std::string::npos);
   CHECK(r.out.find("PROVISIONAL") == std::string::npos);  // 2026's table is published
+  // Urged when still overdue one working day after the reply deadline (urge_after: 1 wd): Sat 02-28 is the second
+  // make-up working day of 春节, so the urge comes at its end.
+  CHECK(r.out.find("red card (红牌) at 2026-02-28T00:00:00.000+08:00  (0 wd after)\n"
+                   "urge (催办) at 2026-03-01T00:00:00.000+08:00  (1 wd after)\n"
+                   "supervise (督办) at ") != std::string::npos);
 
   // The same instant written in UTC gives the same local dispatch day and so the same deadlines.
   const auto utc = deadline({"--type", "complaint", "--from", "2026-02-13T02:00:00Z"});

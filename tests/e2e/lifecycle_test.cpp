@@ -68,6 +68,11 @@ TEST_CASE("a ticket goes through return extension reply redo and close while a f
   REQUIRE(rounds.size() == 2);
   CHECK(str(rounds[0].at("state")) == "withdrawn");
   CHECK(str(rounds[1].at("unit")) == "350602001.gov");
+  // Search shows the current lead, named from the rules, not the first routing's unit.
+  const auto moved = json::parse(client.request("GET", "/v1/tickets?q=%E8%B7%AF%E7%81%AF%E4%B8%8D", "", op).body);
+  REQUIRE(moved.at("items").as_array().size() == 1);
+  CHECK(moved.at("items").as_array()[0].at("unit") ==
+        json::value{{"id", "350602001.gov"}, {"name", "东铺头街道办事处"}});
 
   CHECK(unit_a.act(id, "sign_for").status == 403);  // no longer on the case
   CHECK(stranger.act(id, "sign_for").status == 404);
