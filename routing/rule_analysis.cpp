@@ -268,6 +268,36 @@ std::vector<Diagnostic> analyze(const RuleSet& rules, std::uint64_t* comparisons
          Severity::warning});
   }
 
+  // Functional matters (owner: functional) stay with the department that owns them: a rule that leads them to a
+  // township (a township unit, or a template at township level) is named with the matters it sends there.
+  std::vector<const Matter*> functional_leaves;
+  for (const auto& m : rules.matters()) {
+    if (m.functional && !parents.contains(m.code)) functional_leaves.push_back(&m);
+  }
+  std::sort(functional_leaves.begin(), functional_leaves.end(),
+            [](const Matter* x, const Matter* y) { return x->code < y->code; });
+  for (const auto& r : all) {
+    const Unit* unit = r.lead.is_template() ? nullptr : rules.find_unit(r.lead.unit_id);
+    const auto level = unit != nullptr ? unit->level : r.lead.level;
+    if (level != Level::township || r.matters.empty()) continue;
+    std::vector<const Matter*> sent;
+    for (const auto& prefix : r.matters) {
+      auto it = std::lower_bound(functional_leaves.begin(), functional_leaves.end(), prefix,
+                                 [](const Matter* m, const std::string& p) { return m->code < p; });
+      for (; it != functional_leaves.end() && (*it)->code.starts_with(prefix); ++it) sent.push_back(*it);
+    }
+    if (sent.empty()) continue;
+    std::string listed;
+    for (std::size_t i = 0; i < sent.size() && i < 3; ++i) {
+      listed += (i ? ", " : "") + sent[i]->code + " " + sent[i]->name;
+    }
+    if (sent.size() > 3) listed += " and " + std::to_string(sent.size() - 3) + " more";
+    warn(out, r.pos,
+         "rule '" + r.id + "' leads functional matter(s) " + listed + " to a township (" + r.lead.describe() +
+             "): a functional matter stays with the department that owns it; lead it to a county or city unit, or "
+             "make the matter territorial in the catalogue");
+  }
+
   // Units nothing routes to, summarised per kind: neither named by a rule nor selectable by a template.
   std::set<std::string_view> named;
   std::set<std::pair<std::string_view, int>> templated;  // kind, level (-1 = any)

@@ -67,3 +67,39 @@ TEST_CASE("rules one of which excludes a word the other requires never tie", "[r
   CHECK_THAT(all, Catch::Contains("rules 'city' (b.yaml:2) and 'tunnel' tie on precedence"));
   CHECK_THAT(all, !Catch::Contains("can never win"));
 }
+
+TEST_CASE("a rule that leads a functional matter to a township is named with the matters it sends there",
+          "[routing][rule_analysis]") {
+  auto r = RuleSet::compile({{"a.yaml", R"(fallback: desk
+units:
+  - {id: desk, name: 派单中心}
+  - {id: ybj, name: 医保局, kind: 医疗保障局, level: county}
+  - {id: town, name: 某镇政府, kind: 乡镇街道, level: township}
+matters:
+  - {code: "09", name: 卫生健康}
+  - {code: "0901", name: 医疗保障}
+  - {code: "090101", name: 医保报销, owner: functional}
+  - {code: "090102", name: 医保卡, owner: functional}
+  - {code: "0902", name: 村卫生}
+  - {code: "090201", name: 村卫生室, owner: territorial}
+)",
+                              ""},
+                             {"b.yaml", R"(rules:
+  - {id: to-town, when: {matter: "09"}, lead: town}
+  - {id: to-town-template, when: {matter: "090102"}, lead: {kind: 乡镇街道, level: township}}
+  - {id: clinic, when: {matter: "0902"}, lead: town}
+  - {id: to-county, when: {matter: "0901"}, lead: ybj}
+)",
+                              ""}});
+  std::string all;
+  for (const auto& d : r.diagnostics) all += d.to_string() + "\n";
+  INFO(all);
+  REQUIRE(r.rule_set);
+  for (const auto& d : analyze(*r.rule_set)) all += d.to_string() + "\n";
+  CHECK_THAT(all, Catch::Contains("b.yaml:2:5: warning: rule 'to-town' leads functional matter(s) 090101 医保报销, "
+                                  "090102 医保卡 to a township (town)"));
+  CHECK_THAT(all, Catch::Contains("rule 'to-town-template' leads functional matter(s) 090102 医保卡 to a township "
+                                  "({kind: 乡镇街道, level: township})"));
+  CHECK_THAT(all, !Catch::Contains("rule 'clinic' leads"));     // a territorial matter may go to a township
+  CHECK_THAT(all, !Catch::Contains("rule 'to-county' leads"));  // a county department is where it belongs
+}
