@@ -165,8 +165,9 @@ DROP INDEX deadlines_by_due;
     // NULL, so no stage was armed for them (the scheduler reads armed rows only, and a reload re-plans armed rows
     // only). Arm each such clock with its red card at the deadline itself (red_after is 0 in every shipped time
     // limit: after_deadline with 0 is due_ms). SQL knows neither the calendar nor the policy, so the yellow card
-    // is left out; the next rules reload re-plans the armed clock, adding its urge and supervise stages. A row
-    // written since step 6 always has a plan (red at least) or a fired stage, so only unarmed clocks match.
+    // is left out; the next start (or rules reload) re-plans the armed clock, adding its urge and supervise
+    // stages. A row written since step 6 always has a plan (red at least) or a fired stage, so only unarmed clocks
+    // match.
     R"sql(
 UPDATE deadlines SET red_ms = due_ms, next_stage = 'red', next_ms = due_ms
   WHERE stage = 'pending' AND next_ms IS NULL AND yellow_ms IS NULL AND red_ms IS NULL AND urge_ms IS NULL

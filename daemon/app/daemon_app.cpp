@@ -325,6 +325,9 @@ int run_daemon(int argc, char** argv) {
   });
   if (!config.report_time.empty()) nightly.start();
   scheduler.start();
+  // The stage plans follow the time limits installed now (edited while the daemon was down, or clocks the schema 8
+  // upgrade armed with their red card only): re-planned once, in the background, like after a reload.
+  scheduler.replan_all("at start-up");
   sender.start();
 
   stop_signals.async_wait([&](const boost::system::error_code& error, int signal) {

@@ -136,11 +136,11 @@ void EscalationScheduler::start() {
   asio::co_spawn(strand_, run(), log_failure("the escalation scheduler stopped"));
 }
 
-void EscalationScheduler::replan_all() {
-  asio::co_spawn(strand_, replan(), log_failure("re-planning escalation stages failed"));
+void EscalationScheduler::replan_all(std::string why) {
+  asio::co_spawn(strand_, replan(std::move(why)), log_failure("re-planning escalation stages failed"));
 }
 
-asio::awaitable<void> EscalationScheduler::replan() {
+asio::awaitable<void> EscalationScheduler::replan(std::string why) {
   const auto live = rules_.info();
   std::optional<std::array<std::string, 3>> after;
   std::uint64_t seen = 0, changed = 0;
@@ -194,7 +194,7 @@ asio::awaitable<void> EscalationScheduler::replan() {
     more = page->rows == 2000;
     if (page->earliest) offer(*page->earliest);
   }
-  spdlog::info("escalation stages re-planned after a rules reload: {} of {} armed clock(s) changed", changed, seen);
+  spdlog::info("escalation stages re-planned {}: {} of {} armed clock(s) changed", why, changed, seen);
 }
 
 void EscalationScheduler::stop() {

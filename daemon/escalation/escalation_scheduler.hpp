@@ -13,6 +13,7 @@
 #include <boost/asio/strand.hpp>
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #include "daemon/config/rules_holder.hpp"
 #include "daemon/escalation/escalation_hooks.hpp"
@@ -37,9 +38,11 @@ class EscalationScheduler {
   void stop();
   // A stage is armed at `ms` (called by writer jobs that wrote deadlines): the timer fires no later than that.
   void offer(std::int64_t ms);
-  // After a rules reload (calendar or time limits): re-plans every armed clock's stages under the live set, in
-  // writer jobs of 2,000 clocks; fired stages stay fired. Runs in the background on the scheduler's strand.
-  void replan_all();
+  // After a rules reload (calendar or time limits), and once at start-up (time limits changed while the daemon was
+  // down; clocks armed by the schema 8 upgrade with their red card only): re-plans every armed clock's stages under
+  // the live set, in writer jobs of 2,000 clocks; fired stages stay fired. Runs in the background on the
+  // scheduler's strand; `why` goes into the summary logged at the end.
+  void replan_all(std::string why = "after a rules reload");
   // Where the sender is told about new notifications.
   void on_notifications(std::function<void(std::int64_t)> offer_delivery) {
     offer_delivery_ = std::move(offer_delivery);
@@ -50,7 +53,7 @@ class EscalationScheduler {
   WriteJob fire_job(std::shared_ptr<Fired> out);
   void record(const Fired& fired, bool catching_up);  // counters and the sender's wake-up, after the commit
   boost::asio::awaitable<void> run();
-  boost::asio::awaitable<void> replan();
+  boost::asio::awaitable<void> replan(std::string why);
 
   TicketWriter& writer_;
   SchedulerClock& clock_;

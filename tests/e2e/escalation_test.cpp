@@ -11,6 +11,7 @@
 #include <string>
 
 #include "support/e2e.hpp"
+#include "support/sqlite_file.hpp"
 #include "support/webhook_receiver.hpp"
 
 using hotline::test::WebhookReceiver;
@@ -175,4 +176,39 @@ TEST_CASE("a webhook receiver down for a minute across a daemon restart gets eve
   }
   CHECK(ok_per_key.size() == k_kinds.size());  // the dispatch and the four stages, none lost, none twice
   CHECK(second.stop(SIGTERM) == 0);
+}
+
+TEST_CASE("clocks armed with their red card only (the schema 8 upgrade) get their full stage plan at start-up",
+          "[e2e][escalation]") {
+  TempDir dir;
+  const std::string db = dir.path() + "/h.db";
+  const std::vector<std::string> args{"--listen", "127.0.0.1:0", "--database", db, "--rules", SHIPPED_RULES_DIR};
+  const std::string plans =
+      "SELECT coalesce(urge_ms, -1) FROM deadlines WHERE clock = 'reply' UNION ALL "
+      "SELECT coalesce(supervise_ms, -1) FROM deadlines WHERE clock = 'reply'";
+  std::vector<std::int64_t> planned;
+  {
+    DaemonProcess daemon(HOTLINED_PATH, args);
+    HttpClient client(daemon.port());
+    REQUIRE(client.post("/v1/tickets", R"({"content":"公司拖欠工资三个月"})").status == 201);
+    CHECK(daemon.stop(SIGTERM) == 0);
+    planned = hotline::test::query_ints(db, plans);
+    REQUIRE(planned.size() == 2);
+    CHECK(planned[0] > 0);
+    CHECK(planned[1] > planned[0]);
+  }
+  // What step 8 of the migrations leaves on a clock written before stage plans existed: its red card at the
+  // deadline and nothing else.
+  hotline::test::run_sql(db,
+                         "UPDATE deadlines SET yellow_ms = NULL, urge_ms = NULL, supervise_ms = NULL, red_ms = due_ms,"
+                         " next_stage = 'red', next_ms = due_ms");
+  REQUIRE(hotline::test::query_ints(db, plans) == std::vector<std::int64_t>{-1, -1});
+
+  DaemonProcess daemon(HOTLINED_PATH, args);
+  REQUIRE(daemon.wait_for_output("escalation stages re-planned at start-up"));
+  CHECK(daemon.stop(SIGTERM) == 0);
+  CHECK(hotline::test::query_ints(db, plans) == planned);
+  // A clock planned without a yellow card stays without one (its start is not stored).
+  CHECK(hotline::test::query_ints(db, "SELECT count(*) FROM deadlines WHERE yellow_ms IS NOT NULL") ==
+        std::vector<std::int64_t>{0});
 }
