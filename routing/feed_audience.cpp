@@ -43,6 +43,8 @@ FeedAudience feed_audience(const Event& e) {
     a.whole_case = true;
     return a;
   }
+  a.handler_too = is_one_of(kind, {"return_approved", "return_declined", "extension_approved", "extension_declined",
+                                   "reply_approved", "reply_rejected", "followed_up", "redo"});
   add(a, e.unit);
   return a;
 }

@@ -15,13 +15,18 @@ struct FeedAudience {
   // every unit with a current assignment on the case is in the audience. Resolving that needs the case, so the
   // caller does it.
   bool whole_case = false;
+  // An outcome of what the case's handler did (a reply, a return or extension request it made for the lead): the
+  // unit the event's unit passed the case down to, if any, is in the audience too. The caller resolves it from the
+  // case's assignments.
+  bool handler_too = false;
 };
 
 // A unit's feed is its inbox: what the hotline, the escalation engine or another unit did that the unit must see.
 //   dispatched                    the unit dispatched to (each assignment has its own event)
 //   passed_down                   the child that now handles the case, and the previous handler if any
 //   return_approved/declined, extension_approved/declined, reply_approved/rejected, followed_up, redo
-//                                 the unit that asked or replied (the event's unit: the lead)
+//                                 the unit that asked or replied (the event's unit: the lead), and the unit it
+//                                 passed the case down to (handler_too), which did the work
 //   urged, supervised             the named unit; the whole case when none is named
 //   warned, stage_*, deadline_recomputed   the unit whose clock it is
 //   closed, merged                the whole case

@@ -6,12 +6,21 @@ namespace hotline::daemon {
 
 bool feed_wants(const FeedEvent& e, const FeedCovers& covers, storage::TicketStore& store) {
   if (std::any_of(e.audience.units.begin(), e.audience.units.end(), covers)) return true;
-  if (!e.audience.whole_case) return false;
+  if (!e.audience.whole_case && !e.audience.handler_too) return false;
   auto projection = store.read_projection(e.ticket_id);
   if (!projection || !*projection) return false;
   const auto& rows = (*projection)->assignments;
+  if (e.audience.whole_case) {
+    return std::any_of(rows.begin(), rows.end(), [&](const storage::AssignmentRow& a) {
+      return a.state != "withdrawn" && (covers(a.unit_id) || (a.handler_id && covers(*a.handler_id)));
+    });
+  }
+  // The handler the event's unit passed the case down to (also on a round an approved return withdrew: the
+  // handler asked for that return).
+  if (e.audience.units.empty()) return false;
+  const auto& unit = e.audience.units.front();  // the event's unit (the lead)
   return std::any_of(rows.begin(), rows.end(), [&](const storage::AssignmentRow& a) {
-    return a.state != "withdrawn" && (covers(a.unit_id) || (a.handler_id && covers(*a.handler_id)));
+    return a.unit_id == unit && a.handler_id && covers(*a.handler_id);
   });
 }
 

@@ -19,7 +19,8 @@ std::shared_ptr<FeedStream> FeedStream::open(Deps deps, asio::any_io_executor ex
   auto stream = std::make_shared<FeedStream>(deps, covers, last_event_id, settings);
   // The hub pre-filters by audience so a subscriber's buffer holds only its own events.
   stream->sub_ = deps.hub.subscribe(std::move(executor), [covers](const FeedEvent& e) {
-    return e.audience.whole_case || std::any_of(e.audience.units.begin(), e.audience.units.end(), covers);
+    return e.audience.whole_case || e.audience.handler_too ||
+           std::any_of(e.audience.units.begin(), e.audience.units.end(), covers);
   });
   if (!stream->sub_) return nullptr;
   return stream;
@@ -39,7 +40,7 @@ void FeedStream::stop() {
 
 bool FeedStream::wanted(const FeedEvent& e) {
   if (std::any_of(e.audience.units.begin(), e.audience.units.end(), covers_)) return true;
-  if (!e.audience.whole_case) return false;
+  if (!e.audience.whole_case && !e.audience.handler_too) return false;
   auto lease = deps_.readers.acquire();
   return lease && feed_wants(e, covers_, **lease);
 }

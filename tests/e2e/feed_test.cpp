@@ -225,3 +225,41 @@ TEST_CASE("SIGTERM ends open feeds at once and the daemon exits 0", "[e2e][feed]
   CHECK_FALSE(feed.next(5s));
   CHECK(feed.closed());
 }
+
+TEST_CASE("the unit a case was passed down to is told the outcome of the reply it wrote", "[e2e][feed]") {
+  Fixture f;
+  const std::string child = "350602001.zfd";  // a city-management squad under 350602.cgj
+  const auto child_token = make_token(f.db, "unit", child);
+  DaemonProcess daemon(HOTLINED_PATH, f.args());
+  HttpClient client(daemon.port());
+  SseClient feed(daemon.port(), "/v1/units/" + child + "/feed", child_token);
+  REQUIRE(feed.status() == 200);
+  const auto id = post(client, f.op, k_mine);
+  const auto act = [&](const std::string& token, const std::string& action, const std::string& body) {
+    const auto r = client.request("POST", "/v1/tickets/" + id + "/" + action, body, token);
+    INFO(action << ": " << r.body);
+    REQUIRE(r.status == 200);
+  };
+  act(f.unit, "sign_for", "");
+  act(f.unit, "pass_down", R"({"child":")" + child + R"("})");
+  const auto passed = feed.next(5s);
+  REQUIRE(passed);
+  CHECK(passed->event == "passed_down");
+  act(child_token, "reply", R"({"text":"路灯已修复","basis":"现场更换灯具"})");
+  act(f.op, "review_reply", R"({"decision":"reject","note":"请附照片"})");
+  // The child wrote the reply, so its feed hears that it was rejected (the lead's event), and nothing else.
+  const auto outcome = feed.next(5s);
+  REQUIRE(outcome);
+  CHECK(outcome->event == "reply_rejected");
+  CHECK(data_of(*outcome).at("unit") == k_unit);
+  CHECK(data_of(*outcome).at("summary") == "reply rejected: 请附照片");
+
+  // A terminal that resumes from the start gets the same two events from the log.
+  SseClient resumed(daemon.port(), "/v1/units/" + child + "/feed", child_token, "0");
+  const auto first = resumed.next(5s);
+  const auto second = resumed.next(5s);
+  REQUIRE(first);
+  REQUIRE(second);
+  CHECK(first->event == "passed_down");
+  CHECK(second->event == "reply_rejected");
+}

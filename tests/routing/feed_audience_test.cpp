@@ -73,6 +73,11 @@ TEST_CASE("each event kind reaches the units it concerns", "[feed]") {
     const auto a = feed_audience(event(row));
     CHECK(a.units == row.audience);
     CHECK(a.whole_case == row.whole_case);
+    // The outcomes of what a unit asked or replied also reach the unit it passed the case down to.
+    const std::string kind = row.kind;
+    CHECK(a.handler_too == (kind == "return_approved" || kind == "return_declined" || kind == "extension_approved" ||
+                            kind == "extension_declined" || kind == "reply_approved" || kind == "reply_rejected" ||
+                            kind == "followed_up" || kind == "redo"));
   }
 }
 
