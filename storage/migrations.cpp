@@ -7,7 +7,7 @@ namespace hotline::storage {
 namespace {
 
 // Never edit a shipped step: append a new one. Step i brings user_version from i to i + 1.
-constexpr std::array<const char*, 9> k_steps{
+constexpr std::array<const char*, 10> k_steps{
     // 1: tickets, the append-only event log, and the daily sequence behind ticket numbers.
     R"sql(
 CREATE TABLE tickets (
@@ -182,6 +182,18 @@ CREATE TABLE background_jobs (
   cursor TEXT NOT NULL,                       -- the last key done, '' before the first
   done   INTEGER NOT NULL CHECK (done IN (0, 1))
 ) WITHOUT ROWID;
+)sql",
+    // 10: callers by phone. A ticket carries the HMAC-SHA256 of its caller's normalised number under this
+    // database's own secret (made here, never leaving the file), indexed; the number itself is in no index.
+    // Tickets taken in before this step get their key at the next start (filled in batches).
+    R"sql(
+CREATE TABLE secrets (
+  name  TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+INSERT INTO secrets(name, value) VALUES ('caller_key', lower(hex(randomblob(32))));
+ALTER TABLE tickets ADD COLUMN caller_key TEXT;
+CREATE INDEX tickets_by_caller ON tickets(caller_key, received_ms) WHERE caller_key IS NOT NULL;
 )sql",
 };
 

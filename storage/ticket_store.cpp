@@ -64,12 +64,12 @@ Result<void> TicketStore::insert_ticket(const NewTicket& t) {
   auto& s = cached(insert_ticket_,
                    "INSERT INTO tickets(id, received_at, received_ms, type, urgency, channel, category, area,"
                    " address, caller_name, caller_phone, content, state, unit_id, unit_name, rule_id,"
-                   " rules_version, decision, updated_ms) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,"
-                   "?15,?16,?17,?18,?3)");
+                   " rules_version, decision, updated_ms, caller_key) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,"
+                   "?13,?14,?15,?16,?17,?18,?3,?19)");
   s.bind(1, t.id).bind(2, t.received_at).bind(3, t.received_ms).bind(4, t.type).bind(5, t.urgency);
   s.bind(6, t.channel).bind(7, t.category).bind(8, t.area).bind(9, t.address).bind(10, t.caller_name);
   s.bind(11, t.caller_phone).bind(12, t.content).bind(13, t.state).bind(14, t.unit_id).bind(15, t.unit_name);
-  s.bind(16, t.rule_id).bind(17, t.rules_version).bind(18, t.decision);
+  s.bind(16, t.rule_id).bind(17, t.rules_version).bind(18, t.decision).bind(19, t.caller_key);
   if (auto r = s.run(); !r) return r.error();
   newest_rowid_ = std::max(newest_rowid_.value_or(0), std::int64_t{sqlite3_last_insert_rowid(db_.get())});
   std::vector<NewEvent> events = t.events;
@@ -186,6 +186,56 @@ Result<std::int64_t> TicketStore::count_tickets() {
   const auto n = s.column_int(0);
   s.reset();
   return n;
+}
+
+Result<std::string> TicketStore::secret(const std::string& name) {
+  Statement s(db_.get(), "SELECT value FROM secrets WHERE name = ?1");
+  s.bind(1, name);
+  auto row = s.step();
+  if (!row) return row.error();
+  if (!*row) return Error{ErrorCategory::not_found, "no secret '" + name + "' in the database"};
+  return s.column_text(0);
+}
+
+Result<std::vector<std::string>> TicketStore::tickets_of_caller(const std::string& caller_key, std::int64_t since_ms,
+                                                                int limit) {
+  auto& s = cached(of_caller_,
+                   "SELECT id FROM tickets WHERE caller_key = ?1 AND received_ms >= ?2"
+                   " ORDER BY received_ms DESC, id DESC LIMIT ?3");
+  s.bind(1, caller_key).bind(2, since_ms).bind(3, static_cast<std::int64_t>(limit));
+  std::vector<std::string> out;
+  while (true) {
+    auto row = s.step();
+    if (!row) {
+      s.reset();
+      return row.error();
+    }
+    if (!*row) break;
+    out.push_back(s.column_text(0));
+  }
+  s.reset();
+  return out;
+}
+
+Result<int> TicketStore::fill_caller_keys(const std::function<std::optional<std::string>(const std::string&)>& key_of,
+                                          int batch) {
+  Statement pick(db_.get(),
+                 "SELECT rowid, caller_phone FROM tickets WHERE caller_key IS NULL AND caller_phone IS NOT NULL"
+                 " LIMIT ?1");
+  pick.bind(1, static_cast<std::int64_t>(batch));
+  std::vector<std::pair<std::int64_t, std::string>> rows;
+  while (true) {
+    auto row = pick.step();
+    if (!row) return row.error();
+    if (!*row) break;
+    rows.emplace_back(pick.column_int(0), pick.column_text(1));
+  }
+  Statement set(db_.get(), "UPDATE tickets SET caller_key = ?2 WHERE rowid = ?1");
+  for (const auto& [rowid, phone] : rows) {
+    set.bind(1, rowid).bind(2, key_of(phone).value_or(""));
+    if (auto r = set.run(); !r) return r.error();
+  }
+  return static_cast<int>(rows.size());
 }
 
 Result<std::vector<std::string>> TicketStore::provisional_ticket_ids(const std::string& after, int limit) {

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -36,6 +37,7 @@ struct NewTicket {
   std::int64_t received_ms = 0;
   std::string type, urgency;
   std::optional<std::string> channel, category, area, address, caller_name, caller_phone;
+  std::optional<std::string> caller_key;  // keyed hash of the normalised phone (daemon/access/caller_key)
   std::string content;
   std::string state;
   std::string unit_id, unit_name, rule_id, rules_version;
@@ -89,6 +91,15 @@ class TicketStore {
   Result<std::optional<StoredTicket>> find_ticket(const std::string& id);
 
   Result<std::int64_t> count_tickets();
+
+  // A secret of this database by name (the caller key's: "caller_key"); not_found when absent.
+  Result<std::string> secret(const std::string& name);
+  // Ids of the tickets whose caller has `caller_key`, received at or after `since_ms`, newest first, at most
+  // `limit`.
+  Result<std::vector<std::string>> tickets_of_caller(const std::string& caller_key, std::int64_t since_ms, int limit);
+  // Gives up to `batch` tickets with a phone and no caller key their key (`key_of`; a number that does not
+  // normalise gets ''). Returns how many it updated: 0 when none is left.
+  Result<int> fill_caller_keys(const std::function<std::optional<std::string>(const std::string&)>& key_of, int batch);
 
   // --- Primitives for the writer thread, which wraps them in its own (group) transaction. ---
   // BEGIN IMMEDIATE, COMMIT, SAVEPOINT x, ROLLBACK [TO x]... Use it (not a connection of its own) for every
@@ -158,7 +169,7 @@ class TicketStore {
   Connection db_;
   std::optional<Statement> insert_ticket_, insert_event_, bump_sequence_, find_ticket_, find_events_, count_,
       index_search_, delete_assignments_, insert_assignment_, insert_deadline_, delete_deadlines_, update_state_,
-      read_assignments_, read_deadlines_, read_state_, events_after_;
+      read_assignments_, read_deadlines_, read_state_, events_after_, of_caller_;
   std::optional<std::int64_t> newest_rowid_, indexed_rowid_;  // for search_backlog(); loaded on first use
   struct Sequence {
     std::string day;

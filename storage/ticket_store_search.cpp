@@ -87,6 +87,7 @@ Result<std::vector<SearchRow>> TicketStore::search(const SearchQuery& q, std::ch
         "EXISTS (SELECT 1 FROM assignments a WHERE a.ticket_id = t.id AND a.state != 'withdrawn'"
         " AND (a.unit_id = ?3 OR a.handler_id = ?3))");
   }
+  if (q.caller_key) where.push_back("t.caller_key = ?9");
   if (q.from_ms) where.push_back("t.received_ms >= ?4");
   if (q.to_ms) where.push_back("t.received_ms < ?5");
   if (q.before_id) where.push_back("t.id < ?6");
@@ -118,6 +119,7 @@ Result<std::vector<SearchRow>> TicketStore::search(const SearchQuery& q, std::ch
   }
   if (q.state) st.bind(2, *q.state);
   if (q.unit_id) st.bind(3, *q.unit_id);
+  if (q.caller_key) st.bind(9, *q.caller_key);
   if (q.from_ms) st.bind(4, *q.from_ms);
   if (q.to_ms) st.bind(5, *q.to_ms);
   if (q.before_id) st.bind(6, *q.before_id);

@@ -57,6 +57,12 @@ boost::asio::awaitable<Response> Api::post_ticket(const Request& req, const Prin
     body["reply_due_at"] = local_stamp_ms(lead->reply_due.ms).rfc3339;
     body["provisional"] = lead->reply_due.provisional || lead->sign_for_due.provisional;
   }
+  if (opened->caller_history) {
+    // A repeat caller: the operator sees the caller's tickets of the last 90 days (this one not included).
+    json::array ids;
+    for (const auto& id : *opened->caller_history) ids.emplace_back(id);
+    body["caller_history"] = {{"count", ids.size()}, {"tickets", std::move(ids)}};
+  }
   auto res = make_response(req, http::status::created, json::serialize(body));
   res.set(http::field::location, "/v1/tickets/" + opened->id);
   co_return res;

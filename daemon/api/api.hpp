@@ -30,6 +30,7 @@
 
 namespace hotline::daemon {
 
+class CallerKeys;
 class NightlyRunner;
 
 struct ApiContext {
@@ -51,6 +52,7 @@ struct ApiContext {
   const EscalationHooks* escalation = nullptr;  // stage plans and dispatch notifications; null: none (tools)
   NightlyRunner* nightly = nullptr;             // POST /v1/admin/report; null: 503
   SchedulerClock* clock = &wall_clock();        // "now" for every decision, stamp and clock colour
+  const CallerKeys* callers = nullptr;          // callers by phone (intake history, ?phone=); null: not kept
 };
 
 // `unit` is `ancestor` or lies below it in the unit directory.
@@ -59,7 +61,8 @@ bool unit_within(const routing::RuleSet& rules, std::string_view ancestor, std::
 class Api final : public RequestHandler {
  public:
   explicit Api(ApiContext context)
-      : ctx_(std::move(context)), cases_({ctx_.rules, ctx_.writer, ctx_.escalation, ctx_.clock, ctx_.ticket_prefix}) {}
+      : ctx_(std::move(context)),
+        cases_({ctx_.rules, ctx_.writer, ctx_.escalation, ctx_.clock, ctx_.ticket_prefix, ctx_.callers}) {}
 
   // What the server calls: the route table's row for the request, or the problem that stops it (401, 404, 405,
   // 403); a response, or a stream taking over the connection (GET /v1/units/{id}/feed). Never throws for bad input.

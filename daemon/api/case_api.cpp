@@ -158,7 +158,7 @@ std::string search_body(const std::vector<storage::SearchRow>& rows, int limit, 
 }  // namespace
 
 boost::asio::awaitable<Response> Api::search_tickets(const Request& req, const Principal& who) {
-  auto parsed = parse_search_query(req.target());
+  auto parsed = parse_search_query(req.target(), ctx_.callers);
   if (const auto* p = std::get_if<Problem>(&parsed)) co_return problem_response(req, *p);
   auto& q = std::get<storage::SearchQuery>(parsed);
   if (who.role == CallerRole::unit) {

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <vector>
 
+#include "daemon/access/caller_key.hpp"
 #include "daemon/http/query_string.hpp"
 #include "daemon/runtime/local_time.hpp"
 #include "routing/case_model.hpp"
@@ -49,10 +50,15 @@ std::optional<std::int64_t> parse_last_event_id(std::string_view value) {
   return seq;
 }
 
-std::variant<storage::SearchQuery, Problem> parse_search_query(std::string_view target) {
+std::variant<storage::SearchQuery, Problem> parse_search_query(std::string_view target, const CallerKeys* callers) {
   storage::SearchQuery q;
   for (const auto& [key, value] : parse_query(target)) {
-    if (key == "q") {
+    if (key == "phone") {
+      q.caller_key = callers != nullptr ? callers->key_of(value) : std::nullopt;
+      if (!q.caller_key) {
+        return bad_field("phone", "must be a phone number: 5 to 15 digits, with +86, spaces, dashes or parentheses");
+      }
+    } else if (key == "q") {
       if (!routing::is_valid_utf8(value) ||
           std::any_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; })) {
         return bad_field("q", "must be UTF-8 text without control characters");

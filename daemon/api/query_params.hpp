@@ -16,6 +16,8 @@
 
 namespace hotline::daemon {
 
+class CallerKeys;
+
 // A page size: 1 to 500.
 std::optional<int> parse_limit(std::string_view value);
 
@@ -28,8 +30,10 @@ std::optional<storage::EscalationQuery::Cursor> parse_escalation_cursor(std::str
 // A feed's Last-Event-ID header: the decimal seq of an event, 0 or more.
 std::optional<std::int64_t> parse_last_event_id(std::string_view value);
 
-// GET /v1/tickets?q=&state=&unit=&from=&to=&cursor=&limit= from a request target: the query, or a 400 naming the
-// parameter. Text to find is UTF-8 without control characters, so nothing the database would reject reaches it.
-std::variant<storage::SearchQuery, Problem> parse_search_query(std::string_view target);
+// GET /v1/tickets?q=&phone=&state=&unit=&from=&to=&cursor=&limit= from a request target: the query, or a 400
+// naming the parameter. Text to find is UTF-8 without control characters, so nothing the database would reject
+// reaches it. `phone` is keyed with `callers` (without them, or for a number that does not normalise: a 400).
+std::variant<storage::SearchQuery, Problem> parse_search_query(std::string_view target,
+                                                               const CallerKeys* callers = nullptr);
 
 }  // namespace hotline::daemon

@@ -15,6 +15,7 @@
 #include <sstream>
 #include <thread>
 
+#include "daemon/access/caller_key.hpp"
 #include "daemon/api/api.hpp"
 #include "daemon/api/service_metrics.hpp"
 #include "daemon/app/open_files_limit.hpp"
@@ -77,6 +78,39 @@ bool reload_on_signal(RulesHolder& holder, TicketWriter& writer, const Escalatio
                outcome.info.load_ms);
   bring_deadlines_to_calendar(writer, outcome.info, wall_clock().now_ms(), &hooks);
   return true;
+}
+
+// The database's caller key, and every ticket taken in before callers were keyed given its key (in batches of
+// 2,000 on the writer, before anything is served). nullopt after logging when the database cannot give them.
+std::optional<CallerKeys> load_caller_keys(TicketWriter& writer) {
+  std::string secret;
+  const auto read = writer.run_blocking([&secret](storage::TicketStore& store) -> WriteResult {
+    auto s = store.secret("caller_key");
+    if (!s) return s.error();
+    secret = std::move(*s);
+    return {};
+  });
+  if (!read) {
+    spdlog::critical("the caller key cannot be read: {}", read.error().message);
+    return std::nullopt;
+  }
+  CallerKeys keys(secret);
+  std::int64_t filled = 0;
+  for (int done = 1; done > 0;) {
+    const auto step = writer.run_blocking([&keys, &done](storage::TicketStore& store) -> WriteResult {
+      auto n = store.fill_caller_keys([&keys](const std::string& phone) { return keys.key_of(phone); }, 2000);
+      if (!n) return n.error();
+      done = *n;
+      return {};
+    });
+    if (!step) {
+      spdlog::critical("keying earlier tickets by caller failed: {}", step.error().message);
+      return std::nullopt;
+    }
+    filled += done;
+  }
+  if (filled > 0) spdlog::info("{} earlier ticket(s) keyed by caller phone", filled);
+  return keys;
 }
 
 // The tickets-by-state gauge starts from one grouped count (a single scan at start-up, never per scrape).
@@ -212,6 +246,8 @@ int run_daemon(int argc, char** argv) {
   writer.set_listener(&feed);
   StorePool<storage::TicketStore> readers(config.database);
   StorePool<storage::TokenStore> tokens(config.database);
+  const auto callers = load_caller_keys(writer);
+  if (!callers) return 3;
   ServiceMetrics metrics(route_labels(Api::routes()));
   if (!load_state_counts(readers, metrics)) return 3;
   MetricsRegistry registry;
@@ -293,6 +329,7 @@ int run_daemon(int argc, char** argv) {
   context.escalation = &hooks;
   context.nightly = &nightly;
   context.clock = &clock;
+  context.callers = &*callers;
   Api api(std::move(context));
 
   // Signal handlers go in before the port is announced: a SIGHUP right after "listening on" must not kill us.

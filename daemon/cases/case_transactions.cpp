@@ -3,6 +3,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <memory>
 
+#include "daemon/access/caller_key.hpp"
 #include "daemon/cases/case_context.hpp"
 #include "daemon/wire/case_codec.hpp"
 #include "routing/policy_clocks.hpp"
@@ -45,6 +46,7 @@ boost::asio::awaitable<CaseResult<OpenedCase>> CaseTransactions::open(IntakeRequ
   t->address = intake.address;
   t->caller_name = intake.caller_name;
   t->caller_phone = intake.caller_phone;
+  if (deps_.callers != nullptr && intake.caller_phone) t->caller_key = deps_.callers->key_of(*intake.caller_phone);
   t->content = std::move(intake.ticket.content);
   t->unit_id = decision.lead->id;
   t->unit_name = decision.lead->name;
@@ -53,8 +55,14 @@ boost::asio::awaitable<CaseResult<OpenedCase>> CaseTransactions::open(IntakeRequ
   t->decision = std::move(decision_json);
   for (const auto& e : events) t->events.push_back(to_stored(e));
   auto state = std::make_shared<routing::Case>();
-  auto job = [t, state, facts, events = std::move(events), live, hooks = deps_.escalation,
+  auto history = std::make_shared<std::optional<std::vector<std::string>>>();
+  auto job = [t, state, history, facts, events = std::move(events), live, hooks = deps_.escalation,
               now_ms = now.unix_ms](storage::TicketStore& store) -> WriteResult {
+    if (t->caller_key) {
+      auto earlier = store.tickets_of_caller(*t->caller_key, now_ms - k_caller_history_ms, k_caller_history_limit);
+      if (!earlier) return earlier.error();
+      *history = std::move(*earlier);
+    }
     auto id = store.next_ticket_id(t->prefix, t->day);
     if (!id) return id.error();
     t->id = *id;
@@ -72,7 +80,7 @@ boost::asio::awaitable<CaseResult<OpenedCase>> CaseTransactions::open(IntakeRequ
   };
   const WriteResult written = co_await deps_.writer.async_write(std::move(job), boost::asio::use_awaitable);
   if (!written) co_return CaseError(written.error());
-  co_return OpenedCase{t->id, std::move(*state), now};
+  co_return OpenedCase{t->id, std::move(*state), now, std::move(*history)};
 }
 
 boost::asio::awaitable<CaseResult<MovedCase>> CaseTransactions::act(std::string id, routing::Command command,

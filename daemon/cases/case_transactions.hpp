@@ -6,7 +6,9 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,19 +24,29 @@
 
 namespace hotline::daemon {
 
+class CallerKeys;
+
 struct CaseDeps {
   RulesHolder& rules;
   TicketWriter& writer;
   const EscalationHooks* escalation = nullptr;  // stage plans and dispatch notifications; null: none
   SchedulerClock* clock = &wall_clock();        // "now" of every decision and stamp
   std::string ticket_prefix;                    // ids are PREFIX + day + sequence
+  const CallerKeys* callers = nullptr;          // keys tickets by caller phone; null: no caller keys
 };
+
+// How far back intake looks for a caller's earlier tickets, and how many it lists.
+constexpr std::int64_t k_caller_history_ms = 90LL * 86'400'000;
+constexpr int k_caller_history_limit = 20;
 
 // A ticket taken in.
 struct OpenedCase {
   std::string id;
   routing::Case state;  // after the intake events
   LocalStamp received;  // when it was taken in
+  // The caller's earlier tickets of the last 90 days (newest first, at most 20), read in the intake's own
+  // transaction; nullopt when the ticket has no phone that keys.
+  std::optional<std::vector<std::string>> caller_history;
 };
 
 // An action applied.

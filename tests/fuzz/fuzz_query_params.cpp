@@ -8,6 +8,7 @@
 // to the same value; a search query that passes has UTF-8 text without control characters and a limit of 1-500.
 #include <string>
 
+#include "daemon/access/caller_key.hpp"
 #include "daemon/api/query_params.hpp"
 #include "daemon/http/query_string.hpp"
 #include "daemon/runtime/local_time.hpp"
@@ -92,8 +93,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(reparsed[i] == params[i], encoded);
   }
 
-  const auto search = daemon::parse_search_query(target);
+  static const daemon::CallerKeys callers("fuzz secret");
+  const auto search = daemon::parse_search_query(target, &callers);
   if (const auto* q = std::get_if<storage::SearchQuery>(&search)) {
+    if (q->caller_key) FUZZ_CHECK(q->caller_key->size() == 64, "a caller key is 64 hex digits");
     FUZZ_CHECK(routing::is_valid_utf8(q->text), q->text);
     for (const char c : q->text) FUZZ_CHECK(static_cast<unsigned char>(c) >= 0x20, q->text);
     FUZZ_CHECK(q->limit >= 1 && q->limit <= 500, "limit");
