@@ -16,8 +16,10 @@ namespace {
 constexpr std::array<std::string_view, k_role_count> k_role_names{"operator", "unit", "supervisor", "admin", "system"};
 
 constexpr std::array<std::string_view, k_case_state_count> k_state_names{
-    "awaiting_sign_for",  "in_progress", "return_requested", "extension_requested", "reply_review",
-    "awaiting_follow_up", "closed",      "merged",           "not_accepted",        "answered_directly"};
+    "awaiting_sign_for",     "in_progress",      "return_requested",
+    "extension_requested",   "reply_review",     "awaiting_follow_up",
+    "arbitration_requested", "closed",           "merged",
+    "not_accepted",          "answered_directly"};
 
 constexpr std::array<std::string_view, 4> k_assignment_state_names{"awaiting_sign_for", "in_progress", "replied",
                                                                    "withdrawn"};
@@ -107,6 +109,15 @@ std::string describe(const Case& c) {
   } else {
     out << "\npending_extension: -";
   }
+  if (c.pending_arbitration) {
+    const auto& p = *c.pending_arbitration;
+    out << "\npending_arbitration: unit=" << p.unit << " cause=" << p.cause << " code=" << p.reason_code
+        << " reason=" << p.reason << " at=" << p.requested_ms << " previous=" << to_string(p.previous_state);
+  } else {
+    out << "\npending_arbitration: -";
+  }
+  out << "\ndecline_disputable: " << (c.decline_disputable ? "true" : "false")
+      << "\narbitrated: " << (c.arbitrated ? "true" : "false") << "\nredispatches: " << c.redispatches;
   out << "\nsatisfaction: " << c.satisfaction << "\nresolution: " << c.resolution << "\nurges: " << c.urges
       << "\nsupervisions: " << c.supervisions;
   for (const auto& w : c.warnings) {
@@ -117,7 +128,7 @@ std::string describe(const Case& c) {
         << " state=" << to_string(a.state) << " dispatched=" << a.dispatched_ms << " signed=" << opt_text(a.signed_ms)
         << " replied=" << opt_text(a.replied_ms) << " sign_for_due=" << due_text(a.sign_for_due)
         << " reply_due=" << due_text(a.reply_due) << " original_reply_due=" << due_text(a.original_reply_due)
-        << " extension_days=" << a.extension_days;
+        << " extension_days=" << a.extension_days << " desk=" << (a.desk ? "true" : "false");
   }
   out << '\n';
   return out.str();

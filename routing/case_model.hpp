@@ -20,20 +20,21 @@ inline constexpr int k_role_count = 5;
 std::string_view to_string(Role role);
 std::optional<Role> parse_role(std::string_view text);
 
-// The case state. The first six are open; the last four are terminal (every action there is refused).
+// The case state. The first seven are open; the last four are terminal (every action there is refused).
 enum class CaseState {
-  awaiting_sign_for,    // 待签收: dispatched, the lead has not signed
-  in_progress,          // 办理中
-  return_requested,     // 退单申请 pending review
-  extension_requested,  // 延期申请 pending review
-  reply_review,         // the lead replied; the hotline reviews the reply
-  awaiting_follow_up,   // reply approved; the follow-up call (回访) is due
-  closed,               // 办结归档
-  merged,               // 并单 into an earlier ticket
-  not_accepted,         // 不予受理 at intake
-  answered_directly,    // 直接答复 at intake
+  awaiting_sign_for,      // 待签收: dispatched, the lead has not signed
+  in_progress,            // 办理中
+  return_requested,       // 退单申请 pending review
+  extension_requested,    // 延期申请 pending review
+  reply_review,           // the lead replied; the hotline reviews the reply
+  awaiting_follow_up,     // reply approved; the follow-up call (回访) is due
+  arbitration_requested,  // 仲裁: a return past the cap, or a disputed decline, waits for a supervisor's decision
+  closed,                 // 办结归档
+  merged,                 // 并单 into an earlier ticket
+  not_accepted,           // 不予受理 at intake
+  answered_directly,      // 直接答复 at intake
 };
-inline constexpr int k_case_state_count = 10;
+inline constexpr int k_case_state_count = 11;
 std::string_view to_string(CaseState state);  // the enumerator name, e.g. "awaiting_sign_for"
 std::optional<CaseState> parse_case_state(std::string_view text);
 bool is_open(CaseState state);
@@ -62,6 +63,9 @@ struct Assignment {     // the lead's or one co-handling unit's share of the wor
   Due reply_due;           // the live deadline, moved by approved extensions and by a redo
   Due original_reply_due;  // before any extension in this round (a redo starts a new round)
   int extension_days = 0;  // working days granted in this round
+  // The dispatch desk (派单席, the rule set's fallback unit) holds the case: its one clock is the dispatch limit
+  // (派单时限), which sign_for_due and reply_due both carry; it leaves by dispatch, never by a return.
+  bool desk = false;
   friend bool operator==(const Assignment&, const Assignment&) = default;
 };
 
@@ -73,6 +77,17 @@ struct PendingReturn {
   std::int64_t requested_ms = 0;
   CaseState previous_state = CaseState::awaiting_sign_for;  // restored when declined
   friend bool operator==(const PendingReturn&, const PendingReturn&) = default;
+};
+
+// A dispute waiting for a supervisor's arbitration (仲裁).
+struct PendingArbitration {
+  std::string unit;         // the lead unit that disputes
+  std::string cause;        // return_cap (a return asked with the approved returns at the cap) | declined_return
+  std::string reason_code;  // return_cap: not_our_duty | not_our_territory; declined_return: ""
+  std::string reason;
+  std::int64_t requested_ms = 0;
+  CaseState previous_state = CaseState::in_progress;  // restored when the lead is upheld
+  friend bool operator==(const PendingArbitration&, const PendingArbitration&) = default;
 };
 
 // An extension request waiting for review.
@@ -112,8 +127,12 @@ struct Case {
   std::optional<std::int64_t> closed_ms;  // when the case reached a terminal state (closed, merged, not accepted,
                                           // answered directly)
   std::string merged_into;
-  std::optional<PendingReturn> pending_return;        // set exactly while state == return_requested
-  std::optional<PendingExtension> pending_extension;  // set exactly while state == extension_requested
+  std::optional<PendingReturn> pending_return;            // set exactly while state == return_requested
+  std::optional<PendingExtension> pending_extension;      // set exactly while state == extension_requested
+  std::optional<PendingArbitration> pending_arbitration;  // set exactly while state == arbitration_requested
+  bool decline_disputable = false;                        // the latest return was declined and not yet disputed
+  bool arbitrated = false;   // a supervisor decided the lead: final (no more returns, disputes, re-dispatches)
+  int redispatches = 0;      // hand dispatches from the desk and re-dispatches (never returns)
   std::string satisfaction;  // of the latest follow-up: satisfied | basically_satisfied | unsatisfied | unrated
   std::string resolution;    // of the latest follow-up: resolved | partially_resolved | unresolved
   int urges = 0;

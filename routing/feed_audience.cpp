@@ -26,8 +26,23 @@ std::string with_note(const Event& e) {
 FeedAudience feed_audience(const Event& e) {
   FeedAudience a;
   const std::string_view kind = e.kind;
-  if (is_one_of(kind, {"received", "signed_for", "replied", "return_requested", "extension_requested", "not_accepted",
-                       "answered_directly"})) {
+  if (is_one_of(kind, {"received", "signed_for", "replied", "return_requested", "extension_requested",
+                       "arbitration_requested", "not_accepted", "answered_directly"})) {
+    return a;
+  }
+  if (is_one_of(kind, {"desk_dispatched", "redispatched", "arbitrated"})) {
+    add(a, e.unit);
+    if (kind == "arbitrated") {
+      add(a, e.field("previous_lead"));
+      add(a, e.field("new_lead"));
+    }
+    const std::string& withdrawn = e.field("withdrawn");
+    std::size_t start = 0;
+    while (start < withdrawn.size()) {
+      const auto comma = std::min(withdrawn.find(',', start), withdrawn.size());
+      add(a, withdrawn.substr(start, comma - start));
+      start = comma + 1;
+    }
     return a;
   }
   if (kind == "passed_down") {
@@ -57,6 +72,13 @@ std::string feed_summary(const Event& e) {
   if (k == "passed_down") return "passed down by " + e.unit + " to " + e.field("child");
   if (k == "return_approved") return "return approved; new lead " + e.field("new_lead");
   if (k == "return_declined") return "return declined" + with_note(e);
+  if (k == "desk_dispatched") return "dispatched by the desk to " + e.field("new_lead") + with_note(e);
+  if (k == "redispatched") return "re-dispatched to " + e.field("new_lead") + with_note(e);
+  if (k == "arbitrated") {
+    return e.field("outcome") == "upheld"
+               ? "arbitration: " + e.field("new_lead") + " stays the lead unit" + with_note(e)
+               : "arbitration: " + e.field("new_lead") + " is the lead unit" + with_note(e);
+  }
   if (k == "extension_approved") return "extension of " + e.field("working_days") + " working day(s) approved";
   if (k == "extension_declined") return "extension declined" + with_note(e);
   if (k == "reply_approved") return "reply approved";

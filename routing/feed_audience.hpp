@@ -27,10 +27,15 @@ struct FeedAudience {
 //   return_approved/declined, extension_approved/declined, reply_approved/rejected, followed_up, redo
 //                                 the unit that asked or replied (the event's unit: the lead), and the unit it
 //                                 passed the case down to (handler_too), which did the work
+//   desk_dispatched, redispatched every unit of the withdrawn round (data "withdrawn"); the new units get their
+//                                 own "dispatched" events
+//   arbitrated                    the unit that disputed (the previous lead) and the lead decided, and every unit
+//                                 of a withdrawn round
 //   urged, supervised             the named unit; the whole case when none is named
 //   warned, stage_*, deadline_recomputed   the unit whose clock it is
 //   closed, merged                the whole case
-//   received, signed_for, replied, return_requested, extension_requested, not_accepted, answered_directly
+//   received, signed_for, replied, return_requested, extension_requested, arbitration_requested, not_accepted,
+//   answered_directly
 //                                 nobody: the unit's own actions and intake facts are not news to a unit
 //   any other kind                the event's unit when it has one (forward compatible: new stages, notices)
 // Units above the audience (the parents that supervise them) see it only when they ask for their subtree

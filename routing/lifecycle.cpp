@@ -79,6 +79,8 @@ void dispatch_round(std::vector<Event>& out, const Case& c, const std::string& l
   units.insert(units.end(), co.begin(), co.end());
   for (const auto& unit : units) {
     Args data{{"unit", unit}, {"lead", bool_text(unit == lead)}};
+    // The desk's clocks are its dispatch limit (Clocks::sign_for_due and reply_due answer it for the desk).
+    if (!ctx.desk.empty() && unit == ctx.desk) data["desk"] = "true";
     put_due(data, "sign_for_due", ctx.clocks.sign_for_due(c, unit, ctx.now_ms));
     put_due(data, "reply_due", ctx.clocks.reply_due(c, unit, ctx.now_ms));
     for (const char* key : {"rule", "rules_version"}) {
@@ -100,6 +102,22 @@ std::vector<std::string> split_units(const std::string& text) {
     if (first != std::string::npos) out.push_back(item.substr(first, last - first + 1));
     start = end + 1;
   }
+  return out;
+}
+
+// The units of the current round, lead first, comma-separated: who a move of the whole case takes it from.
+std::string round_units(const Case& c) {
+  std::string out = c.lead() ? c.lead()->unit : std::string();
+  for (const auto& a : c.assignments) {
+    if (a.state == AssignmentState::withdrawn || a.lead) continue;
+    out += (out.empty() ? "" : ",") + a.unit;
+  }
+  return out;
+}
+
+std::string join_units(const std::vector<std::string>& units) {
+  std::string out;
+  for (const auto& u : units) out += (out.empty() ? "" : ",") + u;
   return out;
 }
 
@@ -133,7 +151,13 @@ Outcome pass_down(const Assignment& a, const Args& args, const Actor& actor, con
       make_event("passed_down", actor, ctx, a.unit, {{"child", child}, {"previous_handler", a.handler}})};
 }
 
+Refusal arbitrated_final(std::string_view action) {
+  return refuse(RefusalKind::wrong_state,
+                "Cannot " + std::string(action) + ": the lead unit was decided by arbitration, and that is final.");
+}
+
 Outcome request_return(const Case& c, const Assignment& a, const Args& args, const Actor& actor, const Context& ctx) {
+  if (c.arbitrated) return arbitrated_final("request_return");
   const std::string code = arg(args, "reason_code");
   if (!one_of(code, {"not_our_duty", "not_our_territory"})) {
     return invalid("A return needs reason_code 'not_our_duty' or 'not_our_territory'.");
@@ -144,7 +168,12 @@ Outcome request_return(const Case& c, const Assignment& a, const Args& args, con
     return invalid("The return window closed: a return must be asked within the time allowed after dispatch.");
   }
   if (c.returns >= ctx.clocks.max_returns(c)) {
-    return invalid("The maximum returns reached; the hotline must arbitrate.");
+    // Past the cap the hotline may not send the case on again by itself: a supervisor arbitrates.
+    return std::vector<Event>{make_event("arbitration_requested", actor, ctx, a.unit,
+                                         {{"cause", "return_cap"},
+                                          {"reason_code", code},
+                                          {"reason", reason},
+                                          {"previous_state", std::string(to_string(c.state))}})};
   }
   return std::vector<Event>{
       make_event("return_requested", actor, ctx, a.unit,
@@ -168,13 +197,102 @@ Outcome review_return(const Case& c, const Args& args, const Actor& actor, const
   if (new_lead == previous_lead) return invalid("The new lead must differ from the unit that returned the case.");
   const std::vector<std::string> co = split_units(arg(args, "co"));
   if (auto bad = check_round(new_lead, co, ctx)) return *bad;
-  std::string co_text;
-  for (const auto& u : co) co_text += (co_text.empty() ? "" : ",") + u;
   std::vector<Event> out{make_event(
       "return_approved", actor, ctx, previous_lead,
-      {{"previous_lead", previous_lead}, {"new_lead", new_lead}, {"co", co_text}, {"note", arg(args, "note")}})};
+      {{"previous_lead", previous_lead}, {"new_lead", new_lead}, {"co", join_units(co)}, {"note", arg(args, "note")}})};
   dispatch_round(out, c, new_lead, co, args, actor, ctx);
   return out;
+}
+
+// A new round chosen by hand (dispatch, redispatch, arbitrate): `kind` withdraws the current round, then the
+// new lead (+co) is dispatched now with fresh clocks, its "dispatched" events carrying `rule`.
+Outcome move_round(const Case& c, const std::string& kind, const Args& args, const Actor& actor, const Context& ctx,
+                   const std::string& rule, Args extra = {}) {
+  const std::string new_lead = arg(args, "unit");
+  if (new_lead.empty())
+    return invalid(std::string(kind == "arbitrated" ? "arbitrate" : "dispatch") +
+                   " needs the unit to lead the case (unit).");
+  const std::vector<std::string> co = split_units(arg(args, "co"));
+  if (auto bad = check_round(new_lead, co, ctx)) return *bad;
+  if (!ctx.desk.empty() && std::find(co.begin(), co.end(), ctx.desk) != co.end()) {
+    return invalid("The dispatch desk is never a co-handling unit.");
+  }
+  const std::string from = round_units(c);
+  std::vector<std::string> to{new_lead};
+  to.insert(to.end(), co.begin(), co.end());
+  if (from == join_units(to)) return invalid("The case is with these units already.");
+  const Assignment* lead = c.lead();
+  Args data{{"previous_lead", lead ? lead->unit : std::string()},
+            {"new_lead", new_lead},
+            {"co", join_units(co)},
+            {"note", arg(args, "note")},
+            {"withdrawn", from}};
+  data.merge(extra);
+  std::vector<Event> out{make_event(kind, actor, ctx, lead ? lead->unit : std::string(), std::move(data))};
+  dispatch_round(out, c, new_lead, co, {{"rule", rule}}, actor, ctx);
+  return out;
+}
+
+Outcome dispatch(const Case& c, const Args& args, const Actor& actor, const Context& ctx) {
+  const Assignment* lead = c.lead();
+  if (lead == nullptr || !(lead->desk || (!ctx.desk.empty() && lead->unit == ctx.desk))) {
+    return refuse(RefusalKind::wrong_state,
+                  "Only a case held at the dispatch desk is dispatched; a case a unit holds is re-dispatched "
+                  "(before sign-for) or returned.");
+  }
+  if (arg(args, "unit") == lead->unit) return invalid("The case is at the dispatch desk already.");
+  return move_round(c, "desk_dispatched", args, actor, ctx, "manual");
+}
+
+Outcome redispatch(const Case& c, const Args& args, const Actor& actor, const Context& ctx) {
+  if (c.arbitrated) return arbitrated_final("redispatch");
+  for (const auto& a : c.assignments) {
+    if (a.state != AssignmentState::withdrawn && a.signed_ms) {
+      return refuse(RefusalKind::wrong_state,
+                    "Unit '" + a.unit + "' signed for the case already: it leaves only by a return.");
+    }
+  }
+  return move_round(c, "redispatched", args, actor, ctx, "manual");
+}
+
+Outcome dispute(const Case& c, const Args& args, const Actor& actor, const Context& ctx) {
+  if (c.arbitrated) return arbitrated_final("dispute");
+  if (!c.decline_disputable) {
+    return refuse(RefusalKind::wrong_state,
+                  "Only a declined return is disputed, and only until the case moves on from the decline.");
+  }
+  const std::string reason = arg(args, "reason");
+  if (reason.empty()) return invalid("A dispute needs a reason.");
+  return std::vector<Event>{make_event(
+      "arbitration_requested", actor, ctx, c.lead()->unit,
+      {{"cause", "declined_return"}, {"reason", reason}, {"previous_state", std::string(to_string(c.state))}})};
+}
+
+Outcome arbitrate(const Case& c, const Args& args, const Actor& actor, const Context& ctx) {
+  const Assignment* lead = c.lead();
+  if (lead == nullptr || !c.pending_arbitration) return invalid("The case has no pending arbitration.");
+  const std::string note = arg(args, "note");
+  if (note.empty()) return invalid("An arbitration needs a note giving its grounds.");
+  const std::string unit = arg(args, "unit");
+  if (unit.empty()) return invalid("arbitrate needs the unit to lead the case (unit).");
+  const Args common{{"disputed_by", c.pending_arbitration->unit}, {"cause", c.pending_arbitration->cause}};
+  if (unit == lead->unit) {
+    if (!arg(args, "co").empty()) {
+      return invalid("Upholding the lead keeps the case's co-handling units; co is given only with a new lead.");
+    }
+    Args data{{"previous_lead", lead->unit},
+              {"new_lead", unit},
+              {"co", ""},
+              {"note", note},
+              {"outcome", "upheld"},
+              {"state", std::string(to_string(c.pending_arbitration->previous_state))}};
+    data.insert(common.begin(), common.end());
+    return std::vector<Event>{make_event("arbitrated", actor, ctx, lead->unit, std::move(data))};
+  }
+  if (!ctx.desk.empty() && unit == ctx.desk) return invalid("An arbitration decides a handling unit, never the desk.");
+  Args extra{{"outcome", "reassigned"}};
+  extra.insert(common.begin(), common.end());
+  return move_round(c, "arbitrated", args, actor, ctx, "arbitration", std::move(extra));
 }
 
 Outcome request_extension(const Case& c, const Assignment& a, const Args& args, const Actor& actor,
@@ -403,6 +521,10 @@ Outcome decide(const Case& c, const Command& cmd, const Actor& actor, const Cont
   if (name == "pass_down") return pass_down(*mine, args, actor, ctx);
   if (name == "request_return") return request_return(c, *mine, args, actor, ctx);
   if (name == "review_return") return review_return(c, args, actor, ctx);
+  if (name == "dispatch") return dispatch(c, args, actor, ctx);
+  if (name == "redispatch") return redispatch(c, args, actor, ctx);
+  if (name == "dispute") return dispute(c, args, actor, ctx);
+  if (name == "arbitrate") return arbitrate(c, args, actor, ctx);
   if (name == "request_extension") return request_extension(c, *mine, args, actor, ctx);
   if (name == "review_extension") return review_extension(c, args, actor, ctx);
   if (name == "reply") return reply(*mine, args, actor, ctx);

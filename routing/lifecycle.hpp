@@ -40,6 +40,10 @@ struct Context {
   const Clocks& clocks;
   std::function<bool(std::string_view parent, std::string_view child)> is_child;  // unit directory question
   std::function<bool(std::string_view unit)> unit_exists;
+  // The dispatch desk (派单席: the rule set's fallback unit); "" = none, so no case is ever held at a desk. Its
+  // assignments are marked desk=true, and their clocks are what Clocks answers for that unit (PolicyClocks: the
+  // dispatch limit, 派单时限).
+  std::string desk;
 };
 
 enum class RefusalKind { wrong_state, forbidden, invalid };  // the daemon maps these to 409 / 403 / 422
@@ -89,13 +93,31 @@ Outcome create_case(const Case& facts, const std::string& disposition, const std
 //                                   be a child unit of the actor's unit; sets the handler, the accountable unit
 //                                   stays accountable
 //   request_return  reason_code (not_our_duty|not_our_territory), reason
-//                                   lead unit or its handler, case awaiting_sign_for or in_progress, before the
-//                                   return window ends, approved returns < max_returns -> return_requested
+//                                   lead unit or its handler, case awaiting_sign_for or in_progress, not after an
+//                                   arbitration (wrong_state), before the return window ends -> return_requested;
+//                                   with the approved returns at max_returns -> arbitration_requested instead
+//                                   (cause return_cap): a supervisor decides
 //   review_return   decision (approve|decline); on approve: unit (new lead), co (optional, comma-separated);
 //                   note (required on decline)
 //                                   operator, return_requested. approve: the current round is withdrawn and the
 //                                   new lead (+co) dispatched now with fresh clocks -> awaiting_sign_for;
 //                                   decline: back to the state before the request, clocks unchanged
+//   dispatch        unit (new lead), co (optional, comma-separated), note (optional)
+//                                   operator, awaiting_sign_for or in_progress, the lead is the desk (else
+//                                   wrong_state); the desk's round is withdrawn and the new lead (+co) dispatched
+//                                   now with fresh clocks (rule "manual") -> awaiting_sign_for. Not a return.
+//   redispatch      unit, co (optional), note (optional)
+//                                   operator, awaiting_sign_for, no current assignment signed for and no
+//                                   arbitration (else wrong_state); the new round must differ from the current one;
+//                                   as dispatch otherwise. Not a return.
+//   dispute         reason          lead unit or its handler, awaiting_sign_for or in_progress, the case's latest
+//                                   return was declined and not yet disputed, no arbitration yet (else
+//                                   wrong_state) -> arbitration_requested (cause declined_return)
+//   arbitrate       unit (the lead decided), co (optional, only with a new lead), note
+//                                   supervisor, arbitration_requested. unit = the current lead: upheld, back to the
+//                                   state before the dispute, clocks unchanged; another unit (never the desk): the
+//                                   round is withdrawn and the new one dispatched now (rule "arbitration"). Either
+//                                   way final: no more returns, disputes or re-dispatches.
 //   request_extension working_days (>= 1), reason
 //                                   lead unit or its handler, in_progress, before the lead's reply deadline,
 //                                   within the cap -> extension_requested
@@ -127,7 +149,8 @@ Outcome decide(const Case& c, const Command& cmd, const Actor& actor, const Cont
 // Event kinds. Every event has at_ms, actor, role and unit (the unit concerned, may be empty); data keys:
 //   received            disposition, type, urgency, channel                 state -> awaiting_sign_for
 //   dispatched          unit, lead, sign_for_due, sign_for_provisional, reply_due, reply_provisional,
-//                       [rule, rules_version]        appends an assignment (one event per assignment; the lead's
+//                       [rule, rules_version], [desk] ("true": the dispatch desk holds the case)
+//                                                    appends an assignment (one event per assignment; the lead's
 //                                                    also sets the state awaiting_sign_for)
 //   not_accepted        reason                       -> not_accepted
 //   answered_directly   answer                       -> answered_directly
@@ -137,7 +160,17 @@ Outcome decide(const Case& c, const Command& cmd, const Actor& actor, const Cont
 //   return_requested    reason_code, reason, previous_state                  -> return_requested
 //   return_approved     previous_lead, new_lead, co, [note]   withdraws every current assignment, returns += 1,
 //                       -> awaiting_sign_for; the new round follows as "dispatched" events
-//   return_declined     state, note                  -> state (the one before the request)
+//   return_declined     state, note                  -> state (the one before the request); the lead may dispute
+//   desk_dispatched, redispatched
+//                       previous_lead, new_lead, co, note, withdrawn (the round's units, comma-separated)
+//                                                    withdraws every current assignment, redispatches += 1,
+//                                                    -> awaiting_sign_for; the new round follows as "dispatched"
+//   arbitration_requested cause (return_cap|declined_return), reason_code (return_cap only), reason,
+//                       previous_state               -> arbitration_requested; return_cap counts a return request
+//   arbitrated          previous_lead, new_lead, co, note, outcome (upheld|reassigned), disputed_by, cause,
+//                       state (upheld) | withdrawn (reassigned)
+//                                                    arbitrated = true; upheld -> state; reassigned: as
+//                                                    return_approved (returns += 1), the new round follows
 //   extension_requested working_days, reason                                -> extension_requested
 //   extension_approved  working_days (granted), reply_due, reply_provisional, [note]   -> in_progress
 //   extension_declined  note                                                 -> in_progress
@@ -171,7 +204,7 @@ bool role_may(std::string_view action, Role role);
 // Whether some actor may take `action` in `state`. For unit actions this is the union over the lead and
 // co-units: decide() further checks the actor's own assignment and may still answer wrong_state.
 bool state_may(CaseState state, std::string_view action);
-// Actions only the lead unit (or its handler) may take: request_return, request_extension.
+// Actions only the lead unit (or its handler) may take: request_return, request_extension, dispute.
 bool lead_only(std::string_view action);
 // The refusal decide() gives any actor of `role` that is bound to the case, as far as the table can tell;
 // nullopt when the triple can be allowed.

@@ -25,6 +25,16 @@ void finish(Case& c, CaseState terminal, std::int64_t at_ms) {
   c.closed_ms = at_ms;
   c.pending_return.reset();
   c.pending_extension.reset();
+  c.pending_arbitration.reset();
+  c.decline_disputable = false;
+}
+
+// The whole current round is withdrawn; the "dispatched" events that follow append the new one.
+void withdraw_round(Case& c) {
+  for (auto& old : c.assignments) old.state = AssignmentState::withdrawn;
+  c.pending_return.reset();
+  c.decline_disputable = false;
+  c.state = CaseState::awaiting_sign_for;
 }
 
 }  // namespace
@@ -43,6 +53,7 @@ void evolve(Case& c, const Event& e) {
     fresh.sign_for_due = due(e, "sign_for");
     fresh.reply_due = due(e, "reply");
     fresh.original_reply_due = fresh.reply_due;
+    fresh.desk = e.field("desk") == "true";
     if (fresh.lead) c.state = CaseState::awaiting_sign_for;
     c.assignments.push_back(std::move(fresh));
   } else if (k == "not_accepted") {
@@ -65,16 +76,36 @@ void evolve(Case& c, const Event& e) {
                                      parse_case_state(e.field("previous_state")).value_or(c.state)};
     c.state = CaseState::return_requested;
     ++c.return_requests;
+    c.decline_disputable = false;
   } else if (k == "return_approved") {
-    // The whole current round is withdrawn; the "dispatched" events that follow append the new one.
-    for (auto& old : c.assignments) old.state = AssignmentState::withdrawn;
+    withdraw_round(c);
     ++c.returns;
-    c.pending_return.reset();
-    c.state = CaseState::awaiting_sign_for;
   } else if (k == "return_declined") {
     const CaseState fallback = c.pending_return ? c.pending_return->previous_state : CaseState::in_progress;
     c.state = parse_case_state(e.field("state")).value_or(fallback);
     c.pending_return.reset();
+    c.decline_disputable = true;
+  } else if (k == "desk_dispatched" || k == "redispatched") {
+    withdraw_round(c);
+    ++c.redispatches;
+  } else if (k == "arbitration_requested") {
+    const std::string& cause = e.field("cause");
+    c.pending_arbitration =
+        PendingArbitration{e.concerned_unit(), cause,   e.field("reason_code"),
+                           e.field("reason"),  e.at_ms, parse_case_state(e.field("previous_state")).value_or(c.state)};
+    if (cause == "return_cap") ++c.return_requests;  // the unit asked to return it: a return request all the same
+    c.decline_disputable = false;
+    c.state = CaseState::arbitration_requested;
+  } else if (k == "arbitrated") {
+    const CaseState back = c.pending_arbitration ? c.pending_arbitration->previous_state : CaseState::in_progress;
+    c.pending_arbitration.reset();
+    c.arbitrated = true;
+    if (e.field("outcome") == "reassigned") {
+      withdraw_round(c);
+      ++c.returns;
+    } else {
+      c.state = parse_case_state(e.field("state")).value_or(back);
+    }
   } else if (k == "extension_requested") {
     c.pending_extension =
         PendingExtension{e.concerned_unit(), number<int>(e.field("working_days")), e.field("reason"), e.at_ms};

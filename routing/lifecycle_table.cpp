@@ -17,12 +17,22 @@ constexpr RoleSet k_hotline_urgers = bit(Role::operator_) | bit(Role::supervisor
 // Unit actions name the case states that allow them on the lead assignment, then on a co-unit's assignment:
 // co-units work independently of the lead, so their own assignment state is what gates them while the case
 // is open.
-constexpr std::array<ActionSpec, 13> k_actions{{
+constexpr std::array<ActionSpec, 17> k_actions{{
     {"sign_for", bit(Role::unit), bit(S::awaiting_sign_for), k_open_states, A::awaiting_sign_for, ""},
     {"pass_down", bit(Role::unit), bit(S::in_progress), k_open_states, A::in_progress, "child"},
     {"request_return", bit(Role::unit), bit(S::awaiting_sign_for) | bit(S::in_progress), 0, std::nullopt,
      "reason_code reason"},
     {"review_return", bit(Role::operator_), bit(S::return_requested), 0, std::nullopt, "decision note unit co"},
+    // The desk's moves: a case the desk holds goes out by hand (派单); a case not yet signed for is sent
+    // elsewhere (改派). Neither is a return. decide() further checks the desk holds the case (dispatch) and that
+    // no unit signed for it (redispatch).
+    {"dispatch", bit(Role::operator_), bit(S::awaiting_sign_for) | bit(S::in_progress), 0, std::nullopt,
+     "unit co note"},
+    {"redispatch", bit(Role::operator_), bit(S::awaiting_sign_for), 0, std::nullopt, "unit co note"},
+    // Arbitration (仲裁): the lead disputes a declined return (a return past the cap goes there by itself);
+    // a supervisor decides the lead, finally.
+    {"dispute", bit(Role::unit), bit(S::awaiting_sign_for) | bit(S::in_progress), 0, std::nullopt, "reason"},
+    {"arbitrate", bit(Role::supervisor), bit(S::arbitration_requested), 0, std::nullopt, "unit co note"},
     {"request_extension", bit(Role::unit), bit(S::in_progress), 0, A::in_progress, "working_days reason"},
     {"review_extension", bit(Role::operator_), bit(S::extension_requested), 0, std::nullopt,
      "decision note working_days"},

@@ -21,7 +21,8 @@ constexpr StateSet bit(CaseState s) {
 
 inline constexpr StateSet k_open_states = bit(CaseState::awaiting_sign_for) | bit(CaseState::in_progress) |
                                           bit(CaseState::return_requested) | bit(CaseState::extension_requested) |
-                                          bit(CaseState::reply_review) | bit(CaseState::awaiting_follow_up);
+                                          bit(CaseState::reply_review) | bit(CaseState::awaiting_follow_up) |
+                                          bit(CaseState::arbitration_requested);
 
 struct ActionSpec {
   std::string_view name;

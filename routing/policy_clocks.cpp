@@ -12,12 +12,19 @@ Due PolicyClocks::due(std::int64_t start_ms, const TimeLimit& limit) const {
   return {d.due_ms, d.provisional};
 }
 
+bool PolicyClocks::is_desk(const std::string& unit) const {
+  return unit == rules_.fallback().id;
+}
+
+// The desk neither signs for nor replies: both its clocks are the dispatch limit (派单时限).
 Due PolicyClocks::sign_for_due(const Case& c, const std::string& unit, std::int64_t start_ms) const {
-  return due(start_ms, policy_for(c, unit).sign_for);
+  const auto policy = policy_for(c, unit);
+  return due(start_ms, is_desk(unit) ? policy.dispatch : policy.sign_for);
 }
 
 Due PolicyClocks::reply_due(const Case& c, const std::string& unit, std::int64_t start_ms) const {
-  return due(start_ms, policy_for(c, unit).reply);
+  const auto policy = policy_for(c, unit);
+  return due(start_ms, is_desk(unit) ? policy.dispatch : policy.reply);
 }
 
 Due PolicyClocks::extend(const Case& c, const Due& reply_due, int working_days) const {

@@ -18,6 +18,7 @@ class PolicyClocks final : public Clocks {
                int utc_offset_minutes)
       : calendar_(calendar), policy_(policy), rules_(rules), offset_(utc_offset_minutes) {}
 
+  // For the dispatch desk (the rule set's fallback unit) both are the policy's dispatch limit (派单时限).
   Due sign_for_due(const Case& c, const std::string& unit, std::int64_t start_ms) const override;
   Due reply_due(const Case& c, const std::string& unit, std::int64_t start_ms) const override;
   Due extend(const Case& c, const Due& reply_due, int working_days) const override;
@@ -31,6 +32,7 @@ class PolicyClocks final : public Clocks {
 
  private:
   Due due(std::int64_t start_ms, const TimeLimit& limit) const;
+  bool is_desk(const std::string& unit) const;
 
   const WorkCalendar& calendar_;
   const TimePolicyTable& policy_;

@@ -15,7 +15,7 @@ struct LimitKey {
   std::string_view key;
   TimeLimit TimePolicy::*field;
 };
-constexpr std::array<LimitKey, 9> k_limit_keys{{
+constexpr std::array<LimitKey, 10> k_limit_keys{{
     {"sign_for", &TimePolicy::sign_for},
     {"reply", &TimePolicy::reply},
     {"yellow_before", &TimePolicy::yellow_before},
@@ -25,9 +25,11 @@ constexpr std::array<LimitKey, 9> k_limit_keys{{
     {"follow_up_delay", &TimePolicy::follow_up_delay},
     {"supervise_after", &TimePolicy::supervise_after},
     {"urge_after", &TimePolicy::urge_after},
+    {"dispatch", &TimePolicy::dispatch},
 }};
-constexpr std::string_view k_optional_default = "urge_after";  // falls back to red_after
-constexpr std::size_t k_red_after = 3, k_urge_after = 8;       // positions in k_limit_keys
+// Keys the defaults may leave out: urge_after falls back to red_after, dispatch to sign_for.
+constexpr std::array<std::string_view, 2> k_optional_defaults{"urge_after", "dispatch"};
+constexpr std::size_t k_sign_for = 0, k_red_after = 3, k_urge_after = 8, k_dispatch = 9;  // positions in k_limit_keys
 constexpr int k_max_returns_limit = 100;
 
 // What one mapping (the defaults or an entry) sets; unset keys stay empty.
@@ -71,22 +73,28 @@ class TimePolicyBuilder {
     if (has_errors(out_)) return nullptr;
     std::shared_ptr<TimePolicyTable> table(new TimePolicyTable());
     table->version_ = std::move(version);
-    table->defaults_ = merge(TimePolicy{}, *defaults_);
+    // Without a dispatch limit in the defaults, every policy's dispatch limit is its own sign-for limit.
+    const bool dispatch_follows_sign_for = !defaults_->limits[k_dispatch];
+    table->defaults_ = merge(TimePolicy{}, *defaults_, Counting::next_day, dispatch_follows_sign_for);
     for (auto& [entry, partial] : entries_) {
-      entry.policy = merge(table->defaults_, partial, defaults_->counting.value_or(Counting::next_day));
+      entry.policy =
+          merge(table->defaults_, partial, defaults_->counting.value_or(Counting::next_day), dispatch_follows_sign_for);
       table->entries_.push_back(std::move(entry));
     }
     return table;
   }
 
  private:
-  static TimePolicy merge(TimePolicy base, const PartialPolicy& p, Counting fallback = Counting::next_day) {
+  static TimePolicy merge(TimePolicy base, const PartialPolicy& p, Counting fallback, bool dispatch_follows_sign_for) {
     for (std::size_t i = 0; i < k_limit_keys.size(); ++i) {
       if (p.limits[i]) base.*k_limit_keys[i].field = *p.limits[i];
     }
     if (p.max_returns) base.max_returns = *p.max_returns;
     // An unset urge follows the red card of the same policy, also when an entry overrides only red_after.
     if (!p.limits[k_urge_after] && p.limits[k_red_after]) base.urge_after = *p.limits[k_red_after];
+    if (dispatch_follows_sign_for && !p.limits[k_dispatch] && p.limits[k_sign_for]) {
+      base.dispatch = *p.limits[k_sign_for];
+    }
     apply_counting(base, p.counting.value_or(fallback));
     return base;
   }
@@ -121,9 +129,10 @@ class TimePolicyBuilder {
   }
 
   void read_defaults(YamlReader& r, const YAML::Node& d) {
-    if (!check_unique_keys(r, d, "defaults",
-                           {"counting", "sign_for", "reply", "yellow_before", "red_after", "return_window",
-                            "max_returns", "extension_cap", "follow_up_delay", "supervise_after", "urge_after"})) {
+    if (!check_unique_keys(
+            r, d, "defaults",
+            {"counting", "sign_for", "reply", "yellow_before", "red_after", "return_window", "max_returns",
+             "extension_cap", "follow_up_delay", "supervise_after", "urge_after", "dispatch"})) {
       return;
     }
     const std::string here = r.file() + ':' + std::to_string(r.line(d)) + ':' + std::to_string(r.column(d));
@@ -133,7 +142,9 @@ class TimePolicyBuilder {
     }
     PartialPolicy p = read_partial(r, d);
     for (std::size_t i = 0; i < k_limit_keys.size(); ++i) {
-      if (k_limit_keys[i].key != k_optional_default && !d[std::string(k_limit_keys[i].key)].IsDefined()) {
+      const bool optional = std::find(k_optional_defaults.begin(), k_optional_defaults.end(), k_limit_keys[i].key) !=
+                            k_optional_defaults.end();
+      if (!optional && !d[std::string(k_limit_keys[i].key)].IsDefined()) {
         r.error(d, "'defaults' must set '" + std::string(k_limit_keys[i].key) + "'");
       }
     }
@@ -143,9 +154,10 @@ class TimePolicyBuilder {
   }
 
   void read_entry(YamlReader& r, const YAML::Node& n) {
-    if (!check_unique_keys(r, n, "a time limit entry",
-                           {"when", "counting", "sign_for", "reply", "yellow_before", "red_after", "return_window",
-                            "max_returns", "extension_cap", "follow_up_delay", "supervise_after", "urge_after"})) {
+    if (!check_unique_keys(
+            r, n, "a time limit entry",
+            {"when", "counting", "sign_for", "reply", "yellow_before", "red_after", "return_window", "max_returns",
+             "extension_cap", "follow_up_delay", "supervise_after", "urge_after", "dispatch"})) {
       return;
     }
     TimePolicyTable::Entry entry;

@@ -27,6 +27,7 @@ struct TimePolicy {
   TimeLimit follow_up_delay;  // follow-up call (回访) due this long after the reply
   TimeLimit supervise_after;  // supervise (督办) when still overdue this long after the deadline
   TimeLimit urge_after;       // urge (催办) when still overdue this long after the deadline; defaults to red_after
+  TimeLimit dispatch;  // 派单时限: the dispatch desk sends on what it holds within this; defaults to sign_for
 
   friend bool operator==(const TimePolicy&, const TimePolicy&) = default;
 };
@@ -38,9 +39,10 @@ class TimePolicyTable {
   // Parses and checks every file (YAML). Top-level keys:
   //   defaults:    {counting: next_day|inclusive, sign_for: 1 wd, reply: 5 wd, yellow_before: 1 wd, red_after: 0 wd,
   //                 return_window: 2 wd, max_returns: 2, extension_cap: 10 wd, follow_up_delay: 1 wd,
-  //                 supervise_after: 5 wd, urge_after: 1 wd} — exactly once across the files, every key but
-  //                 `counting` and `urge_after` required (counting defaults to next_day; urge_after to the
-  //                 red_after of the same policy, so the urge comes with the red card): no number comes from the code.
+  //                 supervise_after: 5 wd, urge_after: 1 wd, dispatch: 2 h} — exactly once across the files, every
+  //                 key but `counting`, `urge_after` and `dispatch` required (counting defaults to next_day;
+  //                 urge_after to the red_after of the same policy, so the urge comes with the red card; dispatch,
+  //                 when the defaults leave it out, to the sign_for of the same policy): no number comes from the code.
   //   time_limits: [{when: {type: [..], urgency: [..], channel: [..], level: [..]}, <any key of defaults>}...]
   //                 `when` needs at least one condition; each condition is a value or a non-empty list.
   // Limits are "<n> wd|h|min|s" (parse_time_limit). An entry's `counting` (or else the defaults') applies to every

@@ -57,8 +57,12 @@ struct QueueQuery {
   bool include_closed = false;       // false: open cases only; true: closed ones only
   std::optional<std::string> state;  // case state
   std::optional<std::int64_t> due_before_ms;
-  std::optional<std::pair<std::int64_t, std::string>> after;  // cursor: (reply_due_ms, ticket_id) of the last row
+  // cursor: (reply_due_ms, ticket_id) of the last row; (dispatched_ms, ticket_id) when oldest_first
+  std::optional<std::pair<std::int64_t, std::string>> after;
   int limit = 50;
+  // The dispatch desk's queue: lead assignments only, oldest first (by when the unit got the case), instead of
+  // every assignment in due order.
+  bool oldest_first = false;
 };
 
 struct QueueRow {
@@ -67,6 +71,7 @@ struct QueueRow {
   bool lead = false;
   std::string assignment_state;
   std::int64_t reply_due_ms = 0;
+  std::int64_t dispatched_ms = 0;
 };
 
 struct SearchQuery {

@@ -109,19 +109,23 @@ Result<std::optional<Projection>> TicketStore::read_projection(const std::string
 
 Result<std::vector<QueueRow>> TicketStore::queue(const QueueQuery& q) {
   // Both the unit's own assignments and those passed down to it, each read by an index range scan in due order.
+  // The desk's queue (oldest_first) reads the same range of open rows and sorts it by age: it holds only what
+  // waits for a human dispatcher, never the whole history.
+  const char* key = q.oldest_first ? "a.dispatched_ms" : "a.reply_due_ms";
   std::string sql =
       "SELECT t.id, t.state, t.received_at, t.type, t.content, a.unit_id, a.handler_id, a.lead, a.state,"
-      " a.reply_due_ms FROM assignments a JOIN tickets t ON t.id = a.ticket_id WHERE ";
+      " a.reply_due_ms, a.dispatched_ms FROM assignments a JOIN tickets t ON t.id = a.ticket_id WHERE ";
   const char* who[] = {"a.unit_id = ?1", "a.handler_id = ?1"};
   std::vector<QueueRow> out;
   for (const char* condition : who) {
     std::string s = sql + condition;
     // Open and closed rows are separate ranges of the queue index: (unit, open, due, ticket).
     s += q.include_closed ? " AND a.open = 0 AND a.state != 'withdrawn'" : " AND a.open = 1";
+    if (q.oldest_first) s += " AND a.lead = 1";
     if (q.state) s += " AND t.state = ?2";
     if (q.due_before_ms) s += " AND a.reply_due_ms < ?3";
-    if (q.after) s += " AND (a.reply_due_ms, a.ticket_id) > (?4, ?5)";
-    s += " ORDER BY a.reply_due_ms, a.ticket_id LIMIT ?6";
+    if (q.after) s += std::string(" AND (") + key + ", a.ticket_id) > (?4, ?5)";
+    s += std::string(" ORDER BY ") + key + ", a.ticket_id LIMIT ?6";
     Statement st(db_.get(), s);
     st.bind(1, q.unit_id);
     if (q.state) st.bind(2, *q.state);
@@ -134,11 +138,12 @@ Result<std::vector<QueueRow>> TicketStore::queue(const QueueQuery& q) {
       if (!*r) break;
       out.push_back({st.column_text(0), st.column_text(1), st.column_text(2), st.column_text(3), st.column_text(4),
                      st.column_text(5), st.column_optional_text(6), st.column_int(7) != 0, st.column_text(8),
-                     st.column_int(9)});
+                     st.column_int(9), st.column_int(10)});
     }
   }
   // Merge the two ordered lists and keep the first `limit`.
-  std::sort(out.begin(), out.end(), [](const QueueRow& a, const QueueRow& b) {
+  std::sort(out.begin(), out.end(), [&q](const QueueRow& a, const QueueRow& b) {
+    if (q.oldest_first) return std::tie(a.dispatched_ms, a.ticket_id) < std::tie(b.dispatched_ms, b.ticket_id);
     return std::tie(a.reply_due_ms, a.ticket_id) < std::tie(b.reply_due_ms, b.ticket_id);
   });
   if (out.size() > static_cast<std::size_t>(q.limit)) out.resize(static_cast<std::size_t>(q.limit));

@@ -91,6 +91,8 @@ class Api final : public RequestHandler {
   boost::asio::awaitable<Response> post_action(const Request& request, const Principal& who, const std::string& id,
                                                const std::string& action);
   Response get_queue(const Request& request, const Principal& who, const std::string& unit);
+  // The dispatch desk's queue (派单): what waits for a human dispatcher, oldest first, with the dispatch limit.
+  Response get_desk_queue(const Request& request, const Principal& who);
   boost::asio::awaitable<Response> search_tickets(const Request& request, const Principal& who);
   // GET /v1/escalations and /v1/escalations/counts (escalation_api.cpp).
   Response get_escalations(const Request& request, const Principal& who);

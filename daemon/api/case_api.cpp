@@ -135,6 +135,51 @@ Response Api::get_queue(const Request& req, const Principal& who, const std::str
   return make_response(req, http::status::ok, json::serialize(body));
 }
 
+Response Api::get_desk_queue(const Request& req, const Principal& who) {
+  const auto rules = ctx_.rules.get();
+  const auto& desk = rules->fallback();
+  if (who.role == CallerRole::unit && !unit_within(who.unit_id, desk.id)) {
+    return forbidden(req, "a unit token reads the desk's queue only when it is the desk's own");
+  }
+  storage::QueueQuery q;
+  q.unit_id = desk.id;
+  q.oldest_first = true;
+  for (const auto& [key, value] : parse_query(req.target())) {
+    if (key == "limit") {
+      const auto n = parse_limit(value);
+      if (!n) return problem_response(req, bad_field("limit", "must be 1 to 500"));
+      q.limit = *n;
+    } else if (key == "cursor") {
+      q.after = parse_queue_cursor(value);
+      if (!q.after) return problem_response(req, bad_field("cursor", "malformed cursor"));
+    } else {
+      return problem_response(req, bad_field(key, "unknown query parameter"));
+    }
+  }
+  const auto now_ms = local_stamp_ms(ctx_.clock->now_ms()).unix_ms;
+  auto lease = ctx_.readers.acquire();
+  if (!lease) return problem_response(req, storage_problem(lease.error(), "The database cannot be read"));
+  auto rows = (*lease)->queue(q);
+  if (!rows) return problem_response(req, storage_problem(rows.error(), "The database cannot be read"));
+  json::array items;
+  for (const auto& r : *rows) {
+    // The desk's assignment carries its dispatch limit (派单时限) as its reply deadline.
+    items.push_back({{"id", r.ticket_id},
+                     {"state", r.state},
+                     {"received_at", r.received_at},
+                     {"type", r.type},
+                     {"content", r.content},
+                     {"waiting_since", local_stamp_ms(r.dispatched_ms).rfc3339},
+                     {"dispatch_due_at", local_stamp_ms(r.reply_due_ms).rfc3339},
+                     {"overdue", now_ms >= r.reply_due_ms}});
+  }
+  json::object body{{"unit", desk.id}, {"name", desk.name}, {"items", std::move(items)}};
+  if (rows->size() == static_cast<std::size_t>(q.limit)) {
+    body["next_cursor"] = std::to_string(rows->back().dispatched_ms) + "." + rows->back().ticket_id;
+  }
+  return make_response(req, http::status::ok, json::serialize(body));
+}
+
 namespace {
 
 // The search answer's body: the rows, and the cursor of the next page when this one is full.

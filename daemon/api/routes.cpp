@@ -35,6 +35,9 @@ struct Api::Endpoints {
   static boost::asio::awaitable<Handled> queue(Api& api, const Call& c) {
     co_return answer(api.get_queue(c.req, c.who, param(c, 0)));
   }
+  static boost::asio::awaitable<Handled> desk_queue(Api& api, const Call& c) {
+    co_return answer(api.get_desk_queue(c.req, c.who));
+  }
   static boost::asio::awaitable<Handled> feed(Api& api, const Call& c) {
     Handled handled = co_await api.open_feed(c.req, c.who, param(c, 0));
     if (handled.stream) handled = api.hold_feed_slots(c, std::move(handled));
@@ -62,7 +65,7 @@ struct Api::Endpoints {
   }
 
   static constexpr RoleSet anyone = RoleSet::everyone();
-  static constexpr std::array<Route<Endpoint>, 14> table{{
+  static constexpr std::array<Route<Endpoint>, 15> table{{
       {verb::get, "/healthz", Access::open, {}, "", true, healthz},
       {verb::get,
        "/metrics",
@@ -82,6 +85,13 @@ struct Api::Endpoints {
        "admins manage rules and tokens, not cases",
        false,
        queue},
+      {verb::get,
+       "/v1/desk/queue",
+       Access::token,
+       {R::operator_, R::unit, R::supervisor},
+       "admins manage rules and tokens, not cases",
+       false,
+       desk_queue},
       {verb::get, "/v1/units/{id}/feed", Access::token, anyone, "", false, feed},
       {verb::get, "/v1/escalations", Access::token, anyone, "", false, escalations},
       {verb::get, "/v1/escalations/counts", Access::token, anyone, "", false, escalation_counts},

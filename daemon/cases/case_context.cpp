@@ -8,7 +8,7 @@ routing::Context case_context(const routing::RuleSet& rules, const routing::Cloc
             const auto* u = rules.find_unit(child);
             return u != nullptr && u->parent == parent;
           },
-          [&rules](std::string_view unit) { return rules.find_unit(unit) != nullptr; }};
+          [&rules](std::string_view unit) { return rules.find_unit(unit) != nullptr; }, rules.fallback().id};
 }
 
 routing::Actor actor_of(const Principal& who, std::string_view action) {
@@ -24,7 +24,8 @@ routing::Actor actor_of(const Principal& who, std::string_view action) {
     case CallerRole::local:
       break;
   }
-  return {action == "supervise" ? routing::Role::supervisor : routing::Role::operator_, "local", ""};
+  const bool supervisor_action = action == "supervise" || action == "arbitrate";
+  return {supervisor_action ? routing::Role::supervisor : routing::Role::operator_, "local", ""};
 }
 
 }  // namespace hotline::daemon

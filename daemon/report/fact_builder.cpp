@@ -49,6 +49,9 @@ enum class Kind {
   return_requested,
   return_approved,
   return_declined,
+  redispatched,  // desk_dispatched or redispatched: the round is withdrawn, no return
+  arbitration_requested,
+  arbitrated,
   extension_requested,
   extension_approved,
   extension_declined,
@@ -77,6 +80,10 @@ Kind kind_of(std::string_view k) {
       {"return_requested", Kind::return_requested},
       {"return_approved", Kind::return_approved},
       {"return_declined", Kind::return_declined},
+      {"desk_dispatched", Kind::redispatched},
+      {"redispatched", Kind::redispatched},
+      {"arbitration_requested", Kind::arbitration_requested},
+      {"arbitrated", Kind::arbitrated},
       {"extension_requested", Kind::extension_requested},
       {"extension_approved", Kind::extension_approved},
       {"extension_declined", Kind::extension_declined},
@@ -229,11 +236,36 @@ void FactBuilder::apply(const storage::EventView& e) {
       }
       t.pending_return = k_no_index;
       if (approved) {
-        // The whole current round is withdrawn; the "dispatched" events that follow append the new one.
-        for (auto i = t.last_assignment; i != k_no_index; i = facts_.assignments[i].previous) {
-          facts_.assignments[i].withdrawn = true;
-        }
-        t.state = CaseState::awaiting_sign_for;
+        withdraw_round(t);
+      } else {
+        t.state = routing::parse_case_state(field("state")).value_or(CaseState::in_progress);
+      }
+      break;
+    }
+    case Kind::redispatched:
+      // A hand dispatch from the desk or a re-dispatch before sign-for: never a return (回退率 and the rule table
+      // count return requests only).
+      withdraw_round(t);
+      break;
+    case Kind::arbitration_requested:
+      // Past the cap a return request goes to arbitration: it is a return request all the same. A dispute of a
+      // declined return is not a new one.
+      if (field("cause") == "return_cap") {
+        if (a != nullptr && a->return_requested_ms == 0) a->return_requested_ms = e.at_ms;
+        t.pending_return = static_cast<std::uint32_t>(facts_.returns.size());
+        facts_.returns.push_back(
+            {ticket, unit, e.at_ms, std::string(field("reason_code")), std::string(field("reason")), Outcome::pending});
+      }
+      t.state = CaseState::arbitration_requested;
+      break;
+    case Kind::arbitrated: {
+      const bool reassigned = field("outcome") == "reassigned";
+      if (t.pending_return != k_no_index) {
+        facts_.returns[t.pending_return].outcome = reassigned ? Outcome::approved : Outcome::declined;
+      }
+      t.pending_return = k_no_index;
+      if (reassigned) {
+        withdraw_round(t);
       } else {
         t.state = routing::parse_case_state(field("state")).value_or(CaseState::in_progress);
       }
@@ -293,6 +325,14 @@ void FactBuilder::apply(const storage::EventView& e) {
     case Kind::other:
       break;
   }
+}
+
+void FactBuilder::withdraw_round(TicketFacts& t) {
+  // The whole current round is withdrawn; the "dispatched" events that follow append the new one.
+  for (auto i = t.last_assignment; i != k_no_index; i = facts_.assignments[i].previous) {
+    facts_.assignments[i].withdrawn = true;
+  }
+  t.state = routing::CaseState::awaiting_sign_for;
 }
 
 void FactBuilder::recomputed(TicketFacts& t, const storage::EventView& e) {

@@ -32,6 +32,7 @@ class FactBuilder {
   AssignmentFacts* find(TicketFacts& t, std::uint16_t unit);
   void dispatched(TicketFacts& t, std::uint32_t ticket, std::uint16_t unit, const storage::EventView& e);
   void recomputed(TicketFacts& t, const storage::EventView& e);
+  void withdraw_round(TicketFacts& t);
 
   Facts facts_;
   // Ticket numbers are prefix + YYYYMMDD + 6-digit daily sequence: they index per-day tables directly (exact,

@@ -33,7 +33,8 @@ struct AssignmentFacts {
   std::uint32_t previous = k_no_index;  // the ticket's previous assignment (a per-ticket list, newest first)
   std::uint16_t unit = 0;               // interned unit index (Facts::unit_ids)
   bool lead = false;
-  bool withdrawn = false;  // an approved return withdrew it
+  bool withdrawn = false;  // an approved return, a hand dispatch from the desk, a re-dispatch or an arbitration
+                           // withdrew it
   bool redone = false;     // a redo started a new round; the first round's reply is final
 };
 

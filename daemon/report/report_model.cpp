@@ -89,6 +89,8 @@ std::string_view state_name(routing::CaseState s) {
       return "答复审核中";
     case CaseState::awaiting_follow_up:
       return "待回访";
+    case CaseState::arbitration_requested:
+      return "仲裁中";
     case CaseState::closed:
       return "已办结";
     case CaseState::merged:

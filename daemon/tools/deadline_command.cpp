@@ -79,6 +79,8 @@ int deadline_preview(const DeadlineArgs& args, std::ostream& out, std::ostream& 
   print_clock(out, cal, "sign-for (签收)", policy.sign_for, sign_for, start_ms, offset);
   print_clock(out, cal, "reply (办结)", policy.reply, reply, start_ms, offset);
   print_clock(out, cal, "return window (退单)", policy.return_window, returns, start_ms, offset);
+  const auto dispatch = routing::compute_deadline(cal, start_ms, policy.dispatch, offset);
+  print_clock(out, cal, "dispatch desk (派单)", policy.dispatch, dispatch, start_ms, offset);
   out << "yellow card (黄牌) at "
       << local_stamp_ms(routing::before_deadline(cal, reply, policy.yellow_before, offset)).rfc3339 << "  ("
       << routing::to_string(policy.yellow_before) << " before the reply deadline)\n";

@@ -70,8 +70,13 @@ storage::Projection project(const routing::Case& c, std::int64_t updated_ms) {
     row.dispatched_ms = a.dispatched_ms;
     row.reply_due_ms = a.reply_due.ms;
     p.assignments.push_back(std::move(row));
-    // Clocks that still run: sign-for until signed, reply until replied, while the case is open.
+    // Clocks that still run: sign-for until signed, reply until replied, while the case is open. The dispatch
+    // desk has one clock, its dispatch limit (派单时限), until the case leaves it.
     if (!open || !live) continue;
+    if (a.desk) {
+      p.deadlines.push_back({a.unit, "dispatch", a.reply_due.ms, a.reply_due.provisional, {}});
+      continue;
+    }
     if (!a.signed_ms) p.deadlines.push_back({a.unit, "sign_for", a.sign_for_due.ms, a.sign_for_due.provisional, {}});
     if (a.state != routing::AssignmentState::replied) {
       p.deadlines.push_back({a.unit, "reply", a.reply_due.ms, a.reply_due.provisional, a.original_reply_due.ms});
@@ -112,6 +117,14 @@ json::object case_to_json(const routing::Case& c, const routing::WorkCalendar& c
                            {"reason_code", c.pending_return->reason_code},
                            {"reason", c.pending_return->reason}};
   }
+  if (c.pending_arbitration) {
+    o["pending_arbitration"] = {{"unit", c.pending_arbitration->unit},
+                                {"cause", c.pending_arbitration->cause},
+                                {"reason_code", c.pending_arbitration->reason_code},
+                                {"reason", c.pending_arbitration->reason}};
+  }
+  if (c.arbitrated) o["arbitrated"] = true;
+  if (c.redispatches > 0) o["redispatches"] = c.redispatches;
   if (c.pending_extension) {
     o["pending_extension"] = {{"unit", c.pending_extension->unit},
                               {"working_days", c.pending_extension->working_days},
@@ -127,6 +140,10 @@ json::object case_to_json(const routing::Case& c, const routing::WorkCalendar& c
     if (!a.handler.empty()) j["handler"] = a.handler;
     if (a.signed_ms) j["signed_at"] = local_stamp_ms(*a.signed_ms).rfc3339;
     if (a.replied_ms) j["replied_at"] = local_stamp_ms(*a.replied_ms).rfc3339;
+    if (a.desk) j["desk"] = true;
+    if (a.desk && a.state != routing::AssignmentState::withdrawn) {
+      j["dispatch"] = due_json(a.reply_due, calendar, now_ms, offset);
+    }
     if (a.state != routing::AssignmentState::withdrawn) {
       j["sign_for"] = due_json(a.sign_for_due, calendar, now_ms, offset);
       j["reply"] = due_json(a.reply_due, calendar, now_ms, offset);

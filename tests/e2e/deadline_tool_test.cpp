@@ -54,6 +54,7 @@ TEST_CASE("an urgent ticket's clocks run in natural time through the holiday", "
   INFO(r.out << r.err);
   CHECK(r.status == 0);
   CHECK(r.out.find("sign-for (签收): 2 h → due 2026-02-14T18:00:00.000+08:00\n") != std::string::npos);
+  CHECK(r.out.find("dispatch desk (派单): 30 min → due 2026-02-14T16:30:00.000+08:00\n") != std::string::npos);
   CHECK(r.out.find("reply (办结): 24 h → due 2026-02-15T16:00:00.000+08:00\n") != std::string::npos);
 }
 

@@ -75,7 +75,8 @@ struct Driver {
                      const auto it = k_parent.find(std::string(child));
                      return it != k_parent.end() && it->second == parent;
                    },
-                   [](std::string_view u) { return k_parent.contains(std::string(u)); }};
+                   [](std::string_view u) { return k_parent.contains(std::string(u)); },
+                   /*desk=*/""};
   }
 
   void keep(const Outcome& out) {
@@ -290,7 +291,8 @@ TEST_CASE("a case goes from intake through return extension redo and follow-up t
   d.check_replay();
 }
 
-TEST_CASE("returns stop at the maximum and the hotline must arbitrate", "[routing][lifecycle]") {
+TEST_CASE("a return past the maximum goes to a supervisor's arbitration instead of the operator's review",
+          "[routing][lifecycle]") {
   Driver d;
   d.create("350602.cgj");
   d.ok("request_return", k_return_args, unit("350602.cgj"));
@@ -298,10 +300,20 @@ TEST_CASE("returns stop at the maximum and the hotline must arbitrate", "[routin
   d.ok("request_return", k_return_args, unit("350603.cgj"));
   d.ok("review_return", {{"decision", "approve"}, {"unit", "350604.cgj"}}, k_op);
   CHECK(d.c.returns == 2);
-  const Refusal r = d.refused("request_return", k_return_args, unit("350604.cgj"));
-  CHECK(r.kind == RefusalKind::invalid);
-  CHECK_THAT(r.reason, Catch::Contains("maximum returns"));
+  const auto asked = d.ok("request_return", k_return_args, unit("350604.cgj"));
+  REQUIRE(asked.size() == 1);
+  CHECK(asked[0].kind == "arbitration_requested");
+  CHECK(asked[0].data.at("cause") == "return_cap");
+  CHECK(d.c.state == CaseState::arbitration_requested);
+  CHECK(d.c.return_requests == 3);  // a return request all the same
+  CHECK_FALSE(d.c.pending_return);
+  REQUIRE(d.c.pending_arbitration);
+  CHECK(d.c.pending_arbitration->unit == "350604.cgj");
   CHECK(d.c.assignments.size() == 3);
+  // The operator cannot review it: only a supervisor decides.
+  CHECK(d.refused_kind("review_return", {{"decision", "approve"}, {"unit", "350602.cgj"}}, k_op) ==
+        RefusalKind::wrong_state);
+  CHECK(d.refused_kind("arbitrate", {{"unit", "350602.cgj"}, {"note", "x"}}, k_op) == RefusalKind::forbidden);
   d.check_replay();
 }
 
@@ -322,7 +334,7 @@ TEST_CASE("a declined return counts as a request but not against the maximum", "
   d.ok("review_return", {{"decision", "approve"}, {"unit", "350603.cgj"}}, k_op);
   CHECK(d.c.returns == 1);
   CHECK(d.c.return_requests == 2);
-  CHECK(d.refused_kind("request_return", k_return_args, unit("350603.cgj")) == RefusalKind::invalid);
+  CHECK(d.ok("request_return", k_return_args, unit("350603.cgj")).front().kind == "arbitration_requested");
   d.check_replay();
 }
 
@@ -661,9 +673,10 @@ TEST_CASE("roles and case states print and parse by name", "[routing][lifecycle]
   for (int i = 0; i < k_case_state_count; ++i) {
     const auto s = static_cast<CaseState>(i);
     CHECK(parse_case_state(to_string(s)) == s);
-    CHECK(is_open(s) == (i < 6));
+    CHECK(is_open(s) == (i < 7));
   }
   CHECK(to_string(CaseState::awaiting_follow_up) == std::string_view("awaiting_follow_up"));
+  CHECK(to_string(CaseState::arbitration_requested) == std::string_view("arbitration_requested"));
   CHECK_FALSE(parse_case_state("open"));
   CHECK(parse_assignment_state("withdrawn") == AssignmentState::withdrawn);
   CHECK(to_string(RefusalKind::wrong_state) == std::string_view("wrong_state"));

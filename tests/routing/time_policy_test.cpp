@@ -274,3 +274,36 @@ time_limits:
   const auto without = TimePolicyTable::compile({{"t.yaml", k_defaults, ""}});
   CHECK(shown(compiled(without).defaults().urge_after) == "0 wd next_day");
 }
+
+TEST_CASE("the dispatch limit is optional: given, it is inherited like any limit; left out, it is the sign-for",
+          "[routing][policy]") {
+  const std::string text = std::string(k_defaults) + R"(  dispatch: 2 h
+time_limits:
+  - when: {urgency: [very_urgent]}
+    sign_for: 30 min
+    dispatch: 10 min
+  - when: {urgency: [urgent]}
+    sign_for: 2 h
+)";
+  const auto given = TimePolicyTable::compile({{"t.yaml", text, ""}});
+  const auto& table = compiled(given);
+  CHECK(shown(table.defaults().dispatch) == "2 h");
+  CHECK(shown(table.select(RequestType::help, Urgency::very_urgent, "", std::nullopt).dispatch) == "10 min");
+  CHECK(shown(table.select(RequestType::help, Urgency::urgent, "", std::nullopt).dispatch) == "2 h");
+
+  const std::string no_dispatch = std::string(k_defaults) + R"(time_limits:
+  - when: {urgency: [urgent]}
+    sign_for: 2 h
+)";
+  const auto left_out = TimePolicyTable::compile({{"t.yaml", no_dispatch, ""}});
+  const auto& plain = compiled(left_out);
+  CHECK(shown(plain.defaults().dispatch) == "1 wd next_day");
+  CHECK(shown(plain.select(RequestType::help, Urgency::urgent, "", std::nullopt).dispatch) == "2 h");
+
+  // The shipped rules give the desk 2 hours, 30 minutes for urgent tickets and 10 for very urgent ones.
+  const auto from_rules = TimePolicyTable::compile({shipped_time_limits()});
+  const auto& shipped = compiled(from_rules);
+  CHECK(shown(shipped.select(RequestType::complaint, Urgency::normal, "phone", std::nullopt).dispatch) == "2 h");
+  CHECK(shown(shipped.select(RequestType::complaint, Urgency::urgent, "phone", std::nullopt).dispatch) == "30 min");
+  CHECK(shown(shipped.select(RequestType::help, Urgency::very_urgent, "web", std::nullopt).dispatch) == "10 min");
+}

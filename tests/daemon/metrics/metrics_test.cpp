@@ -39,7 +39,7 @@ TEST_CASE("the tickets gauge starts from the stored counts and follows state cha
   g.collect(out);
   std::map<std::string, double> by_label;
   for (const auto& s : out) by_label[s.labels] = s.value;
-  CHECK(out.size() == 10);
+  CHECK(out.size() == 11);  // one per case state
   CHECK(by_label["state=\"awaiting_sign_for\""] == 3);
   CHECK(by_label["state=\"in_progress\""] == 1);
   CHECK(by_label["state=\"closed\""] == 5);

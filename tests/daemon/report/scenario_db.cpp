@@ -65,7 +65,8 @@ Scenario build_scenario_db(const std::string& db_path, const std::string& script
                            const auto* u = rules.find_unit(child);
                            return u != nullptr && u->parent == parent;
                          },
-                         [&rules](std::string_view unit) { return rules.find_unit(unit) != nullptr; }};
+                         [&rules](std::string_view unit) { return rules.find_unit(unit) != nullptr; },
+                         rules.fallback().id};
     routing::Actor actor{routing::Role::operator_, "operator-1", ""};
     if (args.contains("as")) actor = {routing::Role::unit, "liaison-" + args["as"], args["as"]};
     if (args.contains("into")) args["into"] = scenario.ids.at(args["into"]);

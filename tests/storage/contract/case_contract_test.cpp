@@ -182,6 +182,38 @@ TEMPLATE_TEST_CASE("contract: a unit's queue holds its open cases by reply due, 
   CHECK(sub[0].lead);
 }
 
+TEMPLATE_TEST_CASE("contract: the desk's queue holds its open lead cases oldest first and pages by that order",
+                   "[storage][contract]", HOTLINE_STORAGE_ENGINES) {
+  Scratch<TestType> s;
+  auto& st = *s.store;
+  // (seq, unit, handler, lead, state, open, dispatched_ms, reply_due_ms): due order differs from age order.
+  const auto at_desk = [](std::int64_t dispatched, std::int64_t due) {
+    return AssignmentRow{1, "desk", std::nullopt, true, "awaiting_sign_for", true, dispatched, due};
+  };
+  const auto young = add_case(st, "young", "awaiting_sign_for", {at_desk(300, 400)});
+  const auto old = add_case(st, "old", "awaiting_sign_for", {at_desk(100, 900)});
+  const auto middle = add_case(st, "middle", "in_progress", {at_desk(200, 250)});
+  add_case(st, "gone", "awaiting_sign_for",
+           {{1, "desk", std::nullopt, true, "withdrawn", false, 50, 60}, open_at("u1", 5000, 2)});
+  add_case(st, "co", "in_progress",
+           {open_at("u1", 5000), {2, "desk", std::nullopt, false, "in_progress", true, 10, 20}});
+
+  QueueQuery q;
+  q.unit_id = "desk";
+  q.oldest_first = true;
+  using Ids = std::vector<std::string>;
+  const auto rows = must(st.queue(q));
+  CHECK(ids_of(rows) == Ids{old, middle, young});
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[0].dispatched_ms == 100);
+  CHECK(rows[0].reply_due_ms == 900);
+  q.limit = 2;
+  const auto first = must(st.queue(q));
+  CHECK(ids_of(first) == Ids{old, middle});
+  q.after = std::pair{first.back().dispatched_ms, first.back().ticket_id};
+  CHECK(ids_of(must(st.queue(q))) == Ids{young});
+}
+
 TEMPLATE_TEST_CASE("contract: a queue pages by its (reply due, id) cursor without gaps or repeats",
                    "[storage][contract]", HOTLINE_STORAGE_ENGINES) {
   Scratch<TestType> s;
