@@ -43,7 +43,19 @@ class TextFeatures {
     if (chars_.size() < content_bytes + k_sentinels) chars_.resize(content_bytes + k_sentinels);
     n_chars_ = 0;
   }
-  void add(char32_t cp, std::size_t byte) { chars_[n_chars_++] = {normalise(cp), static_cast<std::uint32_t>(byte)}; }
+  void add(char32_t cp, std::size_t byte) { chars_[n_chars_++] = as_char(cp, byte); }
+  // start() and add() for a caller in a tight loop: it writes as_char() of every character through the pointer
+  // start_writing() gives (room for a character per byte of the content), then says where they end.
+  struct Char {
+    char32_t cp;         // normalised; 0 = a break (punctuation, space, anything without meaning)
+    std::uint32_t byte;  // offset in the content
+  };
+  Char* start_writing(std::size_t content_bytes) {
+    start(content_bytes);
+    return chars_.data();
+  }
+  static Char as_char(char32_t cp, std::size_t byte) { return {normalise(cp), static_cast<std::uint32_t>(byte)}; }
+  void end_writing(const Char* end) { n_chars_ = static_cast<std::size_t>(end - chars_.data()); }
   void analyse(std::string_view content, const FeatureSettings& settings);
   void collect(int min_n, int max_n, float subject_weight);
   // Calls f(key, n, weight) for every gram read() would collect, in the same order.
@@ -75,10 +87,6 @@ class TextFeatures {
     return 0;
   }
 
-  struct Char {
-    char32_t cp;         // normalised; 0 = a break (punctuation, space, anything without meaning)
-    std::uint32_t byte;  // offset in the content
-  };
   // Breaks after the last character (written by analyse()), so a gram never reads past the text.
   static constexpr std::size_t k_sentinels = 2;
   // The buffers only grow (no clearing or zeroing per call); the count says how much of the grams is in use.
