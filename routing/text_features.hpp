@@ -104,11 +104,14 @@ void TextFeatures::for_each_gram(int min_n, int max_n, float subject_weight, F&&
   // after the last character end every gram there, so no bounds check is needed.
   const Char* chars = chars_.data();
   const std::size_t n_chars = n_chars_;
+  // Members read once: f's stores (through pointers) would otherwise make the compiler reload them per character.
+  const bool any_denied = !denied_.empty();
+  const std::size_t subject_end = subject_end_;
   const auto part = [](const Char& c) { return static_cast<NgramKey>(c.cp & 0x1FFFFF); };
   for (std::size_t k = 0; k < n_chars; ++k) {
     if (chars[k].cp == 0) continue;
-    if (!denied_.empty() && denied(chars[k].byte)) continue;
-    const float weight = chars[k].byte < subject_end_ ? subject_weight : 1.0f;
+    if (any_denied && denied(chars[k].byte)) continue;
+    const float weight = chars[k].byte < subject_end ? subject_weight : 1.0f;
     NgramKey key = part(chars[k]);
     if (min_n <= 1) f(key, 1, weight);
     if (max_n < 2 || chars[k + 1].cp == 0) continue;
