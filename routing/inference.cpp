@@ -19,8 +19,10 @@ void TextHits::scan(const RuleSet& rules, std::string_view content, std::string_
       if (!in_address) content_patterns_.push_back(p);
     };
   };
-  features_.start(content.size());
-  matcher.find(content, on_match(false), [&](char32_t cp, std::size_t start) { features_.add(cp, start); });
+  TextFeatures::Char* out = features_.start_writing(content.size());
+  matcher.find(content, on_match(false),
+               [&](char32_t cp, std::size_t start) { *out++ = TextFeatures::as_char(cp, start); });
+  features_.end_writing(out);
   features_.analyse(content, rules.inference().features);
   matcher.find(address, on_match(true));
   std::sort(content_patterns_.begin(), content_patterns_.end());

@@ -43,7 +43,19 @@ class TextFeatures {
     if (chars_.size() < content_bytes + k_sentinels) chars_.resize(content_bytes + k_sentinels);
     n_chars_ = 0;
   }
-  void add(char32_t cp, std::size_t byte) { chars_[n_chars_++] = {normalise(cp), static_cast<std::uint32_t>(byte)}; }
+  void add(char32_t cp, std::size_t byte) { chars_[n_chars_++] = as_char(cp, byte); }
+  // start() and add() for a caller in a tight loop: it writes as_char() of every character through the pointer
+  // start_writing() gives (room for a character per byte of the content), then says where they end.
+  struct Char {
+    char32_t cp;         // normalised; 0 = a break (punctuation, space, anything without meaning)
+    std::uint32_t byte;  // offset in the content
+  };
+  Char* start_writing(std::size_t content_bytes) {
+    start(content_bytes);
+    return chars_.data();
+  }
+  static Char as_char(char32_t cp, std::size_t byte) { return {normalise(cp), static_cast<std::uint32_t>(byte)}; }
+  void end_writing(const Char* end) { n_chars_ = static_cast<std::size_t>(end - chars_.data()); }
   void analyse(std::string_view content, const FeatureSettings& settings);
   void collect(int min_n, int max_n, float subject_weight);
   // Calls f(key, n, weight) for every gram read() would collect, in the same order.
@@ -75,10 +87,6 @@ class TextFeatures {
     return 0;
   }
 
-  struct Char {
-    char32_t cp;         // normalised; 0 = a break (punctuation, space, anything without meaning)
-    std::uint32_t byte;  // offset in the content
-  };
   // Breaks after the last character (written by analyse()), so a gram never reads past the text.
   static constexpr std::size_t k_sentinels = 2;
   // The buffers only grow (no clearing or zeroing per call); the count says how much of the grams is in use.
@@ -96,11 +104,14 @@ void TextFeatures::for_each_gram(int min_n, int max_n, float subject_weight, F&&
   // after the last character end every gram there, so no bounds check is needed.
   const Char* chars = chars_.data();
   const std::size_t n_chars = n_chars_;
+  // Members read once: f's stores (through pointers) would otherwise make the compiler reload them per character.
+  const bool any_denied = !denied_.empty();
+  const std::size_t subject_end = subject_end_;
   const auto part = [](const Char& c) { return static_cast<NgramKey>(c.cp & 0x1FFFFF); };
   for (std::size_t k = 0; k < n_chars; ++k) {
     if (chars[k].cp == 0) continue;
-    if (!denied_.empty() && denied(chars[k].byte)) continue;
-    const float weight = chars[k].byte < subject_end_ ? subject_weight : 1.0f;
+    if (any_denied && denied(chars[k].byte)) continue;
+    const float weight = chars[k].byte < subject_end ? subject_weight : 1.0f;
     NgramKey key = part(chars[k]);
     if (min_n <= 1) f(key, 1, weight);
     if (max_n < 2 || chars[k + 1].cp == 0) continue;
