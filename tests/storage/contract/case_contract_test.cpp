@@ -357,10 +357,16 @@ TEMPLATE_TEST_CASE("contract: search sees a ticket's current state and units", "
   CHECK(rows[0].state == "in_progress");
   CHECK(rows[0].content == "路灯不亮");
   CHECK(rows[0].type == "complaint");
-  CHECK(rows[0].unit_id == "350602.cgj");  // the lead unit routed at intake, with its name
-  CHECK(rows[0].unit_name == "芗城区城市管理局");
+  CHECK(rows[0].unit_id == "u2");    // the current lead, not the unit routed at intake (350602.cgj)
+  CHECK(rows[0].unit_name.empty());  // named by the caller from the rules: only the routed unit's name is stored
+  must(st.write_projection(id,
+                           {"in_progress", 3, {{1, "350602.cgj", std::nullopt, true, "in_progress", true, 0, 1}}, {}}));
+  const auto back = must(st.search(Search().text("路灯不亮")));
+  REQUIRE(back.size() == 1);
+  CHECK(back[0].unit_id == "350602.cgj");  // the routed unit again, with its stored name
+  CHECK(back[0].unit_name == "芗城区城市管理局");
   CHECK(rows[0].received_at == sample("20261126", "").received_at);
   CHECK(must(st.search(Search().state("awaiting_sign_for"))).empty());
   CHECK(must(st.search(Search().unit("u1"))).empty());
-  CHECK(must(st.search(Search().unit("u2"))).size() == 1);
+  CHECK(must(st.search(Search().unit("350602.cgj"))).size() == 1);
 }
