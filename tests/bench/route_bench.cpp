@@ -4,8 +4,8 @@
 // straightforward baseline in the same run: every matter keyword, place name and rule keyword searched with
 // std::string::find. Also the resident memory of the compiled rule set and the time to build and swap it.
 #include <chrono>
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -119,7 +119,7 @@ int main(int argc, char** argv) {
   }
   std::size_t sink = 0;
   const Rate fast = per_second(seconds, tickets,
-                                 [&](const routing::Ticket& t) { sink += routing::route(t, *rules).lead->id.size(); });
+                               [&](const routing::Ticket& t) { sink += routing::route(t, *rules).lead->id.size(); });
   const Rate slow =
       per_second(seconds, tickets, [&](const routing::Ticket& t) { sink += baseline_route(t, *rules).size(); });
 
@@ -130,8 +130,8 @@ int main(int argc, char** argv) {
               static_cast<double>(chars) / static_cast<double>(tickets.size()));
   std::printf("route():  %.0f decisions/s on one thread (%.0f per second of the thread's CPU time)\n",
               fast.per_wall_second, fast.per_cpu_second);
-  std::printf("baseline: %.0f decisions/s (std::string::find per keyword; %.0f per CPU second)\n",
-              slow.per_wall_second, slow.per_cpu_second);
+  std::printf("baseline: %.0f decisions/s (std::string::find per keyword; %.0f per CPU second)\n", slow.per_wall_second,
+              slow.per_cpu_second);
   std::printf("speed-up: %.1fx (CPU time)\n", fast.per_cpu_second / slow.per_cpu_second);
   std::printf("compiled rule set: %.1f MB resident (RSS growth while loading), %.1f MB counted by memory_bytes()\n",
               static_cast<double>(after - before) / 1024.0, static_cast<double>(rules->memory_bytes()) / 1048576.0);
