@@ -7,7 +7,7 @@ namespace hotline::storage {
 namespace {
 
 // Never edit a shipped step: append a new one. Step i brings user_version from i to i + 1.
-constexpr std::array<const char*, 10> k_steps{
+constexpr std::array<const char*, 11> k_steps{
     // 1: tickets, the append-only event log, and the daily sequence behind ticket numbers.
     R"sql(
 CREATE TABLE tickets (
@@ -194,6 +194,27 @@ CREATE TABLE secrets (
 INSERT INTO secrets(name, value) VALUES ('caller_key', lower(hex(randomblob(32))));
 ALTER TABLE tickets ADD COLUMN caller_key TEXT;
 CREATE INDEX tickets_by_caller ON tickets(caller_key, received_ms) WHERE caller_key IS NOT NULL;
+)sql",
+    // 11: confidential tickets (保密件) and the log of who read callers' names and phone numbers. A confidential
+    // ticket's caller is never shown to unit tokens; every answer that shows a caller (any ticket, any role)
+    // appends one row here, committed before the answer is sent. Append-only like the event log.
+    R"sql(
+ALTER TABLE tickets ADD COLUMN confidential INTEGER NOT NULL DEFAULT 0 CHECK (confidential IN (0, 1));
+CREATE TABLE caller_access_log (
+  seq       INTEGER PRIMARY KEY,
+  at        TEXT NOT NULL,      -- RFC 3339 with the deployment's offset
+  at_ms     INTEGER NOT NULL,   -- Unix milliseconds
+  ticket_id TEXT NOT NULL,
+  token_id  TEXT,               -- the token's public id; NULL for token-less loopback access
+  role      TEXT NOT NULL,      -- operator, unit, supervisor, admin, local
+  unit_id   TEXT,               -- for role 'unit'
+  endpoint  TEXT NOT NULL       -- e.g. 'GET /v1/tickets/{id}'
+);
+CREATE INDEX caller_access_by_ticket ON caller_access_log(ticket_id, seq);
+CREATE TRIGGER caller_access_no_update BEFORE UPDATE ON caller_access_log
+  BEGIN SELECT RAISE(ABORT, 'the caller access log is append-only'); END;
+CREATE TRIGGER caller_access_no_delete BEFORE DELETE ON caller_access_log
+  BEGIN SELECT RAISE(ABORT, 'the caller access log is append-only'); END;
 )sql",
 };
 

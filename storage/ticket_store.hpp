@@ -38,6 +38,7 @@ struct NewTicket {
   std::string type, urgency;
   std::optional<std::string> channel, category, area, address, caller_name, caller_phone;
   std::optional<std::string> caller_key;  // keyed hash of the normalised phone (daemon/access/caller_key)
+  bool confidential = false;              // 保密件: units never see the caller
   std::string content;
   std::string state;
   std::string unit_id, unit_name, rule_id, rules_version;
@@ -74,8 +75,22 @@ struct StoredTicket {
   std::int64_t received_ms = 0;
   std::string type, urgency;
   std::optional<std::string> channel, category, area, address, caller_name, caller_phone;
+  bool confidential = false;
   std::string content, state, unit_id, unit_name, rule_id, rules_version, decision;
   std::vector<StoredEvent> events;
+};
+
+// One read of a ticket's caller (name, phone): who read it, when, through which endpoint (caller_access_log).
+struct CallerAccess {
+  std::int64_t seq = 0;  // set when read back; ignored by append_caller_access
+  std::string at;        // RFC 3339
+  std::int64_t at_ms = 0;
+  std::string ticket_id;
+  std::optional<std::string> token_id;  // nullopt: token-less loopback access
+  std::string role;
+  std::optional<std::string> unit_id;
+  std::string endpoint;
+  friend bool operator==(const CallerAccess&, const CallerAccess&) = default;
 };
 
 class TicketStore {
@@ -134,7 +149,12 @@ class TicketStore {
   void record_appended(bool on) { record_appended_ = on; }
   std::vector<AppendedEvent>& appended() { return appended_; }
 
+  // Appends rows to the caller access log (writer thread, inside its transaction).
+  Result<void> append_caller_access(std::span<const CallerAccess> rows);
+
   // --- Reads ---
+  // The caller access log of `ticket_id` (every ticket when empty), oldest first, `limit` rows with seq > `after`.
+  Result<std::vector<CallerAccess>> caller_access(const std::string& ticket_id, std::int64_t after, int limit);
   Result<std::optional<Projection>> read_projection(const std::string& ticket_id);
   Result<std::vector<QueueRow>> queue(const QueueQuery& q);
   // Tickets matching the query, newest first. Text matches come from the search index plus a direct scan of the
@@ -169,7 +189,7 @@ class TicketStore {
   Connection db_;
   std::optional<Statement> insert_ticket_, insert_event_, bump_sequence_, find_ticket_, find_events_, count_,
       index_search_, delete_assignments_, insert_assignment_, insert_deadline_, delete_deadlines_, update_state_,
-      read_assignments_, read_deadlines_, read_state_, events_after_, of_caller_;
+      read_assignments_, read_deadlines_, read_state_, events_after_, of_caller_, insert_access_;
   std::optional<std::int64_t> newest_rowid_, indexed_rowid_;  // for search_backlog(); loaded on first use
   struct Sequence {
     std::string day;

@@ -8,6 +8,7 @@
 #include <cctype>
 #include <chrono>
 
+#include "daemon/access/caller_view.hpp"
 #include "daemon/cases/case_context.hpp"
 #include "daemon/escalation/deadline_recompute_job.hpp"
 #include "daemon/http/http_response.hpp"
@@ -209,29 +210,47 @@ bool Api::unit_may_see(const std::string& unit, const routing::Case& c) const {
   });
 }
 
-Response Api::get_ticket(const Request& req, const std::string& id, const Principal& who) {
+boost::asio::awaitable<Response> Api::get_ticket(const Request& req, const std::string& id, const Principal& who) {
   const bool well_formed = id.size() <= 40 && std::all_of(id.begin(), id.end(), [](char c) {
                              return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
                            });
-  if (!well_formed) return problem_response(req, {404, "not-found", "No such ticket", "malformed ticket id", ""});
-  auto lease = ctx_.readers.acquire();
-  if (!lease) {
-    return problem_response(req, storage_problem(lease.error(), "The database cannot be read"));
+  if (!well_formed) co_return problem_response(req, {404, "not-found", "No such ticket", "malformed ticket id", ""});
+  storage::Result<std::optional<storage::StoredTicket>> found = std::optional<storage::StoredTicket>{};
+  {
+    // The read connection goes back to the pool before the answer may wait for the writer (access log).
+    auto lease = ctx_.readers.acquire();
+    if (!lease) {
+      co_return problem_response(req, storage_problem(lease.error(), "The database cannot be read"));
+    }
+    found = (*lease)->find_ticket(id);
   }
-  auto found = (*lease)->find_ticket(id);
   if (!found) {
-    return problem_response(req, storage_problem(found.error(), "The database cannot be read"));
+    co_return problem_response(req, storage_problem(found.error(), "The database cannot be read"));
   }
   // A unit sees tickets assigned to it or to the units below it, and nothing else: any other ticket is "no such
   // ticket", whether it exists or not, so ids cannot be probed.
   if (!*found || (who.role == CallerRole::unit && !unit_may_see(who.unit_id, replay_ticket(**found)))) {
-    return problem_response(req, {404, "not-found", "No such ticket", "no ticket with id " + id, ""});
+    co_return problem_response(req, {404, "not-found", "No such ticket", "no ticket with id " + id, ""});
   }
-  auto body = ticket_to_json(**found);
+  // A confidential ticket's caller is withheld from unit tokens (access/caller_view).
+  const bool show_caller = caller_view(who.role, (*found)->confidential) == CallerView::shown;
+  auto body = ticket_to_json(**found, show_caller);
   const auto live = ctx_.rules.info();
   const auto now_ms = local_stamp_ms(ctx_.clock->now_ms()).unix_ms;
   body["case"] = case_to_json(replay_ticket(**found), *live.calendar, now_ms, utc_offset_minutes(now_ms));
-  return make_response(req, http::status::ok, json::serialize(body));
+  std::string text = json::serialize(body);
+  // An answer that shows a caller is sent only once its access-log row is committed.
+  if (carries_caller(**found, show_caller)) {
+    if (auto logged = co_await log_caller_read(who, id, "GET /v1/tickets/{id}"); !logged) {
+      spdlog::error("caller access log: cannot record a read of ticket {}: {}", id, logged.error().message);
+      co_return problem_response(
+          req,
+          {503, "access-log-unavailable", "The caller's details cannot be shown now",
+           "every read of a caller's name or phone is logged, and the log cannot be written: " + logged.error().message,
+           ""});
+    }
+  }
+  co_return make_response(req, http::status::ok, std::move(text));
 }
 
 }  // namespace hotline::daemon

@@ -87,7 +87,13 @@ class Api final : public RequestHandler {
   // nullopt when a token is required and missing or invalid.
   std::optional<Principal> authenticate(const Request& request);
   boost::asio::awaitable<Response> post_ticket(const Request& request, const Principal& who);
-  Response get_ticket(const Request& request, const std::string& id, const Principal& who);
+  boost::asio::awaitable<Response> get_ticket(const Request& request, const std::string& id, const Principal& who);
+  // Appends `who` reading the caller of `ticket_id` through `endpoint` to the caller access log, through the
+  // writer (the row joins the next group commit), and resumes once it is committed (access_log_api.cpp).
+  boost::asio::awaitable<storage::Result<void>> log_caller_read(const Principal& who, const std::string& ticket_id,
+                                                                std::string_view endpoint);
+  // GET /v1/admin/access-log (access_log_api.cpp).
+  Response get_access_log(const Request& request);
   boost::asio::awaitable<Response> post_action(const Request& request, const Principal& who, const std::string& id,
                                                const std::string& action);
   Response get_queue(const Request& request, const Principal& who, const std::string& unit);

@@ -26,7 +26,11 @@ struct Api::Endpoints {
     co_return answer(std::move(response));
   }
   static boost::asio::awaitable<Handled> ticket(Api& api, const Call& c) {
-    co_return answer(api.get_ticket(c.req, param(c, 0), c.who));
+    Response response = co_await api.get_ticket(c.req, param(c, 0), c.who);
+    co_return answer(std::move(response));
+  }
+  static boost::asio::awaitable<Handled> access_log(Api& api, const Call& c) {
+    co_return answer(api.get_access_log(c.req));
   }
   static boost::asio::awaitable<Handled> action(Api& api, const Call& c) {
     Response response = co_await api.post_action(c.req, c.who, param(c, 0), param(c, 1));
@@ -65,7 +69,7 @@ struct Api::Endpoints {
   }
 
   static constexpr RoleSet anyone = RoleSet::everyone();
-  static constexpr std::array<Route<Endpoint>, 15> table{{
+  static constexpr std::array<Route<Endpoint>, 16> table{{
       {verb::get, "/healthz", Access::open, {}, "", true, healthz},
       {verb::get,
        "/metrics",
@@ -111,6 +115,13 @@ struct Api::Endpoints {
        "only admins and supervisors run reports",
        false,
        report},
+      {verb::get,
+       "/v1/admin/access-log",
+       Access::token,
+       {R::admin, R::supervisor},
+       "only admins and supervisors read the caller access log",
+       false,
+       access_log},
   }};
 };
 

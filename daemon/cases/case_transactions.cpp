@@ -46,6 +46,7 @@ boost::asio::awaitable<CaseResult<OpenedCase>> CaseTransactions::open(IntakeRequ
   t->address = intake.address;
   t->caller_name = intake.caller_name;
   t->caller_phone = intake.caller_phone;
+  t->confidential = intake.confidential;
   if (deps_.callers != nullptr && intake.caller_phone) t->caller_key = deps_.callers->key_of(*intake.caller_phone);
   t->content = std::move(intake.ticket.content);
   t->unit_id = decision.lead->id;

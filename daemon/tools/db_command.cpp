@@ -67,4 +67,26 @@ int db_verify(const std::string& database, std::ostream& out, std::ostream& err)
   return different == 0 ? 0 : 1;
 }
 
+int db_access_log(const std::string& database, const std::string& ticket, std::ostream& out, std::ostream& err) {
+  auto store = storage::TicketStore::open(database, {.create = false, .read_only = true});
+  if (!store) {
+    err << "db access-log: " << store.error().message << '\n';
+    return 1;
+  }
+  std::int64_t after = 0;
+  while (true) {
+    auto rows = (*store)->caller_access(ticket, after, 1000);
+    if (!rows) {
+      err << "db access-log: " << rows.error().message << '\n';
+      return 1;
+    }
+    if (rows->empty()) return 0;
+    for (const auto& r : *rows) {
+      out << r.seq << '\t' << r.at << '\t' << r.ticket_id << '\t' << r.token_id.value_or("-") << '\t' << r.role << '\t'
+          << r.unit_id.value_or("-") << '\t' << r.endpoint << '\n';
+    }
+    after = rows->back().seq;
+  }
+}
+
 }  // namespace hotline::daemon

@@ -1,4 +1,5 @@
 // hotlinectl db verify: rebuilds every ticket's state from its events and compares it with the stored projection.
+// hotlinectl db access-log: prints the caller access log.
 #pragma once
 
 #include <iosfwd>
@@ -8,5 +9,10 @@ namespace hotline::daemon {
 
 // Exit code 0 when every ticket matches, 1 on any difference (each listed) or when the database cannot be read.
 int db_verify(const std::string& database, std::ostream& out, std::ostream& err);
+
+// hotlinectl db access-log: the caller access log (every ticket's, or `ticket`'s when not empty), oldest first,
+// one tab-separated line a read: seq, at, ticket, token id ("-" for token-less access), role, unit ("-"), endpoint.
+// Exit code 0, or 1 when the database cannot be read.
+int db_access_log(const std::string& database, const std::string& ticket, std::ostream& out, std::ostream& err);
 
 }  // namespace hotline::daemon

@@ -65,7 +65,7 @@ std::variant<IntakeRequest, Problem> parse_intake(std::string_view body, const r
   const auto& o = doc.get_object();
   if (auto p = check_known_keys(o,
                                 {"content", "type", "urgency", "category", "area", "address", "caller", "channel",
-                                 "disposition", "reason", "answer", "merged_into"},
+                                 "disposition", "reason", "answer", "merged_into", "confidential"},
                                 "")) {
     return *p;
   }
@@ -133,6 +133,10 @@ std::variant<IntakeRequest, Problem> parse_intake(std::string_view body, const r
       if (!ok) return bad_field("caller.phone", "must be 3 to 20 digits (with + - or spaces)");
     }
   }
+  if (const auto* confidential = o.if_contains("confidential"); confidential != nullptr && !confidential->is_null()) {
+    if (!confidential->is_bool()) return bad_field("confidential", "must be true or false");
+    r.confidential = confidential->get_bool();
+  }
   std::optional<std::string> disposition, reason, answer, merged_into;
   if (auto p = optional_string(o, "disposition", "disposition", disposition)) return *p;
   if (disposition) {
@@ -184,7 +188,11 @@ json::object decision_to_json(const routing::Decision& d, const routing::RuleSet
   return o;
 }
 
-json::object ticket_to_json(const storage::StoredTicket& t) {
+bool carries_caller(const storage::StoredTicket& t, bool show_caller) {
+  return show_caller && (t.caller_name || t.caller_phone);
+}
+
+json::object ticket_to_json(const storage::StoredTicket& t, bool show_caller) {
   const auto opt = [](const std::optional<std::string>& s) { return s ? json::value(*s) : json::value(nullptr); };
   json::object o;
   o["id"] = t.id;
@@ -197,7 +205,9 @@ json::object ticket_to_json(const storage::StoredTicket& t) {
   o["category"] = opt(t.category);
   o["area"] = opt(t.area);
   o["address"] = opt(t.address);
-  o["caller"] = json::object{{"name", opt(t.caller_name)}, {"phone", opt(t.caller_phone)}};
+  o["confidential"] = t.confidential;
+  o["caller"] = show_caller ? json::object{{"name", opt(t.caller_name)}, {"phone", opt(t.caller_phone)}}
+                            : json::object{{"confidential", true}};
   o["unit"] = json::object{{"id", t.unit_id}, {"name", t.unit_name}};
   o["rule"] = t.rule_id;
   o["rules_version"] = t.rules_version;

@@ -20,6 +20,7 @@ namespace hotline::daemon {
 struct IntakeRequest {
   routing::Ticket ticket;
   std::optional<std::string> channel, category, area, address, caller_name, caller_phone;
+  bool confidential = false;  // 保密件: unit tokens never see the caller
   // What happens at intake: "dispatch" (default), "not_accepted" (reason), "answered_directly" (answer) or
   // "merged" (merged_into) — with its arguments as the life-cycle machine names them.
   std::string disposition = "dispatch";
@@ -34,7 +35,11 @@ std::variant<IntakeRequest, Problem> parse_intake(std::string_view body, const r
 // The routing decision as the API shows it: unit, co_units, rule, category, area (and explain when present).
 boost::json::object decision_to_json(const routing::Decision& d, const routing::RuleSet& rules);
 
-// A stored ticket with its events, as GET /v1/tickets/{id} returns it.
-boost::json::object ticket_to_json(const storage::StoredTicket& t);
+// A stored ticket with its events, as GET /v1/tickets/{id} returns it, with "confidential". `show_caller`
+// false (a confidential ticket read by a unit token) replaces the caller by the marker {"confidential": true}.
+boost::json::object ticket_to_json(const storage::StoredTicket& t, bool show_caller = true);
+
+// Whether ticket_to_json with `show_caller` carries a caller's name or phone (what the access log records).
+bool carries_caller(const storage::StoredTicket& t, bool show_caller);
 
 }  // namespace hotline::daemon

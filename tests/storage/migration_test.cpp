@@ -5,6 +5,7 @@
 #include "storage/escalation_store.hpp"
 #include "storage/migrations.hpp"
 #include "storage/statement.hpp"
+#include "storage/ticket_store.hpp"
 #include "tests/storage/store_fixture.hpp"
 
 using namespace hotline::storage;
@@ -83,5 +84,47 @@ TEST_CASE("open tickets of every earlier schema still escalate after the upgrade
     CHECK(due[0].stage_ms == k_due);
     REQUIRE(*esc.advance(due[0]));
     CHECK(esc.escalations({"red", std::nullopt, std::nullopt, 10})->size() == 1);
+  }
+}
+
+TEST_CASE("schema 11: tickets of earlier schemas are not confidential, and the caller access log starts empty",
+          "[storage][migration]") {
+  for (int version = 1; version < 11; ++version) {
+    CAPTURE(version);
+    TempDb tmp;
+    build_old_database(tmp.path, version);
+    auto opened = TicketStore::open(tmp.path);  // migrates on open
+    REQUIRE(opened.has_value());
+    TicketStore& store = **opened;
+    const auto t = store.find_ticket("T");
+    REQUIRE(t.has_value());
+    REQUIRE(t->has_value());
+    CHECK_FALSE((*t)->confidential);
+    CHECK(store.caller_access("", 0, 10)->empty());
+
+    const CallerAccess row{0,
+                           "2026-11-26T09:30:00.000+08:00",
+                           1795000000000,
+                           "T",
+                           "1a2b3c4d",
+                           "operator",
+                           std::nullopt,
+                           "GET /v1/tickets/{id}"};
+    REQUIRE(store.exec("BEGIN IMMEDIATE").has_value());
+    REQUIRE(store.append_caller_access(std::span<const CallerAccess>(&row, 1)).has_value());
+    REQUIRE(store.exec("COMMIT").has_value());
+    const auto log = store.caller_access("T", 0, 10);
+    REQUIRE(log.has_value());
+    REQUIRE(log->size() == 1);
+    CHECK((*log)[0].seq > 0);
+    auto expected = row;
+    expected.seq = (*log)[0].seq;
+    CHECK((*log)[0] == expected);
+    CHECK(store.caller_access("F", 0, 10)->empty());
+    CHECK(store.caller_access("T", (*log)[0].seq, 10)->empty());
+    // Append-only, like the event log.
+    CHECK_FALSE(store.exec("UPDATE caller_access_log SET role = 'admin'").has_value());
+    CHECK_FALSE(store.exec("DELETE FROM caller_access_log").has_value());
+    CHECK(store.caller_access("T", 0, 10)->size() == 1);
   }
 }

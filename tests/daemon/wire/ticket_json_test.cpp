@@ -57,6 +57,8 @@ TEST_CASE("each bad field is named in the problem", "[daemon][intake]") {
       {R"({"content":"a","caller":{"name":"a","mail":"x"}})", "caller.mail"},
       {R"({"content":"a","caller":{"phone":12}})", "caller.phone"},
       {R"({"content":"a","extra":true})", "extra"},
+      {R"({"content":"a","confidential":"yes"})", "confidential"},
+      {R"({"content":"a","confidential":1})", "confidential"},
   };
   for (const auto& [body, field] : table) {
     INFO(body);
@@ -73,4 +75,48 @@ TEST_CASE("problems render as RFC 9457 JSON", "[daemon][intake]") {
   const auto json = bad_field("content", "is required").to_json();
   CHECK(json == R"({"type":"urn:hotline:problem:invalid-field","title":"A field of the request is invalid",)"
                 R"("status":400,"detail":"is required","field":"content"})");
+}
+
+TEST_CASE("confidential is a boolean at intake, false when left out", "[daemon][intake][confidential]") {
+  auto yes = parse_intake(R"({"content":"x","confidential":true})", rules());
+  REQUIRE(std::holds_alternative<IntakeRequest>(yes));
+  CHECK(std::get<IntakeRequest>(yes).confidential);
+  for (const char* body :
+       {R"({"content":"x"})", R"({"content":"x","confidential":false})", R"({"content":"x","confidential":null})"}) {
+    INFO(body);
+    auto no = parse_intake(body, rules());
+    REQUIRE(std::holds_alternative<IntakeRequest>(no));
+    CHECK_FALSE(std::get<IntakeRequest>(no).confidential);
+  }
+}
+
+TEST_CASE("a ticket view shows its caller, or only the confidential marker when the caller is withheld",
+          "[daemon][wire][confidential]") {
+  hotline::storage::StoredTicket t;
+  t.id = "ZZ20261126000001";
+  t.decision = "{}";
+  t.caller_name = "李女士";
+  t.caller_phone = "13800138000";
+  t.confidential = true;
+  const auto shown = ticket_to_json(t, true);
+  CHECK(shown.at("confidential") == true);
+  CHECK(shown.at("caller").at("name") == "李女士");
+  CHECK(shown.at("caller").at("phone") == "13800138000");
+  CHECK(carries_caller(t, true));
+
+  const auto withheld = ticket_to_json(t, false);
+  CHECK(withheld.at("confidential") == true);
+  CHECK(withheld.at("caller") == boost::json::value(boost::json::object{{"confidential", true}}));
+  CHECK(boost::json::serialize(withheld).find("13800138000") == std::string::npos);
+  CHECK(boost::json::serialize(withheld).find("李女士") == std::string::npos);
+  CHECK_FALSE(carries_caller(t, false));
+
+  // A ticket without a caller shows nulls and is no read of caller data.
+  t.caller_name.reset();
+  t.caller_phone.reset();
+  t.confidential = false;
+  const auto none = ticket_to_json(t);
+  CHECK(none.at("confidential") == false);
+  CHECK(none.at("caller").at("phone").is_null());
+  CHECK_FALSE(carries_caller(t, true));
 }

@@ -29,6 +29,7 @@ NewTicket full_ticket() {
   t.address = "胜利西路 12 号";
   t.caller_name = "王女士";
   t.caller_phone = "13800000000";
+  t.confidential = true;
   t.state = "in_progress";
   t.unit_id = "350602.sz";
   t.unit_name = "芗城区市政公司";
@@ -128,6 +129,7 @@ TEMPLATE_TEST_CASE("contract: a ticket reads back with every field as written", 
     CHECK(found->address == t.address);
     CHECK(found->caller_name == t.caller_name);
     CHECK(found->caller_phone == t.caller_phone);
+    CHECK(found->confidential);
     CHECK(found->content == t.content);
     CHECK(found->state == t.state);
     CHECK(found->unit_id == t.unit_id);
@@ -158,6 +160,7 @@ TEMPLATE_TEST_CASE("contract: a ticket reads back with every field as written", 
     CHECK_FALSE(other->channel);
     CHECK(other->address == std::optional<std::string>(""));
     CHECK_FALSE(other->caller_name);
+    CHECK_FALSE(other->confidential);
     CHECK(must(s.store->count_tickets()) == 2);
   }
 }
