@@ -79,8 +79,7 @@ const KnowledgeEntry* KnowledgeBase::find(std::string_view id) const {
 std::size_t KnowledgeBase::memory_bytes() const {
   std::size_t bytes = sizeof(*this) + matcher_.memory_bytes() + entries_.capacity() * sizeof(KnowledgeEntry);
   for (const auto& e : entries_) {
-    bytes += e.id.capacity() + e.matter.capacity() + e.question.capacity() + e.answer.capacity() +
-             e.source.capacity();
+    bytes += e.id.capacity() + e.matter.capacity() + e.question.capacity() + e.answer.capacity() + e.source.capacity();
     for (const auto& k : e.keywords) bytes += k.capacity();
   }
   return bytes;

@@ -21,8 +21,8 @@ struct KnowledgeEntry {
   std::string question;  // how the question is usually asked
   std::vector<std::string> keywords;
   std::string answer;
-  std::string source;                // the document the answer rests on
-  std::optional<Day> valid_until;    // the last day the answer holds; none: no end
+  std::string source;              // the document the answer rests on
+  std::optional<Day> valid_until;  // the last day the answer holds; none: no end
   bool valid_on(Day today) const { return !valid_until || today <= *valid_until; }
 };
 
@@ -40,8 +40,7 @@ class KnowledgeBase {
   // The entries valid on `today` whose keywords occur in `text`, best first, at most `top`. An entry whose matter
   // is `matter` or contains it (or lies within it) gets a bonus of k_matter_bonus, so the routed matter breaks
   // ties between entries the words alone do not tell apart; an empty `matter` gives no bonus. Ties: by id.
-  std::vector<KnowledgeMatch> search(std::string_view text, Day today, std::string_view matter,
-                                     std::size_t top) const;
+  std::vector<KnowledgeMatch> search(std::string_view text, Day today, std::string_view matter, std::size_t top) const;
   static constexpr double k_matter_bonus = 2.0;
 
   const std::vector<KnowledgeEntry>& entries() const { return entries_; }

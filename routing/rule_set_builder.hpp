@@ -69,9 +69,9 @@ class RuleSetBuilder {
   std::shared_ptr<RuleSet> set_;
   std::vector<SourcePos> unit_pos_, division_pos_, matter_pos_;
   std::vector<Fallback> fallbacks_;
-  std::vector<SourcePos> ladder_pos_;     // where `ladder` was given (at most once)
-  std::vector<SourcePos> inference_pos_;  // where `inference` was given (at most once)
-  std::string model_file_;                // the model's path as shown, when one was read
+  std::vector<SourcePos> ladder_pos_;      // where `ladder` was given (at most once)
+  std::vector<SourcePos> inference_pos_;   // where `inference` was given (at most once)
+  std::string model_file_;                 // the model's path as shown, when one was read
   std::vector<KnowledgeEntry> knowledge_;  // staged; checked and built into the set's KnowledgeBase by finish()
   std::vector<SourcePos> knowledge_pos_;
   int rule_order_ = 0;

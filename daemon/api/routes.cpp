@@ -55,6 +55,9 @@ struct Api::Endpoints {
   static boost::asio::awaitable<Handled> explain(Api& api, const Call& c) {
     co_return answer(api.explain_route(c.req));
   }
+  static boost::asio::awaitable<Handled> knowledge(Api& api, const Call& c) {
+    co_return answer(api.search_knowledge(c.req));
+  }
   static boost::asio::awaitable<Handled> reload(Api& api, const Call& c) {
     Response response = co_await api.reload_rules(c.req);
     co_return answer(std::move(response));
@@ -65,7 +68,7 @@ struct Api::Endpoints {
   }
 
   static constexpr RoleSet anyone = RoleSet::everyone();
-  static constexpr std::array<Route<Endpoint>, 15> table{{
+  static constexpr std::array<Route<Endpoint>, 16> table{{
       {verb::get, "/healthz", Access::open, {}, "", true, healthz},
       {verb::get,
        "/metrics",
@@ -96,6 +99,7 @@ struct Api::Endpoints {
       {verb::get, "/v1/escalations", Access::token, anyone, "", false, escalations},
       {verb::get, "/v1/escalations/counts", Access::token, anyone, "", false, escalation_counts},
       {verb::get, "/v1/rules", Access::token, anyone, "", false, rules},
+      {verb::get, "/v1/kb", Access::token, anyone, "", false, knowledge},
       {verb::post,
        "/v1/route/explain",
        Access::token,

@@ -112,16 +112,18 @@ TEST_CASE("bad knowledge entries are refused with their place in the file") {
   const auto refused = [](const std::string& entry) {
     return compile_errors({{"base.yaml", k_base, ""}, {"kb.yaml", "knowledge:\n  - {" + entry + "}\n", ""}});
   };
-  const std::string entry = "knowledge:\n  - {id: a, matter: \"080206\", question: q, keywords: [社保卡], answer: x, "
-                            "source: s}\n";
+  const std::string entry =
+      "knowledge:\n  - {id: a, matter: \"080206\", question: q, keywords: [社保卡], answer: x, "
+      "source: s}\n";
   CHECK_THAT(compile_errors({{"base.yaml", k_base, ""}, {"kb.yaml", entry, ""}, {"kb2.yaml", entry, ""}}),
              Catch::Contains("duplicate knowledge entry id 'a' (first at kb.yaml:2)"));
   CHECK_THAT(refused("id: a, matter: \"0999\", question: q, keywords: [x], answer: x, source: s"),
              Catch::Contains("kb.yaml:2:5: error: knowledge entry 'a' names unknown matter '0999'"));
   CHECK_THAT(refused("id: a, matter: \"08\", question: q, answer: x, source: s"),
              Catch::Contains("knowledge entry 'a' needs at least one keyword"));
-  CHECK_THAT(refused("id: a, matter: \"08\", question: q, keywords: [x], answer: x, source: s, valid_until: 2026-02-30"),
-             Catch::Contains("valid_until must be a date YYYY-MM-DD, not '2026-02-30'"));
+  CHECK_THAT(
+      refused("id: a, matter: \"08\", question: q, keywords: [x], answer: x, source: s, valid_until: 2026-02-30"),
+      Catch::Contains("valid_until must be a date YYYY-MM-DD, not '2026-02-30'"));
   CHECK_THAT(refused("id: a, matter: \"08\", question: q, keywords: [x], answer: x, source: s, expires: soon"),
              Catch::Contains("expires"));
   CHECK_THAT(refused("id: a, matter: \"08\", keywords: [x], answer: x, source: s"), Catch::Contains("question"));
