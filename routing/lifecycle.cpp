@@ -488,7 +488,9 @@ Outcome create_case(const Case& facts, const std::string& disposition, const std
   } else if (disposition == "answered_directly") {
     const std::string answer = arg(args, "answer");
     if (answer.empty()) return invalid("A case answered directly needs the answer given.");
-    out.push_back(make_event("answered_directly", actor, ctx, "", {{"answer", answer}}));
+    Args data{{"answer", answer}};
+    if (const std::string kb = arg(args, "kb"); !kb.empty()) data["kb"] = kb;  // the knowledge entry it cites
+    out.push_back(make_event("answered_directly", actor, ctx, "", std::move(data)));
   } else {
     const std::string into = arg(args, "into");
     if (into.empty()) return invalid("A merged case needs the ticket it duplicates.");

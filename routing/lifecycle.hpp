@@ -67,7 +67,7 @@ using Outcome = std::variant<std::vector<Event>, Refusal>;
 //   "dispatch"          lead (must exist) + co units (must exist, no duplicates, not the lead); optional args
 //                       "rule" and "rules_version" are copied into every "dispatched" event;
 //   "not_accepted"      args "reason" required;
-//   "answered_directly" args "answer" required;
+//   "answered_directly" args "answer" required; "kb" (a knowledge entry cited) copied into the event when given;
 //   "merged"            args "into" required, an earlier ticket id different from facts.id.
 // Success: the events, always starting with "received". Failure: a Refusal (forbidden or invalid).
 Outcome create_case(const Case& facts, const std::string& disposition, const std::string& lead,
@@ -153,7 +153,7 @@ Outcome decide(const Case& c, const Command& cmd, const Actor& actor, const Cont
 //                                                    appends an assignment (one event per assignment; the lead's
 //                                                    also sets the state awaiting_sign_for)
 //   not_accepted        reason                       -> not_accepted
-//   answered_directly   answer                       -> answered_directly
+//   answered_directly   answer, [kb]                 -> answered_directly
 //   merged              into, [note]                 -> merged (assignments are left as they were)
 //   signed_for          -                            assignment -> in_progress (lead: case -> in_progress)
 //   passed_down         child, previous_handler      assignment handler = child

@@ -8,6 +8,8 @@
 
 namespace hotline::routing {
 
+const KnowledgeBase RuleSet::k_no_knowledge;
+
 std::optional<Level> parse_level(std::string_view text) {
   if (text == "city") return Level::city;
   if (text == "county") return Level::county;
@@ -158,8 +160,9 @@ std::vector<std::pair<std::string_view, Level>> RuleSet::climb_targets(const Uni
 }
 
 std::size_t RuleSet::memory_bytes() const {
-  std::size_t bytes = sizeof(*this) + matcher_.memory_bytes() + catalogue_grams_.memory_bytes() +
-                      gram_index_.memory_bytes() + (model_ ? model_->memory_bytes() : 0);
+  std::size_t bytes = sizeof(*this) + knowledge().memory_bytes() + matcher_.memory_bytes() +
+                      catalogue_grams_.memory_bytes() + gram_index_.memory_bytes() +
+                      (model_ ? model_->memory_bytes() : 0);
   for (const auto& u : units_) {
     bytes += sizeof(u) + u.id.capacity() + u.name.capacity() + u.kind.capacity() + u.parent.capacity() +
              u.peer_group.capacity();

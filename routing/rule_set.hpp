@@ -13,6 +13,7 @@
 #include "routing/diagnostic.hpp"
 #include "routing/gram_index.hpp"
 #include "routing/keyword_matcher.hpp"
+#include "routing/knowledge_base.hpp"
 #include "routing/matter_model.hpp"
 #include "routing/ngram_table.hpp"
 #include "routing/text_features.hpp"
@@ -157,6 +158,8 @@ class RuleSet {
   // The learned model (model/*.model in the rules folder), or null; its labels index matters_of_label().
   const MatterModel* model() const { return model_.get(); }
   std::uint32_t matter_of_label(std::uint32_t label) const { return model_matters_[label]; }
+  // The knowledge base (`knowledge:` sections); empty when the rules have none.
+  const KnowledgeBase& knowledge() const { return knowledge_ ? *knowledge_ : k_no_knowledge; }
 
   std::size_t memory_bytes() const;
 
@@ -197,6 +200,8 @@ class RuleSet {
   GramIndex gram_index_;
   std::shared_ptr<const MatterModel> model_;
   std::vector<std::uint32_t> model_matters_;  // model label index -> matter index
+  std::shared_ptr<const KnowledgeBase> knowledge_;
+  static const KnowledgeBase k_no_knowledge;
   std::unordered_map<std::string_view, std::uint32_t> unit_index_;
   std::unordered_map<std::string_view, std::uint32_t> matter_index_;
   std::unordered_map<std::string_view, std::uint32_t> division_index_;

@@ -52,7 +52,7 @@ void RuleSetBuilder::add_file(const SourceFile& file) {
   const auto doc = r.parse(file.text);
   if (!doc || doc->IsNull()) return;  // syntax error already reported; an empty file holds nothing
   if (!r.check_keys(*doc, "a rules file",
-                    {"fallback", "ladder", "inference", "units", "divisions", "matters", "rules"})) {
+                    {"fallback", "ladder", "inference", "units", "divisions", "matters", "rules", "knowledge"})) {
     return;
   }
   if (const auto fallback = r.string(*doc, "fallback", false)) {
@@ -64,6 +64,61 @@ void RuleSetBuilder::add_file(const SourceFile& file) {
   if (const auto n = (*doc)["divisions"]; n.IsDefined()) read_divisions(r, n);
   if (const auto n = (*doc)["matters"]; n.IsDefined()) read_matters(r, n);
   if (const auto n = (*doc)["rules"]; n.IsDefined()) read_rules(r, n);
+  if (const auto n = (*doc)["knowledge"]; n.IsDefined()) read_knowledge(r, n);
+}
+
+void RuleSetBuilder::read_knowledge(YamlReader& r, const YAML::Node& list) {
+  if (!r.is_seq(list, "knowledge")) return;
+  for (const auto& n : list) {
+    if (!r.check_keys(n, "a knowledge entry",
+                      {"id", "matter", "question", "keywords", "answer", "source", "valid_until"})) {
+      continue;
+    }
+    const auto id = r.string(n, "id", true);
+    const auto matter = r.string(n, "matter", true);
+    const auto question = r.string(n, "question", true);
+    const auto answer = r.string(n, "answer", true);
+    const auto source = r.string(n, "source", true);
+    if (!id || !matter || !question || !answer || !source) continue;
+    KnowledgeEntry e{*id, *matter, *question, {}, *answer, *source, std::nullopt};
+    for (auto& k : r.strings(n, "keywords")) {
+      if (!k.empty()) e.keywords.push_back(std::move(k));
+    }
+    if (e.keywords.empty()) {
+      r.error(n, "knowledge entry '" + *id + "' needs at least one keyword");
+      continue;
+    }
+    if (const auto until = r.string(n, "valid_until", false)) {
+      e.valid_until = parse_day(*until);
+      if (!e.valid_until) {
+        r.error(n["valid_until"], "valid_until must be a date YYYY-MM-DD, not '" + *until + "'");
+        continue;
+      }
+    }
+    knowledge_.push_back(std::move(e));
+    knowledge_pos_.push_back(pos_of(r, n));
+  }
+}
+
+void RuleSetBuilder::check_knowledge() {
+  auto& s = *set_;
+  std::unordered_map<std::string_view, std::size_t> first;
+  for (std::size_t i = 0; i < knowledge_.size(); ++i) {
+    const auto& e = knowledge_[i];
+    ++work_;
+    if (const auto [it, fresh] = first.emplace(e.id, i); !fresh) {
+      error_at(knowledge_pos_[i], "duplicate knowledge entry id '" + e.id + "' (first at " +
+                                      knowledge_pos_[it->second].file + ":" +
+                                      std::to_string(knowledge_pos_[it->second].line) + ")");
+    }
+    if (!s.matter_index_.contains(e.matter)) {
+      error_at(knowledge_pos_[i], "knowledge entry '" + e.id + "' names unknown matter '" + e.matter + "'");
+    }
+  }
+  if (has_errors(out_)) return;
+  auto kb = std::make_shared<KnowledgeBase>();
+  kb->build(std::move(knowledge_));
+  s.knowledge_ = std::move(kb);
 }
 
 void RuleSetBuilder::read_ladder(YamlReader& r, const YAML::Node& n) {
@@ -702,6 +757,7 @@ std::shared_ptr<RuleSet> RuleSetBuilder::finish(std::string version) {
   check_rules();
   check_ladder();
   check_model();
+  check_knowledge();
   build_ladders();
   build_templates();
   build_indexes();

@@ -40,6 +40,8 @@ class RuleSetBuilder {
   void read_rules(YamlReader& r, const YAML::Node& list);
   void read_ladder(YamlReader& r, const YAML::Node& n);
   void read_inference(YamlReader& r, const YAML::Node& n);
+  void read_knowledge(YamlReader& r, const YAML::Node& list);
+  void check_knowledge();
   void add_model(const SourceFile& file);
   void check_model();
   void build_catalogue_grams();
@@ -67,9 +69,11 @@ class RuleSetBuilder {
   std::shared_ptr<RuleSet> set_;
   std::vector<SourcePos> unit_pos_, division_pos_, matter_pos_;
   std::vector<Fallback> fallbacks_;
-  std::vector<SourcePos> ladder_pos_;     // where `ladder` was given (at most once)
-  std::vector<SourcePos> inference_pos_;  // where `inference` was given (at most once)
-  std::string model_file_;                // the model's path as shown, when one was read
+  std::vector<SourcePos> ladder_pos_;      // where `ladder` was given (at most once)
+  std::vector<SourcePos> inference_pos_;   // where `inference` was given (at most once)
+  std::string model_file_;                 // the model's path as shown, when one was read
+  std::vector<KnowledgeEntry> knowledge_;  // staged; checked and built into the set's KnowledgeBase by finish()
+  std::vector<SourcePos> knowledge_pos_;
   int rule_order_ = 0;
   // Indexes built once all files are read, so that cross-checks are lookups, not scans.
   std::unordered_map<std::string, unsigned> kind_levels_;   // unit kind -> bit per level its units have

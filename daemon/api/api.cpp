@@ -9,6 +9,7 @@
 #include <chrono>
 
 #include "daemon/access/caller_view.hpp"
+#include "daemon/api/query_params.hpp"
 #include "daemon/cases/case_context.hpp"
 #include "daemon/escalation/deadline_recompute_job.hpp"
 #include "daemon/http/http_response.hpp"
@@ -16,12 +17,30 @@
 #include "daemon/runtime/local_time.hpp"
 #include "daemon/runtime/off_thread.hpp"
 #include "daemon/wire/case_codec.hpp"
+#include "daemon/wire/knowledge_json.hpp"
 #include "daemon/wire/ticket_json.hpp"
 #include "routing/policy_clocks.hpp"
 #include "routing/router.hpp"
 
 namespace hotline::daemon {
 namespace json = boost::json;
+
+namespace {
+
+routing::Day today(std::int64_t now_ms) {
+  return routing::local_day(now_ms, utc_offset_minutes(now_ms));
+}
+
+// The knowledge entries offered beside a consultation's routing decision (none for other request types).
+constexpr std::size_t k_suggested_entries = 3;
+std::vector<routing::KnowledgeMatch> suggest_knowledge(const routing::Ticket& ticket, const routing::Decision& decision,
+                                                       const routing::RuleSet& rules, std::int64_t now_ms) {
+  if (ticket.type != routing::RequestType::consultation) return {};
+  return rules.knowledge().search(ticket.content, today(now_ms), decision.matter, k_suggested_entries);
+}
+
+}  // namespace
+
 std::optional<Principal> Api::authenticate(const Request& req) {
   if (!ctx_.auth_required.load()) return Principal{CallerRole::local, "", ""};
   auto lease = ctx_.tokens.acquire();
@@ -40,9 +59,18 @@ boost::asio::awaitable<Response> Api::post_ticket(const Request& req, const Prin
   if (auto* p = std::get_if<Problem>(&parsed)) co_return problem_response(req, *p);
   auto& intake = std::get<IntakeRequest>(parsed);
 
+  const std::int64_t now_ms = ctx_.clock->now_ms();
+  if (const auto kb = intake.disposition_args.find("kb"); kb != intake.disposition_args.end()) {
+    const auto* entry = rules.knowledge().find(kb->second);  // parse_intake found it
+    if (entry != nullptr && !entry->valid_on(today(now_ms))) {
+      co_return problem_response(req, bad_field("kb", "knowledge entry '" + entry->id + "' was valid until " +
+                                                          routing::format_day(*entry->valid_until)));
+    }
+  }
   const routing::Decision decision = routing::route(intake.ticket, rules);
   if (ctx_.metrics) (decision.rule ? ctx_.metrics->routed_by_rule : ctx_.metrics->routed_fallback).fetch_add(1);
   json::object decision_json = decision_to_json(decision, rules);
+  const auto knowledge = suggest_knowledge(intake.ticket, decision, rules, now_ms);
   auto opened = co_await cases_.open(std::move(intake), decision, json::serialize(decision_json), live, actor_of(who));
   if (!opened) co_return case_failure(req, opened.error(), "", "The ticket could not be stored");
   const std::string state(routing::to_string(opened->state.state));
@@ -64,6 +92,7 @@ boost::asio::awaitable<Response> Api::post_ticket(const Request& req, const Prin
     for (const auto& id : *opened->caller_history) ids.emplace_back(id);
     body["caller_history"] = {{"count", ids.size()}, {"tickets", std::move(ids)}};
   }
+  if (!knowledge.empty()) body["knowledge"] = knowledge_to_json(knowledge, rules);
   auto res = make_response(req, http::status::created, json::serialize(body));
   res.set(http::field::location, "/v1/tickets/" + opened->id);
   co_return res;
@@ -110,9 +139,23 @@ Response Api::explain_route(const Request& req) {
   const auto rules = ctx_.rules.get();
   auto parsed = parse_intake(req.body(), *rules);
   if (auto* p = std::get_if<Problem>(&parsed)) return problem_response(req, *p);
-  const auto decision = routing::route(std::get<IntakeRequest>(parsed).ticket, *rules, {.explain = true});
+  const auto& ticket = std::get<IntakeRequest>(parsed).ticket;
+  const auto decision = routing::route(ticket, *rules, {.explain = true});
   auto body = decision_to_json(decision, *rules);
   body["rules_version"] = rules->version();
+  const auto knowledge = suggest_knowledge(ticket, decision, *rules, ctx_.clock->now_ms());
+  if (!knowledge.empty()) body["knowledge"] = knowledge_to_json(knowledge, *rules);
+  return make_response(req, http::status::ok, json::serialize(body));
+}
+
+Response Api::search_knowledge(const Request& req) {
+  auto parsed = parse_knowledge_query(req.target());
+  if (auto* p = std::get_if<Problem>(&parsed)) return problem_response(req, *p);
+  const auto& q = std::get<KnowledgeQuery>(parsed);
+  const auto rules = ctx_.rules.get();
+  const auto found = rules->knowledge().search(q.text, today(ctx_.clock->now_ms()), q.matter, q.limit);
+  json::object body{
+      {"entries", knowledge_to_json(found, *rules)}, {"count", found.size()}, {"rules_version", rules->version()}};
   return make_response(req, http::status::ok, json::serialize(body));
 }
 

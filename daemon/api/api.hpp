@@ -114,6 +114,7 @@ class Api final : public RequestHandler {
   Handled hold_feed_slots(const Call& call, Handled opened);
   Response get_metrics(const Request& request);
   Response explain_route(const Request& request);
+  Response search_knowledge(const Request& request);
   boost::asio::awaitable<Response> reload_rules(const Request& request);
   // POST /v1/admin/report (report_api.cpp).
   boost::asio::awaitable<Response> run_report(const Request& request);

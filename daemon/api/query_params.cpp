@@ -50,6 +50,43 @@ std::optional<std::int64_t> parse_last_event_id(std::string_view value) {
   return seq;
 }
 
+namespace {
+
+bool plain_text(std::string_view value) {
+  return routing::is_valid_utf8(value) &&
+         std::none_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; });
+}
+
+}  // namespace
+
+std::variant<KnowledgeQuery, Problem> parse_knowledge_query(std::string_view target) {
+  KnowledgeQuery q;
+  bool has_text = false;
+  for (const auto& [key, value] : parse_query(target)) {
+    if (key == "q") {
+      if (!plain_text(value)) return bad_field("q", "must be UTF-8 text without control characters");
+      if (value.size() > 2000) return bad_field("q", "must be at most 2000 bytes");
+      q.text = value;
+      has_text = true;
+    } else if (key == "matter") {
+      if (value.empty() || !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        return bad_field("matter", "must be a matter code (digits)");
+      }
+      q.matter = value;
+    } else if (key == "limit") {
+      const auto n = parse_limit(value);
+      if (!n || *n > 50) return bad_field("limit", "must be 1 to 50");
+      q.limit = static_cast<std::size_t>(*n);
+    } else {
+      return bad_field(key, "unknown query parameter");
+    }
+  }
+  if (!has_text || q.text.find_first_not_of(' ') == std::string::npos) {
+    return bad_field("q", "is required: the words to look up");
+  }
+  return q;
+}
+
 std::variant<storage::SearchQuery, Problem> parse_search_query(std::string_view target, const CallerKeys* callers) {
   storage::SearchQuery q;
   for (const auto& [key, value] : parse_query(target)) {
@@ -59,10 +96,7 @@ std::variant<storage::SearchQuery, Problem> parse_search_query(std::string_view 
         return bad_field("phone", "must be a phone number: 5 to 15 digits, with +86, spaces, dashes or parentheses");
       }
     } else if (key == "q") {
-      if (!routing::is_valid_utf8(value) ||
-          std::any_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; })) {
-        return bad_field("q", "must be UTF-8 text without control characters");
-      }
+      if (!plain_text(value)) return bad_field("q", "must be UTF-8 text without control characters");
       q.text = value;
     } else if (key == "state") {
       if (!routing::parse_case_state(value)) return bad_field("state", "unknown state '" + value + "'");

@@ -36,4 +36,14 @@ std::optional<std::int64_t> parse_last_event_id(std::string_view value);
 std::variant<storage::SearchQuery, Problem> parse_search_query(std::string_view target,
                                                                const CallerKeys* callers = nullptr);
 
+// GET /v1/kb?q=&matter=&limit= : the words to look up (required, UTF-8 without control characters, at most
+// 2,000 bytes), an optional matter code (digits) whose entries are preferred, and at most `limit` entries (1 to
+// 50, default 10); or a 400 naming the parameter.
+struct KnowledgeQuery {
+  std::string text;
+  std::string matter;
+  std::size_t limit = 10;
+};
+std::variant<KnowledgeQuery, Problem> parse_knowledge_query(std::string_view target);
+
 }  // namespace hotline::daemon

@@ -59,6 +59,9 @@ struct Api::Endpoints {
   static boost::asio::awaitable<Handled> explain(Api& api, const Call& c) {
     co_return answer(api.explain_route(c.req));
   }
+  static boost::asio::awaitable<Handled> knowledge(Api& api, const Call& c) {
+    co_return answer(api.search_knowledge(c.req));
+  }
   static boost::asio::awaitable<Handled> reload(Api& api, const Call& c) {
     Response response = co_await api.reload_rules(c.req);
     co_return answer(std::move(response));
@@ -100,6 +103,7 @@ struct Api::Endpoints {
       {verb::get, "/v1/escalations", Access::token, anyone, "", false, escalations},
       {verb::get, "/v1/escalations/counts", Access::token, anyone, "", false, escalation_counts},
       {verb::get, "/v1/rules", Access::token, anyone, "", false, rules},
+      {verb::get, "/v1/kb", Access::token, anyone, "", false, knowledge},
       {verb::post,
        "/v1/route/explain",
        Access::token,

@@ -65,7 +65,7 @@ std::variant<IntakeRequest, Problem> parse_intake(std::string_view body, const r
   const auto& o = doc.get_object();
   if (auto p = check_known_keys(o,
                                 {"content", "type", "urgency", "category", "area", "address", "caller", "channel",
-                                 "disposition", "reason", "answer", "merged_into", "confidential"},
+                                 "disposition", "reason", "answer", "kb", "merged_into", "confidential"},
                                 "")) {
     return *p;
   }
@@ -137,7 +137,7 @@ std::variant<IntakeRequest, Problem> parse_intake(std::string_view body, const r
     if (!confidential->is_bool()) return bad_field("confidential", "must be true or false");
     r.confidential = confidential->get_bool();
   }
-  std::optional<std::string> disposition, reason, answer, merged_into;
+  std::optional<std::string> disposition, reason, answer, kb, merged_into;
   if (auto p = optional_string(o, "disposition", "disposition", disposition)) return *p;
   if (disposition) {
     if (*disposition != "dispatch" && *disposition != "not_accepted" && *disposition != "answered_directly" &&
@@ -152,6 +152,15 @@ std::variant<IntakeRequest, Problem> parse_intake(std::string_view body, const r
   if (reason) r.disposition_args["reason"] = *reason;
   if (answer) r.disposition_args["answer"] = *answer;
   if (merged_into) r.disposition_args["into"] = *merged_into;
+  // A direct answer may cite a knowledge entry; the entry's answer stands in when no answer of its own is given.
+  if (auto p = optional_string(o, "kb", "kb", kb)) return *p;
+  if (kb) {
+    if (r.disposition != "answered_directly") return bad_field("kb", "is only for disposition answered_directly");
+    const auto* entry = rules.knowledge().find(*kb);
+    if (entry == nullptr) return bad_field("kb", "unknown knowledge entry '" + *kb + "'");
+    r.disposition_args["kb"] = *kb;
+    if (!answer) r.disposition_args["answer"] = entry->answer;
+  }
   r.ticket.channel = r.channel.value_or("");
   r.ticket.category = r.category.value_or("");
   r.ticket.area = r.area.value_or("");

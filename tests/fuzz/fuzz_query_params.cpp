@@ -1,11 +1,13 @@
 // Request targets and the values taken from them: parse_query() (the query string), and for the whole input and
 // every decoded value parse_rfc3339() (due_before, from, to), parse_limit(), the unit queue's and the escalation
-// board's cursors, Last-Event-ID (parse_last_event_id) and the search parameters (parse_search_query).
+// board's cursors, Last-Event-ID (parse_last_event_id), the search parameters (parse_search_query) and the
+// knowledge base's (parse_knowledge_query).
 //
 // Invariants: no exception escapes; parameters percent-encoded again parse back to the same list; a parsed
 // instant formats (local_stamp_ms) to a stamp that parses back to the same instant (1902-01-02 to 9998-12-31:
 // four-digit years, whole-minute offsets); cursors and Last-Event-ID written the way next_cursor writes them parse back
-// to the same value; a search query that passes has UTF-8 text without control characters and a limit of 1-500.
+// to the same value; a search query that passes has UTF-8 text without control characters and a limit of 1-500;
+// a knowledge query that passes has non-blank UTF-8 text of at most 2,000 bytes, a digit matter and a limit of 1-50.
 #include <string>
 
 #include "daemon/access/caller_key.hpp"
@@ -102,6 +104,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(q->limit >= 1 && q->limit <= 500, "limit");
   } else {
     FUZZ_CHECK(std::get<daemon::Problem>(search).status == 400, std::get<daemon::Problem>(search).detail);
+  }
+  const auto kb = daemon::parse_knowledge_query(target);
+  if (const auto* q = std::get_if<daemon::KnowledgeQuery>(&kb)) {
+    FUZZ_CHECK(routing::is_valid_utf8(q->text) && q->text.size() <= 2000, q->text);
+    FUZZ_CHECK(q->text.find_first_not_of(' ') != std::string::npos, "blank text passed");
+    for (const char c : q->text) FUZZ_CHECK(static_cast<unsigned char>(c) >= 0x20, q->text);
+    for (const char c : q->matter) FUZZ_CHECK(c >= '0' && c <= '9', q->matter);
+    FUZZ_CHECK(q->limit >= 1 && q->limit <= 50, "limit");
+  } else {
+    FUZZ_CHECK(std::get<daemon::Problem>(kb).status == 400, std::get<daemon::Problem>(kb).detail);
   }
   return 0;
 }
