@@ -37,8 +37,8 @@ struct NewTicket {
   std::int64_t received_ms = 0;
   std::string type, urgency;
   std::optional<std::string> channel, category, area, address, caller_name, caller_phone;
-  std::optional<std::string> caller_key;  // keyed hash of the normalised phone (daemon/access/caller_key)
-  bool confidential = false;              // 保密件: units never see the caller
+  std::optional<std::string> caller_key;   // keyed hash of the normalised phone (daemon/access/caller_key)
+  bool confidential = false;               // 保密件: units never see the caller
   std::optional<std::string> lookup_hash;  // keyed hash of the citizen's lookup code (daemon/access/lookup_code)
   std::string content;
   std::string state;

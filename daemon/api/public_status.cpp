@@ -39,8 +39,7 @@ std::string approved_reply(const storage::StoredTicket& t) {
 
 }  // namespace
 
-json::object public_status_json(const storage::StoredTicket& t, const routing::Case& c,
-                                const routing::RuleSet& rules) {
+json::object public_status_json(const storage::StoredTicket& t, const routing::Case& c, const routing::RuleSet& rules) {
   json::object o;
   o["id"] = t.id;
   o["state"] = routing::to_string(c.state);
@@ -53,8 +52,8 @@ json::object public_status_json(const storage::StoredTicket& t, const routing::C
     o["unit"] = nullptr;
   }
   o["received_at"] = t.received_at;
-  o["reply_due_at"] = lead != nullptr && !c.closed_ms ? json::value(local_stamp_ms(lead->reply_due.ms).rfc3339)
-                                                      : json::value(nullptr);
+  o["reply_due_at"] =
+      lead != nullptr && !c.closed_ms ? json::value(local_stamp_ms(lead->reply_due.ms).rfc3339) : json::value(nullptr);
   o["closed_at"] = c.closed_ms ? json::value(local_stamp_ms(*c.closed_ms).rfc3339) : json::value(nullptr);
   const auto reply = approved_reply(t);
   o["reply"] = reply.empty() ? json::value(nullptr) : json::value(reply);

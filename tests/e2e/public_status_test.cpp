@@ -9,17 +9,18 @@
 #include "support/e2e.hpp"
 #include "support/sqlite_file.hpp"
 
-TEST_CASE("the public status look-up needs the right code, says the same for a wrong code and an unknown "
-          "ticket, is rate-limited, and shows the reply once approved",
-          "[e2e][public]") {
+TEST_CASE(
+    "the public status look-up needs the right code, says the same for a wrong code and an unknown "
+    "ticket, is rate-limited, and shows the reply once approved",
+    "[e2e][public]") {
   TempDir dir;
   const std::string db = dir.path() + "/h.db";
   const std::string config = dir.path() + "/hotline.yaml";
   std::ofstream(config) << "public:\n  per_minute: 8\n";
   const auto op = make_token(db, "operator");
   const auto unit = make_token(db, "unit", "350602.cgj");
-  DaemonProcess daemon(HOTLINED_PATH, {"--config", config, "--listen", "127.0.0.1:0", "--database", db, "--rules",
-                                       SHIPPED_RULES_DIR});
+  DaemonProcess daemon(HOTLINED_PATH,
+                       {"--config", config, "--listen", "127.0.0.1:0", "--database", db, "--rules", SHIPPED_RULES_DIR});
   HttpClient client(daemon.port());
 
   const auto created = client.request(

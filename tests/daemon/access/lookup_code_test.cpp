@@ -1,11 +1,11 @@
 // The citizen's lookup code: six random digits, kept only as a keyed hash, matched in constant time.
 #include "daemon/access/lookup_code.hpp"
 
-#include "daemon/access/caller_key.hpp"
-
 #include <catch2/catch.hpp>
 #include <set>
 #include <string>
+
+#include "daemon/access/caller_key.hpp"
 
 using hotline::daemon::LookupCodes;
 using hotline::daemon::make_lookup_code;
