@@ -7,7 +7,7 @@ namespace hotline::storage {
 namespace {
 
 // Never edit a shipped step: append a new one. Step i brings user_version from i to i + 1.
-constexpr std::array<const char*, 11> k_steps{
+constexpr std::array<const char*, 12> k_steps{
     // 1: tickets, the append-only event log, and the daily sequence behind ticket numbers.
     R"sql(
 CREATE TABLE tickets (
@@ -215,6 +215,12 @@ CREATE TRIGGER caller_access_no_update BEFORE UPDATE ON caller_access_log
   BEGIN SELECT RAISE(ABORT, 'the caller access log is append-only'); END;
 CREATE TRIGGER caller_access_no_delete BEFORE DELETE ON caller_access_log
   BEGIN SELECT RAISE(ABORT, 'the caller access log is append-only'); END;
+)sql",
+    // 12: the citizen's lookup code (查询码). A ticket keeps only an HMAC-SHA256 of the code given at intake,
+    // under the caller key's secret with its own prefix; the public status endpoint finds the ticket by its id,
+    // so the column needs no index. Tickets taken in before this step have no code.
+    R"sql(
+ALTER TABLE tickets ADD COLUMN lookup_hash TEXT;
 )sql",
 };
 

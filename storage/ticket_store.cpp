@@ -61,17 +61,17 @@ Result<std::string> TicketStore::next_ticket_id(const std::string& prefix, const
 }
 
 Result<void> TicketStore::insert_ticket(const NewTicket& t) {
-  auto& s =
-      cached(insert_ticket_,
-             "INSERT INTO tickets(id, received_at, received_ms, type, urgency, channel, category, area,"
-             " address, caller_name, caller_phone, content, state, unit_id, unit_name, rule_id,"
-             " rules_version, decision, updated_ms, caller_key, confidential) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,"
-             "?11,?12,?13,?14,?15,?16,?17,?18,?3,?19,?20)");
+  auto& s = cached(insert_ticket_,
+                   "INSERT INTO tickets(id, received_at, received_ms, type, urgency, channel, category, area,"
+                   " address, caller_name, caller_phone, content, state, unit_id, unit_name, rule_id,"
+                   " rules_version, decision, updated_ms, caller_key, confidential, lookup_hash) VALUES(?1,?2,?3,?4,?5,"
+                   "?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?3,?19,?20,?21)");
   s.bind(1, t.id).bind(2, t.received_at).bind(3, t.received_ms).bind(4, t.type).bind(5, t.urgency);
   s.bind(6, t.channel).bind(7, t.category).bind(8, t.area).bind(9, t.address).bind(10, t.caller_name);
   s.bind(11, t.caller_phone).bind(12, t.content).bind(13, t.state).bind(14, t.unit_id).bind(15, t.unit_name);
   s.bind(16, t.rule_id).bind(17, t.rules_version).bind(18, t.decision).bind(19, t.caller_key);
   s.bind(20, std::int64_t{t.confidential ? 1 : 0});
+  s.bind(21, t.lookup_hash);
   if (auto r = s.run(); !r) return r.error();
   newest_rowid_ = std::max(newest_rowid_.value_or(0), std::int64_t{sqlite3_last_insert_rowid(db_.get())});
   std::vector<NewEvent> events = t.events;
@@ -198,6 +198,15 @@ Result<std::string> TicketStore::secret(const std::string& name) {
   if (!row) return row.error();
   if (!*row) return Error{ErrorCategory::not_found, "no secret '" + name + "' in the database"};
   return s.column_text(0);
+}
+
+Result<std::optional<std::string>> TicketStore::lookup_hash(const std::string& id) {
+  Statement s(db_.get(), "SELECT coalesce(lookup_hash, '') FROM tickets WHERE id = ?1");
+  s.bind(1, id);
+  auto row = s.step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<std::string>{};
+  return std::optional<std::string>{s.column_text(0)};
 }
 
 Result<std::vector<std::string>> TicketStore::tickets_of_caller(const std::string& caller_key, std::int64_t since_ms,

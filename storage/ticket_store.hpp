@@ -37,8 +37,9 @@ struct NewTicket {
   std::int64_t received_ms = 0;
   std::string type, urgency;
   std::optional<std::string> channel, category, area, address, caller_name, caller_phone;
-  std::optional<std::string> caller_key;  // keyed hash of the normalised phone (daemon/access/caller_key)
-  bool confidential = false;              // 保密件: units never see the caller
+  std::optional<std::string> caller_key;   // keyed hash of the normalised phone (daemon/access/caller_key)
+  bool confidential = false;               // 保密件: units never see the caller
+  std::optional<std::string> lookup_hash;  // keyed hash of the citizen's lookup code (daemon/access/lookup_code)
   std::string content;
   std::string state;
   std::string unit_id, unit_name, rule_id, rules_version;
@@ -112,6 +113,8 @@ class TicketStore {
   // Ids of the tickets whose caller has `caller_key`, received at or after `since_ms`, newest first, at most
   // `limit`.
   Result<std::vector<std::string>> tickets_of_caller(const std::string& caller_key, std::int64_t since_ms, int limit);
+  // The keyed hash of a ticket's lookup code: nullopt for an unknown ticket, "" for one taken in without a code.
+  Result<std::optional<std::string>> lookup_hash(const std::string& id);
   // Gives up to `batch` tickets with a phone and no caller key their key (`key_of`; a number that does not
   // normalise gets ''). Returns how many it updated: 0 when none is left.
   Result<int> fill_caller_keys(const std::function<std::optional<std::string>(const std::string&)>& key_of, int batch);

@@ -34,13 +34,11 @@ std::optional<std::string> normalize_phone(std::string_view phone) {
   return digits;
 }
 
-std::optional<std::string> CallerKeys::key_of(std::string_view phone) const {
-  const auto normal = normalize_phone(phone);
-  if (!normal) return std::nullopt;
+std::string hmac_sha256_hex(std::string_view secret, std::string_view text) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
   unsigned int length = 0;
-  if (HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()),
-           reinterpret_cast<const unsigned char*>(normal->data()), normal->size(), mac.data(), &length) == nullptr) {
+  if (HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+           reinterpret_cast<const unsigned char*>(text.data()), text.size(), mac.data(), &length) == nullptr) {
     throw std::runtime_error("HMAC-SHA256 failed");
   }
   static constexpr char k_digits[] = "0123456789abcdef";
@@ -50,6 +48,12 @@ std::optional<std::string> CallerKeys::key_of(std::string_view phone) const {
     out[2 * i + 1] = k_digits[mac[i] & 0xF];
   }
   return out;
+}
+
+std::optional<std::string> CallerKeys::key_of(std::string_view phone) const {
+  const auto normal = normalize_phone(phone);
+  if (!normal) return std::nullopt;
+  return hmac_sha256_hex(secret_, *normal);
 }
 
 }  // namespace hotline::daemon

@@ -13,11 +13,15 @@ namespace hotline::daemon {
 // dots and parentheses are dropped; nullopt when what is left is not 5 to 15 digits (nothing to key).
 std::optional<std::string> normalize_phone(std::string_view phone);
 
+// HMAC-SHA256 of `text` under `secret`, as 64 lower-case hex digits; throws when OpenSSL fails.
+std::string hmac_sha256_hex(std::string_view secret, std::string_view text);
+
 class CallerKeys {
  public:
   explicit CallerKeys(std::string secret) : secret_(std::move(secret)) {}
   // The key of a phone number (64 hex digits), nullopt when it does not normalise.
   std::optional<std::string> key_of(std::string_view phone) const;
+  const std::string& secret() const { return secret_; }
 
  private:
   std::string secret_;

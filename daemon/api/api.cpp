@@ -8,8 +8,11 @@
 #include <cctype>
 #include <chrono>
 
+#include "daemon/access/address_rate.hpp"
 #include "daemon/access/caller_view.hpp"
 #include "daemon/api/query_params.hpp"
+#include "daemon/access/lookup_code.hpp"
+#include "daemon/api/public_status.hpp"
 #include "daemon/cases/case_context.hpp"
 #include "daemon/escalation/deadline_recompute_job.hpp"
 #include "daemon/http/http_response.hpp"
@@ -93,6 +96,8 @@ boost::asio::awaitable<Response> Api::post_ticket(const Request& req, const Prin
     body["caller_history"] = {{"count", ids.size()}, {"tickets", std::move(ids)}};
   }
   if (!knowledge.empty()) body["knowledge"] = knowledge_to_json(knowledge, rules);
+  // The citizen's 查询码, told to the caller with the ticket number; only its keyed hash is stored.
+  if (!opened->lookup_code.empty()) body["lookup_code"] = opened->lookup_code;
   auto res = make_response(req, http::status::created, json::serialize(body));
   res.set(http::field::location, "/v1/tickets/" + opened->id);
   co_return res;
@@ -294,6 +299,44 @@ boost::asio::awaitable<Response> Api::get_ticket(const Request& req, const std::
     }
   }
   co_return make_response(req, http::status::ok, std::move(text));
+}
+
+Response Api::public_status(const Request& req, const std::string& id, const Peer& peer) {
+  // One answer for an unknown ticket, a ticket without a code and a wrong code, so neither ids nor codes can be
+  // told apart; the code is compared in constant time, and a look-up costs the same work whatever the id.
+  const auto no_such = [&] {
+    return problem_response(req,
+                            {404, "not-found", "No such ticket or wrong lookup code",
+                             "check the ticket number and the lookup code (查询码) given when it was taken in", ""});
+  };
+  std::int64_t retry_ms = 0;
+  if (ctx_.public_rate != nullptr && !ctx_.public_rate->allow(peer.address, ctx_.clock->now_ms(), &retry_ms)) {
+    auto res = problem_response(
+        req, {429, "too-many-requests", "Too many look-ups from this address", "wait before asking again", ""});
+    res.set(http::field::retry_after, std::to_string((retry_ms + 999) / 1000));
+    return res;
+  }
+  std::string code;
+  for (const auto& [key, value] : parse_query(req.target())) {
+    if (key != "code") return problem_response(req, bad_field(key, "unknown query parameter"));
+    code = value;
+  }
+  if (code.empty()) return problem_response(req, bad_field("code", "is required: the lookup code (查询码)"));
+  if (ctx_.lookup == nullptr) return no_such();
+  const bool well_formed = id.size() <= 40 && std::all_of(id.begin(), id.end(), [](char c) {
+                             return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+                           });
+  auto lease = ctx_.readers.acquire();
+  if (!lease) return problem_response(req, storage_problem(lease.error(), "The database cannot be read"));
+  auto stored_hash = (*lease)->lookup_hash(well_formed ? id : std::string());
+  if (!stored_hash) return problem_response(req, storage_problem(stored_hash.error(), "The database cannot be read"));
+  if (!ctx_.lookup->matches(code, stored_hash->value_or(""))) return no_such();
+  auto found = (*lease)->find_ticket(id);
+  if (!found) return problem_response(req, storage_problem(found.error(), "The database cannot be read"));
+  if (!*found) return no_such();
+  const auto live = ctx_.rules.info();
+  const auto body = public_status_json(**found, replay_ticket(**found), *live.rules);
+  return make_response(req, http::status::ok, json::serialize(body));
 }
 
 }  // namespace hotline::daemon

@@ -30,7 +30,9 @@
 
 namespace hotline::daemon {
 
+class AddressRate;
 class CallerKeys;
+class LookupCodes;
 class NightlyRunner;
 
 struct ApiContext {
@@ -53,6 +55,8 @@ struct ApiContext {
   NightlyRunner* nightly = nullptr;             // POST /v1/admin/report; null: 503
   SchedulerClock* clock = &wall_clock();        // "now" for every decision, stamp and clock colour
   const CallerKeys* callers = nullptr;          // callers by phone (intake history, ?phone=); null: not kept
+  const LookupCodes* lookup = nullptr;          // citizens' lookup codes; null: none given, the public look-up 404s
+  AddressRate* public_rate = nullptr;           // public look-ups per client address; null: not limited
 };
 
 // `unit` is `ancestor` or lies below it in the unit directory.
@@ -62,7 +66,7 @@ class Api final : public RequestHandler {
  public:
   explicit Api(ApiContext context)
       : ctx_(std::move(context)),
-        cases_({ctx_.rules, ctx_.writer, ctx_.escalation, ctx_.clock, ctx_.ticket_prefix, ctx_.callers}) {}
+        cases_({ctx_.rules, ctx_.writer, ctx_.escalation, ctx_.clock, ctx_.ticket_prefix, ctx_.callers, ctx_.lookup}) {}
 
   // What the server calls: the route table's row for the request, or the problem that stops it (401, 404, 405,
   // 403); a response, or a stream taking over the connection (GET /v1/units/{id}/feed). Never throws for bad input.
@@ -115,6 +119,7 @@ class Api final : public RequestHandler {
   Response get_metrics(const Request& request);
   Response explain_route(const Request& request);
   Response search_knowledge(const Request& request);
+  Response public_status(const Request& request, const std::string& id, const Peer& peer);
   boost::asio::awaitable<Response> reload_rules(const Request& request);
   // POST /v1/admin/report (report_api.cpp).
   boost::asio::awaitable<Response> run_report(const Request& request);

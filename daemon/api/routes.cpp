@@ -62,6 +62,9 @@ struct Api::Endpoints {
   static boost::asio::awaitable<Handled> knowledge(Api& api, const Call& c) {
     co_return answer(api.search_knowledge(c.req));
   }
+  static boost::asio::awaitable<Handled> public_ticket(Api& api, const Call& c) {
+    co_return answer(api.public_status(c.req, param(c, 0), c.peer));
+  }
   static boost::asio::awaitable<Handled> reload(Api& api, const Call& c) {
     Response response = co_await api.reload_rules(c.req);
     co_return answer(std::move(response));
@@ -72,8 +75,9 @@ struct Api::Endpoints {
   }
 
   static constexpr RoleSet anyone = RoleSet::everyone();
-  static constexpr std::array<Route<Endpoint>, 16> table{{
+  static constexpr std::array<Route<Endpoint>, 18> table{{
       {verb::get, "/healthz", Access::open, {}, "", true, healthz},
+      {verb::get, "/v1/public/tickets/{id}", Access::open, {}, "", false, public_ticket},
       {verb::get,
        "/metrics",
        Access::metrics,

@@ -15,7 +15,9 @@
 #include <sstream>
 #include <thread>
 
+#include "daemon/access/address_rate.hpp"
 #include "daemon/access/caller_key.hpp"
+#include "daemon/access/lookup_code.hpp"
 #include "daemon/api/api.hpp"
 #include "daemon/api/service_metrics.hpp"
 #include "daemon/app/open_files_limit.hpp"
@@ -330,6 +332,10 @@ int run_daemon(int argc, char** argv) {
   context.nightly = &nightly;
   context.clock = &clock;
   context.callers = &*callers;
+  const LookupCodes lookup(callers->secret());
+  AddressRate public_rate(config.public_per_minute);
+  context.lookup = &lookup;
+  context.public_rate = &public_rate;
   Api api(std::move(context));
 
   // Signal handlers go in before the port is announced: a SIGHUP right after "listening on" must not kill us.

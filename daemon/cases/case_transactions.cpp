@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "daemon/access/caller_key.hpp"
+#include "daemon/access/lookup_code.hpp"
 #include "daemon/cases/case_context.hpp"
 #include "daemon/wire/case_codec.hpp"
 #include "routing/policy_clocks.hpp"
@@ -48,6 +49,11 @@ boost::asio::awaitable<CaseResult<OpenedCase>> CaseTransactions::open(IntakeRequ
   t->caller_phone = intake.caller_phone;
   t->confidential = intake.confidential;
   if (deps_.callers != nullptr && intake.caller_phone) t->caller_key = deps_.callers->key_of(*intake.caller_phone);
+  std::string lookup_code;
+  if (deps_.lookup != nullptr) {
+    lookup_code = make_lookup_code();
+    t->lookup_hash = deps_.lookup->hash_of(lookup_code);
+  }
   t->content = std::move(intake.ticket.content);
   t->unit_id = decision.lead->id;
   t->unit_name = decision.lead->name;
@@ -81,7 +87,7 @@ boost::asio::awaitable<CaseResult<OpenedCase>> CaseTransactions::open(IntakeRequ
   };
   const WriteResult written = co_await deps_.writer.async_write(std::move(job), boost::asio::use_awaitable);
   if (!written) co_return CaseError(written.error());
-  co_return OpenedCase{t->id, std::move(*state), now, std::move(*history)};
+  co_return OpenedCase{t->id, std::move(*state), now, std::move(*history), std::move(lookup_code)};
 }
 
 boost::asio::awaitable<CaseResult<MovedCase>> CaseTransactions::act(std::string id, routing::Command command,

@@ -25,6 +25,7 @@
 namespace hotline::daemon {
 
 class CallerKeys;
+class LookupCodes;
 
 struct CaseDeps {
   RulesHolder& rules;
@@ -33,6 +34,7 @@ struct CaseDeps {
   SchedulerClock* clock = &wall_clock();        // "now" of every decision and stamp
   std::string ticket_prefix;                    // ids are PREFIX + day + sequence
   const CallerKeys* callers = nullptr;          // keys tickets by caller phone; null: no caller keys
+  const LookupCodes* lookup = nullptr;          // the citizen's lookup codes; null: none given
 };
 
 // How far back intake looks for a caller's earlier tickets, and how many it lists.
@@ -47,6 +49,7 @@ struct OpenedCase {
   // The caller's earlier tickets of the last 90 days (newest first, at most 20), read in the intake's own
   // transaction; nullopt when the ticket has no phone that keys.
   std::optional<std::vector<std::string>> caller_history;
+  std::string lookup_code;  // the citizen's 查询码 (only its keyed hash is stored); empty without lookup codes
 };
 
 // An action applied.

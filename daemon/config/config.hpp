@@ -51,6 +51,7 @@ struct Config {
   std::size_t feed_max_subscribers = 1024;  // feed.max_subscribers: open feeds at most (503 beyond)
   std::size_t feed_buffer = 1024;           // feed.buffer: events queued per feed before a slow one is dropped
   std::int64_t search_timeout_ms = 2000;    // search.timeout_ms: a search running longer is stopped (503)
+  std::size_t public_per_minute = 10;       // public.per_minute: citizen status look-ups per client address a minute
   std::size_t feed_max_per_token = 16;      // feed.max_per_token: open feeds of one token (429 beyond)
   std::size_t feed_max_per_address = 128;   // feed.max_per_address: open feeds from one client address (429 beyond)
   bool metrics_require_token = true;        // metrics.require_token: with tokens, /metrics needs admin/supervisor
