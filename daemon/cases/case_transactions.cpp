@@ -132,6 +132,7 @@ boost::asio::awaitable<CaseResult<OpenedCase>> CaseTransactions::open(IntakeRequ
   const std::string into = intake.disposition == "merged" ? events.back().field("into") : std::string();
   auto job = [t, state, history, refusal, facts, events = std::move(events), live, into, who, hooks = deps_.escalation,
               now_ms = now.unix_ms](storage::TicketStore& store) -> WriteResult {
+    t->events.resize(events.size());  // a job may run twice (the writer retries a failed group job by job)
     // A ticket merged at intake: its master must exist, be open and not merged itself (checked before anything
     // is written, so a refusal writes nothing).
     std::optional<Master> master;
@@ -197,6 +198,7 @@ boost::asio::awaitable<CaseResult<MovedCase>> CaseTransactions::act(std::string 
     // Read, decide and write on the writer thread: no other change to the ticket can interleave.
     const auto& live = moved->live;
     const std::int64_t now_ms = moved->at.unix_ms;
+    moved->other_moves.clear();  // a job may run twice (the writer retries a failed group job by job)
     auto stored = store.find_ticket(id);
     if (!stored) return stored.error();
     if (!*stored) return {};
