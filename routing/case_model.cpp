@@ -94,7 +94,9 @@ std::string describe(const Case& c) {
       << "\nchannel: " << c.channel << "\nstate: " << to_string(c.state) << "\nreturns: " << c.returns
       << "\nreturn_requests: " << c.return_requests << "\nredos: " << c.redos
       << "\nfollow_up_due: " << (c.follow_up_due ? due_text(*c.follow_up_due) : "-")
-      << "\nclosed_ms: " << opt_text(c.closed_ms) << "\nmerged_into: " << c.merged_into;
+      << "\nclosed_ms: " << opt_text(c.closed_ms) << "\nmerged_into: " << c.merged_into
+      << "\nbefore_merge: " << (c.before_merge ? std::to_string(c.before_merge->merged_ms) : std::string("-"))
+      << "\nmerged: " << c.merged.size() << "\nmaster_reply: " << c.master_reply;
   if (c.pending_return) {
     const auto& p = *c.pending_return;
     out << "\npending_return: unit=" << p.unit << " code=" << p.reason_code << " reason=" << p.reason

@@ -99,6 +99,18 @@ struct PendingExtension {
   friend bool operator==(const PendingExtension&, const PendingExtension&) = default;
 };
 
+// What a merge put aside, so an unmerge the same day gives the case back as it was.
+struct BeforeMerge {
+  std::int64_t merged_ms = 0;  // when the "merged" event was written
+  CaseState state = CaseState::awaiting_sign_for;
+  std::optional<std::int64_t> closed_ms;
+  std::optional<PendingReturn> pending_return;
+  std::optional<PendingExtension> pending_extension;
+  std::optional<PendingArbitration> pending_arbitration;
+  bool decline_disputable = false;
+  friend bool operator==(const BeforeMerge&, const BeforeMerge&) = default;
+};
+
 // A yellow or red card the scheduler recorded.
 struct Warning {
   std::string stage;  // yellow | red
@@ -127,7 +139,10 @@ struct Case {
   std::optional<std::int64_t> closed_ms;  // when the case reached a terminal state (closed, merged, not accepted,
                                           // answered directly)
   std::string merged_into;
-  std::optional<PendingReturn> pending_return;            // set exactly while state == return_requested
+  std::optional<BeforeMerge> before_merge;      // set exactly while the case is merged (an unmerge restores it)
+  std::vector<std::string> merged;              // tickets merged into this one, in merge order (minus those unmerged)
+  std::string master_reply;                     // a merged case: its master's approved reply, which it follows
+  std::optional<PendingReturn> pending_return;  // set exactly while state == return_requested
   std::optional<PendingExtension> pending_extension;      // set exactly while state == extension_requested
   std::optional<PendingArbitration> pending_arbitration;  // set exactly while state == arbitration_requested
   bool decline_disputable = false;                        // the latest return was declined and not yet disputed

@@ -50,7 +50,7 @@ FeedAudience feed_audience(const Event& e) {
     add(a, e.field("previous_handler"));
     return a;
   }
-  if (is_one_of(kind, {"closed", "merged"})) {
+  if (is_one_of(kind, {"closed", "merged", "unmerged", "master_replied"})) {
     a.whole_case = true;
     return a;
   }
@@ -93,6 +93,9 @@ std::string feed_summary(const Event& e) {
   if (k == "deadline_recomputed") return "the " + e.field("clock") + " deadline moved under a newer calendar";
   if (k == "closed") return "case closed";
   if (k == "merged") return "merged into " + e.field("into");
+  if (k == "unmerged") return "merge into " + e.field("from") + " undone; the case is back" + with_note(e);
+  if (k == "master_replied")
+    return "the reply to " + e.field("master") + ", which this case was merged into, stands for it";
   if (k.starts_with("stage_")) {
     const std::string clock = e.field("clock");
     return std::string(k.substr(6)) + " stage" + (clock.empty() ? std::string() : " on the " + clock + " clock");

@@ -33,7 +33,7 @@ struct FeedAudience {
 //                                 of a withdrawn round
 //   urged, supervised             the named unit; the whole case when none is named
 //   warned, stage_*, deadline_recomputed   the unit whose clock it is
-//   closed, merged                the whole case
+//   closed, merged, unmerged, master_replied   the whole case
 //   received, signed_for, replied, return_requested, extension_requested, arbitration_requested, not_accepted,
 //   answered_directly
 //                                 nobody: the unit's own actions and intake facts are not news to a unit

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "routing/civil_day.hpp"
 #include "routing/lifecycle_table.hpp"
 
 namespace hotline::routing {
@@ -377,6 +378,9 @@ Outcome follow_up(const Case& c, const Args& args, const Actor& actor, const Con
   if (!one_of(redo_text, {"true", "false"})) return invalid("redo must be true or false.");
   const bool redo = redo_text == "true";
   if (redo && satisfaction != "unsatisfied") return invalid("A redo is only ordered when the citizen is unsatisfied.");
+  if (redo && !c.merged_into.empty()) {
+    return invalid("A merged ticket follows its master '" + c.merged_into + "': a redo is ordered on the master.");
+  }
   const Assignment* lead = c.lead();
   if (redo && lead == nullptr) return invalid("The case has no lead unit to redo it.");
   std::vector<Event> out{make_event(
@@ -406,6 +410,18 @@ Outcome merge(const Case& c, const Args& args, const Actor& actor, const Context
   if (into.empty()) return invalid("merge needs the ticket to merge into.");
   if (into == c.id) return invalid("A case cannot be merged into itself.");
   return std::vector<Event>{make_event("merged", actor, ctx, "", {{"into", into}, {"note", arg(args, "note")}})};
+}
+
+Outcome unmerge(const Case& c, const Args& args, const Actor& actor, const Context& ctx) {
+  if (!c.before_merge) return refuse(RefusalKind::wrong_state, "The case was not merged by a merge it can undo.");
+  const int offset = ctx.clocks.utc_offset_minutes();
+  if (local_day(c.before_merge->merged_ms, offset) != local_day(ctx.now_ms, offset)) {
+    return invalid("A merge is undone only on the day it was made.");
+  }
+  return std::vector<Event>{make_event("unmerged", actor, ctx, "",
+                                       {{"from", c.merged_into},
+                                        {"state", std::string(to_string(c.before_merge->state))},
+                                        {"note", arg(args, "note")}})};
 }
 
 Outcome warn(const Case& c, const Args& args, const Actor& actor, const Context& ctx) {
@@ -535,8 +551,37 @@ Outcome decide(const Case& c, const Command& cmd, const Actor& actor, const Cont
   if (name == "urge") return attention(c, "urged", args, actor, ctx);
   if (name == "supervise") return attention(c, "supervised", args, actor, ctx);
   if (name == "merge") return merge(c, args, actor, ctx);
+  if (name == "unmerge") return unmerge(c, args, actor, ctx);
   if (name == "warn") return warn(c, args, actor, ctx);
   return invalid("Action '" + name + "' has no handler.");  // unreachable while the table and this list agree
+}
+
+std::optional<Refusal> check_merge_master(std::string_view self, std::string_view into, const Case* master) {
+  if (into.empty()) return invalid("merge needs the ticket to merge into.");
+  if (into == self) return invalid("A case cannot be merged into itself.");
+  if (master == nullptr) return invalid("There is no ticket '" + std::string(into) + "' to merge into.");
+  if (master->state == CaseState::merged) {
+    return refuse(RefusalKind::wrong_state, "Ticket '" + std::string(into) + "' is itself merged into '" +
+                                                master->merged_into + "': merge into that one.");
+  }
+  if (!is_open(master->state)) {
+    return refuse(RefusalKind::wrong_state, "Ticket '" + std::string(into) + "' is " +
+                                                std::string(to_string(master->state)) +
+                                                ": a case is merged only into an open ticket.");
+  }
+  return std::nullopt;
+}
+
+Event master_note(std::string kind, const std::string& ticket, const Actor& actor, const Context& ctx) {
+  return make_event(std::move(kind), actor, ctx, "", {{"ticket", ticket}});
+}
+
+std::optional<Event> follow_master(const Case& merged, const std::string& master, const std::string& text,
+                                   const Actor& actor, const Context& ctx) {
+  if (merged.state != CaseState::merged) return std::nullopt;
+  Args data{{"master", master}, {"text", text}};
+  put_due(data, "follow_up_due", ctx.clocks.follow_up_due(merged, ctx.now_ms));
+  return make_event("master_replied", actor, ctx, "", std::move(data));
 }
 
 }  // namespace hotline::routing

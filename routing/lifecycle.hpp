@@ -31,6 +31,8 @@ class Clocks {
   virtual Due follow_up_due(const Case& c, std::int64_t replied_ms) const = 0;
   virtual int max_returns(const Case& c) const = 0;         // approved returns allowed per case
   virtual int extension_cap_days(const Case& c) const = 0;  // working days of extension per reply deadline
+  // The local time's UTC offset in minutes (+480 for Asia/Shanghai): what "the same day" means (unmerge).
+  virtual int utc_offset_minutes() const { return 0; }
 };
 
 // What a decision may consult besides the case. Clocks are given the case as it is BEFORE the new events.
@@ -138,7 +140,13 @@ Outcome create_case(const Case& facts, const std::string& disposition, const std
 //   urge            note (optional), unit (optional: a unit on the case)
 //                                   operator, supervisor or system; any open state; event only
 //   supervise       note (optional), unit (optional)   supervisor; any open state; event only
-//   merge           into, note (optional)              operator; any open state; into != own id -> merged
+//   merge           into, note (optional)              operator; any open state; into != own id -> merged.
+//                                   The master is checked by the daemon with check_merge_master() (it must exist,
+//                                   be open and not merged), which writes merge_received on it in the same
+//                                   transaction.
+//   unmerge         note (optional)                    operator; merged, on the same local day as the merge
+//                                   (else invalid) -> the state before the merge; the daemon writes merge_undone
+//                                   on the master in the same transaction
 //   warn            stage (yellow|red), clock (sign_for|reply), unit (a unit on the case)
 //                                   system; any open state; event only
 Outcome decide(const Case& c, const Command& cmd, const Actor& actor, const Context& ctx);
@@ -154,7 +162,15 @@ Outcome decide(const Case& c, const Command& cmd, const Actor& actor, const Cont
 //                                                    also sets the state awaiting_sign_for)
 //   not_accepted        reason                       -> not_accepted
 //   answered_directly   answer, [kb]                 -> answered_directly
-//   merged              into, [note]                 -> merged (assignments are left as they were)
+//   merged              into, [note]                 -> merged (assignments are left as they were; what the
+//                                                    state was is kept in before_merge for an unmerge)
+//   unmerged            from (the master), state (restored), [note]   -> back to before_merge, merged_into = ""
+//   merge_received      ticket                       (on the master) appends ticket to merged
+//   merge_undone        ticket                       (on the master) removes ticket from merged
+//   master_replied      master, text, follow_up_due, follow_up_provisional
+//                                                    (on a merged case) its master's reply was approved: every
+//                                                    assignment is withdrawn, master_reply = text
+//                                                    -> awaiting_follow_up with that follow-up due
 //   signed_for          -                            assignment -> in_progress (lead: case -> in_progress)
 //   passed_down         child, previous_handler      assignment handler = child
 //   return_requested    reason_code, reason, previous_state                  -> return_requested
@@ -190,6 +206,20 @@ void evolve(Case& c, const Event& e);
 // The case rebuilt from intake facts (only id, type, urgency and channel are taken from `facts`) and every
 // stored event in order. Needs no clock: every instant is in the events.
 Case replay(const Case& facts, const std::vector<Event>& events);
+
+// ---- Merging (并案): what the daemon checks and writes on the OTHER ticket of a merge, in the same transaction.
+
+// Whether case `self` may be merged into ticket `into`, given that master as stored (null: no such ticket):
+// nullopt when it may; invalid for an unknown master or `self` itself; wrong_state for a master that is not
+// open or is merged itself.
+std::optional<Refusal> check_merge_master(std::string_view self, std::string_view into, const Case* master);
+// The event on the master recording that `ticket` was merged into it ("merge_received") or taken back out
+// ("merge_undone").
+Event master_note(std::string kind, const std::string& ticket, const Actor& actor, const Context& ctx);
+// The "master_replied" event that gives a merged case its master's approved reply `text` and its own follow-up
+// clock (from now); nullopt when `merged` is not in state merged (unmerged, or already followed its master).
+std::optional<Event> follow_master(const Case& merged, const std::string& master, const std::string& text,
+                                   const Actor& actor, const Context& ctx);
 
 // ---- The action table, in one place: used by decide() and by the API for 403/405 hints. ----
 

@@ -1,6 +1,7 @@
 // evolve() and replay(): applying stored events. Events are facts, so nothing here refuses; a malformed value
 // reads as zero/false/empty rather than failing, and an unknown kind is skipped, so an older daemon can still
 // fold a newer history.
+#include <algorithm>
 #include <charconv>
 
 #include "routing/lifecycle.hpp"
@@ -61,9 +62,41 @@ void evolve(Case& c, const Event& e) {
   } else if (k == "answered_directly") {
     finish(c, CaseState::answered_directly, e.at_ms);
   } else if (k == "merged") {
-    // Assignments are left as they were: the terminal state stops every clock.
+    // Assignments are left as they were: the terminal state stops every clock. What the case was is kept for an
+    // unmerge.
+    c.before_merge = BeforeMerge{e.at_ms,
+                                 c.state,
+                                 c.closed_ms,
+                                 c.pending_return,
+                                 c.pending_extension,
+                                 c.pending_arbitration,
+                                 c.decline_disputable};
     finish(c, CaseState::merged, e.at_ms);
     c.merged_into = e.field("into");
+  } else if (k == "unmerged") {
+    if (!c.before_merge) return;
+    const BeforeMerge& b = *c.before_merge;
+    c.state = b.state;
+    c.closed_ms = b.closed_ms;
+    c.pending_return = b.pending_return;
+    c.pending_extension = b.pending_extension;
+    c.pending_arbitration = b.pending_arbitration;
+    c.decline_disputable = b.decline_disputable;
+    c.merged_into.clear();
+    c.before_merge.reset();
+  } else if (k == "merge_received") {
+    const std::string& ticket = e.field("ticket");
+    if (std::find(c.merged.begin(), c.merged.end(), ticket) == c.merged.end()) c.merged.push_back(ticket);
+  } else if (k == "merge_undone") {
+    std::erase(c.merged, e.field("ticket"));
+  } else if (k == "master_replied") {
+    // The merged case follows its master: its own units are done with it, the hotline follows its caller up.
+    for (auto& old : c.assignments) old.state = AssignmentState::withdrawn;
+    c.master_reply = e.field("text");
+    c.follow_up_due = due(e, "follow_up");
+    c.closed_ms.reset();
+    c.before_merge.reset();
+    c.state = CaseState::awaiting_follow_up;
   } else if (k == "signed_for") {
     if (a == nullptr) return;
     a->state = AssignmentState::in_progress;

@@ -17,7 +17,7 @@ constexpr RoleSet k_hotline_urgers = bit(Role::operator_) | bit(Role::supervisor
 // Unit actions name the case states that allow them on the lead assignment, then on a co-unit's assignment:
 // co-units work independently of the lead, so their own assignment state is what gates them while the case
 // is open.
-constexpr std::array<ActionSpec, 17> k_actions{{
+constexpr std::array<ActionSpec, 18> k_actions{{
     {"sign_for", bit(Role::unit), bit(S::awaiting_sign_for), k_open_states, A::awaiting_sign_for, ""},
     {"pass_down", bit(Role::unit), bit(S::in_progress), k_open_states, A::in_progress, "child"},
     {"request_return", bit(Role::unit), bit(S::awaiting_sign_for) | bit(S::in_progress), 0, std::nullopt,
@@ -43,6 +43,8 @@ constexpr std::array<ActionSpec, 17> k_actions{{
     {"urge", k_hotline_urgers, k_open_states, 0, std::nullopt, "unit note"},
     {"supervise", bit(Role::supervisor), k_open_states, 0, std::nullopt, "unit note"},
     {"merge", bit(Role::operator_), k_open_states, 0, std::nullopt, "into note"},
+    // Undoing a merge by mistake, the same day (decide() checks the day).
+    {"unmerge", bit(Role::operator_), bit(S::merged), 0, std::nullopt, "note"},
     {"warn", bit(Role::system), k_open_states, 0, std::nullopt, "stage clock unit"},
 }};
 

@@ -13,10 +13,9 @@ namespace hotline::routing {
 
 class PolicyClocks final : public Clocks {
  public:
-  // `utc_offset_minutes`: the deployment's offset (+480 for Asia/Shanghai), computed by the caller.
-  PolicyClocks(const WorkCalendar& calendar, const TimePolicyTable& policy, const RuleSet& rules,
-               int utc_offset_minutes)
-      : calendar_(calendar), policy_(policy), rules_(rules), offset_(utc_offset_minutes) {}
+  // `offset_minutes`: the deployment's UTC offset (+480 for Asia/Shanghai), computed by the caller.
+  PolicyClocks(const WorkCalendar& calendar, const TimePolicyTable& policy, const RuleSet& rules, int offset_minutes)
+      : calendar_(calendar), policy_(policy), rules_(rules), offset_(offset_minutes) {}
 
   // For the dispatch desk (the rule set's fallback unit) both are the policy's dispatch limit (派单时限).
   Due sign_for_due(const Case& c, const std::string& unit, std::int64_t start_ms) const override;
@@ -26,6 +25,7 @@ class PolicyClocks final : public Clocks {
   Due follow_up_due(const Case& c, std::int64_t replied_ms) const override;
   int max_returns(const Case& c) const override;
   int extension_cap_days(const Case& c) const override;
+  int utc_offset_minutes() const override { return offset_; }
 
   // The policy for a case handled by `unit` (its level from the directory; any level when unknown).
   TimePolicy policy_for(const Case& c, const std::string& unit) const;

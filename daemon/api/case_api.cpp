@@ -53,7 +53,10 @@ boost::asio::awaitable<Response> Api::post_action(const Request& req, const Prin
   }
   auto moved = co_await cases_.act(id, std::move(command), actor_of(who, action), std::move(visible));
   if (!moved) co_return case_failure(req, moved.error(), id, "The change could not be stored");
-  if (ctx_.metrics) ctx_.metrics->tickets.moved(moved->before, moved->after.state);
+  if (ctx_.metrics) {
+    ctx_.metrics->tickets.moved(moved->before, moved->after.state);
+    for (const auto& [before, after] : moved->other_moves) ctx_.metrics->tickets.moved(before, after);
+  }
   json::array events;
   for (const auto& e : moved->events) {
     json::object data;

@@ -1,7 +1,9 @@
 #include "daemon/cases/case_transactions.hpp"
 
+#include <algorithm>
 #include <boost/asio/use_awaitable.hpp>
 #include <memory>
+#include <variant>
 
 #include "daemon/access/caller_key.hpp"
 #include "daemon/access/lookup_code.hpp"
@@ -10,6 +12,76 @@
 #include "routing/policy_clocks.hpp"
 
 namespace hotline::daemon {
+namespace {
+
+// The text of the lead's latest reply among `events` (a master's, when its reply is approved).
+std::string lead_reply_text(const routing::Case& c, const std::vector<routing::Event>& events) {
+  const routing::Assignment* lead = c.lead();
+  std::string text;
+  for (const auto& e : events) {
+    if (e.kind == "replied" && (lead == nullptr || e.unit == lead->unit)) text = e.field("text");
+  }
+  return text;
+}
+
+std::vector<routing::Event> events_of(const storage::StoredTicket& t) {
+  std::vector<routing::Event> out;
+  out.reserve(t.events.size());
+  for (const auto& e : t.events) out.push_back(from_stored(e));
+  return out;
+}
+
+// Appends `events` to another ticket of the same move (the master of a merge, or a ticket merged into the one
+// that moved), with its projection and stage plan, in the caller's transaction.
+WriteResult append_to_other(storage::TicketStore& store, const storage::StoredTicket& other,
+                            const std::vector<routing::Event>& events, const RulesInfo& live,
+                            const EscalationHooks* hooks, std::int64_t now_ms, MovedCase* moved = nullptr) {
+  routing::Case c = replay_ticket(other);
+  const routing::CaseState before = c.state;
+  std::vector<storage::NewEvent> rows;
+  for (const auto& e : events) {
+    routing::evolve(c, e);
+    rows.push_back(to_stored(e));
+  }
+  if (auto r = store.append_events(other.id, rows); !r) return r.error();
+  auto projection = project(c, now_ms);
+  if (hooks != nullptr) {
+    if (auto r = hooks->after_events(store, other.id, events, c, live, now_ms); !r) return r.error();
+    hooks->plan(projection, c, live, now_ms);
+  }
+  if (auto r = store.write_projection(other.id, projection); !r) return r.error();
+  if (moved != nullptr && before != c.state) moved->other_moves.emplace_back(before, c.state);
+  return {};
+}
+
+// A merge's master, read and checked: the stored ticket and its case, or the refusal. `self` is the merged case's
+// id ("" at intake, where the machine checked it already).
+struct Master {
+  std::optional<storage::StoredTicket> stored;
+  routing::Case state;
+};
+std::variant<Master, routing::Refusal, storage::Error> read_master(storage::TicketStore& store, const std::string& self,
+                                                                   const std::string& into) {
+  auto found = store.find_ticket(into);
+  if (!found) return found.error();
+  Master m;
+  if (*found) {
+    m.state = replay_ticket(**found);
+    m.stored = std::move(*found);
+  }
+  if (auto refusal = routing::check_merge_master(self, into, m.stored ? &m.state : nullptr)) return *refusal;
+  return m;
+}
+
+// The merged case's "master_replied" event when its master's reply is approved already (the merge came late),
+// nullopt otherwise.
+std::optional<routing::Event> follow_if_replied(const Master& m, const routing::Case& merged,
+                                                const routing::Actor& actor, const routing::Context& ctx) {
+  if (m.state.state != routing::CaseState::awaiting_follow_up) return std::nullopt;
+  return routing::follow_master(merged, m.stored->id, lead_reply_text(m.state, events_of(*m.stored)), actor, ctx);
+}
+
+}  // namespace
 
 boost::asio::awaitable<CaseResult<OpenedCase>> CaseTransactions::open(IntakeRequest intake,
                                                                       const routing::Decision& decision,
@@ -63,8 +135,23 @@ boost::asio::awaitable<CaseResult<OpenedCase>> CaseTransactions::open(IntakeRequ
   for (const auto& e : events) t->events.push_back(to_stored(e));
   auto state = std::make_shared<routing::Case>();
   auto history = std::make_shared<std::optional<std::vector<std::string>>>();
-  auto job = [t, state, history, facts, events = std::move(events), live, hooks = deps_.escalation,
+  auto refusal = std::make_shared<std::optional<routing::Refusal>>();
+  const std::string into = intake.disposition == "merged" ? events.back().field("into") : std::string();
+  auto job = [t, state, history, refusal, facts, events = std::move(events), live, into, who, hooks = deps_.escalation,
               now_ms = now.unix_ms](storage::TicketStore& store) -> WriteResult {
+    t->events.resize(events.size());  // a job may run twice (the writer retries a failed group job by job)
+    // A ticket merged at intake: its master must exist, be open and not merged itself (checked before anything
+    // is written, so a refusal writes nothing).
+    std::optional<Master> master;
+    if (!into.empty()) {
+      auto read = read_master(store, "", into);
+      if (auto* e = std::get_if<storage::Error>(&read)) return std::move(*e);
+      if (auto* r = std::get_if<routing::Refusal>(&read)) {
+        *refusal = std::move(*r);
+        return {};
+      }
+      master = std::get<Master>(std::move(read));
+    }
     if (t->caller_key) {
       auto earlier = store.tickets_of_caller(*t->caller_key, now_ms - k_caller_history_ms, k_caller_history_limit);
       if (!earlier) return earlier.error();
@@ -76,17 +163,32 @@ boost::asio::awaitable<CaseResult<OpenedCase>> CaseTransactions::open(IntakeRequ
     routing::Case with_id = facts;
     with_id.id = *id;
     *state = routing::replay(with_id, events);
+    std::vector<routing::Event> all = events;
+    std::vector<routing::Event> master_events;
+    if (master) {
+      const routing::PolicyClocks at_write(*live.calendar, *live.policy, *live.rules, utc_offset_minutes(now_ms));
+      const auto ctx = case_context(*live.rules, at_write, now_ms);
+      if (auto follow = follow_if_replied(*master, *state, who, ctx)) {
+        routing::evolve(*state, *follow);
+        t->events.push_back(to_stored(*follow));
+        all.push_back(std::move(*follow));
+      }
+      master_events.push_back(routing::master_note("merge_received", *id, who, ctx));
+    }
     t->state = std::string(routing::to_string(state->state));
     if (auto r = store.insert_ticket(*t); !r) return r.error();
     auto projection = project(*state, now_ms);
     if (hooks != nullptr) {
-      if (auto r = hooks->after_events(store, *id, events, *state, live, now_ms); !r) return r.error();
+      if (auto r = hooks->after_events(store, *id, all, *state, live, now_ms); !r) return r.error();
       hooks->plan(projection, *state, live, now_ms);
     }
-    return store.write_projection(*id, projection, /*fresh=*/true);
+    if (auto r = store.write_projection(*id, projection, /*fresh=*/true); !r) return r.error();
+    if (master) return append_to_other(store, *master->stored, master_events, live, hooks, now_ms);
+    return {};
   };
   const WriteResult written = co_await deps_.writer.async_write(std::move(job), boost::asio::use_awaitable);
   if (!written) co_return CaseError(written.error());
+  if (*refusal) co_return CaseError(std::move(**refusal));
   co_return OpenedCase{t->id, std::move(*state), now, std::move(*history), std::move(lookup_code)};
 }
 
@@ -103,6 +205,7 @@ boost::asio::awaitable<CaseResult<MovedCase>> CaseTransactions::act(std::string 
     // Read, decide and write on the writer thread: no other change to the ticket can interleave.
     const auto& live = moved->live;
     const std::int64_t now_ms = moved->at.unix_ms;
+    moved->other_moves.clear();  // a job may run twice (the writer retries a failed group job by job)
     auto stored = store.find_ticket(id);
     if (!stored) return stored.error();
     if (!*stored) return {};
@@ -110,13 +213,40 @@ boost::asio::awaitable<CaseResult<MovedCase>> CaseTransactions::act(std::string 
     if (visible && !visible(c)) return {};
     *found = true;
     const routing::PolicyClocks clocks(*live.calendar, *live.policy, *live.rules, utc_offset_minutes(now_ms));
+    const auto ctx = case_context(*live.rules, clocks, now_ms);
     moved->before = c.state;
-    auto outcome = routing::decide(c, command, actor, case_context(*live.rules, clocks, now_ms));
+    auto outcome = routing::decide(c, command, actor, ctx);
     if (auto* r = std::get_if<routing::Refusal>(&outcome)) {
       *refusal = std::move(*r);
       return {};
     }
     moved->events = std::move(std::get<std::vector<routing::Event>>(outcome));
+
+    // The other ticket of a merge or an unmerge, its events written in this same transaction.
+    std::optional<storage::StoredTicket> other;
+    std::vector<routing::Event> other_events;
+    if (command.action == "merge") {
+      auto read = read_master(store, id, moved->events.front().field("into"));
+      if (auto* e = std::get_if<storage::Error>(&read)) return std::move(*e);
+      if (auto* r = std::get_if<routing::Refusal>(&read)) {
+        *refusal = std::move(*r);
+        return {};
+      }
+      auto master = std::get<Master>(std::move(read));
+      routing::Case merged = c;
+      for (const auto& e : moved->events) routing::evolve(merged, e);
+      if (auto follow = follow_if_replied(master, merged, actor, ctx)) moved->events.push_back(std::move(*follow));
+      other_events.push_back(routing::master_note("merge_received", id, actor, ctx));
+      other = std::move(master.stored);
+    } else if (command.action == "unmerge") {
+      auto master = store.find_ticket(c.merged_into);
+      if (!master) return master.error();
+      if (*master) {
+        other = std::move(*master);
+        other_events.push_back(routing::master_note("merge_undone", id, actor, ctx));
+      }
+    }
+
     std::vector<storage::NewEvent> rows;
     for (const auto& e : moved->events) {
       routing::evolve(c, e);
@@ -129,6 +259,29 @@ boost::asio::awaitable<CaseResult<MovedCase>> CaseTransactions::act(std::string 
       hooks->plan(projection, c, live, now_ms);
     }
     if (auto r = store.write_projection(id, projection); !r) return r.error();
+    if (other) {
+      if (auto r = append_to_other(store, *other, other_events, live, hooks, now_ms, moved.get()); !r) return r.error();
+    }
+
+    // A master's approved reply reaches every ticket merged into it that still waits for it: each gets the reply
+    // and its own follow-up clock.
+    const bool reply_approved = std::any_of(moved->events.begin(), moved->events.end(),
+                                            [](const routing::Event& e) { return e.kind == "reply_approved"; });
+    if (reply_approved && !c.merged.empty()) {
+      auto history = events_of(**stored);
+      history.insert(history.end(), moved->events.begin(), moved->events.end());
+      const std::string text = lead_reply_text(c, history);
+      for (const auto& merged_id : c.merged) {
+        auto merged = store.find_ticket(merged_id);
+        if (!merged) return merged.error();
+        if (!*merged) continue;
+        const auto follow = routing::follow_master(replay_ticket(**merged), id, text, actor, ctx);
+        if (!follow) continue;
+        if (auto r = append_to_other(store, **merged, {*follow}, live, hooks, now_ms, moved.get()); !r) {
+          return r.error();
+        }
+      }
+    }
     moved->after = std::move(c);
     return {};
   };

@@ -10,6 +10,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "daemon/cases/case_result.hpp"
@@ -59,6 +60,9 @@ struct MovedCase {
   std::vector<routing::Event> events;  // what the action appended, in order
   LocalStamp at;                       // when
   RulesInfo live;                      // the rules, calendar and time limits it was decided under
+  // Other tickets of the move whose state changed (a ticket merged into this one taking its approved reply):
+  // (before, after) each.
+  std::vector<std::pair<routing::CaseState, routing::CaseState>> other_moves;
 };
 
 class CaseTransactions {

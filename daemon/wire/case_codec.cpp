@@ -109,6 +109,12 @@ json::object case_to_json(const routing::Case& c, const routing::WorkCalendar& c
   o["urges"] = c.urges;
   o["supervisions"] = c.supervisions;
   if (!c.merged_into.empty()) o["merged_into"] = c.merged_into;
+  if (!c.merged.empty()) {
+    json::array merged;
+    for (const auto& id : c.merged) merged.emplace_back(id);
+    o["merged"] = std::move(merged);
+  }
+  if (!c.master_reply.empty()) o["master_reply"] = c.master_reply;
   if (!c.satisfaction.empty()) o["satisfaction"] = c.satisfaction;
   if (!c.resolution.empty()) o["resolution"] = c.resolution;
   if (c.follow_up_due) o["follow_up"] = due_json(*c.follow_up_due, calendar, now_ms, offset);

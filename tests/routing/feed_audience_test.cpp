@@ -58,6 +58,8 @@ TEST_CASE("each event kind reaches the units it concerns", "[feed]") {
       {"deadline_recomputed", "350602.cgj", {{"clock", "reply"}}, {"350602.cgj"}, false},
       {"closed", "", {}, {}, true},
       {"merged", "", {{"into", "ZZ1"}}, {}, true},
+      {"unmerged", "", {{"from", "ZZ1"}}, {}, true},
+      {"master_replied", "", {{"master", "ZZ1"}, {"text", "done"}}, {}, true},
       {"received", "", {}, {}, false},
       {"signed_for", "350602.cgj", {}, {}, false},
       {"replied", "350602.cgj", {{"text", "done"}}, {}, false},

@@ -170,6 +170,7 @@ std::string first_event_kind(const std::string& action) {
                                                         {"urge", "urged"},
                                                         {"supervise", "supervised"},
                                                         {"merge", "merged"},
+                                                        {"unmerge", "unmerged"},
                                                         {"warn", "warned"}};
   return kinds.at(action);
 }
@@ -209,6 +210,7 @@ const std::vector<StateBlock> k_expected{
     {"urge",                "A  F  F  F  F  A  F  A"},
     {"supervise",           "F  F  F  F  F  A  F  F"},
     {"merge",               "A  F  F  F  F  F  F  F"},
+    {"unmerge",             "W  F  F  F  F  F  F  F"},
     {"warn",                "F  F  F  F  F  F  F  A"}}},
   {CaseState::in_progress, {
     {"sign_for",            "F  W  A  W  F  F  F  F"},
@@ -227,6 +229,7 @@ const std::vector<StateBlock> k_expected{
     {"urge",                "A  F  F  F  F  A  F  A"},
     {"supervise",           "F  F  F  F  F  A  F  F"},
     {"merge",               "A  F  F  F  F  F  F  F"},
+    {"unmerge",             "W  F  F  F  F  F  F  F"},
     {"warn",                "F  F  F  F  F  F  F  A"}}},
   {CaseState::return_requested, {
     {"sign_for",            "F  W  A  W  F  F  F  F"},
@@ -245,6 +248,7 @@ const std::vector<StateBlock> k_expected{
     {"urge",                "A  F  F  F  F  A  F  A"},
     {"supervise",           "F  F  F  F  F  A  F  F"},
     {"merge",               "A  F  F  F  F  F  F  F"},
+    {"unmerge",             "W  F  F  F  F  F  F  F"},
     {"warn",                "F  F  F  F  F  F  F  A"}}},
   {CaseState::extension_requested, {
     {"sign_for",            "F  W  A  W  F  F  F  F"},
@@ -263,6 +267,7 @@ const std::vector<StateBlock> k_expected{
     {"urge",                "A  F  F  F  F  A  F  A"},
     {"supervise",           "F  F  F  F  F  A  F  F"},
     {"merge",               "A  F  F  F  F  F  F  F"},
+    {"unmerge",             "W  F  F  F  F  F  F  F"},
     {"warn",                "F  F  F  F  F  F  F  A"}}},
   {CaseState::reply_review, {
     {"sign_for",            "F  W  A  W  F  F  F  F"},
@@ -281,6 +286,7 @@ const std::vector<StateBlock> k_expected{
     {"urge",                "A  F  F  F  F  A  F  A"},
     {"supervise",           "F  F  F  F  F  A  F  F"},
     {"merge",               "A  F  F  F  F  F  F  F"},
+    {"unmerge",             "W  F  F  F  F  F  F  F"},
     {"warn",                "F  F  F  F  F  F  F  A"}}},
   {CaseState::awaiting_follow_up, {
     {"sign_for",            "F  W  A  W  F  F  F  F"},
@@ -299,6 +305,7 @@ const std::vector<StateBlock> k_expected{
     {"urge",                "A  F  F  F  F  A  F  A"},
     {"supervise",           "F  F  F  F  F  A  F  F"},
     {"merge",               "A  F  F  F  F  F  F  F"},
+    {"unmerge",             "W  F  F  F  F  F  F  F"},
     {"warn",                "F  F  F  F  F  F  F  A"}}},
   {CaseState::arbitration_requested, {  // the lead disputed a declined return
     {"sign_for",            "F  W  A  W  F  F  F  F"},
@@ -317,6 +324,7 @@ const std::vector<StateBlock> k_expected{
     {"urge",                "A  F  F  F  F  A  F  A"},
     {"supervise",           "F  F  F  F  F  A  F  F"},
     {"merge",               "A  F  F  F  F  F  F  F"},
+    {"unmerge",             "W  F  F  F  F  F  F  F"},
     {"warn",                "F  F  F  F  F  F  F  A"}}},
   {CaseState::closed, {
     {"sign_for",            "F  W  W  W  F  F  F  F"},
@@ -335,6 +343,7 @@ const std::vector<StateBlock> k_expected{
     {"urge",                "W  F  F  F  F  W  F  W"},
     {"supervise",           "F  F  F  F  F  W  F  F"},
     {"merge",               "W  F  F  F  F  F  F  F"},
+    {"unmerge",             "W  F  F  F  F  F  F  F"},
     {"warn",                "F  F  F  F  F  F  F  W"}}},
   {CaseState::merged, {  // merged after dispatch: the units still hold their (stopped) assignments
     {"sign_for",            "F  W  W  W  F  F  F  F"},
@@ -353,6 +362,7 @@ const std::vector<StateBlock> k_expected{
     {"urge",                "W  F  F  F  F  W  F  W"},
     {"supervise",           "F  F  F  F  F  W  F  F"},
     {"merge",               "W  F  F  F  F  F  F  F"},
+    {"unmerge",             "A  F  F  F  F  F  F  F"},
     {"warn",                "F  F  F  F  F  F  F  W"}}},
   {CaseState::not_accepted, {  // never dispatched: no unit is on the case, so every unit is forbidden
     {"sign_for",            "F  F  F  F  F  F  F  F"},
@@ -371,6 +381,7 @@ const std::vector<StateBlock> k_expected{
     {"urge",                "W  F  F  F  F  W  F  W"},
     {"supervise",           "F  F  F  F  F  W  F  F"},
     {"merge",               "W  F  F  F  F  F  F  F"},
+    {"unmerge",             "W  F  F  F  F  F  F  F"},
     {"warn",                "F  F  F  F  F  F  F  W"}}},
   {CaseState::answered_directly, {
     {"sign_for",            "F  F  F  F  F  F  F  F"},
@@ -389,6 +400,7 @@ const std::vector<StateBlock> k_expected{
     {"urge",                "W  F  F  F  F  W  F  W"},
     {"supervise",           "F  F  F  F  F  W  F  F"},
     {"merge",               "W  F  F  F  F  F  F  F"},
+    {"unmerge",             "W  F  F  F  F  F  F  F"},
     {"warn",                "F  F  F  F  F  F  F  W"}}},
 };
 // clang-format on
@@ -474,7 +486,7 @@ TEST_CASE("every state x action x role combination is allowed or refused as the 
       }
     }
   }
-  CHECK(checked == k_case_state_count * 17 * k_columns);
+  CHECK(checked == k_case_state_count * 18 * k_columns);
 }
 
 TEST_CASE("the public action table agrees with the expected table", "[routing][lifecycle]") {

@@ -592,6 +592,106 @@ TEST_CASE("merge ends an open case and refuses a merge into itself", "[routing][
   d.check_replay();
 }
 
+TEST_CASE("unmerge the same day gives the case back as it was before the merge", "[routing][lifecycle][merge]") {
+  Driver d;
+  d.create("350602.cgj");
+  d.ok("sign_for", {}, unit("350602.cgj"));
+  d.ok("request_extension", {{"working_days", "1"}, {"reason", "parts"}}, unit("350602.cgj"));
+  const Case before = d.c;
+  // Not merged: nothing to undo.
+  CHECK(d.refused_kind("unmerge", {}, k_op) == RefusalKind::wrong_state);
+  d.now += k_hour;
+  d.ok("merge", {{"into", "ZZ20251231000001"}}, k_op);
+  REQUIRE(d.c.before_merge);
+  CHECK(d.refused_kind("unmerge", {}, k_sup) == RefusalKind::forbidden);
+  CHECK(d.refused_kind("unmerge", {}, unit("350602.cgj")) == RefusalKind::forbidden);
+  d.now += k_hour;
+  const auto events = d.ok("unmerge", {{"note", "wrong ticket"}}, k_op);
+  REQUIRE(events.size() == 1);
+  CHECK(events[0].kind == "unmerged");
+  CHECK(events[0].field("from") == "ZZ20251231000001");
+  CHECK(events[0].field("state") == "extension_requested");
+  CHECK(d.c.state == CaseState::extension_requested);
+  CHECK(d.c.pending_extension == before.pending_extension);
+  CHECK(d.c.closed_ms == before.closed_ms);
+  CHECK(d.c.merged_into.empty());
+  CHECK_FALSE(d.c.before_merge);
+  // The extension request is live again.
+  d.ok("review_extension", {{"decision", "approve"}}, k_op);
+  d.check_replay();
+}
+
+TEST_CASE("unmerge is refused on a later day than the merge", "[routing][lifecycle][merge]") {
+  Driver d;
+  d.create("350602.cgj");
+  d.now = k_t0 + 23 * k_hour;  // 23:00 UTC, the fake clocks' offset being 0
+  d.ok("merge", {{"into", "ZZ20251231000001"}}, k_op);
+  d.now = k_t0 + 24 * k_hour;  // midnight: the next day
+  CHECK(d.refused_kind("unmerge", {}, k_op) == RefusalKind::invalid);
+  CHECK(d.c.state == CaseState::merged);
+  d.check_replay();
+}
+
+TEST_CASE("a master refuses merges when unknown closed merged or the case itself", "[routing][lifecycle][merge]") {
+  Case open;
+  open.id = "ZZ20260101000001";
+  open.state = CaseState::in_progress;
+  CHECK_FALSE(check_merge_master("ZZ20260101000002", open.id, &open));
+  CHECK(check_merge_master("ZZ20260101000002", "ZZ20260101000009", nullptr)->kind == RefusalKind::invalid);
+  CHECK(check_merge_master(open.id, open.id, &open)->kind == RefusalKind::invalid);
+  CHECK(check_merge_master("ZZ20260101000002", "", &open)->kind == RefusalKind::invalid);
+  for (const CaseState s :
+       {CaseState::closed, CaseState::merged, CaseState::not_accepted, CaseState::answered_directly}) {
+    INFO(to_string(s));
+    Case master = open;
+    master.state = s;
+    const auto refusal = check_merge_master("ZZ20260101000002", open.id, &master);
+    REQUIRE(refusal);
+    CHECK(refusal->kind == RefusalKind::wrong_state);
+    CHECK_FALSE(refusal->reason.empty());
+  }
+  Case awaiting = open;
+  awaiting.state = CaseState::awaiting_follow_up;
+  CHECK_FALSE(check_merge_master("ZZ20260101000002", open.id, &awaiting));
+}
+
+TEST_CASE("a master lists its merged tickets and a merged case follows its master's reply",
+          "[routing][lifecycle][merge]") {
+  Driver master;
+  master.create("350602.cgj");
+  const Context ctx = master.ctx();
+  evolve(master.c, master_note("merge_received", "ZZ20260101000050", k_op, ctx));
+  evolve(master.c, master_note("merge_received", "ZZ20260101000051", k_op, ctx));
+  evolve(master.c, master_note("merge_undone", "ZZ20260101000050", k_op, ctx));
+  CHECK(master.c.merged == std::vector<std::string>{"ZZ20260101000051"});
+
+  Driver d;
+  d.facts.id = d.c.id = "ZZ20260101000051";
+  d.create("350603.cgj");
+  // Not merged: nothing to follow.
+  CHECK_FALSE(follow_master(d.c, master.facts.id, "repaired", k_op, d.ctx()));
+  d.now += k_hour;
+  d.ok("merge", {{"into", master.facts.id}}, k_op);
+  d.now += k_day;
+  const auto follow = follow_master(d.c, master.facts.id, "repaired on Monday", k_op, d.ctx());
+  REQUIRE(follow);
+  CHECK(follow->kind == "master_replied");
+  CHECK(follow->field("text") == "repaired on Monday");
+  d.keep(std::vector<Event>{*follow});
+  CHECK(d.c.state == CaseState::awaiting_follow_up);
+  CHECK(d.c.master_reply == "repaired on Monday");
+  REQUIRE(d.c.follow_up_due);
+  CHECK(d.c.follow_up_due->ms == d.now + k_day);
+  CHECK(d.c.lead() == nullptr);  // its own units are done with it
+  CHECK(d.refused_kind("unmerge", {}, k_op) == RefusalKind::wrong_state);
+  // Its caller is followed up like any case; a redo goes to the master.
+  CHECK(d.refused_kind("follow_up", {{"satisfaction", "unsatisfied"}, {"resolution", "unresolved"}, {"redo", "true"}},
+                       k_op) == RefusalKind::invalid);
+  d.ok("follow_up", {{"satisfaction", "satisfied"}, {"resolution", "resolved"}}, k_op);
+  CHECK(d.c.state == CaseState::closed);
+  d.check_replay();
+}
+
 TEST_CASE("urge supervise and warn record events without changing the state", "[routing][lifecycle]") {
   Driver d;
   d.create("350602.cgj", {"350602.zjj"});
