@@ -10,9 +10,9 @@
 
 #include "daemon/access/address_rate.hpp"
 #include "daemon/access/caller_view.hpp"
-#include "daemon/api/query_params.hpp"
 #include "daemon/access/lookup_code.hpp"
 #include "daemon/api/public_status.hpp"
+#include "daemon/api/query_params.hpp"
 #include "daemon/cases/case_context.hpp"
 #include "daemon/escalation/deadline_recompute_job.hpp"
 #include "daemon/http/http_response.hpp"
