@@ -41,8 +41,8 @@ TEST_CASE("the knowledge base is searched, suggested for consultations and cited
           "[e2e][knowledge]") {
   TempDir dir;
   const auto rules = rules_with_expired_entry(dir);
-  DaemonProcess daemon(HOTLINED_PATH, {"--listen", "127.0.0.1:0", "--database", dir.path() + "/h.db", "--rules",
-                                       rules});
+  DaemonProcess daemon(HOTLINED_PATH,
+                       {"--listen", "127.0.0.1:0", "--database", dir.path() + "/h.db", "--rules", rules});
   HttpClient client(daemon.port());
 
   // Search: the matching entries with what matched; the expired one is never offered.
@@ -58,8 +58,8 @@ TEST_CASE("the knowledge base is searched, suggested for consultations and cited
   CHECK_FALSE(str(entry.at("source")).empty());
   CHECK(ids_of(json::parse(client.get("/v1/kb?q=%E6%8D%A2%E5%8D%A1%E8%A1%A5%E8%B4%B4").body).at("entries")).empty());
   // Bad queries name the parameter.
-  for (const std::string bad : {"/v1/kb", "/v1/kb?q=", "/v1/kb?q=x&limit=0", "/v1/kb?q=x&matter=abc",
-                                "/v1/kb?q=x&color=red", "/v1/kb?q=%01"}) {
+  for (const std::string bad :
+       {"/v1/kb", "/v1/kb?q=", "/v1/kb?q=x&limit=0", "/v1/kb?q=x&matter=abc", "/v1/kb?q=x&color=red", "/v1/kb?q=%01"}) {
     INFO(bad);
     CHECK(client.get(bad).status == 400);
   }
@@ -72,7 +72,8 @@ TEST_CASE("the knowledge base is searched, suggested for consultations and cited
   const auto taken = client.post("/v1/tickets", question);
   REQUIRE(taken.status == 201);
   CHECK(ids_of(json::parse(taken.body).at("knowledge")).at(0) == "kb-household-registration");
-  const auto complaint = client.post("/v1/tickets", R"({"type":"complaint","content":"新生儿上户口被派出所拖了三个月"})");
+  const auto complaint =
+      client.post("/v1/tickets", R"({"type":"complaint","content":"新生儿上户口被派出所拖了三个月"})");
   REQUIRE(complaint.status == 201);
   CHECK_FALSE(json::parse(complaint.body).as_object().contains("knowledge"));
 
