@@ -7,7 +7,7 @@ namespace hotline::storage {
 namespace {
 
 // Never edit a shipped step: append a new one. Step i brings user_version from i to i + 1.
-constexpr std::array<const char*, 12> k_steps{
+constexpr std::array<const char*, 13> k_steps{
     // 1: tickets, the append-only event log, and the daily sequence behind ticket numbers.
     R"sql(
 CREATE TABLE tickets (
@@ -221,6 +221,19 @@ CREATE TRIGGER caller_access_no_delete BEFORE DELETE ON caller_access_log
     // so the column needs no index. Tickets taken in before this step have no code.
     R"sql(
 ALTER TABLE tickets ADD COLUMN lookup_hash TEXT;
+)sql",
+    // 13: likely duplicates. The matter and area the ticket was routed on (given or inferred; the category and
+    // area columns hold only what the operator typed) as columns of their own, indexed with the intake time, so
+    // intake finds the open tickets of the same matter and area of the last days without a scan. Earlier tickets
+    // get theirs from the stored decision.
+    R"sql(
+ALTER TABLE tickets ADD COLUMN routed_matter TEXT;
+ALTER TABLE tickets ADD COLUMN routed_area TEXT;
+UPDATE tickets SET routed_matter = json_extract(decision, '$.category.code'),
+                   routed_area = json_extract(decision, '$.area.code')
+ WHERE json_valid(decision);
+CREATE INDEX tickets_by_matter_area ON tickets(routed_matter, routed_area, received_ms)
+ WHERE routed_matter IS NOT NULL AND routed_area IS NOT NULL;
 )sql",
 };
 

@@ -64,14 +64,15 @@ Result<void> TicketStore::insert_ticket(const NewTicket& t) {
   auto& s = cached(insert_ticket_,
                    "INSERT INTO tickets(id, received_at, received_ms, type, urgency, channel, category, area,"
                    " address, caller_name, caller_phone, content, state, unit_id, unit_name, rule_id,"
-                   " rules_version, decision, updated_ms, caller_key, confidential, lookup_hash) VALUES(?1,?2,?3,?4,?5,"
-                   "?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?3,?19,?20,?21)");
+                   " rules_version, decision, updated_ms, caller_key, confidential, lookup_hash, routed_matter,"
+                   " routed_area) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?3,?19,?20,"
+                   "?21,?22,?23)");
   s.bind(1, t.id).bind(2, t.received_at).bind(3, t.received_ms).bind(4, t.type).bind(5, t.urgency);
   s.bind(6, t.channel).bind(7, t.category).bind(8, t.area).bind(9, t.address).bind(10, t.caller_name);
   s.bind(11, t.caller_phone).bind(12, t.content).bind(13, t.state).bind(14, t.unit_id).bind(15, t.unit_name);
   s.bind(16, t.rule_id).bind(17, t.rules_version).bind(18, t.decision).bind(19, t.caller_key);
   s.bind(20, std::int64_t{t.confidential ? 1 : 0});
-  s.bind(21, t.lookup_hash);
+  s.bind(21, t.lookup_hash).bind(22, t.routed_matter).bind(23, t.routed_area);
   if (auto r = s.run(); !r) return r.error();
   newest_rowid_ = std::max(newest_rowid_.value_or(0), std::int64_t{sqlite3_last_insert_rowid(db_.get())});
   std::vector<NewEvent> events = t.events;
@@ -198,6 +199,30 @@ Result<std::string> TicketStore::secret(const std::string& name) {
   if (!row) return row.error();
   if (!*row) return Error{ErrorCategory::not_found, "no secret '" + name + "' in the database"};
   return s.column_text(0);
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> TicketStore::open_tickets_like(const std::string& matter,
+                                                                                        const std::string& area,
+                                                                                        std::int64_t since_ms,
+                                                                                        int limit) {
+  auto& s = cached(tickets_like_,
+                   "SELECT id, content FROM tickets INDEXED BY tickets_by_matter_area"
+                   " WHERE routed_matter = ?1 AND routed_area = ?2 AND received_ms >= ?3"
+                   " AND state NOT IN ('closed', 'merged', 'not_accepted', 'answered_directly')"
+                   " ORDER BY received_ms DESC LIMIT ?4");
+  s.bind(1, matter).bind(2, area).bind(3, since_ms).bind(4, static_cast<std::int64_t>(limit));
+  std::vector<std::pair<std::string, std::string>> out;
+  while (true) {
+    auto row = s.step();
+    if (!row) {
+      s.reset();
+      return row.error();
+    }
+    if (!*row) break;
+    out.emplace_back(s.column_text(0), s.column_text(1));
+  }
+  s.reset();
+  return out;
 }
 
 Result<std::optional<std::string>> TicketStore::lookup_hash(const std::string& id) {

@@ -37,8 +37,9 @@ struct NewTicket {
   std::int64_t received_ms = 0;
   std::string type, urgency;
   std::optional<std::string> channel, category, area, address, caller_name, caller_phone;
-  std::optional<std::string> caller_key;   // keyed hash of the normalised phone (daemon/access/caller_key)
-  bool confidential = false;               // 保密件: units never see the caller
+  std::optional<std::string> caller_key;  // keyed hash of the normalised phone (daemon/access/caller_key)
+  bool confidential = false;              // 保密件: units never see the caller
+  std::optional<std::string> routed_matter, routed_area;  // what routing used (given or inferred): duplicates
   std::optional<std::string> lookup_hash;  // keyed hash of the citizen's lookup code (daemon/access/lookup_code)
   std::string content;
   std::string state;
@@ -113,6 +114,12 @@ class TicketStore {
   // Ids of the tickets whose caller has `caller_key`, received at or after `since_ms`, newest first, at most
   // `limit`.
   Result<std::vector<std::string>> tickets_of_caller(const std::string& caller_key, std::int64_t since_ms, int limit);
+  // Open tickets routed on `matter` and `area`, received at or after `since_ms`, newest first, at most `limit`:
+  // (id, content) for the likely-duplicate check at intake. Served by the index on (routed_matter, routed_area,
+  // received_ms).
+  Result<std::vector<std::pair<std::string, std::string>>> open_tickets_like(const std::string& matter,
+                                                                             const std::string& area,
+                                                                             std::int64_t since_ms, int limit);
   // The keyed hash of a ticket's lookup code: nullopt for an unknown ticket, "" for one taken in without a code.
   Result<std::optional<std::string>> lookup_hash(const std::string& id);
   // Gives up to `batch` tickets with a phone and no caller key their key (`key_of`; a number that does not
@@ -192,7 +199,7 @@ class TicketStore {
   Connection db_;
   std::optional<Statement> insert_ticket_, insert_event_, bump_sequence_, find_ticket_, find_events_, count_,
       index_search_, delete_assignments_, insert_assignment_, insert_deadline_, delete_deadlines_, update_state_,
-      read_assignments_, read_deadlines_, read_state_, events_after_, of_caller_, insert_access_;
+      read_assignments_, read_deadlines_, read_state_, events_after_, of_caller_, insert_access_, tickets_like_;
   std::optional<std::int64_t> newest_rowid_, indexed_rowid_;  // for search_backlog(); loaded on first use
   struct Sequence {
     std::string day;

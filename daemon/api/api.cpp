@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 #include <cctype>
 #include <chrono>
+#include <cmath>
 
 #include "daemon/access/address_rate.hpp"
 #include "daemon/access/caller_view.hpp"
@@ -98,6 +99,14 @@ boost::asio::awaitable<Response> Api::post_ticket(const Request& req, const Prin
   if (!knowledge.empty()) body["knowledge"] = knowledge_to_json(knowledge, rules);
   // The citizen's 查询码, told to the caller with the ticket number; only its keyed hash is stored.
   if (!opened->lookup_code.empty()) body["lookup_code"] = opened->lookup_code;
+  if (!opened->likely_duplicates.empty()) {
+    // Open tickets of the same matter and area whose words are much alike: the operator may merge this one.
+    json::array dups;
+    for (const auto& d : opened->likely_duplicates) {
+      dups.push_back({{"id", d.id}, {"similarity", std::round(d.similarity * 100) / 100}});
+    }
+    body["likely_duplicates"] = std::move(dups);
+  }
   auto res = make_response(req, http::status::created, json::serialize(body));
   res.set(http::field::location, "/v1/tickets/" + opened->id);
   co_return res;

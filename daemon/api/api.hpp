@@ -57,6 +57,7 @@ struct ApiContext {
   const CallerKeys* callers = nullptr;          // callers by phone (intake history, ?phone=); null: not kept
   const LookupCodes* lookup = nullptr;          // citizens' lookup codes; null: none given, the public look-up 404s
   AddressRate* public_rate = nullptr;           // public look-ups per client address; null: not limited
+  int duplicate_days = 7;                       // duplicates.days: how far back intake looks for likely duplicates
 };
 
 // `unit` is `ancestor` or lies below it in the unit directory.
@@ -66,7 +67,8 @@ class Api final : public RequestHandler {
  public:
   explicit Api(ApiContext context)
       : ctx_(std::move(context)),
-        cases_({ctx_.rules, ctx_.writer, ctx_.escalation, ctx_.clock, ctx_.ticket_prefix, ctx_.callers, ctx_.lookup}) {}
+        cases_({ctx_.rules, ctx_.writer, ctx_.escalation, ctx_.clock, ctx_.ticket_prefix, ctx_.callers, ctx_.lookup,
+                ctx_.duplicate_days}) {}
 
   // What the server calls: the route table's row for the request, or the problem that stops it (401, 404, 405,
   // 403); a response, or a stream taking over the connection (GET /v1/units/{id}/feed). Never throws for bad input.

@@ -336,6 +336,7 @@ int run_daemon(int argc, char** argv) {
   AddressRate public_rate(config.public_per_minute);
   context.lookup = &lookup;
   context.public_rate = &public_rate;
+  context.duplicate_days = static_cast<int>(config.duplicate_days);
   Api api(std::move(context));
 
   // Signal handlers go in before the port is announced: a SIGHUP right after "listening on" must not kill us.

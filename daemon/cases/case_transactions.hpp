@@ -36,6 +36,18 @@ struct CaseDeps {
   std::string ticket_prefix;                    // ids are PREFIX + day + sequence
   const CallerKeys* callers = nullptr;          // keys tickets by caller phone; null: no caller keys
   const LookupCodes* lookup = nullptr;          // the citizen's lookup codes; null: none given
+  int duplicate_days = 7;                       // likely duplicates: open tickets this many days back; 0 = none
+};
+
+// Likely duplicates at intake: open tickets routed on the same matter and area within `duplicate_days`, whose text
+// is at least this alike (routing::bigram_similarity), the most alike first, at most this many; of the newest
+// k_duplicate_candidates of them.
+constexpr double k_duplicate_min_similarity = 0.5;
+constexpr std::size_t k_duplicate_suggestions = 3;
+constexpr int k_duplicate_candidates = 50;
+struct LikelyDuplicate {
+  std::string id;
+  double similarity = 0;
 };
 
 // How far back intake looks for a caller's earlier tickets, and how many it lists.
@@ -51,6 +63,7 @@ struct OpenedCase {
   // transaction; nullopt when the ticket has no phone that keys.
   std::optional<std::vector<std::string>> caller_history;
   std::string lookup_code;  // the citizen's 查询码 (only its keyed hash is stored); empty without lookup codes
+  std::vector<LikelyDuplicate> likely_duplicates;  // best first; empty when none (or no matter and area)
 };
 
 // An action applied.

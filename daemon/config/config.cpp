@@ -171,6 +171,7 @@ const std::map<std::string, Setter>& key_table() {
        [](Config& c, const std::string& v) { return set_unsigned(c.feed_max_subscribers, v, 1, 100000); }},
       {"feed.buffer", [](Config& c, const std::string& v) { return set_unsigned(c.feed_buffer, v, 16, 1000000); }},
       {"search.timeout_ms", [](Config& c, const std::string& v) { return set_ms(c.search_timeout_ms, v, 1, 600'000); }},
+      {"duplicates.days", [](Config& c, const std::string& v) { return set_unsigned(c.duplicate_days, v, 0, 365); }},
       {"public.per_minute",
        [](Config& c, const std::string& v) { return set_unsigned(c.public_per_minute, v, 1, 100000); }},
       {"feed.max_per_token",

@@ -51,19 +51,20 @@ struct Config {
   std::size_t feed_max_subscribers = 1024;  // feed.max_subscribers: open feeds at most (503 beyond)
   std::size_t feed_buffer = 1024;           // feed.buffer: events queued per feed before a slow one is dropped
   std::int64_t search_timeout_ms = 2000;    // search.timeout_ms: a search running longer is stopped (503)
-  std::size_t public_per_minute = 10;       // public.per_minute: citizen status look-ups per client address a minute
-  std::size_t feed_max_per_token = 16;      // feed.max_per_token: open feeds of one token (429 beyond)
-  std::size_t feed_max_per_address = 128;   // feed.max_per_address: open feeds from one client address (429 beyond)
-  bool metrics_require_token = true;        // metrics.require_token: with tokens, /metrics needs admin/supervisor
-  std::size_t escalation_batch = 500;       // escalation.batch: most stages fired per writer job
-  std::vector<WebhookConfig> webhooks;      // notifications.webhooks, first match wins
-  int max_attempts = 8;                     // notifications.max_attempts, then dead-lettered
-  std::int64_t backoff_base_ms = 1000;      // notifications.backoff_base_ms: wait after the first failure, doubled
-  std::int64_t backoff_max_ms = 600000;     // notifications.backoff_max_ms: the longest wait between tries
-  std::int64_t webhook_timeout_ms = 5000;   // notifications.timeout_ms: one POST, connect to answer (TLS too)
-  std::string key_prefix;                   // notifications.key_prefix for Idempotency-Key; "" = ticket_prefix
-  std::string ca_file;                      // notifications.ca_file: PEM CAs trusted for https; "" = system store
-  routing::FileLimits rules_files;          // rules_files.max_bytes, rules_files.max_yaml_nodes: per rules file
+  std::size_t duplicate_days = 7;  // duplicates.days: intake suggests open tickets this recent as duplicates; 0 = off
+  std::size_t public_per_minute = 10;      // public.per_minute: citizen status look-ups per client address a minute
+  std::size_t feed_max_per_token = 16;     // feed.max_per_token: open feeds of one token (429 beyond)
+  std::size_t feed_max_per_address = 128;  // feed.max_per_address: open feeds from one client address (429 beyond)
+  bool metrics_require_token = true;       // metrics.require_token: with tokens, /metrics needs admin/supervisor
+  std::size_t escalation_batch = 500;      // escalation.batch: most stages fired per writer job
+  std::vector<WebhookConfig> webhooks;     // notifications.webhooks, first match wins
+  int max_attempts = 8;                    // notifications.max_attempts, then dead-lettered
+  std::int64_t backoff_base_ms = 1000;     // notifications.backoff_base_ms: wait after the first failure, doubled
+  std::int64_t backoff_max_ms = 600000;    // notifications.backoff_max_ms: the longest wait between tries
+  std::int64_t webhook_timeout_ms = 5000;  // notifications.timeout_ms: one POST, connect to answer (TLS too)
+  std::string key_prefix;                  // notifications.key_prefix for Idempotency-Key; "" = ticket_prefix
+  std::string ca_file;                     // notifications.ca_file: PEM CAs trusted for https; "" = system store
+  routing::FileLimits rules_files;         // rules_files.max_bytes, rules_files.max_yaml_nodes: per rules file
 };
 
 // Parses YAML config text. Unknown keys, wrong types and bad values are reported as file:line:column;

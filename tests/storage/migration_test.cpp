@@ -128,3 +128,42 @@ TEST_CASE("schema 11: tickets of earlier schemas are not confidential, and the c
     CHECK(store.caller_access("T", 0, 10)->size() == 1);
   }
 }
+
+TEST_CASE("schema 13: earlier tickets get the matter and area they were routed on, and open ones are found by them",
+          "[storage][migration]") {
+  TempDb tmp;
+  {
+    auto db = Connection::open(tmp.path, /*create=*/true, /*read_only=*/false);
+    REQUIRE(db.has_value());
+    REQUIRE(migrate_to(*db, 12).has_value());
+    insert_ticket(*db, "T");  // routed on no matter ('{}')
+    const auto routed = [&](const std::string& id, const std::string& state, std::int64_t received_ms) {
+      REQUIRE(db->exec("INSERT INTO tickets(id, received_at, received_ms, type, urgency, content, state, unit_id,"
+                       " unit_name, rule_id, rules_version, decision) VALUES('" +
+                       id + "', '2026-11-26T09:30:00.000+08:00', " + std::to_string(received_ms) +
+                       ", 'complaint', 'normal', '路灯不亮', '" + state +
+                       "', 'u1', '城管局', 'r', 'v', '{\"category\":{\"code\":\"010101\",\"inferred\":true},"
+                       "\"area\":{\"code\":\"350602\",\"inferred\":false}}')")
+                  .has_value());
+    };
+    routed("A", "in_progress", 1795000000000);
+    routed("B", "closed", 1795000001000);
+    routed("C", "awaiting_sign_for", 1795000002000);
+    routed("OLD", "in_progress", 1794000000000);
+  }
+  auto opened = TicketStore::open(tmp.path);  // migrates on open
+  REQUIRE(opened.has_value());
+  TicketStore& store = **opened;
+  // Open tickets of that matter and area since the given instant, newest first: not the closed one, not the
+  // older one, not the one routed on nothing.
+  const auto like = store.open_tickets_like("010101", "350602", 1795000000000, 10);
+  REQUIRE(like.has_value());
+  REQUIRE(like->size() == 2);
+  CHECK((*like)[0].first == "C");
+  CHECK((*like)[1].first == "A");
+  CHECK((*like)[0].second == "路灯不亮");
+  CHECK(store.open_tickets_like("010101", "350602", 1795000000000, 1)->size() == 1);
+  CHECK(store.open_tickets_like("010101", "350603", 0, 10)->empty());
+  CHECK(store.open_tickets_like("0101", "350602", 0, 10)->empty());  // the exact matter, not a class
+  CHECK(store.open_tickets_like("010101", "350602", 0, 10)->size() == 3);
+}
