@@ -46,9 +46,11 @@ std::vector<std::uint64_t> bigrams(std::string_view text) {
 
 }  // namespace
 
-double bigram_similarity(std::string_view a, std::string_view b) {
-  const auto x = bigrams(a);
-  const auto y = bigrams(b);
+BigramSet::BigramSet(std::string_view text) : grams_(bigrams(text)) {}
+
+double BigramSet::similarity(const BigramSet& other) const {
+  const auto& x = grams_;
+  const auto& y = other.grams_;
   if (x.empty() || y.empty()) return 0.0;
   std::size_t common = 0;
   for (std::size_t i = 0, j = 0; i < x.size() && j < y.size();) {
@@ -63,6 +65,10 @@ double bigram_similarity(std::string_view a, std::string_view b) {
     }
   }
   return static_cast<double>(common) / static_cast<double>(x.size() + y.size() - common);
+}
+
+double bigram_similarity(std::string_view a, std::string_view b) {
+  return BigramSet(a).similarity(BigramSet(b));
 }
 
 }  // namespace hotline::routing

@@ -2,7 +2,9 @@
 // character-bigram sets. Pure; safe from any thread.
 #pragma once
 
+#include <cstdint>
 #include <string_view>
+#include <vector>
 
 namespace hotline::routing {
 
@@ -11,5 +13,16 @@ namespace hotline::routing {
 // character counts that character as its only "pair". 0 when either text has no character left; 1 for texts
 // equal after that normalisation. Symmetric. Invalid UTF-8 reads as U+FFFD.
 double bigram_similarity(std::string_view a, std::string_view b);
+
+// One text's bigram set, for comparing it with many (intake against its likely duplicates): read once.
+class BigramSet {
+ public:
+  explicit BigramSet(std::string_view text);
+  // bigram_similarity(this text, other's text).
+  double similarity(const BigramSet& other) const;
+
+ private:
+  std::vector<std::uint64_t> grams_;  // sorted, distinct
+};
 
 }  // namespace hotline::routing

@@ -75,6 +75,9 @@ boost::asio::awaitable<Response> Api::post_ticket(const Request& req, const Prin
   if (ctx_.metrics) (decision.rule ? ctx_.metrics->routed_by_rule : ctx_.metrics->routed_fallback).fetch_add(1);
   json::object decision_json = decision_to_json(decision, rules);
   const auto knowledge = suggest_knowledge(intake.ticket, decision, rules, now_ms);
+  // The text, for the likely-duplicate check after the commit (intake moves it into the new ticket).
+  const bool look_for_duplicates = ctx_.duplicate_days > 0 && !decision.matter.empty() && !decision.area.empty();
+  const std::string content = look_for_duplicates ? intake.ticket.content : std::string();
   auto opened = co_await cases_.open(std::move(intake), decision, json::serialize(decision_json), live, actor_of(who));
   if (!opened) co_return case_failure(req, opened.error(), "", "The ticket could not be stored");
   const std::string state(routing::to_string(opened->state.state));
@@ -99,13 +102,24 @@ boost::asio::awaitable<Response> Api::post_ticket(const Request& req, const Prin
   if (!knowledge.empty()) body["knowledge"] = knowledge_to_json(knowledge, rules);
   // The citizen's 查询码, told to the caller with the ticket number; only its keyed hash is stored.
   if (!opened->lookup_code.empty()) body["lookup_code"] = opened->lookup_code;
-  if (!opened->likely_duplicates.empty()) {
-    // Open tickets of the same matter and area whose words are much alike: the operator may merge this one.
-    json::array dups;
-    for (const auto& d : opened->likely_duplicates) {
-      dups.push_back({{"id", d.id}, {"similarity", std::round(d.similarity * 100) / 100}});
+  if (look_for_duplicates) {
+    // Open tickets of the same matter and area whose words are much alike: the operator may merge this one. Read
+    // after the commit through a reader, here: a suggestion needs no transaction, so the writer thread never
+    // compares texts, and the work is bounded (one index range of at most k_duplicate_candidates rows, about
+    // 0.1 ms), so it does not wait behind searches on the read pool. A failed read costs the suggestion only.
+    const auto found = [&]() -> storage::Result<std::vector<LikelyDuplicate>> {
+      auto lease = ctx_.readers.acquire();
+      if (!lease) return lease.error();
+      return find_likely_duplicates(**lease, opened->id, content, decision.matter, decision.area, now_ms,
+                                    ctx_.duplicate_days);
+    }();
+    if (!found) {
+      spdlog::warn("likely duplicates of {} not looked up: {}", opened->id, found.error().message);
+    } else if (!found->empty()) {
+      json::array dups;
+      for (const auto& d : *found) dups.push_back({{"id", d.id}, {"similarity", std::round(d.similarity * 100) / 100}});
+      body["likely_duplicates"] = std::move(dups);
     }
-    body["likely_duplicates"] = std::move(dups);
   }
   auto res = make_response(req, http::status::created, json::serialize(body));
   res.set(http::field::location, "/v1/tickets/" + opened->id);

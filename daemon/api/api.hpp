@@ -67,8 +67,7 @@ class Api final : public RequestHandler {
  public:
   explicit Api(ApiContext context)
       : ctx_(std::move(context)),
-        cases_({ctx_.rules, ctx_.writer, ctx_.escalation, ctx_.clock, ctx_.ticket_prefix, ctx_.callers, ctx_.lookup,
-                ctx_.duplicate_days}) {}
+        cases_({ctx_.rules, ctx_.writer, ctx_.escalation, ctx_.clock, ctx_.ticket_prefix, ctx_.callers, ctx_.lookup}) {}
 
   // What the server calls: the route table's row for the request, or the problem that stops it (401, 404, 405,
   // 403); a response, or a stream taking over the connection (GET /v1/units/{id}/feed). Never throws for bad input.

@@ -25,20 +25,6 @@ std::string lead_reply_text(const routing::Case& c, const std::vector<routing::E
   return text;
 }
 
-// The candidates at least k_duplicate_min_similarity alike to `content`, the most alike first (ties: the newer,
-// as the candidates come newest first), at most k_duplicate_suggestions.
-std::vector<LikelyDuplicate> likely_duplicates(const std::string& content,
-                                               const std::vector<std::pair<std::string, std::string>>& candidates) {
-  std::vector<LikelyDuplicate> out;
-  for (const auto& [id, text] : candidates) {
-    const double similarity = routing::bigram_similarity(content, text);
-    if (similarity >= k_duplicate_min_similarity) out.push_back({id, similarity});
-  }
-  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.similarity > b.similarity; });
-  if (out.size() > k_duplicate_suggestions) out.resize(k_duplicate_suggestions);
-  return out;
-}
-
 std::vector<routing::Event> events_of(const storage::StoredTicket& t) {
   std::vector<routing::Event> out;
   out.reserve(t.events.size());
@@ -154,11 +140,9 @@ boost::asio::awaitable<CaseResult<OpenedCase>> CaseTransactions::open(IntakeRequ
   for (const auto& e : events) t->events.push_back(to_stored(e));
   auto state = std::make_shared<routing::Case>();
   auto history = std::make_shared<std::optional<std::vector<std::string>>>();
-  auto duplicates = std::make_shared<std::vector<LikelyDuplicate>>();
   auto refusal = std::make_shared<std::optional<routing::Refusal>>();
   const std::string into = intake.disposition == "merged" ? events.back().field("into") : std::string();
-  auto job = [t, state, history, duplicates, days = deps_.duplicate_days, refusal, facts, events = std::move(events),
-              live, into, who, hooks = deps_.escalation,
+  auto job = [t, state, history, refusal, facts, events = std::move(events), live, into, who, hooks = deps_.escalation,
               now_ms = now.unix_ms](storage::TicketStore& store) -> WriteResult {
     t->events.resize(events.size());  // a job may run twice (the writer retries a failed group job by job)
     // A ticket merged at intake: its master must exist, be open and not merged itself (checked before anything
@@ -177,12 +161,6 @@ boost::asio::awaitable<CaseResult<OpenedCase>> CaseTransactions::open(IntakeRequ
       auto earlier = store.tickets_of_caller(*t->caller_key, now_ms - k_caller_history_ms, k_caller_history_limit);
       if (!earlier) return earlier.error();
       *history = std::move(*earlier);
-    }
-    if (t->routed_matter && days > 0) {
-      auto like = store.open_tickets_like(*t->routed_matter, *t->routed_area, now_ms - days * 86'400'000LL,
-                                          k_duplicate_candidates);
-      if (!like) return like.error();
-      *duplicates = likely_duplicates(t->content, *like);
     }
     auto id = store.next_ticket_id(t->prefix, t->day);
     if (!id) return id.error();
@@ -216,8 +194,7 @@ boost::asio::awaitable<CaseResult<OpenedCase>> CaseTransactions::open(IntakeRequ
   const WriteResult written = co_await deps_.writer.async_write(std::move(job), boost::asio::use_awaitable);
   if (!written) co_return CaseError(written.error());
   if (*refusal) co_return CaseError(std::move(**refusal));
-  co_return OpenedCase{
-      t->id, std::move(*state), now, std::move(*history), std::move(lookup_code), std::move(*duplicates)};
+  co_return OpenedCase{t->id, std::move(*state), now, std::move(*history), std::move(lookup_code)};
 }
 
 boost::asio::awaitable<CaseResult<MovedCase>> CaseTransactions::act(std::string id, routing::Command command,
@@ -318,6 +295,27 @@ boost::asio::awaitable<CaseResult<MovedCase>> CaseTransactions::act(std::string 
   if (!*found) co_return CaseError::not_found();
   if (*refusal) co_return CaseError(std::move(**refusal));
   co_return std::move(*moved);
+}
+
+storage::Result<std::vector<LikelyDuplicate>> find_likely_duplicates(storage::TicketStore& store,
+                                                                     const std::string& self,
+                                                                     const std::string& content,
+                                                                     const std::string& matter, const std::string& area,
+                                                                     std::int64_t now_ms, int days) {
+  std::vector<LikelyDuplicate> out;
+  if (matter.empty() || area.empty() || days <= 0) return out;
+  auto like = store.open_tickets_like(matter, area, now_ms - days * 86'400'000LL, k_duplicate_candidates + 1);
+  if (!like) return like.error();
+  const routing::BigramSet mine(content);
+  for (const auto& [id, text] : *like) {
+    if (id == self) continue;
+    const double similarity = mine.similarity(routing::BigramSet(text));
+    if (similarity >= k_duplicate_min_similarity) out.push_back({id, similarity});
+  }
+  // The most alike first; ties: the newer (the candidates come newest first).
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.similarity > b.similarity; });
+  if (out.size() > k_duplicate_suggestions) out.resize(k_duplicate_suggestions);
+  return out;
 }
 
 }  // namespace hotline::daemon

@@ -36,15 +36,14 @@ struct CaseDeps {
   std::string ticket_prefix;                    // ids are PREFIX + day + sequence
   const CallerKeys* callers = nullptr;          // keys tickets by caller phone; null: no caller keys
   const LookupCodes* lookup = nullptr;          // the citizen's lookup codes; null: none given
-  int duplicate_days = 7;                       // likely duplicates: open tickets this many days back; 0 = none
 };
 
-// Likely duplicates at intake: open tickets routed on the same matter and area within `duplicate_days`, whose text
-// is at least this alike (routing::bigram_similarity), the most alike first, at most this many; of the newest
+// Likely duplicates at intake: open tickets routed on the same matter and area within duplicates.days, whose text is
+// at least this alike (routing::bigram_similarity), the most alike first, at most this many; of the newest
 // k_duplicate_candidates of them.
 constexpr double k_duplicate_min_similarity = 0.5;
 constexpr std::size_t k_duplicate_suggestions = 3;
-constexpr int k_duplicate_candidates = 50;
+constexpr int k_duplicate_candidates = 20;
 struct LikelyDuplicate {
   std::string id;
   double similarity = 0;
@@ -63,8 +62,16 @@ struct OpenedCase {
   // transaction; nullopt when the ticket has no phone that keys.
   std::optional<std::vector<std::string>> caller_history;
   std::string lookup_code;  // the citizen's 查询码 (only its keyed hash is stored); empty without lookup codes
-  std::vector<LikelyDuplicate> likely_duplicates;  // best first; empty when none (or no matter and area)
 };
+
+// The likely duplicates of a ticket just taken in (`self`, left out) with `content`, routed on `matter` and `area`:
+// read from `store` (a reader: a suggestion needs no transaction, and the writer thread stays free of it), none
+// when the matter or the area is unknown or `days` is 0.
+storage::Result<std::vector<LikelyDuplicate>> find_likely_duplicates(storage::TicketStore& store,
+                                                                     const std::string& self,
+                                                                     const std::string& content,
+                                                                     const std::string& matter, const std::string& area,
+                                                                     std::int64_t now_ms, int days);
 
 // An action applied.
 struct MovedCase {

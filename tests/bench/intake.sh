@@ -3,6 +3,7 @@
 # run: with group commit (storage.max_batch 512, the default) and with one transaction per ticket (max_batch 1).
 # Usage: tests/bench/intake.sh [BUILD_DIR] [SECONDS]     (default build/release, 10 s per run)
 # Environment: BENCH_THREADS (http.threads), BENCH_PRELOAD (LD_PRELOAD), BENCH_WRK_THREADS (wrk -t, default 2),
+# BENCH_CONFIG (YAML lines added to both runs' config, e.g. "duplicates:\n  days: 0"),
 # BENCH_ROUNDS (default 1): rounds of both runs, each on a fresh database, then the medians; on a shared or
 # virtual machine single runs vary by 10-20%.
 set -euo pipefail
@@ -16,6 +17,7 @@ run() {  # run NAME MAX_BATCH
   local name=$1 batch=$2 log=$work/$1.log
   printf 'storage:\n  max_batch: %s\n' "$batch" > "$work/$name.yaml"
   [ -z "${BENCH_THREADS:-}" ] || printf 'http:\n  threads: %s\n' "$BENCH_THREADS" >> "$work/$name.yaml"
+  [ -z "${BENCH_CONFIG:-}" ] || printf '%b\n' "$BENCH_CONFIG" >> "$work/$name.yaml"
   start_hotlined "$log" --config "$work/$name.yaml" --listen 127.0.0.1:0 --database "$work/$name.db" \
     --rules "$root/rules"
   local pid=$HOTLINED_PID port=$HOTLINED_PORT

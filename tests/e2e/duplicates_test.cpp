@@ -29,8 +29,8 @@ std::vector<std::string> suggested(const json::value& body) {
 
 TEST_CASE("intake suggests an open ticket of the same matter and area with much the same words", "[e2e][callers]") {
   TempDir dir;
-  DaemonProcess daemon(HOTLINED_PATH, {"--listen", "127.0.0.1:0", "--database", dir.path() + "/h.db", "--rules",
-                                       SHIPPED_RULES_DIR});
+  DaemonProcess daemon(HOTLINED_PATH,
+                       {"--listen", "127.0.0.1:0", "--database", dir.path() + "/h.db", "--rules", SHIPPED_RULES_DIR});
   HttpClient client(daemon.port());
   const auto take = [&](const std::string& body) {
     const auto r = client.post("/v1/tickets", body);
