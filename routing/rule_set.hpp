@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "routing/citizen_messages.hpp"
 #include "routing/diagnostic.hpp"
 #include "routing/gram_index.hpp"
 #include "routing/keyword_matcher.hpp"
@@ -160,6 +161,8 @@ class RuleSet {
   std::uint32_t matter_of_label(std::uint32_t label) const { return model_matters_[label]; }
   // The knowledge base (`knowledge:` sections); empty when the rules have none.
   const KnowledgeBase& knowledge() const { return knowledge_ ? *knowledge_ : k_no_knowledge; }
+  // The citizen's SMS templates (the `sms:` section); without one, no message is sent.
+  const CitizenTemplates& citizen_messages() const { return citizen_; }
 
   std::size_t memory_bytes() const;
 
@@ -202,6 +205,7 @@ class RuleSet {
   std::vector<std::uint32_t> model_matters_;  // model label index -> matter index
   std::shared_ptr<const KnowledgeBase> knowledge_;
   static const KnowledgeBase k_no_knowledge;
+  CitizenTemplates citizen_;
   std::unordered_map<std::string_view, std::uint32_t> unit_index_;
   std::unordered_map<std::string_view, std::uint32_t> matter_index_;
   std::unordered_map<std::string_view, std::uint32_t> division_index_;

@@ -51,8 +51,9 @@ void RuleSetBuilder::add_file(const SourceFile& file) {
   YamlReader r(file.shown(), out_, limits_);
   const auto doc = r.parse(file.text);
   if (!doc || doc->IsNull()) return;  // syntax error already reported; an empty file holds nothing
-  if (!r.check_keys(*doc, "a rules file",
-                    {"fallback", "ladder", "inference", "units", "divisions", "matters", "rules", "knowledge"})) {
+  if (!r.check_keys(
+          *doc, "a rules file",
+          {"fallback", "ladder", "inference", "units", "divisions", "matters", "rules", "knowledge", "sms"})) {
     return;
   }
   if (const auto fallback = r.string(*doc, "fallback", false)) {
@@ -65,6 +66,38 @@ void RuleSetBuilder::add_file(const SourceFile& file) {
   if (const auto n = (*doc)["matters"]; n.IsDefined()) read_matters(r, n);
   if (const auto n = (*doc)["rules"]; n.IsDefined()) read_rules(r, n);
   if (const auto n = (*doc)["knowledge"]; n.IsDefined()) read_knowledge(r, n);
+  if (const auto n = (*doc)["sms"]; n.IsDefined()) read_sms(r, n);
+}
+
+void RuleSetBuilder::read_sms(YamlReader& r, const YAML::Node& n) {
+  if (!sms_pos_.empty()) {
+    r.error(n, "sms is given twice (first at " + sms_pos_[0].file + ":" + std::to_string(sms_pos_[0].line) + ")");
+    return;
+  }
+  sms_pos_.push_back(pos_of(r, n));
+  if (!r.check_keys(n, "sms", {"signature", "reply_chars", "templates"})) return;
+  auto& t = set_->citizen_;
+  if (const auto signature = r.string(n, "signature", false)) t.signature = *signature;
+  if (const auto chars = r.integer(n, "reply_chars")) {
+    if (*chars < 10 || *chars > 500) {
+      r.error(n["reply_chars"], "sms reply_chars must be 10 to 500, not " + std::to_string(*chars));
+    } else {
+      t.reply_chars = static_cast<std::size_t>(*chars);
+    }
+  }
+  const auto templates = n["templates"];
+  if (!templates.IsDefined()) return;
+  if (!r.check_keys(templates, "sms templates", {"accepted", "replied", "follow_up"})) return;
+  for (const auto m : k_citizen_messages) {
+    const auto key = to_string(m);
+    const auto text = r.string(templates, key, false);
+    if (!text) continue;
+    if (const auto why = CitizenTemplates::check(m, *text)) {
+      r.error(templates[std::string(key)], "sms template " + std::string(key) + " " + *why);
+      continue;
+    }
+    t.text[static_cast<std::size_t>(m)] = *text;
+  }
 }
 
 void RuleSetBuilder::read_knowledge(YamlReader& r, const YAML::Node& list) {

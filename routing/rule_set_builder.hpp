@@ -42,6 +42,7 @@ class RuleSetBuilder {
   void read_inference(YamlReader& r, const YAML::Node& n);
   void read_knowledge(YamlReader& r, const YAML::Node& list);
   void check_knowledge();
+  void read_sms(YamlReader& r, const YAML::Node& n);
   void add_model(const SourceFile& file);
   void check_model();
   void build_catalogue_grams();
@@ -74,6 +75,7 @@ class RuleSetBuilder {
   std::string model_file_;                 // the model's path as shown, when one was read
   std::vector<KnowledgeEntry> knowledge_;  // staged; checked and built into the set's KnowledgeBase by finish()
   std::vector<SourcePos> knowledge_pos_;
+  std::vector<SourcePos> sms_pos_;  // where `sms` was given (at most once)
   int rule_order_ = 0;
   // Indexes built once all files are read, so that cross-checks are lookups, not scans.
   std::unordered_map<std::string, unsigned> kind_levels_;   // unit kind -> bit per level its units have

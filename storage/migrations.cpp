@@ -7,7 +7,7 @@ namespace hotline::storage {
 namespace {
 
 // Never edit a shipped step: append a new one. Step i brings user_version from i to i + 1.
-constexpr std::array<const char*, 13> k_steps{
+constexpr std::array<const char*, 14> k_steps{
     // 1: tickets, the append-only event log, and the daily sequence behind ticket numbers.
     R"sql(
 CREATE TABLE tickets (
@@ -234,6 +234,15 @@ UPDATE tickets SET routed_matter = json_extract(decision, '$.category.code'),
  WHERE json_valid(decision);
 CREATE INDEX tickets_by_matter_area ON tickets(routed_matter, routed_area, received_ms)
  WHERE routed_matter IS NOT NULL AND routed_area IS NOT NULL;
+)sql",
+    // 14: callers who asked for no SMS (短信退订), by the keyed hash of their phone (tickets.caller_key): the
+    // hotline texts them nothing, for any ticket, until they ask again. No phone number is stored here.
+    R"sql(
+CREATE TABLE sms_opt_out (
+  caller_key TEXT PRIMARY KEY,
+  at_ms      INTEGER NOT NULL,  -- when it was recorded (Unix milliseconds)
+  actor      TEXT NOT NULL      -- who recorded it: a token's public id, or 'local'
+) WITHOUT ROWID;
 )sql",
 };
 

@@ -161,6 +161,11 @@ class TicketStore {
 
   // Appends rows to the caller access log (writer thread, inside its transaction).
   Result<void> append_caller_access(std::span<const CallerAccess> rows);
+  // Whether the caller with this key asked for no SMS.
+  Result<bool> sms_opted_out(const std::string& caller_key);
+  // Records (opted_out) or withdraws the caller's refusal of SMS; returns whether it changed anything.
+  Result<bool> set_sms_opt_out(const std::string& caller_key, bool opted_out, std::int64_t at_ms,
+                               const std::string& actor);
 
   // --- Reads ---
   // The caller access log of `ticket_id` (every ticket when empty), oldest first, `limit` rows with seq > `after`.
@@ -199,7 +204,8 @@ class TicketStore {
   Connection db_;
   std::optional<Statement> insert_ticket_, insert_event_, bump_sequence_, find_ticket_, find_events_, count_,
       index_search_, delete_assignments_, insert_assignment_, insert_deadline_, delete_deadlines_, update_state_,
-      read_assignments_, read_deadlines_, read_state_, events_after_, of_caller_, insert_access_, tickets_like_;
+      read_assignments_, read_deadlines_, read_state_, events_after_, of_caller_, insert_access_, tickets_like_,
+      opted_out_;
   std::optional<std::int64_t> newest_rowid_, indexed_rowid_;  // for search_backlog(); loaded on first use
   struct Sequence {
     std::string day;

@@ -15,6 +15,27 @@ Result<void> TicketStore::append_caller_access(std::span<const CallerAccess> row
   return {};
 }
 
+Result<bool> TicketStore::sms_opted_out(const std::string& caller_key) {
+  auto& s = cached(opted_out_, "SELECT 1 FROM sms_opt_out WHERE caller_key = ?1");
+  s.bind(1, caller_key);
+  auto row = s.step();
+  if (!row) return row.error();
+  const bool found = *row;
+  s.reset();
+  return found;
+}
+
+Result<bool> TicketStore::set_sms_opt_out(const std::string& caller_key, bool opted_out, std::int64_t at_ms,
+                                          const std::string& actor) {
+  // Rare (a caller's request): prepared per call.
+  Statement s(db_.get(), opted_out ? "INSERT OR IGNORE INTO sms_opt_out(caller_key, at_ms, actor) VALUES(?1,?2,?3)"
+                                   : "DELETE FROM sms_opt_out WHERE caller_key = ?1");
+  s.bind(1, caller_key);
+  if (opted_out) s.bind(2, at_ms).bind(3, actor);
+  if (auto r = s.run(); !r) return r.error();
+  return sqlite3_changes(db_.get()) > 0;
+}
+
 Result<std::vector<CallerAccess>> TicketStore::caller_access(const std::string& ticket_id, std::int64_t after,
                                                              int limit) {
   // Read rarely (an admin's question): prepared per call rather than cached on every connection.

@@ -97,6 +97,8 @@ class Api final : public RequestHandler {
   // writer (the row joins the next group commit), and resumes once it is committed (access_log_api.cpp).
   boost::asio::awaitable<storage::Result<void>> log_caller_read(const Principal& who, const std::string& ticket_id,
                                                                 std::string_view endpoint);
+  // POST /v1/callers/sms: record or withdraw a caller's refusal of SMS (caller_sms_api.cpp).
+  boost::asio::awaitable<Response> post_caller_sms(const Request& request, const Principal& who);
   // GET /v1/admin/access-log (access_log_api.cpp).
   Response get_access_log(const Request& request);
   boost::asio::awaitable<Response> post_action(const Request& request, const Principal& who, const std::string& id,

@@ -32,6 +32,10 @@ struct Api::Endpoints {
   static boost::asio::awaitable<Handled> access_log(Api& api, const Call& c) {
     co_return answer(api.get_access_log(c.req));
   }
+  static boost::asio::awaitable<Handled> caller_sms(Api& api, const Call& c) {
+    Response response = co_await api.post_caller_sms(c.req, c.who);
+    co_return answer(std::move(response));
+  }
   static boost::asio::awaitable<Handled> action(Api& api, const Call& c) {
     Response response = co_await api.post_action(c.req, c.who, param(c, 0), param(c, 1));
     co_return answer(std::move(response));
@@ -75,7 +79,7 @@ struct Api::Endpoints {
   }
 
   static constexpr RoleSet anyone = RoleSet::everyone();
-  static constexpr std::array<Route<Endpoint>, 18> table{{
+  static constexpr std::array<Route<Endpoint>, 19> table{{
       {verb::get, "/healthz", Access::open, {}, "", true, healthz},
       {verb::get, "/v1/public/tickets/{id}", Access::open, {}, "", false, public_ticket},
       {verb::get,
@@ -89,6 +93,13 @@ struct Api::Endpoints {
       {verb::post, "/v1/tickets", Access::token, {R::operator_}, "only operators take in tickets", false, intake},
       {verb::get, "/v1/tickets/{id}", Access::token, anyone, "", false, ticket},
       {verb::post, "/v1/tickets/{id}/{action}", Access::token, anyone, "", false, action},
+      {verb::post,
+       "/v1/callers/sms",
+       Access::token,
+       {R::operator_, R::admin},
+       "operators (and the SMS gateway's admin token) record a caller's wish",
+       false,
+       caller_sms},
       {verb::get,
        "/v1/units/{id}/queue",
        Access::token,

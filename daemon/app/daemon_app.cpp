@@ -35,6 +35,7 @@
 #include "daemon/metrics/metrics_registry.hpp"
 #include "daemon/nightly/nightly_runner.hpp"
 #include "daemon/nightly/report_announcer.hpp"
+#include "daemon/notify/citizen_sms.hpp"
 #include "daemon/notify/outbox.hpp"
 #include "daemon/notify/webhook_post.hpp"
 #include "daemon/notify/webhook_sender.hpp"
@@ -289,9 +290,10 @@ int run_daemon(int argc, char** argv) {
                         config.key_prefix.empty() ? config.ticket_prefix : config.key_prefix, 64},
                        std::move(webhook_tls));
   scheduler.on_notifications([&sender](std::int64_t ms) { sender.offer(ms); });
+  const CitizenSms sms(config.sms);
   const EscalationHooks hooks(
       outbox, [&scheduler](std::int64_t ms) { scheduler.offer(ms); }, [&sender](std::int64_t ms) { sender.offer(ms); },
-      [&scheduler] { scheduler.replan_all(); });
+      [&scheduler] { scheduler.replan_all(); }, &sms);
   {
     // Every stage that fell due while the daemon was down fires now, in order, before anything is served.
     const auto started = std::chrono::steady_clock::now();

@@ -32,11 +32,38 @@ std::vector<routing::Event> events_of(const storage::StoredTicket& t) {
   return out;
 }
 
+// The name of the case's current lead unit ("" before dispatch).
+std::string lead_name(const routing::Case& c, const routing::RuleSet& rules) {
+  const routing::Assignment* lead = c.lead();
+  if (lead == nullptr) return {};
+  const routing::Unit* u = rules.find_unit(lead->unit);
+  return u != nullptr ? u->name : lead->unit;
+}
+
+// The SMS `events` (just appended to ticket `id`) send its caller, at the number stored with the ticket. `to`
+// brings what only the move knows (the lookup code, the handling unit, the approved reply); a master's reply
+// passed on comes with its event.
+WriteResult text_caller(storage::TicketStore& store, const EscalationHooks* hooks, const CallerKeys* callers,
+                        const std::string& id, const std::optional<std::string>& phone,
+                        const std::vector<routing::Event>& events, CitizenContact to, const RulesInfo& live,
+                        std::int64_t now_ms) {
+  if (hooks == nullptr || !hooks->texts_citizens() || !phone) return {};
+  const auto digits = normalize_phone(*phone);
+  if (!digits) return {};
+  to.phone = *digits;
+  if (callers != nullptr) to.key = callers->key_of(*phone).value_or("");
+  for (const auto& e : events) {
+    if (e.kind == "master_replied") to.reply = e.field("text");
+  }
+  return hooks->citizen_messages(store, id, events, to, live, now_ms);
+}
+
 // Appends `events` to another ticket of the same move (the master of a merge, or a ticket merged into the one
 // that moved), with its projection and stage plan, in the caller's transaction.
 WriteResult append_to_other(storage::TicketStore& store, const storage::StoredTicket& other,
                             const std::vector<routing::Event>& events, const RulesInfo& live,
-                            const EscalationHooks* hooks, std::int64_t now_ms, MovedCase* moved = nullptr) {
+                            const EscalationHooks* hooks, std::int64_t now_ms, MovedCase* moved = nullptr,
+                            const CallerKeys* callers = nullptr, const std::string& handling_unit = {}) {
   routing::Case c = replay_ticket(other);
   const routing::CaseState before = c.state;
   std::vector<storage::NewEvent> rows;
@@ -49,6 +76,11 @@ WriteResult append_to_other(storage::TicketStore& store, const storage::StoredTi
   if (hooks != nullptr) {
     if (auto r = hooks->after_events(store, other.id, events, c, live, now_ms); !r) return r.error();
     hooks->plan(projection, c, live, now_ms);
+    CitizenContact to;
+    to.unit = handling_unit;
+    if (auto r = text_caller(store, hooks, callers, other.id, other.caller_phone, events, to, live, now_ms); !r) {
+      return r.error();
+    }
   }
   if (auto r = store.write_projection(other.id, projection); !r) return r.error();
   if (moved != nullptr && before != c.state) moved->other_moves.emplace_back(before, c.state);
@@ -143,6 +175,7 @@ boost::asio::awaitable<CaseResult<OpenedCase>> CaseTransactions::open(IntakeRequ
   auto refusal = std::make_shared<std::optional<routing::Refusal>>();
   const std::string into = intake.disposition == "merged" ? events.back().field("into") : std::string();
   auto job = [t, state, history, refusal, facts, events = std::move(events), live, into, who, hooks = deps_.escalation,
+              callers = deps_.callers, lookup_code, lead = decision.lead->name,
               now_ms = now.unix_ms](storage::TicketStore& store) -> WriteResult {
     t->events.resize(events.size());  // a job may run twice (the writer retries a failed group job by job)
     // A ticket merged at intake: its master must exist, be open and not merged itself (checked before anything
@@ -186,6 +219,10 @@ boost::asio::awaitable<CaseResult<OpenedCase>> CaseTransactions::open(IntakeRequ
     if (hooks != nullptr) {
       if (auto r = hooks->after_events(store, *id, all, *state, live, now_ms); !r) return r.error();
       hooks->plan(projection, *state, live, now_ms);
+      CitizenContact to;
+      to.lookup_code = lookup_code;
+      to.unit = master ? lead_name(master->state, *live.rules) : lead;
+      if (auto r = text_caller(store, hooks, callers, *id, t->caller_phone, all, to, live, now_ms); !r) return r;
     }
     if (auto r = store.write_projection(*id, projection, /*fresh=*/true); !r) return r.error();
     if (master) return append_to_other(store, *master->stored, master_events, live, hooks, now_ms);
@@ -205,8 +242,8 @@ boost::asio::awaitable<CaseResult<MovedCase>> CaseTransactions::act(std::string 
   auto found = std::make_shared<bool>(false);
   auto refusal = std::make_shared<std::optional<routing::Refusal>>();
   const auto job = [moved, found, refusal, id, command = std::move(command), actor = std::move(actor),
-                    visible = std::move(visible),
-                    hooks = deps_.escalation](storage::TicketStore& store) -> WriteResult {
+                    visible = std::move(visible), hooks = deps_.escalation,
+                    callers = deps_.callers](storage::TicketStore& store) -> WriteResult {
     // Read, decide and write on the writer thread: no other change to the ticket can interleave.
     const auto& live = moved->live;
     const std::int64_t now_ms = moved->at.unix_ms;
@@ -230,6 +267,7 @@ boost::asio::awaitable<CaseResult<MovedCase>> CaseTransactions::act(std::string 
     // The other ticket of a merge or an unmerge, its events written in this same transaction.
     std::optional<storage::StoredTicket> other;
     std::vector<routing::Event> other_events;
+    std::string handling_unit;  // the master's lead, when a merge passes its reply on
     if (command.action == "merge") {
       auto read = read_master(store, id, moved->events.front().field("into"));
       if (auto* e = std::get_if<storage::Error>(&read)) return std::move(*e);
@@ -240,7 +278,10 @@ boost::asio::awaitable<CaseResult<MovedCase>> CaseTransactions::act(std::string 
       auto master = std::get<Master>(std::move(read));
       routing::Case merged = c;
       for (const auto& e : moved->events) routing::evolve(merged, e);
-      if (auto follow = follow_if_replied(master, merged, actor, ctx)) moved->events.push_back(std::move(*follow));
+      if (auto follow = follow_if_replied(master, merged, actor, ctx)) {
+        moved->events.push_back(std::move(*follow));
+        handling_unit = lead_name(master.state, *live.rules);
+      }
       other_events.push_back(routing::master_note("merge_received", id, actor, ctx));
       other = std::move(master.stored);
     } else if (command.action == "unmerge") {
@@ -263,6 +304,23 @@ boost::asio::awaitable<CaseResult<MovedCase>> CaseTransactions::act(std::string 
       if (auto r = hooks->after_events(store, id, moved->events, c, live, now_ms); !r) return r.error();
       hooks->plan(projection, c, live, now_ms);
     }
+    const bool reply_approved = std::any_of(moved->events.begin(), moved->events.end(),
+                                            [](const routing::Event& e) { return e.kind == "reply_approved"; });
+    std::string reply;  // the lead's reply just approved: texted to the caller, passed on to merged tickets
+    if (reply_approved) {
+      auto history = events_of(**stored);
+      history.insert(history.end(), moved->events.begin(), moved->events.end());
+      reply = lead_reply_text(c, history);
+    }
+    if (hooks != nullptr) {
+      CitizenContact to;
+      to.unit = handling_unit.empty() ? lead_name(c, *live.rules) : handling_unit;
+      to.reply = reply;
+      if (auto r = text_caller(store, hooks, callers, id, (*stored)->caller_phone, moved->events, to, live, now_ms);
+          !r) {
+        return r;
+      }
+    }
     if (auto r = store.write_projection(id, projection); !r) return r.error();
     if (other) {
       if (auto r = append_to_other(store, *other, other_events, live, hooks, now_ms, moved.get()); !r) return r.error();
@@ -270,19 +328,16 @@ boost::asio::awaitable<CaseResult<MovedCase>> CaseTransactions::act(std::string 
 
     // A master's approved reply reaches every ticket merged into it that still waits for it: each gets the reply
     // and its own follow-up clock.
-    const bool reply_approved = std::any_of(moved->events.begin(), moved->events.end(),
-                                            [](const routing::Event& e) { return e.kind == "reply_approved"; });
     if (reply_approved && !c.merged.empty()) {
-      auto history = events_of(**stored);
-      history.insert(history.end(), moved->events.begin(), moved->events.end());
-      const std::string text = lead_reply_text(c, history);
+      const std::string& text = reply;
+      const std::string unit = lead_name(c, *live.rules);
       for (const auto& merged_id : c.merged) {
         auto merged = store.find_ticket(merged_id);
         if (!merged) return merged.error();
         if (!*merged) continue;
         const auto follow = routing::follow_master(replay_ticket(**merged), id, text, actor, ctx);
         if (!follow) continue;
-        if (auto r = append_to_other(store, **merged, {*follow}, live, hooks, now_ms, moved.get()); !r) {
+        if (auto r = append_to_other(store, **merged, {*follow}, live, hooks, now_ms, moved.get(), callers, unit); !r) {
           return r.error();
         }
       }

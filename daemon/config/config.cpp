@@ -44,6 +44,18 @@ std::string set_ms(std::int64_t& field, const std::string& value, long long min,
   return set_unsigned(field, value, static_cast<unsigned long long>(min), static_cast<unsigned long long>(max));
 }
 
+// Quiet hours "HH:MM-HH:MM" (local, [from, to), may wrap midnight) as minutes of the day; false when malformed.
+bool parse_quiet_hours(const std::string& value, int& from_min, int& to_min) {
+  const auto dash = value.find('-');
+  if (dash == std::string::npos) return false;
+  const auto from = parse_time_of_day(std::string_view(value).substr(0, dash));
+  const auto to = parse_time_of_day(std::string_view(value).substr(dash + 1));
+  if (!from || !to || *from == *to) return false;
+  from_min = *from;
+  to_min = *to;
+  return true;
+}
+
 // One entry of notifications.webhooks; every problem is an error at its node.
 void read_webhook(const YAML::Node& n, const std::string& path, Config& config,
                   std::vector<routing::Diagnostic>& errors) {
@@ -79,12 +91,7 @@ void read_webhook(const YAML::Node& n, const std::string& path, Config& config,
                             value + "'");
       }
     } else if (key == "quiet") {
-      const auto dash = value.find('-');
-      w.quiet_from_min =
-          dash == std::string::npos ? -1 : parse_time_of_day(std::string_view(value).substr(0, dash)).value_or(-1);
-      w.quiet_to_min =
-          dash == std::string::npos ? -1 : parse_time_of_day(std::string_view(value).substr(dash + 1)).value_or(-1);
-      if (w.quiet_from_min < 0 || w.quiet_to_min < 0 || w.quiet_from_min == w.quiet_to_min) {
+      if (!parse_quiet_hours(value, w.quiet_from_min, w.quiet_to_min)) {
         err(it->second, "webhook 'quiet' must be HH:MM-HH:MM (e.g. 22:00-07:00), not '" + value + "'");
       }
     } else {
@@ -213,6 +220,25 @@ const std::map<std::string, Setter>& key_table() {
        [](Config& c, const std::string& v) { return set_ms(c.webhook_timeout_ms, v, 100, 600'000); }},
       {"notifications.key_prefix", [](Config& c, const std::string& v) { return set_string(c.key_prefix, v); }},
       {"notifications.ca_file", [](Config& c, const std::string& v) { return set_string(c.ca_file, v); }},
+      {"notifications.sms.url",
+       [](Config& c, const std::string& v) {
+         if (!parse_webhook_url(v)) {
+           return std::string("must be http://HOST:PORT/PATH or https://HOST:PORT/PATH (port optional)");
+         }
+         c.sms.url = v;
+         return std::string();
+       }},
+      {"notifications.sms.quiet",
+       [](Config& c, const std::string& v) {
+         if (v == "none") {
+           c.sms.quiet_from_min = c.sms.quiet_to_min = -1;
+           return std::string();
+         }
+         if (!parse_quiet_hours(v, c.sms.quiet_from_min, c.sms.quiet_to_min)) {
+           return std::string("must be HH:MM-HH:MM (e.g. 21:00-08:00) or none");
+         }
+         return std::string();
+       }},
   };
   return table;
 }

@@ -26,6 +26,13 @@ struct WebhookConfig {
   int line = 0;                  // where it was configured, for logs
 };
 
+// The SMS gateway that texts citizens (notifications.sms); its messages come from the rules' `sms:` templates.
+struct SmsGatewayConfig {
+  std::string url;               // notifications.sms.url: the gateway's webhook; "" = no messages to citizens
+  int quiet_from_min = 21 * 60;  // notifications.sms.quiet: local [from, to) held until its end; default
+  int quiet_to_min = 8 * 60;     // 21:00-08:00; "none" (-1, -1) sends at any hour
+};
+
 struct Config {
   std::string listen = "127.0.0.1:12345";  // HOST:PORT; port 0 picks a free port (logged)
   std::string database = "./var/hotline.db";
@@ -64,6 +71,7 @@ struct Config {
   std::int64_t webhook_timeout_ms = 5000;  // notifications.timeout_ms: one POST, connect to answer (TLS too)
   std::string key_prefix;                  // notifications.key_prefix for Idempotency-Key; "" = ticket_prefix
   std::string ca_file;                     // notifications.ca_file: PEM CAs trusted for https; "" = system store
+  SmsGatewayConfig sms;                    // notifications.sms
   routing::FileLimits rules_files;         // rules_files.max_bytes, rules_files.max_yaml_nodes: per rules file
 };
 

@@ -57,4 +57,30 @@ storage::Result<void> EscalationHooks::after_events(storage::TicketStore& store,
   return {};
 }
 
+storage::Result<void> EscalationHooks::citizen_messages(storage::TicketStore& store, const std::string& ticket_id,
+                                                        const std::vector<routing::Event>& events,
+                                                        const CitizenContact& to, const RulesInfo& live,
+                                                        std::int64_t now_ms) const {
+  if (!texts_citizens() || to.phone.empty()) return {};
+  auto rows = sms_->make(ticket_id, events, to, live.rules->citizen_messages(), now_ms);
+  if (rows.empty()) return {};
+  if (!to.key.empty()) {
+    auto out = store.sms_opted_out(to.key);
+    if (!out) return out.error();
+    if (*out) return {};
+  }
+  const auto stamp = local_stamp_ms(now_ms);
+  std::vector<storage::CallerAccess> reads;
+  std::optional<std::int64_t> earliest;
+  for (const auto& n : rows) {
+    if (auto r = store.escalations().insert_notification(n); !r) return r.error();
+    reads.push_back(
+        {0, stamp.rfc3339, now_ms, ticket_id, std::nullopt, "system", std::nullopt, "SMS " + n.kind.substr(4)});
+    if (!earliest || n.next_attempt_ms < *earliest) earliest = n.next_attempt_ms;
+  }
+  if (auto r = store.append_caller_access(reads); !r) return r;
+  if (earliest) offer_delivery(*earliest);
+  return {};
+}
+
 }  // namespace hotline::daemon

@@ -167,3 +167,25 @@ TEST_CASE("schema 13: earlier tickets get the matter and area they were routed o
   CHECK(store.open_tickets_like("0101", "350602", 0, 10)->empty());  // the exact matter, not a class
   CHECK(store.open_tickets_like("010101", "350602", 0, 10)->size() == 3);
 }
+
+TEST_CASE("schema 14: a caller's refusal of SMS is kept by caller key, recorded once and withdrawn",
+          "[storage][migration]") {
+  TempDb tmp;
+  {
+    auto db = Connection::open(tmp.path, /*create=*/true, /*read_only=*/false);
+    REQUIRE(db.has_value());
+    REQUIRE(migrate_to(*db, 13).has_value());
+    insert_ticket(*db, "T");
+  }
+  auto opened = TicketStore::open(tmp.path);  // migrates on open
+  REQUIRE(opened.has_value());
+  TicketStore& store = **opened;
+  CHECK(*store.sms_opted_out("k1") == false);
+  CHECK(*store.set_sms_opt_out("k1", true, 1795000000000, "tok1") == true);
+  CHECK(*store.set_sms_opt_out("k1", true, 1795000005000, "tok2") == false);  // already: the first record stays
+  CHECK(*store.sms_opted_out("k1") == true);
+  CHECK(*store.sms_opted_out("k2") == false);
+  CHECK(*store.set_sms_opt_out("k1", false, 1795000009000, "tok1") == true);
+  CHECK(*store.sms_opted_out("k1") == false);
+  CHECK(*store.set_sms_opt_out("k1", false, 1795000009000, "tok1") == false);
+}
