@@ -110,7 +110,8 @@ std::string summarize(std::string_view text, std::size_t max_chars) {
 
 std::vector<CitizenMessage> messages_for(const std::vector<Event>& events) {
   std::vector<CitizenMessage> out;
-  const bool refused = std::any_of(events.begin(), events.end(), [](const Event& e) { return e.kind == "not_accepted"; });
+  const bool refused =
+      std::any_of(events.begin(), events.end(), [](const Event& e) { return e.kind == "not_accepted"; });
   for (const auto& e : events) {
     if (e.kind == "received" && !refused) out.push_back(CitizenMessage::accepted);
     if (e.kind == "reply_approved" || e.kind == "master_replied") {

@@ -40,7 +40,8 @@ boost::asio::awaitable<Response> Api::post_caller_sms(const Request& req, const 
     return {};
   };
   const WriteResult written = co_await ctx_.writer.async_write(std::move(job), boost::asio::use_awaitable);
-  if (!written) co_return problem_response(req, storage_problem(written.error(), "The caller's wish could not be stored"));
+  if (!written)
+    co_return problem_response(req, storage_problem(written.error(), "The caller's wish could not be stored"));
   co_return make_response(req, http::status::ok,
                           json::serialize(json::object{{"sms", !opted_out}, {"changed", *changed}}));
 }

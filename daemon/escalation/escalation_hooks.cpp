@@ -1,5 +1,6 @@
 #include "daemon/escalation/escalation_hooks.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 #include "daemon/runtime/local_time.hpp"
@@ -38,20 +39,29 @@ storage::Result<void> EscalationHooks::after_events(storage::TicketStore& store,
   std::optional<std::int64_t> earliest;
   for (std::size_t i = 0; i < events.size(); ++i) {
     const auto& e = events[i];
-    if (e.kind != "dispatched") continue;
+    if (e.kind != "dispatched" && e.kind != "arbitrated") continue;
+    // A dispatch is told to its unit; an arbitration to every unit it concerns (the lead it decided against or
+    // upheld, the unit that disputed, the new lead), each once.
+    std::vector<std::string> units{e.unit};
+    if (e.kind == "arbitrated") {
+      for (const auto& u : {e.field("disputed_by"), e.field("new_lead")}) {
+        if (!u.empty() && std::find(units.begin(), units.end(), u) == units.end()) units.push_back(u);
+      }
+    }
     const std::int64_t seq = last_seq - static_cast<std::int64_t>(events.size() - 1 - i);
-    boost::json::object body{{"kind", "dispatched"},
-                             {"ticket_id", ticket_id},
-                             {"unit", e.unit},
-                             {"at", local_stamp_ms(e.at_ms).rfc3339},
-                             {"event_seq", seq}};
-    for (const auto& [k, v] : e.data) body[k] = v;
-    const bool urgent = c.urgency != routing::Urgency::normal;
-    auto n =
-        outbox_.make(ticket_id, e.unit, "dispatched", urgent, seq, boost::json::serialize(body), now_ms, *live.rules);
-    if (!n.target) continue;  // no webhook serves this unit: the event log and the feed carry it
-    if (auto r = esc.insert_notification(n); !r) return r.error();
-    if (!earliest || n.next_attempt_ms < *earliest) earliest = n.next_attempt_ms;
+    for (const auto& unit : units) {
+      boost::json::object body{{"kind", e.kind},
+                               {"ticket_id", ticket_id},
+                               {"unit", unit},
+                               {"at", local_stamp_ms(e.at_ms).rfc3339},
+                               {"event_seq", seq}};
+      for (const auto& [k, v] : e.data) body[k] = v;
+      const bool urgent = c.urgency != routing::Urgency::normal;
+      auto n = outbox_.make(ticket_id, unit, e.kind, urgent, seq, boost::json::serialize(body), now_ms, *live.rules);
+      if (!n.target) continue;  // no webhook serves this unit: the event log and the feed carry it
+      if (auto r = esc.insert_notification(n); !r) return r.error();
+      if (!earliest || n.next_attempt_ms < *earliest) earliest = n.next_attempt_ms;
+    }
   }
   if (earliest) offer_delivery(*earliest);
   return {};

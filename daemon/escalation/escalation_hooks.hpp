@@ -33,7 +33,8 @@ class EscalationHooks {
   void plan(storage::Projection& p, const routing::Case& c, const RulesInfo& live, std::int64_t now_ms) const;
 
   // Right after `events` were appended for `ticket_id` (nothing else inserted since): a notification row for
-  // each "dispatched" event to the unit's webhook. Does nothing without webhooks.
+  // each "dispatched" event to the unit's webhook, and for each "arbitrated" event to every unit it concerns
+  // (the previous lead, the disputing unit, the new lead). Does nothing without webhooks.
   storage::Result<void> after_events(storage::TicketStore& store, const std::string& ticket_id,
                                      const std::vector<routing::Event>& events, const routing::Case& c,
                                      const RulesInfo& live, std::int64_t now_ms) const;

@@ -15,8 +15,8 @@ std::vector<storage::NewNotification> CitizenSms::make(const std::string& ticket
   std::vector<storage::NewNotification> out;
   if (!enabled() || to.phone.empty()) return out;
   const routing::MessageFields fields{ticket_id, to.lookup_code, to.unit, to.reply};
-  const auto held = Outbox::quiet_until(config_.quiet_from_min, config_.quiet_to_min, now_ms,
-                                        utc_offset_minutes(now_ms));
+  const auto held =
+      Outbox::quiet_until(config_.quiet_from_min, config_.quiet_to_min, now_ms, utc_offset_minutes(now_ms));
   for (const auto m : routing::messages_for(events)) {
     auto text = templates.render(m, fields);
     if (!text) continue;

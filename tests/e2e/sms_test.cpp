@@ -21,8 +21,8 @@ using namespace std::chrono_literals;
 namespace {
 
 std::string lamp(const std::string& phone) {
-  return R"({"content":"胜利路路灯不亮","category":"010101","area":"350602","caller":{"name":"市民","phone":")" + phone +
-         R"("}})";
+  return R"({"content":"胜利路路灯不亮","category":"010101","area":"350602","caller":{"name":"市民","phone":")" +
+         phone + R"("}})";
 }
 
 // (ticket, message) → the SMS the gateway got, in arrival order.
@@ -48,8 +48,8 @@ TEST_CASE("citizens get 受理, 办结 and 回访 by SMS once each, and none aft
   const auto op = make_token(db, "operator");
   const auto admin = make_token(db, "admin");
   const auto cgj = make_token(db, "unit", "350602.cgj");
-  DaemonProcess daemon(HOTLINED_PATH, {"--config", config, "--listen", "127.0.0.1:0", "--database", db, "--rules",
-                                       SHIPPED_RULES_DIR});
+  DaemonProcess daemon(HOTLINED_PATH,
+                       {"--config", config, "--listen", "127.0.0.1:0", "--database", db, "--rules", SHIPPED_RULES_DIR});
   HttpClient client(daemon.port());
   const auto act = [&](const std::string& token, const std::string& id, const std::string& action,
                        const std::string& body = "{}") {
@@ -101,8 +101,8 @@ TEST_CASE("citizens get 受理, 办结 and 回访 by SMS once each, and none aft
   act(op, c_id, "merge", R"({"into":")" + a_id + R"("})");
   for (const auto& id : {silent_id, a_id}) {
     act(cgj, id, "sign_for");
-    act(cgj, id,
-        "reply", R"({"text":"经现场核查，胜利路共有三盏路灯因线路老化不亮，已于当日更换电缆和灯具，恢复夜间照明，并将该路段纳入每月巡查，发现问题及时处理。感谢您对城市管理工作的监督和支持。"})");
+    act(cgj, id, "reply",
+        R"({"text":"经现场核查，胜利路共有三盏路灯因线路老化不亮，已于当日更换电缆和灯具，恢复夜间照明，并将该路段纳入每月巡查，发现问题及时处理。感谢您对城市管理工作的监督和支持。"})");
     act(op, id, "review_reply", R"({"decision":"approve"})");
   }
   REQUIRE(gateway.wait_until([](const auto& posts) { return posts.size() >= 6; }, 30s));
@@ -120,7 +120,7 @@ TEST_CASE("citizens get 受理, 办结 and 回访 by SMS once each, and none aft
     REQUIRE(got.count({id, "follow_up"}) == 1);
     const auto replied = str(got.find({id, "replied"})->second.at("text"));
     CHECK(replied.find("经现场核查，胜利路共有三盏路灯") != std::string::npos);  // the master's reply reaches C
-    CHECK(replied.ends_with("…"));                                             // cut to reply_chars
+    CHECK(replied.ends_with("…"));                                               // cut to reply_chars
     CHECK(replied.find("监督和支持") == std::string::npos);
     CHECK(str(got.find({id, "follow_up"})->second.at("text")).find("评价") != std::string::npos);
   }

@@ -88,9 +88,9 @@ TEST_CASE("the sms section is read from the rules and checked with file and line
   // Without a section: no templates, nothing is sent.
   CHECK(RuleSet::compile({file("a.yaml", k_base)}).rule_set->citizen_messages().empty());
 
-  const auto bad = compile_errors({file("a.yaml", k_base),
-                                   file("m.yaml", "sms:\n  templates:\n    replied: 答复{code}\n"),
-                                   file("n.yaml", "sms:\n  reply_chars: 5\n")});
+  const auto bad =
+      compile_errors({file("a.yaml", k_base), file("m.yaml", "sms:\n  templates:\n    replied: 答复{code}\n"),
+                      file("n.yaml", "sms:\n  reply_chars: 5\n")});
   INFO(bad);
   CHECK(bad.find("m.yaml:3:14: error: sms template replied uses {code}") != std::string::npos);
   CHECK(bad.find("n.yaml:2:3: error: sms is given twice (first at m.yaml:2)") != std::string::npos);

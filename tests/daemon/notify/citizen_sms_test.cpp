@@ -87,7 +87,7 @@ TEST_CASE("citizen messages wait out the gateway's quiet hours, urgent or not", 
   const auto night = sms.make("ZZ1", events({"received"}), contact(), templates(), at(23, 30));
   REQUIRE(night.size() == 1);
   CHECK(night[0].next_attempt_ms == at(32, 0));  // 08:00 the next morning
-  CHECK_FALSE(night[0].digest);                 // a message of its own, not a digest
+  CHECK_FALSE(night[0].digest);                  // a message of its own, not a digest
   const auto early = sms.make("ZZ1", events({"received"}), contact(), templates(), at(7, 59));
   CHECK(early[0].next_attempt_ms == at(8, 0));
   const auto day = sms.make("ZZ1", events({"received"}), contact(), templates(), at(8, 0));
@@ -96,15 +96,14 @@ TEST_CASE("citizen messages wait out the gateway's quiet hours, urgent or not", 
 
 TEST_CASE("notifications.sms takes a gateway url and quiet hours or none", "[daemon][sms][config]") {
   std::vector<hotline::routing::Diagnostic> errors;
-  const auto c = parse_config("c.yaml",
-                              "notifications:\n  sms:\n    url: https://sms.example.cn/send\n    quiet: 22:30-07:00\n",
-                              errors);
+  const auto c = parse_config(
+      "c.yaml", "notifications:\n  sms:\n    url: https://sms.example.cn/send\n    quiet: 22:30-07:00\n", errors);
   REQUIRE(errors.empty());
   CHECK(c.sms.url == "https://sms.example.cn/send");
   CHECK(c.sms.quiet_from_min == 22 * 60 + 30);
   CHECK(c.sms.quiet_to_min == 7 * 60);
-  const auto none = parse_config("c.yaml", "notifications:\n  sms:\n    url: http://127.0.0.1:1/s\n    quiet: none\n",
-                                 errors);
+  const auto none =
+      parse_config("c.yaml", "notifications:\n  sms:\n    url: http://127.0.0.1:1/s\n    quiet: none\n", errors);
   REQUIRE(errors.empty());
   CHECK(none.sms.quiet_from_min == -1);
   CHECK(parse_config("c.yaml", "listen: 127.0.0.1:1\n", errors).sms.url.empty());  // off by default
