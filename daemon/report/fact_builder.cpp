@@ -173,6 +173,7 @@ void FactBuilder::dispatched(TicketFacts& t, std::uint32_t ticket, std::uint16_t
   a.ticket = ticket;
   a.unit = unit;
   a.lead = payload_field(e.payload, "lead", scratch_) == "true";
+  a.desk = payload_field(e.payload, "desk", scratch_) == "true";
   a.dispatched_ms = e.at_ms;
   a.sign_for_due_ms = number(payload_field(e.payload, "sign_for_due", scratch_));
   a.reply_due_ms = number(payload_field(e.payload, "reply_due", scratch_));

@@ -33,6 +33,7 @@ struct AssignmentFacts {
   std::uint32_t previous = k_no_index;  // the ticket's previous assignment (a per-ticket list, newest first)
   std::uint16_t unit = 0;               // interned unit index (Facts::unit_ids)
   bool lead = false;
+  bool desk = false;       // the dispatch desk holds the ticket: its one clock is the dispatch limit (派单时限)
   bool withdrawn = false;  // an approved return, a hand dispatch from the desk, a re-dispatch or an arbitration
                            // withdrew it
   bool redone = false;     // a redo started a new round; the first round's reply is final

@@ -29,9 +29,15 @@ std::int64_t working_days_late(const ReportOptions& o, std::int64_t due_ms) {
 
 struct ClockRow {
   const AssignmentFacts* a;
-  bool reply;  // the reply clock (办结), else sign-for (签收)
+  bool reply;  // the reply clock (办结), else sign-for (签收); the desk's one clock either way (派单)
   std::int64_t due_ms;
 };
+
+// The clock's name: the dispatch desk neither signs for nor replies, its one clock is the dispatch limit.
+std::string clock_name(const ClockRow& r) {
+  if (r.a->desk) return "派单";
+  return r.reply ? "办结" : "签收";
+}
 
 // The clock an open assignment is judged on in [lo, hi): the reply clock first, then an unsigned sign-for.
 std::optional<ClockRow> clock_in(const Facts& f, const AssignmentFacts& a, std::int64_t lo, std::int64_t hi) {
@@ -54,7 +60,7 @@ std::vector<Cell> clock_cells(const Facts& f, const ReportOptions& o, const Cloc
   return {Cell::of(id),
           Cell::of(unit_name(o, id)),
           Cell::of(std::string(f.ticket_id(r.a->ticket))),
-          Cell::of(std::string(r.reply ? "办结" : "签收")),
+          Cell::of(clock_name(r)),
           Cell::of(local_time_text(r.due_ms, o.utc_offset_minutes)),
           Cell::of(std::string(state_name(f.tickets[r.a->ticket].state)))};
 }

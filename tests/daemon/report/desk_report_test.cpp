@@ -1,0 +1,42 @@
+// The dispatch desk in the report (fixtures/desk_scenario.txt, as of 2026-11-20): the desk's clock is named for
+// what it is (派单, never 办结).
+#include <catch2/catch.hpp>
+
+#include "daemon/report/report_run.hpp"
+#include "report_fixture.hpp"
+
+namespace hotline::test {
+namespace {
+
+const ReportFixture& desk_fixture() {
+  static const std::unique_ptr<ReportFixture> fixture = [] {
+    auto f = std::make_unique<ReportFixture>();
+    f->db = f->dir.path() + "/desk.db";
+    f->scenario = build_scenario_db(f->db, REPORT_FIXTURES "/desk_scenario.txt", f->rules_dir);
+    f->deployment = daemon::load_deployment(f->rules_dir);
+    f->options = fixture_options(*f, "2026-11-20", "month");
+    f->facts = report::load_facts(f->db, report::as_of_ms(f->options), {}).value();
+    f->report = report::build_report(f->facts, f->options);
+    return f;
+  }();
+  return *fixture;
+}
+
+}  // namespace
+
+TEST_CASE("A ticket waiting at the desk is on the dispatch clock (派单) in the red and yellow lists",
+          "[report][lists][desk]") {
+  const auto& f = desk_fixture();
+  const auto red = f.row_where("red_list", "ticket", f.id("D1"));
+  CHECK(f.cell("red_list", red, "unit_id") == "12345.desk");
+  CHECK(f.cell("red_list", red, "clock") == "派单");
+  CHECK(f.cell("red_list", red, "due") == "2026-11-20 00:00");
+  CHECK(f.cell("red_list", red, "working_days_overdue") == "1");
+  const auto yellow = f.row_where("yellow_list", "ticket", f.id("D2"));
+  CHECK(f.cell("yellow_list", yellow, "clock") == "派单");
+  CHECK(f.cell("yellow_list", yellow, "due") == "2026-11-21 00:00");
+  // A unit's clocks keep their names: D4 never signed for at 3506.rsj.
+  CHECK(f.cell("red_list", f.row_where("red_list", "ticket", f.id("D4")), "clock") == "签收");
+}
+
+}  // namespace hotline::test
