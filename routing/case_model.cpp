@@ -118,7 +118,7 @@ std::string describe(const Case& c) {
   } else {
     out << "\npending_arbitration: -";
   }
-  out << "\ndecline_disputable: " << (c.decline_disputable ? "true" : "false")
+  out << "\ndecline_disputable: " << (c.decline_disputable ? "true" : "false") << " declined=" << c.declined_ms
       << "\narbitrated: " << (c.arbitrated ? "true" : "false") << "\nredispatches: " << c.redispatches;
   out << "\nsatisfaction: " << c.satisfaction << "\nresolution: " << c.resolution << "\nurges: " << c.urges
       << "\nsupervisions: " << c.supervisions;

@@ -146,6 +146,8 @@ struct Case {
   std::optional<PendingExtension> pending_extension;      // set exactly while state == extension_requested
   std::optional<PendingArbitration> pending_arbitration;  // set exactly while state == arbitration_requested
   bool decline_disputable = false;                        // the latest return was declined and not yet disputed
+  // When the latest return was declined: the dispute window (Clocks::dispute_window) starts there.
+  std::int64_t declined_ms = 0;
   bool arbitrated = false;   // a supervisor decided the lead: final (no more returns, disputes, re-dispatches)
   int redispatches = 0;      // hand dispatches from the desk and re-dispatches (never returns)
   std::string satisfaction;  // of the latest follow-up: satisfied | basically_satisfied | unsatisfied | unrated

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 
 #include "routing/civil_day.hpp"
 #include "routing/lifecycle_table.hpp"
@@ -49,6 +50,18 @@ bool exists(const Context& ctx, std::string_view unit) {
 Event make_event(std::string kind, const Actor& actor, const Context& ctx, std::string unit, Args data = {}) {
   return Event{std::move(kind), ctx.now_ms,     actor.id, std::string(to_string(actor.role)),
                std::move(unit), std::move(data)};
+}
+
+// "2026-11-24 00:00 (UTC+08:00)": an instant as the deployment's clocks read it, for refusals.
+std::string local_time_text(std::int64_t ms, int utc_offset_minutes) {
+  const std::int64_t minute_ms = 60'000;
+  const std::int64_t local_minutes =
+      (ms - start_of_day(local_day(ms, utc_offset_minutes), utc_offset_minutes)) / minute_ms;
+  const int offset = utc_offset_minutes < 0 ? -utc_offset_minutes : utc_offset_minutes;
+  char text[48];
+  std::snprintf(text, sizeof text, " %02d:%02d (UTC%c%02d:%02d)", static_cast<int>(local_minutes / 60),
+                static_cast<int>(local_minutes % 60), utc_offset_minutes < 0 ? '-' : '+', offset / 60, offset % 60);
+  return format_day(local_day(ms, utc_offset_minutes)) + text;
 }
 
 void put_due(Args& data, const std::string& key, const Due& due) {
@@ -264,6 +277,10 @@ Outcome dispute(const Case& c, const Args& args, const Actor& actor, const Conte
   }
   const std::string reason = arg(args, "reason");
   if (reason.empty()) return invalid("A dispute needs a reason.");
+  if (const auto window = ctx.clocks.dispute_window(c, c.declined_ms); ctx.now_ms >= window.end_ms) {
+    return invalid("Cannot dispute: the window of " + window.length + " after the decline closed at " +
+                   local_time_text(window.end_ms, ctx.clocks.utc_offset_minutes()) + ".");
+  }
   return std::vector<Event>{make_event(
       "arbitration_requested", actor, ctx, c.lead()->unit,
       {{"cause", "declined_return"}, {"reason", reason}, {"previous_state", std::string(to_string(c.state))}})};

@@ -28,6 +28,13 @@ class Clocks {
   virtual Due extend(const Case& c, const Due& reply_due, int working_days) const = 0;
   // A return must be asked strictly before this instant.
   virtual std::int64_t return_window_end(const Case& c, std::int64_t dispatched_ms) const = 0;
+  // A declined return is disputed strictly before `end_ms` (the policy's dispute limit from the decline);
+  // `length` says how long the window is, for refusals ("1 working day").
+  struct Window {
+    std::int64_t end_ms = 0;
+    std::string length;
+  };
+  virtual Window dispute_window(const Case& c, std::int64_t declined_ms) const = 0;
   virtual Due follow_up_due(const Case& c, std::int64_t replied_ms) const = 0;
   virtual int max_returns(const Case& c) const = 0;         // approved returns allowed per case
   virtual int extension_cap_days(const Case& c) const = 0;  // working days of extension per reply deadline
@@ -114,7 +121,8 @@ Outcome create_case(const Case& facts, const std::string& disposition, const std
 //                                   as dispatch otherwise. Not a return.
 //   dispute         reason          lead unit or its handler, awaiting_sign_for or in_progress, the case's latest
 //                                   return was declined and not yet disputed, no arbitration yet (else
-//                                   wrong_state) -> arbitration_requested (cause declined_return)
+//                                   wrong_state); before Clocks::dispute_window ends (else invalid)
+//                                   -> arbitration_requested (cause declined_return)
 //   arbitrate       unit (the lead decided), co (optional, only with a new lead), note
 //                                   supervisor, arbitration_requested. unit = the current lead: upheld, back to the
 //                                   state before the dispute, clocks unchanged; another unit (never the desk): the

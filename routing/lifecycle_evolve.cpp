@@ -118,6 +118,7 @@ void evolve(Case& c, const Event& e) {
     c.state = parse_case_state(e.field("state")).value_or(fallback);
     c.pending_return.reset();
     c.decline_disputable = true;
+    c.declined_ms = e.at_ms;
   } else if (k == "desk_dispatched" || k == "redispatched") {
     withdraw_round(c);
     ++c.redispatches;

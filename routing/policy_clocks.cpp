@@ -49,6 +49,16 @@ std::int64_t PolicyClocks::return_window_end(const Case& c, std::int64_t dispatc
   return due(dispatched_ms, policy_for(c, lead ? lead->unit : std::string()).return_window).ms;
 }
 
+Clocks::Window PolicyClocks::dispute_window(const Case& c, std::int64_t declined_ms) const {
+  const auto* lead = c.lead();
+  const auto limit = policy_for(c, lead ? lead->unit : std::string()).dispute;
+  std::string length = to_string(limit);  // "2 h", "30 min"
+  if (limit.unit == LimitUnit::working_days) {
+    length = std::to_string(limit.amount) + (limit.amount == 1 ? " working day" : " working days");
+  }
+  return {due(declined_ms, limit).ms, std::move(length)};
+}
+
 Due PolicyClocks::follow_up_due(const Case& c, std::int64_t replied_ms) const {
   const auto* lead = c.lead();
   return due(replied_ms, policy_for(c, lead ? lead->unit : std::string()).follow_up_delay);

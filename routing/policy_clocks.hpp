@@ -22,6 +22,7 @@ class PolicyClocks final : public Clocks {
   Due reply_due(const Case& c, const std::string& unit, std::int64_t start_ms) const override;
   Due extend(const Case& c, const Due& reply_due, int working_days) const override;
   std::int64_t return_window_end(const Case& c, std::int64_t dispatched_ms) const override;
+  Window dispute_window(const Case& c, std::int64_t declined_ms) const override;
   Due follow_up_due(const Case& c, std::int64_t replied_ms) const override;
   int max_returns(const Case& c) const override;
   int extension_cap_days(const Case& c) const override;

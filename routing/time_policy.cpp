@@ -15,7 +15,7 @@ struct LimitKey {
   std::string_view key;
   TimeLimit TimePolicy::*field;
 };
-constexpr std::array<LimitKey, 10> k_limit_keys{{
+constexpr std::array<LimitKey, 11> k_limit_keys{{
     {"sign_for", &TimePolicy::sign_for},
     {"reply", &TimePolicy::reply},
     {"yellow_before", &TimePolicy::yellow_before},
@@ -26,9 +26,10 @@ constexpr std::array<LimitKey, 10> k_limit_keys{{
     {"supervise_after", &TimePolicy::supervise_after},
     {"urge_after", &TimePolicy::urge_after},
     {"dispatch", &TimePolicy::dispatch},
+    {"dispute", &TimePolicy::dispute},
 }};
-// Keys the defaults may leave out: urge_after falls back to red_after, dispatch to sign_for.
-constexpr std::array<std::string_view, 2> k_optional_defaults{"urge_after", "dispatch"};
+// Keys the defaults may leave out: urge_after falls back to red_after, dispatch to sign_for, dispute to 1 wd.
+constexpr std::array<std::string_view, 3> k_optional_defaults{"urge_after", "dispatch", "dispute"};
 constexpr std::size_t k_sign_for = 0, k_red_after = 3, k_urge_after = 8, k_dispatch = 9;  // positions in k_limit_keys
 constexpr int k_max_returns_limit = 100;
 
@@ -132,7 +133,7 @@ class TimePolicyBuilder {
     if (!check_unique_keys(
             r, d, "defaults",
             {"counting", "sign_for", "reply", "yellow_before", "red_after", "return_window", "max_returns",
-             "extension_cap", "follow_up_delay", "supervise_after", "urge_after", "dispatch"})) {
+             "extension_cap", "follow_up_delay", "supervise_after", "urge_after", "dispatch", "dispute"})) {
       return;
     }
     const std::string here = r.file() + ':' + std::to_string(r.line(d)) + ':' + std::to_string(r.column(d));
@@ -157,7 +158,7 @@ class TimePolicyBuilder {
     if (!check_unique_keys(
             r, n, "a time limit entry",
             {"when", "counting", "sign_for", "reply", "yellow_before", "red_after", "return_window", "max_returns",
-             "extension_cap", "follow_up_delay", "supervise_after", "urge_after", "dispatch"})) {
+             "extension_cap", "follow_up_delay", "supervise_after", "urge_after", "dispatch", "dispute"})) {
       return;
     }
     TimePolicyTable::Entry entry;

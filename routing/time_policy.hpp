@@ -28,6 +28,9 @@ struct TimePolicy {
   TimeLimit supervise_after;  // supervise (督办) when still overdue this long after the deadline
   TimeLimit urge_after;       // urge (催办) when still overdue this long after the deadline; defaults to red_after
   TimeLimit dispatch;  // 派单时限: the dispatch desk sends on what it holds within this; defaults to sign_for
+  // A unit disputes a declined return (争议, to arbitration) within this of the decline. The one limit with a
+  // default in code (1 wd), so a rules folder written before the window existed keeps loading unchanged.
+  TimeLimit dispute{1, LimitUnit::working_days, Counting::next_day};
 
   friend bool operator==(const TimePolicy&, const TimePolicy&) = default;
 };
@@ -39,10 +42,11 @@ class TimePolicyTable {
   // Parses and checks every file (YAML). Top-level keys:
   //   defaults:    {counting: next_day|inclusive, sign_for: 1 wd, reply: 5 wd, yellow_before: 1 wd, red_after: 0 wd,
   //                 return_window: 2 wd, max_returns: 2, extension_cap: 10 wd, follow_up_delay: 1 wd,
-  //                 supervise_after: 5 wd, urge_after: 1 wd, dispatch: 2 h} — exactly once across the files, every
-  //                 key but `counting`, `urge_after` and `dispatch` required (counting defaults to next_day;
-  //                 urge_after to the red_after of the same policy, so the urge comes with the red card; dispatch,
-  //                 when the defaults leave it out, to the sign_for of the same policy): no number comes from the code.
+  //                 supervise_after: 5 wd, urge_after: 1 wd, dispatch: 2 h, dispute: 1 wd} — exactly once across
+  //                 the files, every key but `counting`, `urge_after`, `dispatch` and `dispute` required (counting
+  //                 defaults to next_day; urge_after to the red_after of the same policy, so the urge comes with the
+  //                 red card; dispatch, when the defaults leave it out, to the sign_for of the same policy; dispute
+  //                 to 1 wd, the only number from the code, so older rules folders keep loading).
   //   time_limits: [{when: {type: [..], urgency: [..], channel: [..], level: [..]}, <any key of defaults>}...]
   //                 `when` needs at least one condition; each condition is a value or a non-empty list.
   // Limits are "<n> wd|h|min|s" (parse_time_limit). An entry's `counting` (or else the defaults') applies to every

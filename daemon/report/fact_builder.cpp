@@ -173,15 +173,37 @@ void FactBuilder::dispatched(TicketFacts& t, std::uint32_t ticket, std::uint16_t
   a.ticket = ticket;
   a.unit = unit;
   a.lead = payload_field(e.payload, "lead", scratch_) == "true";
+  a.desk = payload_field(e.payload, "desk", scratch_) == "true";
   a.dispatched_ms = e.at_ms;
   a.sign_for_due_ms = number(payload_field(e.payload, "sign_for_due", scratch_));
   a.reply_due_ms = number(payload_field(e.payload, "reply_due", scratch_));
   a.original_reply_due_ms = a.reply_due_ms;
+  const auto rule = payload_field(e.payload, "rule", scratch_);
+  a.origin = round_origin(t, a.lead, rule);
   a.previous = t.last_assignment;
   t.last_assignment = static_cast<std::uint32_t>(facts_.assignments.size());
   facts_.assignments.push_back(a);
   if (a.lead) t.state = routing::CaseState::awaiting_sign_for;
-  if (t.rule == 0) t.rule = small_index(rules_, payload_field(e.payload, "rule", scratch_));
+  if (t.rule == 0) t.rule = small_index(rules_, rule);
+}
+
+std::uint16_t FactBuilder::round_origin(TicketFacts& t, bool lead, std::string_view rule) {
+  // Rounds chosen by hand: the life cycle records rule "manual" (from the desk, re-dispatch) or "arbitration";
+  // the round an operator names when approving a return records no rule but follows earlier assignments.
+  const bool by_hand =
+      rule == "manual" || rule == "arbitration" || (rule.empty() && lead && t.last_assignment != k_no_index);
+  if (by_hand) {
+    t.dispatched_by_hand = true;
+    return small_index(rules_, k_by_hand);
+  }
+  if (!rule.empty()) return small_index(rules_, rule);
+  // A co unit without a rule of its own belongs to the lead's round, dispatched just before it.
+  return !lead && t.last_assignment != k_no_index ? facts_.assignments[t.last_assignment].origin : std::uint16_t{0};
+}
+
+std::uint16_t FactBuilder::return_origin(const TicketFacts& t, const AssignmentFacts* a) const {
+  // A return counts against whoever chose the round returned; without a record of that, the first round's rule.
+  return a != nullptr && a->origin != 0 ? a->origin : t.rule;
 }
 
 void FactBuilder::apply(const storage::EventView& e) {
@@ -224,8 +246,8 @@ void FactBuilder::apply(const storage::EventView& e) {
     case Kind::return_requested:
       if (a != nullptr && a->return_requested_ms == 0) a->return_requested_ms = e.at_ms;
       t.pending_return = static_cast<std::uint32_t>(facts_.returns.size());
-      facts_.returns.push_back(
-          {ticket, unit, e.at_ms, std::string(field("reason_code")), std::string(field("reason")), Outcome::pending});
+      facts_.returns.push_back({ticket, unit, return_origin(t, a), e.at_ms, std::string(field("reason_code")),
+                                std::string(field("reason")), Outcome::pending});
       t.state = CaseState::return_requested;
       break;
     case Kind::return_approved:
@@ -253,8 +275,8 @@ void FactBuilder::apply(const storage::EventView& e) {
       if (field("cause") == "return_cap") {
         if (a != nullptr && a->return_requested_ms == 0) a->return_requested_ms = e.at_ms;
         t.pending_return = static_cast<std::uint32_t>(facts_.returns.size());
-        facts_.returns.push_back(
-            {ticket, unit, e.at_ms, std::string(field("reason_code")), std::string(field("reason")), Outcome::pending});
+        facts_.returns.push_back({ticket, unit, return_origin(t, a), e.at_ms, std::string(field("reason_code")),
+                                  std::string(field("reason")), Outcome::pending});
       }
       t.state = CaseState::arbitration_requested;
       break;

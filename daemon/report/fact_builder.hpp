@@ -31,6 +31,9 @@ class FactBuilder {
   static std::uint16_t small_index(Interner& names, std::string_view key);
   AssignmentFacts* find(TicketFacts& t, std::uint16_t unit);
   void dispatched(TicketFacts& t, std::uint32_t ticket, std::uint16_t unit, const storage::EventView& e);
+  // Who chose the round a "dispatched" event belongs to (AssignmentFacts::origin); a return's rule.
+  std::uint16_t round_origin(TicketFacts& t, bool lead, std::string_view rule);
+  std::uint16_t return_origin(const TicketFacts& t, const AssignmentFacts* a) const;
   void recomputed(TicketFacts& t, const storage::EventView& e);
   void withdraw_round(TicketFacts& t);
 

@@ -14,6 +14,11 @@
 namespace hotline::report {
 
 inline constexpr std::uint32_t k_no_index = std::numeric_limits<std::uint32_t>::max();
+// The pseudo-rule of rounds chosen by hand (dispatched by hand): a dispatch from the desk or a re-dispatch (rule
+// "manual" on their "dispatched" events), an arbitration (rule "arbitration") and the round an operator names when
+// approving a return (no rule). Returns on such a round count against it, never against the rule that first
+// routed the ticket (for a desk ticket, `fallback`).
+inline constexpr std::string_view k_by_hand = "(派单)";
 
 enum class Satisfaction : std::uint8_t { none, satisfied, basically_satisfied, unsatisfied, unrated };
 enum class Resolution : std::uint8_t { none, resolved, partially_resolved, unresolved };
@@ -32,7 +37,9 @@ struct AssignmentFacts {
   std::uint32_t ticket = 0;
   std::uint32_t previous = k_no_index;  // the ticket's previous assignment (a per-ticket list, newest first)
   std::uint16_t unit = 0;               // interned unit index (Facts::unit_ids)
+  std::uint16_t origin = 0;             // who chose the round (Facts::rule_ids): its rule, k_by_hand or 0 (none)
   bool lead = false;
+  bool desk = false;       // the dispatch desk holds the ticket: its one clock is the dispatch limit (派单时限)
   bool withdrawn = false;  // an approved return, a hand dispatch from the desk, a re-dispatch or an arbitration
                            // withdrew it
   bool redone = false;     // a redo started a new round; the first round's reply is final
@@ -49,6 +56,7 @@ struct TicketFacts {
   Satisfaction satisfaction = Satisfaction::none;  // of the latest follow-up
   Resolution resolution = Resolution::none;
   bool followed_up = false;
+  bool dispatched_by_hand = false;  // a round of it was chosen by hand (see k_by_hand)
   std::uint8_t redos = 0;
 };
 
@@ -56,6 +64,7 @@ struct TicketFacts {
 struct ReturnRequest {
   std::uint32_t ticket = 0;
   std::uint16_t unit = 0;
+  std::uint16_t rule = 0;  // what it counts against (Facts::rule_ids): the origin of the round returned
   std::int64_t at_ms = 0;
   std::string reason_code;  // not_our_duty | not_our_territory
   std::string reason;

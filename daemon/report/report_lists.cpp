@@ -29,9 +29,15 @@ std::int64_t working_days_late(const ReportOptions& o, std::int64_t due_ms) {
 
 struct ClockRow {
   const AssignmentFacts* a;
-  bool reply;  // the reply clock (办结), else sign-for (签收)
+  bool reply;  // the reply clock (办结), else sign-for (签收); the desk's one clock either way (派单)
   std::int64_t due_ms;
 };
+
+// The clock's name: the dispatch desk neither signs for nor replies, its one clock is the dispatch limit.
+std::string clock_name(const ClockRow& r) {
+  if (r.a->desk) return "派单";
+  return r.reply ? "办结" : "签收";
+}
 
 // The clock an open assignment is judged on in [lo, hi): the reply clock first, then an unsigned sign-for.
 std::optional<ClockRow> clock_in(const Facts& f, const AssignmentFacts& a, std::int64_t lo, std::int64_t hi) {
@@ -54,7 +60,7 @@ std::vector<Cell> clock_cells(const Facts& f, const ReportOptions& o, const Cloc
   return {Cell::of(id),
           Cell::of(unit_name(o, id)),
           Cell::of(std::string(f.ticket_id(r.a->ticket))),
-          Cell::of(std::string(r.reply ? "办结" : "签收")),
+          Cell::of(clock_name(r)),
           Cell::of(local_time_text(r.due_ms, o.utc_offset_minutes)),
           Cell::of(std::string(state_name(f.tickets[r.a->ticket].state)))};
 }
@@ -237,7 +243,7 @@ Section return_details(const Facts& f, const ReportOptions& o) {
   });
   for (const auto* r : rows) {
     const auto& id = f.unit_id(r->unit);
-    const auto& rule = f.rule_ids[f.tickets[r->ticket].rule];
+    const auto& rule = f.rule_ids[r->rule];
     s.rows.push_back({Cell::of(id), Cell::of(unit_name(o, id)), Cell::of(std::string(f.ticket_id(r->ticket))),
                       Cell::of(local_time_text(r->at_ms, o.utc_offset_minutes)),
                       Cell::of(std::string(reason_name(r->reason_code))), Cell::of(r->reason),
@@ -249,7 +255,8 @@ Section return_details(const Facts& f, const ReportOptions& o) {
 Section rules_by_returns(const Facts& f, const ReportOptions& o) {
   Section s{"rules_by_returns",
             "退单最多的派单规则",
-            "统计周期内的退单申请按工单首次派单的规则汇总：需要修正的规则",
+            "统计周期内的退单申请按被退回那一轮的派单规则汇总：需要修正的规则；人工派单（派单席派单、改派、仲裁、"
+            "批准退单后改派）的退单计入(派单)",
             {{"rule", "派单规则"},
              {"tickets", "周期内受理工单"},
              {"requests", "退单申请"},
@@ -260,12 +267,17 @@ Section rules_by_returns(const Facts& f, const ReportOptions& o) {
             Chart{Chart::Type::bar, "退单申请最多的派单规则", 0, {2}, 10}};
   const auto window = period_window(o);
   std::vector<std::array<std::int64_t, 4>> per_rule(f.rule_ids.size());
+  const auto by_hand =
+      static_cast<std::size_t>(std::find(f.rule_ids.begin(), f.rule_ids.end(), k_by_hand) - f.rule_ids.begin());
   for (const auto& t : f.tickets) {
-    if (window.contains(t.received_ms) && !excluded(t)) ++per_rule[t.rule][0];
+    if (!window.contains(t.received_ms) || excluded(t)) continue;
+    ++per_rule[t.rule][0];
+    // Rounds chosen by hand are counted as well, under their pseudo-rule (present once any was dispatched).
+    if (t.dispatched_by_hand && std::size_t{t.rule} != by_hand) ++per_rule[by_hand][0];
   }
   for (const auto& r : f.returns) {
     if (!window.contains(r.at_ms)) continue;
-    auto& c = per_rule[f.tickets[r.ticket].rule];
+    auto& c = per_rule[r.rule];
     ++c[1];
     if (r.outcome != Outcome::pending) ++c[r.outcome == Outcome::approved ? 2 : 3];
   }

@@ -90,6 +90,19 @@ json::array section_rows(const json::value& report, const std::string& key) {
   return {};
 }
 
+// Today's nightly report (JSON) over the stopped daemon's database.
+json::value nightly_report(const Desk& d) {
+  const std::string out = d.dir.path() + "/reports";
+  const auto report = run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", today(), "--db", d.db, "--out", out,
+                                                    "--format", "json", "--rules", SHIPPED_RULES_DIR});
+  INFO(report.out << report.err);
+  REQUIRE(report.status == 0);
+  std::ifstream in(out + "/hotline-report-" + today() + ".json");
+  std::stringstream text;
+  text << in.rdbuf();
+  return json::parse(text.str());
+}
+
 // Reads feed messages until one of `kind` (or nothing more within the timeout).
 std::optional<json::object> next_of(SseClient& feed, const std::string& kind) {
   while (auto m = feed.next(5s)) {
@@ -169,15 +182,7 @@ TEST_CASE("a ticket the rules cannot place waits in the desk queue, is dispatche
 
   // The nightly report counts the real return only: no return for the desk or the hand-dispatched ticket, and
   // no "fallback" rule among the rules with returns.
-  const std::string out = d.dir.path() + "/reports";
-  const auto report = run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", today(), "--db", d.db, "--out", out,
-                                                    "--format", "json", "--rules", SHIPPED_RULES_DIR});
-  INFO(report.out << report.err);
-  REQUIRE(report.status == 0);
-  std::ifstream in(out + "/hotline-report-" + today() + ".json");
-  std::stringstream text;
-  text << in.rdbuf();
-  const auto parsed = json::parse(text.str());
+  const auto parsed = nightly_report(d);
   const auto details = section_rows(parsed, "return_details");
   REQUIRE(details.size() == 1);
   CHECK(details[0].at("ticket") == placed.c_str());
@@ -194,6 +199,33 @@ TEST_CASE("a ticket the rules cannot place waits in the desk queue, is dispatche
     }
   }
   CHECK(desk_rows == 1);
+}
+
+TEST_CASE("a return of a ticket dispatched by hand from the desk counts against (派单), not fallback",
+          "[e2e][desk][report]") {
+  Desk d;
+  const auto unplaced = d.post(k_unplaced);
+  const auto placed = d.post(k_placed);
+  REQUIRE(d.act(d.op, unplaced, "dispatch", R"({"unit":"350602.cgj","note":"胜利路属芗城区"})").status == 200);
+  CHECK(state_of(d.act(d.cgj, unplaced, "request_return", k_return)) == "return_requested");
+  CHECK(state_of(d.act(d.cgj, placed, "request_return", k_return)) == "return_requested");
+  const auto placed_rule = str(json::parse(d.client.request("GET", "/v1/tickets/" + placed, "", d.op).body).at("rule"));
+  REQUIRE(placed_rule != "fallback");
+  d.verify();
+
+  // One return each: the hand-dispatched round's under (派单), the rule-routed one's under its rule.
+  const auto parsed = nightly_report(d);
+  const auto rules = section_rows(parsed, "rules_by_returns");
+  REQUIRE(rules.size() == 2);
+  for (const auto& r : rules) {
+    CHECK(r.at("rule") != "fallback");
+    CHECK(r.at("requests") == 1);
+  }
+  CHECK((rules[0].at("rule") == "(派单)" || rules[1].at("rule") == "(派单)"));
+  CHECK((rules[0].at("rule") == placed_rule.c_str() || rules[1].at("rule") == placed_rule.c_str()));
+  for (const auto& r : section_rows(parsed, "return_details")) {
+    CHECK(r.at("rule") == (r.at("ticket") == unplaced.c_str() ? "(派单)" : placed_rule.c_str()));
+  }
 }
 
 TEST_CASE("a ticket is re-dispatched before sign-for and not after", "[e2e][desk]") {

@@ -21,6 +21,7 @@ class NewClocks final : public Clocks {
   Due reply_due(const Case&, const std::string&, std::int64_t start) const override { return {start + 7 * k_day}; }
   Due extend(const Case&, const Due& due, int days) const override { return {due.ms + days * k_day}; }
   std::int64_t return_window_end(const Case&, std::int64_t d) const override { return d + 2 * k_day; }
+  Window dispute_window(const Case&, std::int64_t declined) const override { return {declined + k_day, "1 day"}; }
   Due follow_up_due(const Case&, std::int64_t replied) const override { return {replied + 2 * k_day}; }
   int max_returns(const Case&) const override { return 2; }
   int extension_cap_days(const Case&) const override { return 10; }

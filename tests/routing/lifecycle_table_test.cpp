@@ -26,6 +26,7 @@ class TableClocks final : public Clocks {
   Due reply_due(const Case&, const std::string&, std::int64_t start) const override { return at(start + 5 * k_day); }
   Due extend(const Case&, const Due& due, int days) const override { return at(due.ms + days * k_day); }
   std::int64_t return_window_end(const Case&, std::int64_t dispatched) const override { return dispatched + 2 * k_day; }
+  Window dispute_window(const Case&, std::int64_t declined) const override { return {declined + k_day, "1 day"}; }
   Due follow_up_due(const Case&, std::int64_t replied) const override { return at(replied + k_day); }
   int max_returns(const Case&) const override { return 2; }
   int extension_cap_days(const Case&) const override { return 10; }

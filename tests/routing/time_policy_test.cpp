@@ -307,3 +307,32 @@ time_limits:
   CHECK(shown(shipped.select(RequestType::complaint, Urgency::urgent, "phone", std::nullopt).dispatch) == "30 min");
   CHECK(shown(shipped.select(RequestType::help, Urgency::very_urgent, "web", std::nullopt).dispatch) == "10 min");
 }
+
+TEST_CASE("the dispute window is optional: given, it is inherited like any limit; left out, it is 1 working day",
+          "[routing][policy][arbitration]") {
+  // Counted like the other working-day limits: here the defaults count inclusive (含本数).
+  std::string text = std::string(k_defaults) + R"(  dispute: 2 wd
+time_limits:
+  - when: {urgency: [very_urgent]}
+    dispute: 4 h
+)";
+  text.replace(text.find("next_day"), 8, "inclusive");
+  const auto given = TimePolicyTable::compile({{"t.yaml", text, ""}});
+  const auto& table = compiled(given);
+  CHECK(shown(table.defaults().dispute) == "2 wd inclusive");
+  CHECK(shown(table.select(RequestType::help, Urgency::very_urgent, "", std::nullopt).dispute) == "4 h");
+  CHECK(shown(table.select(RequestType::help, Urgency::urgent, "", std::nullopt).dispute) == "2 wd inclusive");
+
+  const auto left_out = TimePolicyTable::compile({{"t.yaml", k_defaults, ""}});
+  const auto& plain = compiled(left_out);
+  CHECK(left_out.diagnostics.empty());
+  CHECK(shown(plain.defaults().dispute) == "1 wd next_day");
+
+  const auto bad = TimePolicyTable::compile({{"t.yaml", std::string(k_defaults) + "  dispute: soon\n", ""}});
+  CHECK_FALSE(bad.table);
+  CHECK(joined(bad).find("'dispute' must be a time limit") != std::string::npos);
+
+  const auto from_rules = TimePolicyTable::compile({shipped_time_limits()});
+  CHECK(shown(compiled(from_rules).select(RequestType::complaint, Urgency::urgent, "phone", std::nullopt).dispute) ==
+        "1 wd next_day");
+}
