@@ -10,6 +10,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev    # Asio, Beast, JSON (System is header-only in 1.81)
   libsqlite3-dev libfmt-dev libyaml-cpp-dev libspdlog-dev libcli11-dev
   libssl-dev                                # SHA-256 for access-token hashes (libcrypto); https webhooks (libssl)
+  libsodium-dev                             # Argon2id hashes of people's passwords (crypto_pwhash)
   openssl ca-certificates                   # tests make throwaway certificates; the system trust store for https
   libjemalloc-dev                           # hotlined's allocator (cheaper than glibc malloc under load)
   libxlsxwriter-dev                         # the nightly report's XLSX workbooks (found with pkg-config)

@@ -7,7 +7,7 @@ namespace hotline::storage {
 namespace {
 
 // Never edit a shipped step: append a new one. Step i brings user_version from i to i + 1.
-constexpr std::array<const char*, 14> k_steps{
+constexpr std::array<const char*, 15> k_steps{
     // 1: tickets, the append-only event log, and the daily sequence behind ticket numbers.
     R"sql(
 CREATE TABLE tickets (
@@ -242,6 +242,20 @@ CREATE TABLE sms_opt_out (
   caller_key TEXT PRIMARY KEY,
   at_ms      INTEGER NOT NULL,  -- when it was recorded (Unix milliseconds)
   actor      TEXT NOT NULL      -- who recorded it: a token's public id, or 'local'
+) WITHOUT ROWID;
+)sql",
+    // 15: people's accounts (operators, liaison officers, supervisors, admins) for the web terminal, beside the
+    // machines' tokens. Only an Argon2id hash of each password (libsodium's crypto_pwhash_str text) is stored.
+    R"sql(
+CREATE TABLE users (
+  login         TEXT PRIMARY KEY,
+  name          TEXT NOT NULL,
+  role          TEXT NOT NULL CHECK (role IN ('operator', 'unit', 'supervisor', 'admin')),
+  unit_id       TEXT,
+  password_hash TEXT NOT NULL,
+  created_at    TEXT NOT NULL,
+  disabled_at   TEXT,
+  CHECK ((role = 'unit') = (unit_id IS NOT NULL))
 ) WITHOUT ROWID;
 )sql",
 };

@@ -53,10 +53,61 @@ Result<std::int64_t> TokenStore::count_active() {
   auto found = exists.step();
   if (!found) return found.error();
   if (exists.column_int(0) == 0) return 0;
-  Statement s(db_.get(), "SELECT count(*) FROM tokens WHERE revoked_at IS NULL");
+  Statement users(db_.get(), "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'users'");
+  if (auto r = users.step(); !r) return r.error();
+  Statement s(db_.get(), users.column_int(0) == 0 ? "SELECT count(*) FROM tokens WHERE revoked_at IS NULL"
+                                                  : "SELECT (SELECT count(*) FROM tokens WHERE revoked_at IS NULL) +"
+                                                    " (SELECT count(*) FROM users WHERE disabled_at IS NULL)");
   auto row = s.step();
   if (!row) return row.error();
   return s.column_int(0);
+}
+
+Result<void> TokenStore::create_user(const UserRecord& u) {
+  Statement s(db_.get(),
+              "INSERT INTO users(login, name, role, unit_id, password_hash, created_at) VALUES(?1,?2,?3,?4,?5,?6)");
+  s.bind(1, u.login).bind(2, u.name).bind(3, u.role).bind(4, u.unit_id).bind(5, u.password_hash).bind(6, u.created_at);
+  return s.run();
+}
+
+Result<std::vector<UserRecord>> TokenStore::query_users(const std::string& where, const std::string& arg) {
+  Statement s(db_.get(),
+              "SELECT login, name, role, unit_id, password_hash, created_at, disabled_at FROM users " + where);
+  if (!arg.empty()) s.bind(1, arg);
+  std::vector<UserRecord> out;
+  while (true) {
+    auto row = s.step();
+    if (!row) return row.error();
+    if (!*row) break;
+    out.push_back({s.column_text(0), s.column_text(1), s.column_text(2), s.column_optional_text(3), s.column_text(4),
+                   s.column_text(5), s.column_optional_text(6)});
+  }
+  return out;
+}
+
+Result<std::optional<UserRecord>> TokenStore::find_user(const std::string& login) {
+  auto rows = query_users("WHERE login = ?1", login);
+  if (!rows) return rows.error();
+  if (rows->empty()) return std::optional<UserRecord>{};
+  return std::optional<UserRecord>(std::move(rows->front()));
+}
+
+Result<std::vector<UserRecord>> TokenStore::list_users() {
+  return query_users("ORDER BY login", "");
+}
+
+Result<bool> TokenStore::set_user_disabled(const std::string& login, const std::optional<std::string>& at) {
+  Statement s(db_.get(), "UPDATE users SET disabled_at = ?2 WHERE login = ?1");
+  s.bind(1, login).bind(2, at);
+  if (auto r = s.run(); !r) return r.error();
+  return sqlite3_changes(db_.get()) > 0;
+}
+
+Result<bool> TokenStore::set_user_password(const std::string& login, const std::string& password_hash) {
+  Statement s(db_.get(), "UPDATE users SET password_hash = ?2 WHERE login = ?1");
+  s.bind(1, login).bind(2, password_hash);
+  if (auto r = s.run(); !r) return r.error();
+  return sqlite3_changes(db_.get()) > 0;
 }
 
 }  // namespace hotline::storage

@@ -21,6 +21,12 @@ std::string hex(const unsigned char* data, std::size_t n) {
   return out;
 }
 
+bool is_hex(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+}  // namespace
+
 std::string random_hex(std::size_t bytes) {
   std::array<unsigned char, 64> buf{};
   std::size_t got = 0;
@@ -31,12 +37,6 @@ std::string random_hex(std::size_t bytes) {
   }
   return hex(buf.data(), bytes);
 }
-
-bool is_hex(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
-}
-
-}  // namespace
 
 std::string sha256_hex(std::string_view data) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};

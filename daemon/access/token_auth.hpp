@@ -34,4 +34,8 @@ std::optional<Principal> authenticate(std::string_view authorization, storage::T
 
 std::string sha256_hex(std::string_view data);
 
+// `bytes` random bytes (at most 64) from the kernel, as lower-case hex; throws std::runtime_error when getrandom
+// fails.
+std::string random_hex(std::size_t bytes);
+
 }  // namespace hotline::daemon

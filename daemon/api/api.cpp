@@ -45,13 +45,6 @@ std::vector<routing::KnowledgeMatch> suggest_knowledge(const routing::Ticket& ti
 
 }  // namespace
 
-std::optional<Principal> Api::authenticate(const Request& req) {
-  if (!ctx_.auth_required.load()) return Principal{CallerRole::local, "", ""};
-  auto lease = ctx_.tokens.acquire();
-  if (!lease) return std::nullopt;
-  return daemon::authenticate(req[http::field::authorization], **lease);
-}
-
 boost::asio::awaitable<Response> Api::post_ticket(const Request& req, const Principal& who) {
   if (!is_json_content_type(req[http::field::content_type])) {
     co_return problem_response(

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <string>
 
+#include "daemon/access/sessions.hpp"
 #include "daemon/access/token_auth.hpp"
 #include "daemon/api/route_table.hpp"
 #include "daemon/api/service_metrics.hpp"
@@ -57,6 +58,8 @@ struct ApiContext {
   const CallerKeys* callers = nullptr;          // callers by phone (intake history, ?phone=); null: not kept
   const LookupCodes* lookup = nullptr;          // citizens' lookup codes; null: none given, the public look-up 404s
   AddressRate* public_rate = nullptr;           // public look-ups per client address; null: not limited
+  Sessions* sessions = nullptr;                 // people's sessions (web terminal); null: POST /login answers 503
+  bool secure_cookie = false;                   // sessions.secure_cookie: the session cookie is marked Secure
   int duplicate_days = 7;                       // duplicates.days: how far back intake looks for likely duplicates
 };
 
@@ -90,7 +93,12 @@ class Api final : public RequestHandler {
   struct Endpoints;  // the table's handlers, which call the members below
   // The caller, from the bearer token; without tokens configured, the local open-access principal.
   // nullopt when a token is required and missing or invalid.
-  std::optional<Principal> authenticate(const Request& request);
+  // A session (cookie) on a state-changing request without its CSRF token sets `csrf_refused` (session_api.cpp).
+  std::optional<Principal> authenticate(const Request& request, bool& csrf_refused);
+  // POST /login, POST /logout, GET /v1/session (session_api.cpp).
+  boost::asio::awaitable<Response> login(const Request& request, const Peer& peer);
+  Response logout(const Request& request, const Principal& who);
+  Response get_session(const Request& request, const Principal& who);
   boost::asio::awaitable<Response> post_ticket(const Request& request, const Principal& who);
   boost::asio::awaitable<Response> get_ticket(const Request& request, const std::string& id, const Principal& who);
   // Appends `who` reading the caller of `ticket_id` through `endpoint` to the caller access log, through the

@@ -32,6 +32,14 @@ struct Api::Endpoints {
   static boost::asio::awaitable<Handled> access_log(Api& api, const Call& c) {
     co_return answer(api.get_access_log(c.req));
   }
+  static boost::asio::awaitable<Handled> login(Api& api, const Call& c) {
+    Response response = co_await api.login(c.req, c.peer);
+    co_return answer(std::move(response));
+  }
+  static boost::asio::awaitable<Handled> logout(Api& api, const Call& c) { co_return answer(api.logout(c.req, c.who)); }
+  static boost::asio::awaitable<Handled> session(Api& api, const Call& c) {
+    co_return answer(api.get_session(c.req, c.who));
+  }
   static boost::asio::awaitable<Handled> caller_sms(Api& api, const Call& c) {
     Response response = co_await api.post_caller_sms(c.req, c.who);
     co_return answer(std::move(response));
@@ -79,9 +87,12 @@ struct Api::Endpoints {
   }
 
   static constexpr RoleSet anyone = RoleSet::everyone();
-  static constexpr std::array<Route<Endpoint>, 19> table{{
+  static constexpr std::array<Route<Endpoint>, 22> table{{
       {verb::get, "/healthz", Access::open, {}, "", true, healthz},
       {verb::get, "/v1/public/tickets/{id}", Access::open, {}, "", false, public_ticket},
+      {verb::post, "/login", Access::open, {}, "", false, login},
+      {verb::post, "/logout", Access::token, anyone, "", false, logout},
+      {verb::get, "/v1/session", Access::token, anyone, "", false, session},
       {verb::get,
        "/metrics",
        Access::metrics,
@@ -163,8 +174,14 @@ boost::asio::awaitable<Handled> Api::serve(const Request& req, const Peer& peer)
       !match.open || (match.route != nullptr && match.route->access == Access::metrics && ctx_.metrics_require_token);
   std::optional<Principal> who;
   if (needs_token) {
-    who = authenticate(req);
+    bool csrf_refused = false;
+    who = authenticate(req, csrf_refused);
     if (!who) co_return Endpoints::answer(unauthenticated(req));
+    if (csrf_refused) {
+      co_return Endpoints::answer(problem_response(
+          req, {403, "csrf-token", "The request lacks its CSRF token",
+                "a session's POST carries the csrf_token its login gave, in the X-CSRF-Token header", ""}));
+    }
   }
   if (!match.path_known) {
     co_return Endpoints::answer(

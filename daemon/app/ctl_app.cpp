@@ -13,6 +13,7 @@
 #include "daemon/tools/report_command.hpp"
 #include "daemon/tools/route_command.hpp"
 #include "daemon/tools/token_command.hpp"
+#include "daemon/tools/user_command.hpp"
 #include "routing/rule_analysis.hpp"
 
 namespace hotline::daemon {
@@ -165,6 +166,28 @@ int run_ctl(int argc, char** argv) {
   token_list_cmd->fallthrough();
   token_revoke_cmd->fallthrough();
 
+  auto* user = app.add_subcommand("user", "manage people's accounts (the web terminal's logins)");
+  user->require_subcommand(1);
+  std::string user_db = "./var/hotline.db";
+  user->add_option("--database", user_db, "SQLite database file")->capture_default_str();
+  UserAddArgs user_args;
+  auto* user_add_cmd = user->add_subcommand("add", "add an account; the password is asked for (or read from stdin)");
+  user_add_cmd->add_option("--login", user_args.login, "login name, e.g. wangmin")->required();
+  user_add_cmd->add_option("--role", user_args.role, "operator, unit, supervisor or admin")->required();
+  user_add_cmd->add_option("--unit", user_args.unit, "unit id, for role unit");
+  user_add_cmd->add_option("--name", user_args.name, "the person's name, e.g. 王敏")->required();
+  user_add_cmd->add_option("--rules", user_args.rules_dir, "rules folder to check the unit against")
+      ->default_val("rules");
+  auto* user_list_cmd = user->add_subcommand("list", "list accounts (never their passwords)");
+  std::string user_login;
+  auto* user_disable_cmd = user->add_subcommand("disable", "disable an account; its sessions end");
+  user_disable_cmd->add_option("LOGIN", user_login, "login")->required();
+  auto* user_enable_cmd = user->add_subcommand("enable", "enable a disabled account again");
+  user_enable_cmd->add_option("LOGIN", user_login, "login")->required();
+  auto* user_passwd_cmd = user->add_subcommand("passwd", "set an account's password (asked for, or read from stdin)");
+  user_passwd_cmd->add_option("LOGIN", user_login, "login")->required();
+  for (auto* c : {user_add_cmd, user_list_cmd, user_disable_cmd, user_enable_cmd, user_passwd_cmd}) c->fallthrough();
+
   auto* db = app.add_subcommand("db", "database maintenance");
   db->require_subcommand(1);
   std::string db_path = "./var/hotline.db";
@@ -201,6 +224,14 @@ int run_ctl(int argc, char** argv) {
     return token_create(create_args, std::cout, std::cerr);
   }
   if (token_list_cmd->parsed()) return token_list(database, std::cout, std::cerr);
+  if (user_add_cmd->parsed()) {
+    user_args.database = user_db;
+    return user_add(user_args, std::cin, std::cout, std::cerr);
+  }
+  if (user_list_cmd->parsed()) return user_list(user_db, std::cout, std::cerr);
+  if (user_disable_cmd->parsed()) return user_set_disabled(user_db, user_login, true, std::cout, std::cerr);
+  if (user_enable_cmd->parsed()) return user_set_disabled(user_db, user_login, false, std::cout, std::cerr);
+  if (user_passwd_cmd->parsed()) return user_passwd(user_db, user_login, std::cin, std::cout, std::cerr);
   if (token_revoke_cmd->parsed()) return token_revoke(database, revoke_id, std::cout, std::cerr);
   return 2;
 }

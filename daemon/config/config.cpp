@@ -220,6 +220,33 @@ const std::map<std::string, Setter>& key_table() {
        [](Config& c, const std::string& v) { return set_ms(c.webhook_timeout_ms, v, 100, 600'000); }},
       {"notifications.key_prefix", [](Config& c, const std::string& v) { return set_string(c.key_prefix, v); }},
       {"notifications.ca_file", [](Config& c, const std::string& v) { return set_string(c.ca_file, v); }},
+      {"sessions.idle_minutes",
+       [](Config& c, const std::string& v) {
+         std::int64_t minutes = 0;
+         auto err = set_unsigned(minutes, v, 1, 24 * 60);
+         if (err.empty()) c.session_idle_ms = minutes * 60'000;
+         return err;
+       }},
+      {"sessions.max_hours",
+       [](Config& c, const std::string& v) {
+         std::int64_t hours = 0;
+         auto err = set_unsigned(hours, v, 1, 24 * 30);
+         if (err.empty()) c.session_max_ms = hours * 3'600'000;
+         return err;
+       }},
+      {"sessions.lockout_minutes",
+       [](Config& c, const std::string& v) {
+         std::int64_t minutes = 0;
+         auto err = set_unsigned(minutes, v, 1, 24 * 60);
+         if (err.empty()) c.login_lockout_ms = minutes * 60'000;
+         return err;
+       }},
+      {"sessions.secure_cookie",
+       [](Config& c, const std::string& v) {
+         if (v != "true" && v != "false") return std::string("must be true or false");
+         c.secure_cookie = v == "true";
+         return std::string();
+       }},
       {"notifications.sms.url",
        [](Config& c, const std::string& v) {
          if (!parse_webhook_url(v)) {

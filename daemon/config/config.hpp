@@ -72,7 +72,11 @@ struct Config {
   std::string key_prefix;                  // notifications.key_prefix for Idempotency-Key; "" = ticket_prefix
   std::string ca_file;                     // notifications.ca_file: PEM CAs trusted for https; "" = system store
   SmsGatewayConfig sms;                    // notifications.sms
-  routing::FileLimits rules_files;         // rules_files.max_bytes, rules_files.max_yaml_nodes: per rules file
+  std::int64_t session_idle_ms = 30 * 60'000LL;    // sessions.idle_minutes: an unused session ends
+  std::int64_t session_max_ms = 12 * 3'600'000LL;  // sessions.max_hours: a session ends this long after login
+  std::int64_t login_lockout_ms = 15 * 60'000LL;   // sessions.lockout_minutes: after 5 failed logins in a row
+  bool secure_cookie = false;       // sessions.secure_cookie: behind an https proxy, mark the cookie Secure
+  routing::FileLimits rules_files;  // rules_files.max_bytes, rules_files.max_yaml_nodes: per rules file
 };
 
 // Parses YAML config text. Unknown keys, wrong types and bad values are reported as file:line:column;

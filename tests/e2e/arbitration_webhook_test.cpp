@@ -26,8 +26,8 @@ TEST_CASE("an arbitration is posted to the webhooks of the disputing unit and of
   const auto cgj = make_token(db, "unit", "350602.cgj");
   const auto gov = make_token(db, "unit", "350602001.gov");
   const auto zjj = make_token(db, "unit", "350602.zjj");
-  DaemonProcess daemon(HOTLINED_PATH, {"--config", config, "--listen", "127.0.0.1:0", "--database", db, "--rules",
-                                       SHIPPED_RULES_DIR});
+  DaemonProcess daemon(HOTLINED_PATH,
+                       {"--config", config, "--listen", "127.0.0.1:0", "--database", db, "--rules", SHIPPED_RULES_DIR});
   HttpClient client(daemon.port());
   const auto act = [&](const std::string& token, const std::string& id, const std::string& action,
                        const std::string& body) {
@@ -56,7 +56,9 @@ TEST_CASE("an arbitration is posted to the webhooks of the disputing unit and of
     return units;
   };
   REQUIRE(receiver.wait_until(
-      [&](const auto& posts) { return arbitrations(posts) == std::set<std::string>{"350602.zjj", "350602.cgj"}; },
+      [&](const auto& posts) {
+        return arbitrations(posts) == std::set<std::string>{"350602.zjj", "350602.cgj"};
+      },
       30s));
   for (const auto& p : receiver.posts()) {
     const auto body = json::parse(p.body);

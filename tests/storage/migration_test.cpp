@@ -6,6 +6,7 @@
 #include "storage/migrations.hpp"
 #include "storage/statement.hpp"
 #include "storage/ticket_store.hpp"
+#include "storage/token_store.hpp"
 #include "tests/storage/store_fixture.hpp"
 
 using namespace hotline::storage;
@@ -188,4 +189,38 @@ TEST_CASE("schema 14: a caller's refusal of SMS is kept by caller key, recorded 
   CHECK(*store.set_sms_opt_out("k1", false, 1795000009000, "tok1") == true);
   CHECK(*store.sms_opted_out("k1") == false);
   CHECK(*store.set_sms_opt_out("k1", false, 1795000009000, "tok1") == false);
+}
+
+TEST_CASE("schema 15: people's accounts beside tokens; an enabled account counts as a credential",
+          "[storage][migration]") {
+  TempDb tmp;
+  {
+    auto db = Connection::open(tmp.path, /*create=*/true, /*read_only=*/false);
+    REQUIRE(db.has_value());
+    REQUIRE(migrate_to(*db, 14).has_value());
+  }
+  auto opened = TokenStore::open(tmp.path);  // migrates on open
+  REQUIRE(opened.has_value());
+  TokenStore& store = **opened;
+  CHECK(*store.count_active() == 0);
+  const UserRecord op{"wangmin", "王敏", "operator", std::nullopt, "$argon2id$x", "2026-12-05T09:00:00+08:00", {}};
+  REQUIRE(store.create_user(op).has_value());
+  CHECK_FALSE(store.create_user(op).has_value());  // a duplicate login
+  // The schema refuses a unit account without its unit, and a unit on another role.
+  CHECK_FALSE(store.create_user({"liyun", "李芸", "unit", std::nullopt, "h", "t", {}}).has_value());
+  CHECK_FALSE(store.create_user({"x1", "甲", "operator", std::string("350602.cgj"), "h", "t", {}}).has_value());
+  CHECK_FALSE(store.create_user({"x2", "乙", "root", std::nullopt, "h", "t", {}}).has_value());
+  REQUIRE(store.create_user({"liyun", "李芸", "unit", std::string("350602.cgj"), "h", "t", {}}).has_value());
+  CHECK(*store.count_active() == 2);
+  CHECK(store.find_user("wangmin")->value() == op);
+  CHECK_FALSE(store.find_user("nobody")->has_value());
+  CHECK(*store.set_user_disabled("liyun", std::string("2026-12-05T10:00:00+08:00")));
+  CHECK(*store.count_active() == 1);
+  CHECK(store.find_user("liyun")->value().disabled_at == "2026-12-05T10:00:00+08:00");
+  CHECK_FALSE(*store.set_user_disabled("nobody", std::nullopt));
+  CHECK(*store.set_user_password("wangmin", "$argon2id$y"));
+  CHECK(store.find_user("wangmin")->value().password_hash == "$argon2id$y");
+  const auto all = store.list_users();
+  REQUIRE(all->size() == 2);
+  CHECK(all->front().login == "liyun");
 }

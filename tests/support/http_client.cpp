@@ -50,9 +50,11 @@ struct HttpClient::Impl {
   }
 
   HttpResult request(http::verb verb, const std::string& target, const std::string& body,
-                     const std::string& content_type, const std::string& bearer = "") {
+                     const std::string& content_type, const std::string& bearer = "",
+                     const std::map<std::string, std::string>& headers = {}) {
     http::request<http::string_body> req{verb, target, 11};
     req.set(http::field::host, "127.0.0.1");
+    for (const auto& [name, value] : headers) req.set(name, value);
     if (!bearer.empty()) req.set(http::field::authorization, "Bearer " + bearer);
     if (verb == http::verb::post) {
       if (!content_type.empty()) req.set(http::field::content_type, content_type);
@@ -80,6 +82,12 @@ HttpResult HttpClient::request(const std::string& method, const std::string& tar
                                const std::string& bearer) {
   const auto verb = http::string_to_verb(method);
   return impl_->request(verb, target, body, verb == http::verb::post ? "application/json" : "", bearer);
+}
+
+HttpResult HttpClient::request_with(const std::string& method, const std::string& target, const std::string& body,
+                                    const std::map<std::string, std::string>& headers) {
+  const auto verb = http::string_to_verb(method);
+  return impl_->request(verb, target, body, verb == http::verb::post ? "application/json" : "", "", headers);
 }
 
 HttpResult HttpClient::raw(const std::string& bytes) {

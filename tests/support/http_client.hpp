@@ -30,6 +30,9 @@ class HttpClient {
   // Any method, with an optional bearer token.
   HttpResult request(const std::string& method, const std::string& target, const std::string& body,
                      const std::string& bearer);
+  // Any method with extra header fields (a Cookie, an X-CSRF-Token), no bearer token.
+  HttpResult request_with(const std::string& method, const std::string& target, const std::string& body,
+                          const std::map<std::string, std::string>& headers);
   // Sends raw bytes as the whole request and reads one response (for malformed or oversized requests).
   HttpResult raw(const std::string& bytes);
 
