@@ -12,6 +12,7 @@ set(HOTLINE_DAEMON_LAYERS
   http 3        # Beast transport: sessions, limits, streaming; knows no endpoint
   notify 4      # the notification outbox and webhook delivery
   feed 4        # live feeds (SSE)
+  web 4         # the web terminal's static files, compiled in, with ETag, gzip and security headers
   escalation 5  # the stage scheduler, escalation hooks, deadline recomputes
   nightly 5     # the daemon's nightly report run and its announcement
   cases 6       # case transactions: intake and actions committed through the writer
@@ -21,6 +22,6 @@ set(HOTLINE_DAEMON_LAYERS
 )
 
 # Third-party headers each folder may include, beyond the standard library, Boost.JSON, fmt and spdlog.
-set(HOTLINE_BEAST_FOLDERS http api feed notify)
+set(HOTLINE_BEAST_FOLDERS http api feed notify web)
 set(HOTLINE_YAML_FOLDERS config)
 set(HOTLINE_CLI_FOLDERS tools app)

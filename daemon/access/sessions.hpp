@@ -15,10 +15,10 @@
 namespace hotline::daemon {
 
 struct SessionLimits {
-  std::int64_t idle_ms = 30 * 60'000LL;           // sessions.idle_minutes: unused this long, a session ends
-  std::int64_t absolute_ms = 12 * 3'600'000LL;    // sessions.max_hours: a session ends this long after login
-  int max_failures = 5;                           // failed logins in a row that lock the login
-  std::int64_t lockout_ms = 15 * 60'000LL;        // sessions.lockout_minutes: how long it stays locked
+  std::int64_t idle_ms = 30 * 60'000LL;         // sessions.idle_minutes: unused this long, a session ends
+  std::int64_t absolute_ms = 12 * 3'600'000LL;  // sessions.max_hours: a session ends this long after login
+  int max_failures = 5;                         // failed logins in a row that lock the login
+  std::int64_t lockout_ms = 15 * 60'000LL;      // sessions.lockout_minutes: how long it stays locked
 };
 
 struct Session {

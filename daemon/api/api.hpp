@@ -23,6 +23,7 @@
 #include "daemon/http/stream_response.hpp"
 #include "daemon/metrics/metrics_registry.hpp"
 #include "daemon/runtime/scheduler_clock.hpp"
+#include "daemon/web/static_files.hpp"
 #include "daemon/writer/reader_pool.hpp"
 #include "daemon/writer/ticket_writer.hpp"
 #include "routing/lifecycle.hpp"
@@ -58,6 +59,7 @@ struct ApiContext {
   const CallerKeys* callers = nullptr;          // callers by phone (intake history, ?phone=); null: not kept
   const LookupCodes* lookup = nullptr;          // citizens' lookup codes; null: none given, the public look-up 404s
   AddressRate* public_rate = nullptr;           // public look-ups per client address; null: not limited
+  const StaticFiles* web = nullptr;             // the web terminal's pages; null: / answers 404
   Sessions* sessions = nullptr;                 // people's sessions (web terminal); null: POST /login answers 503
   bool secure_cookie = false;                   // sessions.secure_cookie: the session cookie is marked Secure
   int duplicate_days = 7;                       // duplicates.days: how far back intake looks for likely duplicates
@@ -98,6 +100,8 @@ class Api final : public RequestHandler {
   // POST /login, POST /logout, GET /v1/session (session_api.cpp).
   boost::asio::awaitable<Response> login(const Request& request, const Peer& peer);
   Response logout(const Request& request, const Principal& who);
+  // GET / and /static/{file}: the web terminal's pages (daemon/web).
+  Response web_file(const Request& request, const std::string& name);
   Response get_session(const Request& request, const Principal& who);
   boost::asio::awaitable<Response> post_ticket(const Request& request, const Principal& who);
   boost::asio::awaitable<Response> get_ticket(const Request& request, const std::string& id, const Principal& who);

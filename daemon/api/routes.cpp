@@ -32,6 +32,10 @@ struct Api::Endpoints {
   static boost::asio::awaitable<Handled> access_log(Api& api, const Call& c) {
     co_return answer(api.get_access_log(c.req));
   }
+  static boost::asio::awaitable<Handled> page(Api& api, const Call& c) {
+    const bool root = c.req.target().substr(0, c.req.target().find('?')) == "/";
+    co_return answer(api.web_file(c.req, root ? std::string("index.html") : param(c, 0)));
+  }
   static boost::asio::awaitable<Handled> login(Api& api, const Call& c) {
     Response response = co_await api.login(c.req, c.peer);
     co_return answer(std::move(response));
@@ -87,9 +91,11 @@ struct Api::Endpoints {
   }
 
   static constexpr RoleSet anyone = RoleSet::everyone();
-  static constexpr std::array<Route<Endpoint>, 22> table{{
+  static constexpr std::array<Route<Endpoint>, 24> table{{
       {verb::get, "/healthz", Access::open, {}, "", true, healthz},
       {verb::get, "/v1/public/tickets/{id}", Access::open, {}, "", false, public_ticket},
+      {verb::get, "/", Access::open, {}, "", true, page},
+      {verb::get, "/static/{file}", Access::open, {}, "", true, page},
       {verb::post, "/login", Access::open, {}, "", false, login},
       {verb::post, "/logout", Access::token, anyone, "", false, logout},
       {verb::get, "/v1/session", Access::token, anyone, "", false, session},

@@ -80,7 +80,8 @@ boost::asio::awaitable<Response> Api::login(const Request& req, const Peer& peer
   const auto parsed = json::parse(req.body(), ec);
   if (ec || !parsed.is_object()) co_return problem_response(req, bad_field("body", "must be a JSON object"));
   for (const auto& kv : parsed.as_object()) {
-    if (kv.key() != "login" && kv.key() != "password") co_return problem_response(req, bad_field(kv.key(), "unknown field"));
+    if (kv.key() != "login" && kv.key() != "password")
+      co_return problem_response(req, bad_field(kv.key(), "unknown field"));
     if (!kv.value().is_string()) co_return problem_response(req, bad_field(kv.key(), "must be a string"));
   }
   const auto* login_value = parsed.as_object().if_contains("login");
@@ -125,12 +126,16 @@ boost::asio::awaitable<Response> Api::login(const Request& req, const Peer& peer
                     {"unit", user->unit_id ? json::value(*user->unit_id) : json::value(nullptr)},
                     {"csrf_token", opened.session.csrf}};
   auto response = make_response(req, http::status::ok, json::serialize(body));
-  response.set(http::field::set_cookie, std::string(k_cookie) + "=" + opened.cookie +
-                                            "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
-                                            std::to_string(sessions.limits().absolute_ms / 1000) +
-                                            (ctx_.secure_cookie ? "; Secure" : ""));
+  response.set(http::field::set_cookie,
+               std::string(k_cookie) + "=" + opened.cookie + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+                   std::to_string(sessions.limits().absolute_ms / 1000) + (ctx_.secure_cookie ? "; Secure" : ""));
   response.set(http::field::cache_control, "no-store");
   co_return response;
+}
+
+Response Api::web_file(const Request& req, const std::string& name) {
+  if (ctx_.web == nullptr) return problem_response(req, {404, "not-found", "No web terminal here", "", ""});
+  return ctx_.web->serve(req, name);
 }
 
 Response Api::logout(const Request& req, const Principal& who) {
@@ -150,10 +155,12 @@ Response Api::get_session(const Request& req, const Principal& who) {
   json::object body{{"role", std::string(to_string(who.role))},
                     {"unit", who.unit_id.empty() ? json::value(nullptr) : json::value(who.unit_id)}};
   if (who.token_id.starts_with("user:") && ctx_.sessions != nullptr) {
-    const auto session =
-        ctx_.sessions->find(cookie_value(req[http::field::cookie], k_cookie), ctx_.clock->now_ms());
+    const auto session = ctx_.sessions->find(cookie_value(req[http::field::cookie], k_cookie), ctx_.clock->now_ms());
     body["login"] = who.token_id.substr(5);
     if (session) body["csrf_token"] = session->csrf;
+    if (auto lease = ctx_.tokens.acquire()) {
+      if (auto user = (*lease)->find_user(who.token_id.substr(5)); user && *user) body["name"] = (*user)->name;
+    }
   } else {
     body["token"] = who.token_id;
   }

@@ -220,6 +220,7 @@ const std::map<std::string, Setter>& key_table() {
        [](Config& c, const std::string& v) { return set_ms(c.webhook_timeout_ms, v, 100, 600'000); }},
       {"notifications.key_prefix", [](Config& c, const std::string& v) { return set_string(c.key_prefix, v); }},
       {"notifications.ca_file", [](Config& c, const std::string& v) { return set_string(c.ca_file, v); }},
+      {"web.dir", [](Config& c, const std::string& v) { return set_string(c.web_dir, v); }},
       {"sessions.idle_minutes",
        [](Config& c, const std::string& v) {
          std::int64_t minutes = 0;

@@ -75,6 +75,7 @@ struct Config {
   std::int64_t session_idle_ms = 30 * 60'000LL;    // sessions.idle_minutes: an unused session ends
   std::int64_t session_max_ms = 12 * 3'600'000LL;  // sessions.max_hours: a session ends this long after login
   std::int64_t login_lockout_ms = 15 * 60'000LL;   // sessions.lockout_minutes: after 5 failed logins in a row
+  std::string web_dir;  // web.dir: serve the web terminal's files from this folder (development); "" = compiled in
   bool secure_cookie = false;       // sessions.secure_cookie: behind an https proxy, mark the cookie Secure
   routing::FileLimits rules_files;  // rules_files.max_bytes, rules_files.max_yaml_nodes: per rules file
 };

@@ -124,8 +124,8 @@ int user_add(const UserAddArgs& args, std::istream& in, std::ostream& out, std::
     err << "user add: " << r.error().message << '\n';
     return 1;
   }
-  out << "user " << args.login << " (" << args.role << (args.unit.empty() ? "" : " " + args.unit) << ", "
-      << args.name << ") added. Restart or SIGHUP hotlined if it ran without tokens or users.\n";
+  out << "user " << args.login << " (" << args.role << (args.unit.empty() ? "" : " " + args.unit) << ", " << args.name
+      << ") added. Restart or SIGHUP hotlined if it ran without tokens or users.\n";
   return 0;
 }
 
@@ -140,7 +140,8 @@ int user_list(const std::string& database, std::ostream& out, std::ostream& err)
     err << "user list: " << users.error().message << '\n';
     return 1;
   }
-  out << "LOGIN            ROLE        UNIT                 CREATED                        DISABLED                       "
+  out << "LOGIN            ROLE        UNIT                 CREATED                        DISABLED                    "
+         "   "
          "NAME\n";
   for (const auto& u : *users) {
     char line[512];

@@ -62,8 +62,9 @@ TEST_CASE("people log in, act with their role's rights under a CSRF token, get l
                     {"user", "add", "--database", db, "--login", "wangmin", "--role", "operator", "--name", "乙"},
                     "another password\n")
             .status == 1);
-  CHECK(run_command(HOTLINECTL_PATH, {"user", "add", "--database", db, "--rules", SHIPPED_RULES_DIR, "--login", "x1",
-                                      "--role", "unit", "--unit", "nowhere.gov", "--name", "丙"},
+  CHECK(run_command(HOTLINECTL_PATH,
+                    {"user", "add", "--database", db, "--rules", SHIPPED_RULES_DIR, "--login", "x1", "--role", "unit",
+                     "--unit", "nowhere.gov", "--name", "丙"},
                     "another password\n")
             .status == 1);
   const auto listed = run_command(HOTLINECTL_PATH, {"user", "list", "--database", db});
@@ -136,8 +137,7 @@ TEST_CASE("people log in, act with their role's rights under a CSRF token, get l
   CHECK(as(other, "GET", "/v1/session", "").status == 401);
   CHECK(login(client, "zhaoyi", "staple battery").status == 401);
   REQUIRE(run_command(HOTLINECTL_PATH, {"user", "enable", "zhaoyi", "--database", db}).status == 0);
-  REQUIRE(run_command(HOTLINECTL_PATH, {"user", "passwd", "zhaoyi", "--database", db}, "a new password\n").status ==
-          0);
+  REQUIRE(run_command(HOTLINECTL_PATH, {"user", "passwd", "zhaoyi", "--database", db}, "a new password\n").status == 0);
   CHECK(login(client, "zhaoyi", "staple battery").status == 401);
   logged_in(client, "zhaoyi", "a new password");
   CHECK(daemon.stop(SIGTERM) == 0);

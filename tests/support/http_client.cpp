@@ -31,9 +31,10 @@ struct HttpClient::Impl {
     buffer.clear();
   }
 
-  HttpResult read() {
+  HttpResult read(bool head = false) {
     http::response_parser<http::string_body> parser;
     parser.body_limit(64u << 20);
+    parser.skip(head);  // a response to HEAD has the headers of GET and no body
     stream.expires_after(std::chrono::seconds(30));
     http::read(stream, buffer, parser);
     auto res = parser.release();
@@ -63,7 +64,7 @@ struct HttpClient::Impl {
     }
     stream.expires_after(std::chrono::seconds(30));
     http::write(stream, req);
-    return read();
+    return read(verb == http::verb::head);
   }
 };
 

@@ -19,7 +19,7 @@ TEST_CASE("a session lives until it is idle too long or too old", "[daemon][sess
   CHECK(a.session.csrf.size() == 64);
   CHECK(a.session.csrf != a.cookie);
   CHECK(sessions.find(a.cookie, 29 * k_minute)->login == "wangmin");
-  CHECK(sessions.find(a.cookie, 58 * k_minute));  // used at 29: idle only 29 minutes
+  CHECK(sessions.find(a.cookie, 58 * k_minute));        // used at 29: idle only 29 minutes
   CHECK_FALSE(sessions.find(a.cookie, 88 * k_minute));  // idle 30 minutes: gone
   CHECK_FALSE(sessions.find(a.cookie, 89 * k_minute));  // and forgotten
   // Used every 20 minutes it still ends at its absolute expiry.
@@ -54,7 +54,7 @@ TEST_CASE("five failed logins in a row lock the login for a while", "[daemon][se
   CHECK(sessions.locked_until("liyun", 11) == 10 + 15 * k_minute);
   CHECK_FALSE(sessions.locked_until("wangmin", 11));  // per login
   CHECK_FALSE(sessions.locked_until("liyun", 10 + 15 * k_minute));
-  CHECK(sessions.failed("liyun", 20 * k_minute) == 1);  // the lock ran out: counted afresh
+  CHECK(sessions.failed("liyun", 20 * k_minute) == 1);          // the lock ran out: counted afresh
   sessions.open("liyun", "unit", "350602.cgj", 21 * k_minute);  // a login forgets the failures
   CHECK(sessions.failed("liyun", 22 * k_minute) == 1);
 }
