@@ -19,36 +19,48 @@ std::string now_rfc3339() {
 
 }  // namespace
 
-int token_create(const TokenCreateArgs& args, std::ostream& out, std::ostream& err) {
-  if (!parse_token_role(args.role)) {
-    err << "token create: --role must be operator, unit, supervisor or admin\n";
+int check_role_and_unit(const char* command, const std::string& role, const std::string& unit,
+                        const std::string& rules_dir, std::ostream& err) {
+  if (!parse_token_role(role)) {
+    err << command << ": --role must be operator, unit, supervisor or admin\n";
     return 2;
   }
-  if ((args.role == "unit") != !args.unit.empty()) {
-    err << "token create: --unit is required for role unit and only for it\n";
+  if ((role == "unit") != !unit.empty()) {
+    err << command << ": --unit is required for role unit and only for it\n";
     return 2;
   }
-  if (!args.unit.empty()) {
-    const auto rules = load_rules(args.rules_dir);
-    if (!rules.rule_set) {
-      err << "token create: cannot check the unit: rules in '" << args.rules_dir << "' do not load\n";
-      return 1;
-    }
-    if (rules.rule_set->find_unit(args.unit) == nullptr) {
-      err << "token create: no unit '" << args.unit << "' in " << args.rules_dir << '\n';
-      return 1;
-    }
-  }
-  const auto dir = std::filesystem::path(args.database).parent_path();
-  std::error_code ec;
-  if (!dir.empty()) std::filesystem::create_directories(dir, ec);
-  auto store = storage::TokenStore::open(args.database);
-  if (!store) {
-    err << "token create: " << store.error().message << '\n';
+  if (unit.empty()) return 0;
+  const auto rules = load_rules(rules_dir);
+  if (!rules.rule_set) {
+    err << command << ": cannot check the unit: rules in '" << rules_dir << "' do not load\n";
     return 1;
   }
+  if (rules.rule_set->find_unit(unit) == nullptr) {
+    err << command << ": no unit '" << unit << "' in " << rules_dir << '\n';
+    return 1;
+  }
+  return 0;
+}
+
+std::unique_ptr<storage::TokenStore> open_credentials(const char* command, const std::string& database,
+                                                      std::ostream& err) {
+  const auto dir = std::filesystem::path(database).parent_path();
+  std::error_code ec;
+  if (!dir.empty()) std::filesystem::create_directories(dir, ec);
+  auto store = storage::TokenStore::open(database);
+  if (!store) {
+    err << command << ": " << store.error().message << '\n';
+    return nullptr;
+  }
+  return std::move(*store);
+}
+
+int token_create(const TokenCreateArgs& args, std::ostream& out, std::ostream& err) {
+  if (const int bad = check_role_and_unit("token create", args.role, args.unit, args.rules_dir, err)) return bad;
+  auto store = open_credentials("token create", args.database, err);
+  if (!store) return 1;
   const auto issued = issue_token(args.name, args.role, args.unit, now_rfc3339());
-  if (auto r = (*store)->create(issued.record); !r) {
+  if (auto r = store->create(issued.record); !r) {
     err << "token create: " << r.error().message << '\n';
     return 1;
   }

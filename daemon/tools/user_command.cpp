@@ -4,15 +4,13 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
 #include <ostream>
 
 #include "daemon/access/password.hpp"
-#include "daemon/access/roles.hpp"
-#include "daemon/config/rules_loader.hpp"
 #include "daemon/runtime/local_time.hpp"
 #include "daemon/runtime/scheduler_clock.hpp"
+#include "daemon/tools/token_command.hpp"
 #include "storage/token_store.hpp"
 
 namespace hotline::daemon {
@@ -76,38 +74,14 @@ int user_add(const UserAddArgs& args, std::istream& in, std::ostream& out, std::
     err << "user add: --login must be 2 to 32 of a-z, 0-9, '.', '_', '-', starting with a letter\n";
     return 2;
   }
-  if (!parse_token_role(args.role)) {
-    err << "user add: --role must be operator, unit, supervisor or admin\n";
-    return 2;
-  }
-  if ((args.role == "unit") != !args.unit.empty()) {
-    err << "user add: --unit is required for role unit and only for it\n";
-    return 2;
-  }
   if (args.name.empty()) {
     err << "user add: --name is the person's name, e.g. 王敏\n";
     return 2;
   }
-  if (!args.unit.empty()) {
-    const auto rules = load_rules(args.rules_dir);
-    if (!rules.rule_set) {
-      err << "user add: cannot check the unit: rules in '" << args.rules_dir << "' do not load\n";
-      return 1;
-    }
-    if (rules.rule_set->find_unit(args.unit) == nullptr) {
-      err << "user add: no unit '" << args.unit << "' in " << args.rules_dir << '\n';
-      return 1;
-    }
-  }
-  const auto dir = std::filesystem::path(args.database).parent_path();
-  std::error_code ec;
-  if (!dir.empty()) std::filesystem::create_directories(dir, ec);
-  auto store = storage::TokenStore::open(args.database);
-  if (!store) {
-    err << "user add: " << store.error().message << '\n';
-    return 1;
-  }
-  if (auto existing = (*store)->find_user(args.login); existing && *existing) {
+  if (const int bad = check_role_and_unit("user add", args.role, args.unit, args.rules_dir, err)) return bad;
+  auto store = open_credentials("user add", args.database, err);
+  if (!store) return 1;
+  if (auto existing = store->find_user(args.login); existing && *existing) {
     err << "user add: login '" << args.login << "' exists already\n";
     return 1;
   }
@@ -120,7 +94,7 @@ int user_add(const UserAddArgs& args, std::istream& in, std::ostream& out, std::
                            hash_password(*password),
                            now_rfc3339(),
                            std::nullopt};
-  if (auto r = (*store)->create_user(user); !r) {
+  if (auto r = store->create_user(user); !r) {
     err << "user add: " << r.error().message << '\n';
     return 1;
   }

@@ -82,6 +82,6 @@ TEST_CASE("web.dir serves the terminal's files from a folder, for working on the
   CHECK(page.header("x-frame-options") == "DENY");
   std::ofstream(pages + "/index.html") << "<!DOCTYPE html><title>dev</title>edited page";
   CHECK(client.get("/").body.find("edited page") != std::string::npos);  // read on every request
-  CHECK(client.get("/static/style.css").status == 404);                    // not in the folder
+  CHECK(client.get("/static/style.css").status == 404);                  // not in the folder
   CHECK(client.get("/static/.hidden").status == 404);
 }

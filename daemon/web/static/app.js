@@ -52,7 +52,7 @@ async function loadQueue(unit) {
     const tr = document.createElement('tr');
     if (t.overdue) tr.className = 'overdue';
     for (const [text, cls] of [[t.id, ''], [t.content, 'content'], [stateNames[t.state] || t.state, ''],
-                               [t.reply_due_at || '', '']]) {
+                               [(t.reply_due_at || '').slice(0, 16).replace('T', ' '), '']]) {
       const td = document.createElement('td');
       td.textContent = text === undefined || text === null ? '' : String(text);
       if (cls) td.className = cls;
