@@ -63,6 +63,7 @@ struct ApiContext {
   Sessions* sessions = nullptr;                 // people's sessions (web terminal); null: POST /login answers 503
   bool secure_cookie = false;                   // sessions.secure_cookie: the session cookie is marked Secure
   int duplicate_days = 7;                       // duplicates.days: how far back intake looks for likely duplicates
+  std::string report_dir{};                     // report.dir: the published reports GET /v1/reports lists
 };
 
 // `unit` is `ancestor` or lies below it in the unit directory.
@@ -139,6 +140,16 @@ class Api final : public RequestHandler {
   // POST /v1/admin/report (report_api.cpp).
   boost::asio::awaitable<Response> run_report(const Request& request);
 
+  // GET /v1/reports and /v1/reports/{day}/{file}: the published reports of report.dir (report_api.cpp).
+  boost::asio::awaitable<Response> get_reports(const Request& request);
+  boost::asio::awaitable<Response> get_report_file(const Request& request, const std::string& day,
+                                                   const std::string& name);
+  // GET /v1/units, /v1/matters, /v1/divisions: the live rule set's directories (directory_api.cpp).
+  Response get_units(const Request& request);
+  Response get_matters(const Request& request);
+  Response get_divisions(const Request& request);
+  // GET /v1/openapi.json: the API's OpenAPI document, compiled in (openapi_api.cpp).
+  Response get_openapi(const Request& request);
   // A case transaction's failure as the HTTP answer: 404, the machine's refusal, or the storage problem.
   Response case_failure(const Request& request, const CaseError& error, const std::string& id,
                         std::string_view storing) const;

@@ -1,9 +1,12 @@
 // POST /v1/admin/report of Api: runs the nightly report now (for an as-of day, by default yesterday) and announces
 // it like the nightly run does — for an operator re-running a night that failed, or publishing a day again.
+// GET /v1/reports and /v1/reports/{day}/{file}: the published reports of report.dir, listed and downloaded.
 #include <boost/json.hpp>
 #include <chrono>
 
 #include "daemon/api/api.hpp"
+#include "daemon/api/published_reports.hpp"
+#include "daemon/http/query_string.hpp"
 #include "daemon/nightly/nightly_runner.hpp"
 #include "daemon/runtime/local_time.hpp"
 #include "daemon/runtime/off_thread.hpp"
@@ -47,6 +50,44 @@ boost::asio::awaitable<Response> Api::run_report(const Request& req) {
       req, http::status::ok,
       json::serialize(json::object{
           {"as_of", routing::format_day(as_of)}, {"files", std::move(files)}, {"notified", outcome->notified}}));
+}
+
+boost::asio::awaitable<Response> Api::get_reports(const Request& req) {
+  for (const auto& [key, value] : parse_query(req.target())) {
+    co_return problem_response(req, bad_field(key, "unknown query parameter"));
+  }
+  // A folder of a few hundred files: a directory read on the read pool, never on an I/O thread.
+  const std::string* dir = &ctx_.report_dir;
+  const auto reports = co_await run_off_thread(ctx_.reads, [dir] { return list_published_reports(*dir); });
+  json::array items;
+  for (const auto& r : reports) {
+    json::array files;
+    for (const auto& f : r.files) {
+      files.push_back({{"name", f.name},
+                       {"format", f.format},
+                       {"size", f.size},
+                       {"path", "/v1/reports/" + r.as_of + "/" + f.name}});
+    }
+    items.push_back({{"as_of", r.as_of}, {"files", std::move(files)}});
+  }
+  co_return make_response(req, http::status::ok, json::serialize(json::object{{"items", std::move(items)}}));
+}
+
+boost::asio::awaitable<Response> Api::get_report_file(const Request& req, const std::string& day,
+                                                      const std::string& name) {
+  const auto format = report_file_format(day, name);
+  std::optional<std::string> bytes;
+  if (format) {
+    const std::string *dir = &ctx_.report_dir, *d = &day, *n = &name;
+    bytes = co_await run_off_thread(ctx_.reads, [dir, d, n] { return read_published_report(*dir, *d, *n); });
+  }
+  if (!bytes) {
+    co_return problem_response(req,
+                               {404, "not-found", "No such report file", "no report file " + day + "/" + name, ""});
+  }
+  auto response = make_response(req, http::status::ok, std::move(*bytes), report_content_type(*format));
+  response.set(http::field::content_disposition, "attachment; filename=\"" + name + "\"");
+  co_return response;
 }
 
 }  // namespace hotline::daemon

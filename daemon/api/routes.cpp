@@ -90,8 +90,23 @@ struct Api::Endpoints {
     co_return answer(std::move(response));
   }
 
+  static boost::asio::awaitable<Handled> units(Api& api, const Call& c) { co_return answer(api.get_units(c.req)); }
+  static boost::asio::awaitable<Handled> matters(Api& api, const Call& c) { co_return answer(api.get_matters(c.req)); }
+  static boost::asio::awaitable<Handled> divisions(Api& api, const Call& c) {
+    co_return answer(api.get_divisions(c.req));
+  }
+  static boost::asio::awaitable<Handled> reports(Api& api, const Call& c) {
+    Response response = co_await api.get_reports(c.req);
+    co_return answer(std::move(response));
+  }
+  static boost::asio::awaitable<Handled> report_file(Api& api, const Call& c) {
+    Response response = co_await api.get_report_file(c.req, param(c, 0), param(c, 1));
+    co_return answer(std::move(response));
+  }
+  static boost::asio::awaitable<Handled> openapi(Api& api, const Call& c) { co_return answer(api.get_openapi(c.req)); }
+
   static constexpr RoleSet anyone = RoleSet::everyone();
-  static constexpr std::array<Route<Endpoint>, 24> table{{
+  static constexpr std::array<Route<Endpoint>, 30> table{{
       {verb::get, "/healthz", Access::open, {}, "", true, healthz},
       {verb::get, "/v1/public/tickets/{id}", Access::open, {}, "", false, public_ticket},
       {verb::get, "/", Access::open, {}, "", true, page},
@@ -136,6 +151,10 @@ struct Api::Endpoints {
       {verb::get, "/v1/escalations/counts", Access::token, anyone, "", false, escalation_counts},
       {verb::get, "/v1/rules", Access::token, anyone, "", false, rules},
       {verb::get, "/v1/kb", Access::token, anyone, "", false, knowledge},
+      {verb::get, "/v1/units", Access::token, anyone, "", false, units},
+      {verb::get, "/v1/matters", Access::token, anyone, "", false, matters},
+      {verb::get, "/v1/divisions", Access::token, anyone, "", false, divisions},
+      {verb::get, "/v1/openapi.json", Access::token, anyone, "", false, openapi},
       {verb::post,
        "/v1/route/explain",
        Access::token,
@@ -158,6 +177,20 @@ struct Api::Endpoints {
        "only admins and supervisors read the caller access log",
        false,
        access_log},
+      {verb::get,
+       "/v1/reports",
+       Access::token,
+       {R::admin, R::supervisor},
+       "only admins and supervisors read reports",
+       false,
+       reports},
+      {verb::get,
+       "/v1/reports/{day}/{file}",
+       Access::token,
+       {R::admin, R::supervisor},
+       "only admins and supervisors read reports",
+       false,
+       report_file},
   }};
 };
 

@@ -341,6 +341,7 @@ int run_daemon(int argc, char** argv) {
   context.duplicate_days = static_cast<int>(config.duplicate_days);
   const StaticFiles web(config.web_dir);
   context.web = &web;
+  context.report_dir = config.report_dir;
   Sessions sessions(SessionLimits{config.session_idle_ms, config.session_max_ms, 5, config.login_lockout_ms});
   context.sessions = &sessions;
   context.secure_cookie = config.secure_cookie;
