@@ -6,7 +6,7 @@ string(LENGTH "${hex}" hex_length)
 math(EXPR size "${hex_length} / 2")
 string(REGEX REPLACE "([0-9a-f][0-9a-f])" "'\\\\x\\1'," bytes "${hex}")
 string(REGEX REPLACE "(('[^']*',){32})" "\\1\n    " bytes "${bytes}")
-file(WRITE "${OUTPUT}.tmp" "// Generated from ${INPUT} by cmake/embed_file.cmake; do not edit.
+file(WRITE "${OUTPUT}.tmp" "// Generated from ${INPUT} by daemon/api/embed_file.cmake; do not edit.
 #include \"${HEADER}\"
 
 namespace hotline::daemon {
