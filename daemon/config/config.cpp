@@ -40,6 +40,15 @@ std::string set_seconds(std::chrono::seconds& field, const std::string& value, l
   return err;
 }
 
+// A whole number of `unit_ms` units from min to max, stored in milliseconds.
+std::string set_scaled_ms(std::int64_t& field, const std::string& value, unsigned long long min, unsigned long long max,
+                          std::int64_t unit_ms) {
+  std::int64_t n = 0;
+  auto err = set_unsigned(n, value, min, max);
+  if (err.empty()) field = n * unit_ms;
+  return err;
+}
+
 std::string set_ms(std::int64_t& field, const std::string& value, long long min, long long max) {
   return set_unsigned(field, value, static_cast<unsigned long long>(min), static_cast<unsigned long long>(max));
 }
@@ -222,26 +231,11 @@ const std::map<std::string, Setter>& key_table() {
       {"notifications.ca_file", [](Config& c, const std::string& v) { return set_string(c.ca_file, v); }},
       {"web.dir", [](Config& c, const std::string& v) { return set_string(c.web_dir, v); }},
       {"sessions.idle_minutes",
-       [](Config& c, const std::string& v) {
-         std::int64_t minutes = 0;
-         auto err = set_unsigned(minutes, v, 1, 24 * 60);
-         if (err.empty()) c.session_idle_ms = minutes * 60'000;
-         return err;
-       }},
+       [](Config& c, const std::string& v) { return set_scaled_ms(c.session_idle_ms, v, 1, 24 * 60, 60'000); }},
       {"sessions.max_hours",
-       [](Config& c, const std::string& v) {
-         std::int64_t hours = 0;
-         auto err = set_unsigned(hours, v, 1, 24 * 30);
-         if (err.empty()) c.session_max_ms = hours * 3'600'000;
-         return err;
-       }},
+       [](Config& c, const std::string& v) { return set_scaled_ms(c.session_max_ms, v, 1, 24 * 30, 3'600'000); }},
       {"sessions.lockout_minutes",
-       [](Config& c, const std::string& v) {
-         std::int64_t minutes = 0;
-         auto err = set_unsigned(minutes, v, 1, 24 * 60);
-         if (err.empty()) c.login_lockout_ms = minutes * 60'000;
-         return err;
-       }},
+       [](Config& c, const std::string& v) { return set_scaled_ms(c.login_lockout_ms, v, 1, 24 * 60, 60'000); }},
       {"sessions.secure_cookie",
        [](Config& c, const std::string& v) {
          if (v != "true" && v != "false") return std::string("must be true or false");

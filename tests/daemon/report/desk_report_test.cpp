@@ -9,16 +9,7 @@ namespace hotline::test {
 namespace {
 
 const ReportFixture& desk_fixture() {
-  static const std::unique_ptr<ReportFixture> fixture = [] {
-    auto f = std::make_unique<ReportFixture>();
-    f->db = f->dir.path() + "/desk.db";
-    f->scenario = build_scenario_db(f->db, REPORT_FIXTURES "/desk_scenario.txt", f->rules_dir);
-    f->deployment = daemon::load_deployment(f->rules_dir);
-    f->options = fixture_options(*f, "2026-11-20", "month");
-    f->facts = report::load_facts(f->db, report::as_of_ms(f->options), {}).value();
-    f->report = report::build_report(f->facts, f->options);
-    return f;
-  }();
+  static const std::unique_ptr<ReportFixture> fixture = build_report_fixture("desk_scenario");
   return *fixture;
 }
 

@@ -29,6 +29,8 @@ struct ReportFixture {
   std::size_t row_where(const std::string& key, const std::string& column, const std::string& value) const;
 };
 
+// The fixture of fixtures/<scenario>.txt, as of 2026-11-20 (month period).
+std::unique_ptr<ReportFixture> build_report_fixture(const std::string& scenario);
 // Built on first use, shared by every test case of the executable.
 const ReportFixture& report_fixture();
 
