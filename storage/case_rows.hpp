@@ -72,6 +72,13 @@ struct QueueRow {
   std::string assignment_state;
   std::int64_t reply_due_ms = 0;
   std::int64_t dispatched_ms = 0;
+  std::string stage;  // the reply clock's escalation stage last fired (pending, yellow, red, urge, supervise)
+};
+
+// A unit's open work by case state, and how much of it is past its reply deadline (the terminal's dashboard).
+struct UnitCounts {
+  std::vector<std::pair<std::string, std::int64_t>> by_state;  // state name, count; states with none left out
+  std::int64_t overdue = 0;
 };
 
 struct SearchQuery {

@@ -7,7 +7,7 @@ namespace hotline::storage {
 namespace {
 
 // Never edit a shipped step: append a new one. Step i brings user_version from i to i + 1.
-constexpr std::array<const char*, 15> k_steps{
+constexpr std::array<const char*, 16> k_steps{
     // 1: tickets, the append-only event log, and the daily sequence behind ticket numbers.
     R"sql(
 CREATE TABLE tickets (
@@ -257,6 +257,11 @@ CREATE TABLE users (
   disabled_at   TEXT,
   CHECK ((role = 'unit') = (unit_id IS NOT NULL))
 ) WITHOUT ROWID;
+)sql",
+    // 16: the hotline's review queues (returns, extensions, replies, follow-ups due) are searches by case state,
+    // newest first; without an index each one scanned every ticket.
+    R"sql(
+CREATE INDEX tickets_by_state ON tickets(state, id);
 )sql",
 };
 

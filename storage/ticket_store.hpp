@@ -172,6 +172,8 @@ class TicketStore {
   Result<std::vector<CallerAccess>> caller_access(const std::string& ticket_id, std::int64_t after, int limit);
   Result<std::optional<Projection>> read_projection(const std::string& ticket_id);
   Result<std::vector<QueueRow>> queue(const QueueQuery& q);
+  // The unit's open work by case state and how much is past its reply deadline at now_ms (its dashboard).
+  Result<UnitCounts> unit_counts(const std::string& unit_id, std::int64_t now_ms);
   // Tickets matching the query, newest first. Text matches come from the search index plus a direct scan of the
   // tickets not indexed yet, so a ticket is found as soon as it is committed. With a positive `budget` the search
   // is stopped once it has run that long: an Error of category over_budget (a broad scan, not a failure).

@@ -1,5 +1,7 @@
 // TicketStore: the case projection (assignments, deadlines, state) and unit queues.
 #include <algorithm>
+#include <string>
+#include <string_view>
 #include <tuple>
 
 #include "storage/escalation_store.hpp"
@@ -114,7 +116,9 @@ Result<std::vector<QueueRow>> TicketStore::queue(const QueueQuery& q) {
   const char* key = q.oldest_first ? "a.dispatched_ms" : "a.reply_due_ms";
   std::string sql =
       "SELECT t.id, t.state, t.received_at, t.type, t.content, a.unit_id, a.handler_id, a.lead, a.state,"
-      " a.reply_due_ms, a.dispatched_ms FROM assignments a JOIN tickets t ON t.id = a.ticket_id WHERE ";
+      " a.reply_due_ms, a.dispatched_ms, coalesce(d.stage, 'pending') FROM assignments a"
+      " JOIN tickets t ON t.id = a.ticket_id"
+      " LEFT JOIN deadlines d ON d.ticket_id = a.ticket_id AND d.unit_id = a.unit_id AND d.clock = 'reply' WHERE ";
   const char* who[] = {"a.unit_id = ?1", "a.handler_id = ?1"};
   std::vector<QueueRow> out;
   for (const char* condition : who) {
@@ -138,7 +142,7 @@ Result<std::vector<QueueRow>> TicketStore::queue(const QueueQuery& q) {
       if (!*r) break;
       out.push_back({st.column_text(0), st.column_text(1), st.column_text(2), st.column_text(3), st.column_text(4),
                      st.column_text(5), st.column_optional_text(6), st.column_int(7) != 0, st.column_text(8),
-                     st.column_int(9), st.column_int(10)});
+                     st.column_int(9), st.column_int(10), st.column_text(11)});
     }
   }
   // Merge the two ordered lists and keep the first `limit`.
@@ -147,6 +151,37 @@ Result<std::vector<QueueRow>> TicketStore::queue(const QueueQuery& q) {
     return std::tie(a.reply_due_ms, a.ticket_id) < std::tie(b.reply_due_ms, b.ticket_id);
   });
   if (out.size() > static_cast<std::size_t>(q.limit)) out.resize(static_cast<std::size_t>(q.limit));
+  return out;
+}
+
+namespace {
+// The ids of the unit's open tickets, each range read by its queue index.
+constexpr std::string_view k_open_of_unit =
+    "SELECT ticket_id FROM assignments WHERE unit_id = ?1 AND open = 1 UNION"
+    " SELECT ticket_id FROM assignments WHERE handler_id = ?1 AND open = 1";
+constexpr std::string_view k_overdue_of_unit =
+    "SELECT ticket_id FROM assignments WHERE unit_id = ?1 AND open = 1 AND reply_due_ms <= ?2 UNION"
+    " SELECT ticket_id FROM assignments WHERE handler_id = ?1 AND open = 1 AND reply_due_ms <= ?2";
+}  // namespace
+
+Result<UnitCounts> TicketStore::unit_counts(const std::string& unit_id, std::int64_t now_ms) {
+  // The same two ranges of the queue indexes as queue(): the unit's own open assignments and those passed down
+  // to it. A ticket it holds twice (lead and passed down from a co-unit) counts once.
+  Statement by_state(db_.get(), "SELECT t.state, count(*) FROM tickets t WHERE t.id IN (" +
+                                    std::string(k_open_of_unit) + ") GROUP BY t.state ORDER BY t.state");
+  by_state.bind(1, unit_id);
+  UnitCounts out;
+  while (true) {
+    auto r = by_state.step();
+    if (!r) return r.error();
+    if (!*r) break;
+    out.by_state.emplace_back(by_state.column_text(0), by_state.column_int(1));
+  }
+  Statement overdue(db_.get(), "SELECT count(*) FROM (" + std::string(k_overdue_of_unit) + ")");
+  overdue.bind(1, unit_id).bind(2, now_ms);
+  auto r = overdue.step();
+  if (!r) return r.error();
+  out.overdue = *r ? overdue.column_int(0) : 0;
   return out;
 }
 

@@ -117,6 +117,9 @@ class Api final : public RequestHandler {
   boost::asio::awaitable<Response> post_action(const Request& request, const Principal& who, const std::string& id,
                                                const std::string& action);
   Response get_queue(const Request& request, const Principal& who, const std::string& unit);
+  // GET /v1/units/{id}/counts: the unit's open work by state and how much is overdue (the terminal's dashboard).
+  boost::asio::awaitable<Response> get_unit_counts(const Request& request, const Principal& who,
+                                                   const std::string& unit);
   // The dispatch desk's queue (派单): what waits for a human dispatcher, oldest first, with the dispatch limit.
   Response get_desk_queue(const Request& request, const Principal& who);
   boost::asio::awaitable<Response> search_tickets(const Request& request, const Principal& who);

@@ -11,6 +11,7 @@
 #include "daemon/runtime/local_time.hpp"
 #include "daemon/runtime/off_thread.hpp"
 #include "daemon/wire/case_codec.hpp"
+#include "routing/deadline.hpp"
 #include "routing/keyword_matcher.hpp"
 
 namespace hotline::daemon {
@@ -116,6 +117,8 @@ Response Api::get_queue(const Request& req, const Principal& who, const std::str
   if (!lease) return problem_response(req, storage_problem(lease.error(), "The database cannot be read"));
   auto rows = (*lease)->queue(q);
   if (!rows) return problem_response(req, storage_problem(rows.error(), "The database cannot be read"));
+  const auto live = ctx_.rules.info();
+  const int offset = utc_offset_minutes(now_ms);
   json::array items;
   for (const auto& r : *rows) {
     json::object item{{"id", r.ticket_id},
@@ -127,7 +130,9 @@ Response Api::get_queue(const Request& req, const Principal& who, const std::str
                       {"lead", r.lead},
                       {"assignment_state", r.assignment_state},
                       {"reply_due_at", local_stamp_ms(r.reply_due_ms).rfc3339},
-                      {"overdue", now_ms >= r.reply_due_ms}};
+                      {"overdue", now_ms >= r.reply_due_ms},
+                      {"working_days_left", routing::working_days_left(*live.calendar, now_ms, r.reply_due_ms, offset)},
+                      {"stage", r.stage}};
     if (r.handler_id) item["handler"] = *r.handler_id;
     items.push_back(std::move(item));
   }
@@ -136,6 +141,36 @@ Response Api::get_queue(const Request& req, const Principal& who, const std::str
     body["next_cursor"] = std::to_string(rows->back().reply_due_ms) + "." + rows->back().ticket_id;
   }
   return make_response(req, http::status::ok, json::serialize(body));
+}
+
+boost::asio::awaitable<Response> Api::get_unit_counts(const Request& req, const Principal& who,
+                                                      const std::string& unit) {
+  const auto rules = ctx_.rules.get();
+  if (rules->find_unit(unit) == nullptr) {
+    co_return problem_response(req, {404, "not-found", "No such unit", "no unit " + unit + " in the directory", ""});
+  }
+  if (who.role == CallerRole::unit && !unit_within(who.unit_id, unit)) {
+    co_return forbidden(req, "a unit token reads only its own counts and those of the units below it");
+  }
+  if (const auto params = parse_query(req.target()); !params.empty()) {
+    co_return problem_response(req, bad_field(params.front().first, "unknown query parameter"));
+  }
+  const auto now_ms = local_stamp_ms(ctx_.clock->now_ms()).unix_ms;
+  // A unit with many open tickets counts for a while: on the read pool, never an I/O thread.
+  auto counted = co_await run_off_thread(ctx_.reads, [this, &unit, now_ms]() -> storage::Result<storage::UnitCounts> {
+    auto lease = ctx_.readers.acquire();
+    if (!lease) return lease.error();
+    return (*lease)->unit_counts(unit, now_ms);
+  });
+  if (!counted) co_return problem_response(req, storage_problem(counted.error(), "The database cannot be read"));
+  json::object states;
+  std::int64_t open = 0;
+  for (const auto& [state, n] : counted->by_state) {
+    states[state] = n;
+    open += n;
+  }
+  json::object body{{"unit", unit}, {"open", open}, {"states", std::move(states)}, {"overdue", counted->overdue}};
+  co_return make_response(req, http::status::ok, json::serialize(body));
 }
 
 Response Api::get_desk_queue(const Request& req, const Principal& who) {

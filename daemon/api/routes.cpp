@@ -55,6 +55,10 @@ struct Api::Endpoints {
   static boost::asio::awaitable<Handled> queue(Api& api, const Call& c) {
     co_return answer(api.get_queue(c.req, c.who, param(c, 0)));
   }
+  static boost::asio::awaitable<Handled> unit_counts(Api& api, const Call& c) {
+    Response response = co_await api.get_unit_counts(c.req, c.who, param(c, 0));
+    co_return answer(std::move(response));
+  }
   static boost::asio::awaitable<Handled> desk_queue(Api& api, const Call& c) {
     co_return answer(api.get_desk_queue(c.req, c.who));
   }
@@ -106,7 +110,7 @@ struct Api::Endpoints {
   static boost::asio::awaitable<Handled> openapi(Api& api, const Call& c) { co_return answer(api.get_openapi(c.req)); }
 
   static constexpr RoleSet anyone = RoleSet::everyone();
-  static constexpr std::array<Route<Endpoint>, 30> table{{
+  static constexpr std::array<Route<Endpoint>, 31> table{{
       {verb::get, "/healthz", Access::open, {}, "", true, healthz},
       {verb::get, "/v1/public/tickets/{id}", Access::open, {}, "", false, public_ticket},
       {verb::get, "/", Access::open, {}, "", true, page},
@@ -139,6 +143,13 @@ struct Api::Endpoints {
        "admins manage rules and tokens, not cases",
        false,
        queue},
+      {verb::get,
+       "/v1/units/{id}/counts",
+       Access::token,
+       {R::operator_, R::unit, R::supervisor},
+       "admins manage rules and tokens, not cases",
+       false,
+       unit_counts},
       {verb::get,
        "/v1/desk/queue",
        Access::token,

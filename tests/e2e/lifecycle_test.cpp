@@ -48,6 +48,18 @@ TEST_CASE("a ticket goes through return extension reply redo and close while a f
   const auto& lead = first_view.at("case").at("assignments").as_array().at(0);
   CHECK(str(lead.at("unit")) == "350602.cgj");
   CHECK(lead.at("reply").at("working_days_left").as_int64() >= 4);
+  // The unit's dashboard counts it, and its queue row carries the clock the terminal colours.
+  const auto counts = json::parse(client.request("GET", "/v1/units/350602.cgj/counts", "", first).body);
+  CHECK(counts.at("open") == 1);
+  CHECK(counts.at("states") == json::value{{"awaiting_sign_for", 1}});
+  CHECK(counts.at("overdue") == 0);
+  CHECK(client.request("GET", "/v1/units/350602.cgj/counts", "", foreign).status == 403);
+  CHECK(client.request("GET", "/v1/units/350602.cgj/counts?x=1", "", first).status == 400);
+  const auto queued = json::parse(client.request("GET", "/v1/units/350602.cgj/queue", "", first).body);
+  REQUIRE(queued.at("items").as_array().size() == 1);
+  const auto& row = queued.at("items").as_array()[0];
+  CHECK(row.at("stage") == "pending");
+  CHECK(row.at("working_days_left") == lead.at("reply").at("working_days_left"));
 
   // Every step is tried first by the foreign unit (404: it may not see the ticket), then by the right caller.
   CHECK(stranger.act(id, "sign_for").status == 404);
@@ -60,6 +72,10 @@ TEST_CASE("a ticket goes through return extension reply redo and close while a f
   const std::string ret = R"({"reason_code":"not_our_territory","reason":"该路段路灯由西桥街道管养"})";
   CHECK(stranger.act(id, "request_return", ret).status == 404);
   CHECK(state_of(unit_a.act(id, "request_return", ret)) == "return_requested");
+  // The operator's review queue of returns is a search by state.
+  const auto returns = json::parse(client.request("GET", "/v1/tickets?state=return_requested", "", op).body);
+  REQUIRE(returns.at("items").as_array().size() == 1);
+  CHECK(str(returns.at("items").as_array()[0].at("id")) == id);
   CHECK(unit_a.act(id, "review_return", R"({"decision":"approve","unit":"350602001.gov"})").status == 403);
   const auto approved = hotline.act(id, "review_return", R"({"decision":"approve","unit":"350602001.gov"})");
   REQUIRE(approved.status == 200);
@@ -130,6 +146,7 @@ TEST_CASE("a ticket goes through return extension reply redo and close while a f
   // Queues: the closed ticket has left the new lead's open queue but shows under state=closed.
   const auto open_queue = json::parse(client.request("GET", "/v1/units/350602001.gov/queue", "", second).body);
   CHECK(open_queue.at("items").as_array().empty());
+  CHECK(json::parse(client.request("GET", "/v1/units/350602001.gov/counts", "", second).body).at("open") == 0);
   const auto closed = json::parse(client.request("GET", "/v1/units/350602001.gov/queue?state=closed", "", second).body);
   REQUIRE(closed.at("items").as_array().size() == 1);
   CHECK(client.request("GET", "/v1/units/350602001.gov/queue", "", foreign).status == 403);

@@ -224,3 +224,21 @@ TEST_CASE("schema 15: people's accounts beside tokens; an enabled account counts
   REQUIRE(all->size() == 2);
   CHECK(all->front().login == "liyun");
 }
+
+TEST_CASE("schema 16: a search by case state (the review queues) reads the state index, not every ticket",
+          "[storage][migration]") {
+  TempDb tmp;
+  auto db = Connection::open(tmp.path, /*create=*/true, /*read_only=*/false);
+  REQUIRE(db.has_value());
+  REQUIRE(migrate_to(*db, 15).has_value());
+  insert_ticket(*db, "T1");
+  REQUIRE(migrate_to(*db, 16).has_value());
+  Statement plan(db->get(), "EXPLAIN QUERY PLAN SELECT id FROM tickets WHERE state = 'in_progress' ORDER BY id DESC");
+  std::string lines;
+  while (*plan.step()) lines += plan.column_text(3) + "\n";
+  CHECK(lines.find("tickets_by_state") != std::string::npos);
+  CHECK(lines.find("TEMP B-TREE") == std::string::npos);  // already in id order
+  Statement found(db->get(), "SELECT id FROM tickets WHERE state = 'in_progress'");
+  REQUIRE(*found.step());
+  CHECK(found.column_text(0) == "T1");
+}
