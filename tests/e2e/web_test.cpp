@@ -50,7 +50,21 @@ TEST_CASE("the web terminal's page and assets are served with ETag, gzip and sec
   CHECK(zipped.body.size() < plain.body.size());
   CHECK(zipped.body.substr(0, 2) == "\x1f\x8b");
   CHECK(plain.body.find("textContent") != std::string::npos);
-  CHECK(plain.body.find("innerHTML") == std::string::npos);  // citizen text is never parsed as HTML
+  // Every script the page names is served, and none parses text as HTML: citizen text is never markup.
+  int scripts = 0;
+  for (auto at = page.body.find("<script src=\"/static/"); at != std::string::npos;
+       at = page.body.find("<script src=\"/static/", at + 1)) {
+    const auto from = at + std::string("<script src=\"").size();
+    const auto path = page.body.substr(from, page.body.find('"', from) - from);
+    const auto script = client.get(path);
+    INFO(path);
+    CHECK(script.status == 200);
+    for (const char* html_sink : {"innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("}) {
+      CHECK(script.body.find(html_sink) == std::string::npos);
+    }
+    ++scripts;
+  }
+  CHECK(scripts == 5);
   CHECK(client.get("/static/style.css").header("content-type") == "text/css; charset=utf-8");
 
   // HEAD: the headers of GET, no body.

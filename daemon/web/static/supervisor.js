@@ -1,0 +1,117 @@
+// The supervisor's board (督查): escalations by stage and unit, with urge and supervise; the nightly reports,
+// the latest one shown inline (its HTML, cleaned of anything active) and its files to download. Admins see the
+// reports and the live rule set.
+'use strict';
+(() => {
+  const H = window.Hotline;
+  const el = H.el;
+  const stages = ['yellow', 'red', 'urge', 'supervise'];
+  const board = { stage: '', unit: '', cursor: '', pages: [] };
+
+  async function act(id, action, out) {
+    const { status, data } = await H.api('POST', '/v1/tickets/' + encodeURIComponent(id) + '/' + action,
+                                         { note: action === 'urge' ? '督查催办' : '督查督办' });
+    if (status === 200) { H.notice((action === 'urge' ? '已催办 ' : '已督办 ') + id); H.refresh(); } else out.textContent = H.refusal(status, data);
+  }
+
+  async function renderBoard(box) {
+    const [counts, list] = await Promise.all([
+      H.api('GET', '/v1/escalations/counts'),
+      H.api('GET', '/v1/escalations?limit=50' + (board.stage ? '&stage=' + board.stage : '') +
+                   (board.unit ? '&unit=' + encodeURIComponent(board.unit) : '') +
+                   (board.cursor ? '&cursor=' + encodeURIComponent(board.cursor) : '')),
+    ]);
+    box.append(el('h2', {}, '督查看板'));
+    if (counts.status !== 200) { box.append(el('p', { class: 'error' }, H.refusal(counts.status, counts.data))); return; }
+    const totals = counts.data.totals || {};
+    const pick = (stage, unit) => { Object.assign(board, { stage, unit, cursor: '', pages: [] }); H.refresh(); };
+    box.append(el('div', { class: 'cards', id: 'stage-totals' }, stages.map((s) => {
+      const b = el('button', { type: 'button', class: 'card' + (board.stage === s ? ' chosen' : ''), 'data-stage': s },
+                   el('span', { class: 'n' }, String(totals[s] || 0)), el('span', { class: 'label' }, H.stageNames[s]));
+      b.addEventListener('click', () => pick(board.stage === s ? '' : s, board.unit));
+      return b;
+    })));
+    const units = Object.entries(counts.data.units || {})
+      .map(([id, c]) => [id, c, stages.reduce((n, s) => n + (c[s] || 0), 0)])
+      .sort((a, b) => b[1].red - a[1].red || b[2] - a[2]);
+    box.append(el('h3', {}, '各单位预警'), el('table', { class: 'board', id: 'board-units' },
+      el('thead', {}, el('tr', {}, ['单位', ...stages.map((s) => H.stageNames[s]), '合计'].map((h) => el('th', {}, h)))),
+      el('tbody', {}, units.map(([id, c, n]) => {
+        const name = el('button', { type: 'button', class: 'link' }, H.unitLabel(id));
+        name.addEventListener('click', () => pick(board.stage, board.unit === id ? '' : id));
+        return el('tr', { class: board.unit === id ? 'chosen' : '' }, el('td', {}, name),
+                  stages.map((s) => el('td', { class: 'num' }, String(c[s] || 0))), el('td', { class: 'num' }, String(n)));
+      }))));
+
+    const out = el('p', { class: 'error', role: 'alert' });
+    const items = (list.data && list.data.items) || [];
+    box.append(el('h3', {}, '预警工单', board.stage ? ' · ' + H.stageNames[board.stage] : '',
+                  board.unit ? ' · ' : '', board.unit ? H.unitLabel(board.unit) : ''),
+               el('table', { class: 'queue', id: 'board-list' },
+                  el('thead', {}, el('tr', {}, ['工单号', '单位', '时限', '当前阶段', '到期', '下一阶段', '操作'].map((h) => el('th', {}, h)))),
+                  el('tbody', {}, items.map((e) => {
+                    const urge = el('button', { type: 'button' }, '催办');
+                    urge.addEventListener('click', () => act(e.ticket_id, 'urge', out));
+                    const sup = el('button', { type: 'button' }, '督办');
+                    sup.addEventListener('click', () => act(e.ticket_id, 'supervise', out));
+                    return el('tr', { class: 'clock-' + (e.stage === 'yellow' ? 'yellow' : 'red') },
+                              el('td', {}, el('a', { href: '#/ticket/' + encodeURIComponent(e.ticket_id) }, e.ticket_id)),
+                              el('td', {}, H.unitLabel(e.unit)), el('td', {}, { sign_for: '签收', reply: '办结', follow_up: '回访', dispatch: '派单' }[e.clock] || e.clock),
+                              el('td', {}, H.stageNames[e.stage] || e.stage), el('td', {}, H.when(e.due_at)),
+                              el('td', {}, e.next_stage ? H.stageNames[e.next_stage] + ' ' + H.when(e.next_stage_at) : '—'),
+                              el('td', {}, urge, ' ', sup));
+                  }))), items.length ? '' : el('p', { class: 'muted' }, '没有到达预警阶段的工单。'), out);
+    const prev = el('button', { type: 'button', disabled: !board.pages.length }, '上一页');
+    prev.addEventListener('click', () => { board.cursor = board.pages.pop() || ''; H.refresh(); });
+    const next = el('button', { type: 'button', disabled: !(list.data && list.data.next_cursor) }, '下一页');
+    next.addEventListener('click', () => { board.pages.push(board.cursor); board.cursor = list.data.next_cursor; H.refresh(); });
+    box.append(el('div', { class: 'toolbar' }, prev, ' ', next));
+  }
+
+  // The report's HTML is the daemon's own output, but it is still cleaned before it joins the page: no script,
+  // style, frame or form, no event attribute, no script address. Its look comes from style.css (.report).
+  function cleanReport(html) {
+    // The style block goes before parsing: even an inert document reports it against the page's CSP.
+    const doc = new DOMParser().parseFromString(html.replace(/<style[\s\S]*?<\/style>/gi, ''), 'text/html');
+    for (const bad of doc.querySelectorAll('script, style, link, meta, base, iframe, frame, object, embed, form')) bad.remove();
+    for (const node of doc.body.querySelectorAll('*')) {
+      for (const attr of [...node.attributes]) {
+        const value = attr.value.trim().toLowerCase();
+        if (attr.name.startsWith('on') || attr.name === 'style' || value.startsWith('javascript:')) node.removeAttribute(attr.name);
+      }
+    }
+    const box = el('div', { class: 'report', id: 'report-inline' });
+    box.append(...[...doc.body.childNodes].map((n) => document.importNode(n, true)));
+    return box;
+  }
+
+  async function renderReports(box) {
+    box.append(el('h2', {}, '夜间通报'));
+    const { status, data } = await H.api('GET', '/v1/reports');
+    if (status !== 200) { box.append(el('p', { class: 'error' }, H.refusal(status, data))); return; }
+    const days = data.items || [];
+    if (!days.length) { box.append(el('p', { class: 'muted' }, '还没有已发布的通报。')); return; }
+    const formatNames = { xlsx: 'Excel', html: '网页', csv: 'CSV', json: 'JSON' };
+    box.append(el('table', { class: 'queue', id: 'report-list' },
+      el('thead', {}, el('tr', {}, el('th', {}, '日期'), el('th', {}, '文件'))),
+      el('tbody', {}, days.slice(0, 14).map((d) => el('tr', {}, el('td', {}, d.as_of),
+        el('td', {}, d.files.filter((f) => f.format !== 'csv').map((f) => [el('a', { href: f.path, download: f.name }, formatNames[f.format] || f.format), ' '])))))));
+    const html = days[0].files.find((f) => f.format === 'html');
+    if (!html) return;
+    const res = await fetch(html.path, { credentials: 'same-origin' });
+    if (!res.ok) { box.append(el('p', { class: 'error' }, H.refusal(res.status, null))); return; }
+    box.append(el('h3', {}, days[0].as_of + ' 通报'), cleanReport(await res.text()));
+  }
+
+  async function renderRules(box) {
+    const { status, data } = await H.api('GET', '/v1/rules');
+    box.append(el('h2', {}, '规则集'));
+    if (status !== 200) { box.append(el('p', { class: 'error' }, H.refusal(status, data))); return; }
+    box.append(el('dl', { class: 'facts' }, [['版本', data.version], ['加载时间', H.when(data.loaded_at)], ['目录', data.dir || '—'],
+      ...Object.entries(data.counts || {}).map(([k, v]) => [k, String(v)])].map(([k, v]) => [el('dt', {}, k), el('dd', {}, v)])));
+  }
+
+  H.views.board = { title: '督查看板', roles: ['supervisor'], nav: true, order: 2, render: renderBoard };
+  H.views.reports = { title: '夜间通报', roles: ['supervisor', 'admin'], nav: true, order: 6, render: renderReports };
+  H.views.rules = { title: '规则集', roles: ['admin'], nav: true, order: 7, render: renderRules };
+})();
