@@ -145,4 +145,25 @@ TEST_CASE("The HTML page is self-contained with inline SVG charts", "[report][wr
   CHECK(html.find("红黑榜") != std::string::npos);
 }
 
+TEST_CASE("The previous period of each kind", "[report][summary]") {
+  const auto day = [](const char* text) { return *routing::parse_day(text); };
+  const auto previous = [&](const char* kind, const char* as_of) {
+    report::ReportOptions o;
+    o.period_kind = kind;
+    o.as_of = day(as_of);
+    std::tie(o.from, o.to) = *report::period_days(kind, o.as_of);
+    return report::previous_period(o);
+  };
+  CHECK(previous("day", "2026-11-20") == std::pair{day("2026-11-19"), day("2026-11-19")});
+  CHECK(previous("week", "2026-11-20") == std::pair{day("2026-11-09"), day("2026-11-13")});
+  CHECK(previous("month", "2026-11-20") == std::pair{day("2026-10-01"), day("2026-10-20")});
+  CHECK(previous("month", "2026-03-31") == std::pair{day("2026-02-01"), day("2026-02-28")});
+  CHECK(previous("month", "2026-01-15") == std::pair{day("2025-12-01"), day("2025-12-15")});
+  report::ReportOptions custom;
+  custom.period_kind = "custom";
+  custom.from = day("2026-11-01");
+  custom.to = day("2026-11-20");
+  CHECK(report::previous_period(custom) == std::pair{day("2026-10-12"), day("2026-10-31")});
+}
+
 }  // namespace hotline::test
