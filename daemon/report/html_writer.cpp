@@ -1,7 +1,13 @@
-// HTML: one self-contained, printable page (no scripts, no external files) with inline SVG charts.
+// HTML: one self-contained, printable page (no scripts, no event handlers, no external files) with inline SVG
+// charts, in the order a supervisor reads it: the headline rates with their change against the previous period,
+// the remaining key figures, 红黑榜, the sections with charts, then the long lists grouped by unit and folded
+// (<details>, largest unit first), then the unit table and the rest.
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <map>
+#include <string_view>
 
 #include "daemon/report/report_writers.hpp"
 
@@ -15,6 +21,7 @@ table{border-collapse:collapse;font-size:12px;margin:8px 0}th,td{border:1px soli
 th{background:#f3e6e6;position:sticky;top:0}td.n{text-align:right}p.note{color:#555;font-size:12px}
 dl{display:grid;grid-template-columns:max-content auto;gap:2px 12px;font-size:13px}dt{font-weight:bold}
 nav a{margin-right:10px;font-size:13px}svg{display:block;margin:8px 0}
+details{margin:2px 0}summary{cursor:pointer;font-size:13px}table.headline{font-size:15px}
 @media print{h2{page-break-before:always}th{position:static}nav{display:none}}
 )css";
 
@@ -118,35 +125,160 @@ std::string html_escape(const std::string& text) {
   return out;
 }
 
+namespace {
+
+// The long lists: one folded group per unit (column `unit_id`, named by column `unit`).
+constexpr std::array<std::string_view, 5> k_grouped{"red_list", "yellow_list", "pending_returns", "pending_extensions",
+                                                    "return_details"};
+
+bool grouped(const Section& s) {
+  return std::find(k_grouped.begin(), k_grouped.end(), s.key) != k_grouped.end();
+}
+
+std::optional<std::size_t> column_of(const Section& s, std::string_view key) {
+  for (std::size_t c = 0; c < s.columns.size(); ++c) {
+    if (s.columns[c].key == key) return c;
+  }
+  return std::nullopt;
+}
+
+std::string row_html(const std::vector<Cell>& row) {
+  std::string out = "<tr>";
+  for (const auto& c : row) {
+    out += c.kind == Cell::Kind::text ? "<td>" : "<td class=\"n\">";
+    out += html_escape(display(c)) + "</td>";
+  }
+  return out + "</tr>\n";
+}
+
+// A table of `rows` (indexes into s.rows) under the section's column titles.
+std::string table_html(const Section& s, const std::vector<std::size_t>& rows) {
+  std::string out = "<table><thead><tr>";
+  for (const auto& c : s.columns) out += "<th>" + html_escape(c.title) + "</th>";
+  out += "</tr></thead><tbody>\n";
+  for (const auto i : rows) out += row_html(s.rows[i]);
+  return out + "</tbody></table>";
+}
+
+std::vector<std::size_t> all_rows(const Section& s) {
+  std::vector<std::size_t> rows(s.rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = i;
+  return rows;
+}
+
+std::string section_open(const std::string& key, const std::string& title, std::size_t count, const std::string& note) {
+  return fmt::format("<section id=\"{}\"><h2>{}（{}）</h2><p class=\"note\">{}</p>\n", html_escape(key),
+                     html_escape(title), count, html_escape(note));
+}
+
+// A rate's change in percentage points ("+1.25", "-0.50", "0.00"), or "—" when either rate is undefined.
+std::string change_text(const Cell& now, const Cell* before) {
+  if (before == nullptr || now.kind != Cell::Kind::rate || before->kind != Cell::Kind::rate) return "—";
+  const auto x = basis_points(now.ratio), y = basis_points(before->ratio);
+  if (!x || !y) return "—";
+  const auto d = *x - *y;
+  const auto a = d < 0 ? -d : d;
+  return fmt::format("{}{}.{:02d}", d > 0 ? "+" : d < 0 ? "-" : "", a / 100, a % 100);
+}
+
+// The summary's rate rows: this period, the previous one (上期) and the change.
+std::string headline_html(const Section& summary) {
+  const auto value = column_of(summary, "value").value_or(1);
+  const auto previous = column_of(summary, "previous");
+  std::vector<std::size_t> rates;
+  for (std::size_t i = 0; i < summary.rows.size(); ++i) {
+    if (summary.rows[i][value].kind == Cell::Kind::rate) rates.push_back(i);
+  }
+  std::string out =
+      section_open("headline", "核心指标", rates.size(), "全市比率，本期与上期对比（变化以百分点计；无上期数据记 —）") +
+      "<table class=\"headline\"><thead><tr><th>指标</th><th>本期</th><th>上期</th>"
+      "<th>较上期(百分点)</th></tr></thead><tbody>\n";
+  for (const auto i : rates) {
+    const auto& row = summary.rows[i];
+    const Cell* before = previous ? &row[*previous] : nullptr;
+    const auto before_text = before != nullptr ? display(*before) : std::string();
+    out += "<tr><td>" + html_escape(display(row[0])) + "</td><td class=\"n\">" + html_escape(display(row[value])) +
+           "</td><td class=\"n\">" + html_escape(before_text.empty() ? "—" : before_text) + "</td><td class=\"n\">" +
+           html_escape(change_text(row[value], before)) + "</td></tr>\n";
+  }
+  return out + "</tbody></table></section>\n";
+}
+
+// The summary's other rows (counts), two columns.
+std::string summary_html(const Section& summary) {
+  const auto value = column_of(summary, "value").value_or(1);
+  std::vector<std::size_t> counts;
+  for (std::size_t i = 0; i < summary.rows.size(); ++i) {
+    if (summary.rows[i][value].kind != Cell::Kind::rate) counts.push_back(i);
+  }
+  std::string out = section_open(summary.key, summary.title, counts.size(), summary.note) + "<table><thead><tr><th>" +
+                    html_escape(summary.columns[0].title) + "</th><th>" + html_escape(summary.columns[value].title) +
+                    "</th></tr></thead><tbody>\n";
+  for (const auto i : counts) out += row_html({summary.rows[i][0], summary.rows[i][value]});
+  return out + "</tbody></table></section>\n";
+}
+
+std::string section_html(const Section& s) {
+  std::string out = section_open(s.key, s.title, s.rows.size(), s.note);
+  if (s.chart && !s.rows.empty()) {
+    const auto rows = std::min(s.rows.size(), s.chart->max_rows);
+    out += s.chart->type == Chart::Type::bar ? bar_chart(s, *s.chart, rows) : line_chart(s, *s.chart, rows);
+  }
+  return out + table_html(s, all_rows(s)) + "</section>\n";
+}
+
+// A long list folded per unit: units with the most rows first (then by unit id), rows in the model's order.
+std::string grouped_html(const Section& s) {
+  const auto id = column_of(s, "unit_id");
+  const auto name = column_of(s, "unit");
+  if (!id || !name) return section_html(s);
+  std::map<std::string, std::vector<std::size_t>> by_unit;
+  for (std::size_t i = 0; i < s.rows.size(); ++i) by_unit[display(s.rows[i][*id])].push_back(i);
+  std::vector<const std::pair<const std::string, std::vector<std::size_t>>*> units;
+  for (const auto& u : by_unit) units.push_back(&u);
+  std::stable_sort(units.begin(), units.end(),
+                   [](const auto* x, const auto* y) { return x->second.size() > y->second.size(); });
+  std::string out = section_open(s.key, s.title, s.rows.size(), s.note);
+  for (const auto* u : units) {
+    out += fmt::format("<details><summary>{} ({})</summary>", html_escape(display(s.rows[u->second[0]][*name])),
+                       u->second.size());
+    out += table_html(s, u->second) + "</details>\n";
+  }
+  return out + "</section>\n";
+}
+
+}  // namespace
+
 std::string render_html(const Report& r) {
+  // The reading order: summary (headline rates, then counts), 红黑榜, charts, grouped lists, the rest.
+  const Section* summary = r.find("summary");
+  const Section* rankings = r.find("rankings");
+  std::vector<const Section*> order;
+  if (rankings != nullptr) order.push_back(rankings);
+  for (const auto& s : r.sections) {
+    if (&s != rankings && &s != summary && s.chart) order.push_back(&s);
+  }
+  for (const auto& s : r.sections) {
+    if (&s != rankings && &s != summary && !s.chart && grouped(s)) order.push_back(&s);
+  }
+  for (const auto& s : r.sections) {
+    if (&s != rankings && &s != summary && !s.chart && !grouped(s)) order.push_back(&s);
+  }
+
   std::string out = "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>" +
                     html_escape(r.title) + "</title><style>" + k_style + "</style></head><body>\n<h1>" +
                     html_escape(r.title) + "</h1>\n<dl>";
   for (const auto& [label, value] : r.header)
     out += "<dt>" + html_escape(label) + "</dt><dd>" + html_escape(value) + "</dd>";
   out += "</dl>\n<nav>";
-  for (const auto& s : r.sections) out += "<a href=\"#" + s.key + "\">" + html_escape(s.title) + "</a>";
-  out += "</nav>\n";
-  for (const auto& s : r.sections) {
-    out += fmt::format("<section id=\"{}\"><h2>{}（{}）</h2><p class=\"note\">{}</p>\n", s.key, html_escape(s.title),
-                       s.rows.size(), html_escape(s.note));
-    if (s.chart && !s.rows.empty()) {
-      const auto rows = std::min(s.rows.size(), s.chart->max_rows);
-      out += s.chart->type == Chart::Type::bar ? bar_chart(s, *s.chart, rows) : line_chart(s, *s.chart, rows);
-    }
-    out += "<table><thead><tr>";
-    for (const auto& c : s.columns) out += "<th>" + html_escape(c.title) + "</th>";
-    out += "</tr></thead><tbody>\n";
-    for (const auto& row : s.rows) {
-      out += "<tr>";
-      for (const auto& c : row) {
-        out += c.kind == Cell::Kind::text ? "<td>" : "<td class=\"n\">";
-        out += html_escape(display(c)) + "</td>";
-      }
-      out += "</tr>\n";
-    }
-    out += "</tbody></table></section>\n";
+  if (summary != nullptr) {
+    out += "<a href=\"#headline\">核心指标</a><a href=\"#" + html_escape(summary->key) + "\">" +
+           html_escape(summary->title) + "</a>";
   }
+  for (const auto* s : order) out += "<a href=\"#" + html_escape(s->key) + "\">" + html_escape(s->title) + "</a>";
+  out += "</nav>\n";
+  if (summary != nullptr) out += headline_html(*summary) + summary_html(*summary);
+  for (const auto* s : order) out += grouped(*s) ? grouped_html(*s) : section_html(*s);
   return out + "</body></html>\n";
 }
 

@@ -48,6 +48,20 @@ std::optional<std::pair<routing::Day, routing::Day>> period_days(const std::stri
   return std::nullopt;
 }
 
+std::pair<routing::Day, routing::Day> previous_period(const ReportOptions& o) {
+  if (o.period_kind == "day") return {o.from - 1, o.to - 1};
+  if (o.period_kind == "week") return {o.from - 7, o.to - 7};
+  if (o.period_kind == "month") {
+    const auto c = routing::civil_from_day(o.to);
+    const int year = c.month == 1 ? c.year - 1 : c.year;
+    const int month = c.month == 1 ? 12 : c.month - 1;
+    const int last = std::min(c.day, routing::days_in_month(year, month));
+    return {routing::day_from_civil(year, month, 1), routing::day_from_civil(year, month, last)};
+  }
+  const auto days = o.to - o.from + 1;
+  return {o.from - days, o.from - 1};
+}
+
 std::string local_time_text(std::int64_t ms, int utc_offset_minutes) {
   const auto local = ms + std::int64_t{utc_offset_minutes} * 60'000;
   const auto day = routing::local_day(ms, utc_offset_minutes);

@@ -81,6 +81,10 @@ Window period_window(const ReportOptions& o);
 // The inclusive local days of a period of `kind` ending at `as_of`: day = that day; week = Monday..as_of;
 // month = the 1st..as_of. nullopt for an unknown kind (custom periods are given explicitly).
 std::optional<std::pair<routing::Day, routing::Day>> period_days(const std::string& kind, routing::Day as_of);
+// The period the summary compares with (上期), inclusive local days: day = the day before; week = the same days
+// of the week before; month = the previous month's 1st to the same day of the month (its last day when it is
+// shorter); custom (and anything else) = as many days immediately before `from`.
+std::pair<routing::Day, routing::Day> previous_period(const ReportOptions& o);
 
 Report build_report(const Facts& f, const ReportOptions& o);
 
@@ -94,7 +98,8 @@ Section return_details(const Facts& f, const ReportOptions& o);
 Section rules_by_returns(const Facts& f, const ReportOptions& o);
 std::vector<Section> unit_sections(const Facts& f, const ReportOptions& o);  // unit table, 红黑榜, no tickets
 Section trend(const Facts& f, const ReportOptions& o, int days);
-// Key figures; counts of the list sections are read from `sections` (built first).
+// Key figures; counts of the list sections are read from `sections` (built first). Each rate row also carries
+// the same rate for the previous period (column `previous`, 上期; its cohort judged as of the same as-of day).
 Section summary(const Facts& f, const ReportOptions& o, const std::vector<Section>& sections);
 
 // Shared helpers for the builders.

@@ -60,28 +60,34 @@ Section trend(const Facts& f, const ReportOptions& o, int days) {
 }
 
 Section summary(const Facts& f, const ReportOptions& o, const std::vector<Section>& sections) {
+  const auto [prev_from, prev_to] = previous_period(o);
   Section s{"summary",
             "概况",
-            "统计周期内全市汇总；比率定义见 daemon/report/README.md",
-            {{"item", "指标"}, {"value", "数值"}},
+            "统计周期内全市汇总；上期为 " + routing::format_day(prev_from) + " — " + routing::format_day(prev_to) +
+                "（同样截至报告日末评判）；比率定义见 daemon/report/README.md",
+            {{"item", "指标"}, {"value", "数值"}, {"previous", "上期"}},
             {},
             std::nullopt};
   const auto window = period_window(o);
+  const Window previous{routing::start_of_day(prev_from, o.utc_offset_minutes),
+                        routing::start_of_day(prev_to + 1, o.utc_offset_minutes)};
   const auto end = as_of_ms(o);
   std::int64_t received = 0, open = 0;
   for (const auto& t : f.tickets) {
     if (window.contains(t.received_ms)) ++received;
     if (t.received_ms < end && routing::is_open(t.state)) ++open;
   }
-  std::array<Ratio, k_metric_count> city{};
+  std::array<Ratio, k_metric_count> city{}, city_before{};
   std::int64_t lead = 0;
   for (const auto& a : f.assignments) {
-    if (!window.contains(a.dispatched_ms) || excluded(f.tickets[a.ticket])) continue;
-    lead += a.lead;
+    const bool now = window.contains(a.dispatched_ms), before = previous.contains(a.dispatched_ms);
+    if ((!now && !before) || excluded(f.tickets[a.ticket])) continue;
+    if (now) lead += a.lead;
+    auto& rates = now ? city : city_before;
     for (const auto m : k_metrics) {
       const auto c = contribution(f, a, m, end);
-      city[static_cast<std::size_t>(m)].den += c.counted;
-      city[static_cast<std::size_t>(m)].num += c.hit;
+      rates[static_cast<std::size_t>(m)].den += c.counted;
+      rates[static_cast<std::size_t>(m)].num += c.hit;
     }
   }
   const auto rows_of = [&](const char* key) -> std::int64_t {
@@ -90,8 +96,8 @@ Section summary(const Facts& f, const ReportOptions& o, const std::vector<Sectio
     }
     return 0;
   };
-  const auto add = [&](std::string label, Cell value) {
-    s.rows.push_back({Cell::of(std::move(label)), std::move(value)});
+  const auto add = [&](std::string label, Cell value, Cell before = Cell::of(std::string())) {
+    s.rows.push_back({Cell::of(std::move(label)), std::move(value), std::move(before)});
   };
   add("周期内受理工单", Cell::of(received));
   add("周期内派单(主办)", Cell::of(lead));
@@ -101,7 +107,10 @@ Section summary(const Facts& f, const ReportOptions& o, const std::vector<Sectio
   add("待审核退单", Cell::of(rows_of("pending_returns")));
   add("待审核延期", Cell::of(rows_of("pending_extensions")));
   add("无工单单位", Cell::of(rows_of("idle_units")));
-  for (const auto m : k_metrics) add(std::string(metric_name(m)), Cell::rate(city[static_cast<std::size_t>(m)]));
+  for (const auto m : k_metrics) {
+    const auto i = static_cast<std::size_t>(m);
+    add(std::string(metric_name(m)), Cell::rate(city[i]), Cell::rate(city_before[i]));
+  }
   return s;
 }
 

@@ -8,9 +8,12 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <regex>
 #include <sstream>
 
 #include "daemon/report/report_run.hpp"
+#include "daemon/report/report_writers.hpp"
 #include "report_fixture.hpp"
 
 namespace hotline::test {
@@ -21,6 +24,23 @@ std::string slurp(const std::string& path) {
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+// The text of the <section> with id `key` (up to its closing tag); "" when there is none.
+std::string section_text(const std::string& html, const std::string& key) {
+  const auto at = html.find("<section id=\"" + key + "\"");
+  if (at == std::string::npos) return {};
+  return html.substr(at, html.find("</section>", at) - at);
+}
+
+// The (label, count) of every <summary>label (count)</summary> in `text`, in order.
+std::vector<std::pair<std::string, std::size_t>> folds(const std::string& text) {
+  std::vector<std::pair<std::string, std::size_t>> out;
+  const std::regex summary(R"(<summary>([^<]*) \((\d+)\)</summary>)");
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), summary); it != std::sregex_iterator(); ++it) {
+    out.emplace_back((*it)[1].str(), std::stoul((*it)[2].str()));
+  }
+  return out;
 }
 
 report::RunResult run_into(const std::string& dir) {
@@ -143,6 +163,149 @@ TEST_CASE("The HTML page is self-contained with inline SVG charts", "[report][wr
   CHECK(html.find("<script") == std::string::npos);
   CHECK(html.find("src=") == std::string::npos);
   CHECK(html.find("红黑榜") != std::string::npos);
+}
+
+TEST_CASE("The HTML page leads with the headline rates, then 红黑榜 and the charts, then the lists",
+          "[report][writers][html]") {
+  const auto& f = report_fixture();
+  const auto html = report::render_html(f.report);
+  const auto headline = html.find("<section id=\"headline\"");
+  const auto summary = html.find("<section id=\"summary\"");
+  const auto rankings = html.find("<section id=\"rankings\"");
+  const auto first_chart = html.find("<svg");
+  const auto last_chart = html.rfind("</svg>");
+  const auto red = html.find("<section id=\"red_list\"");
+  REQUIRE(red != std::string::npos);
+  const auto first_red_row = html.find("<tr><td>", red);
+  REQUIRE(!f.report.find("red_list")->rows.empty());
+  CHECK(headline < summary);
+  CHECK(summary < rankings);
+  CHECK(rankings < first_chart);
+  CHECK(last_chart < red);  // every chart (红黑榜, 否定报备, rules, both trends) comes before the red cards
+  CHECK(red < first_red_row);
+  CHECK(html.find("<section id=\"trend_30\"") < red);
+  // The other lists follow the red cards; the full unit table comes after them.
+  CHECK(red < html.find("<section id=\"return_details\""));
+  CHECK(html.find("<section id=\"return_details\"") < html.find("<section id=\"units\""));
+  // Every section of the model is on the page exactly once, and there is nothing to run.
+  for (const auto& s : f.report.sections) {
+    const auto at = html.find("<section id=\"" + s.key + "\"");
+    CHECK(at != std::string::npos);
+    CHECK(html.find("<section id=\"" + s.key + "\"", at + 1) == std::string::npos);
+  }
+  CHECK(html.find("<script") == std::string::npos);
+  CHECK(!std::regex_search(html, std::regex(R"(<[^>]*\son[a-z]+\s*=)")));
+}
+
+TEST_CASE("The HTML page folds each long list per unit, the unit with the most rows first", "[report][writers][html]") {
+  const auto& f = report_fixture();
+  const auto html = report::render_html(f.report);
+  for (const char* key : {"red_list", "yellow_list", "return_details"}) {
+    INFO(key);
+    const auto* s = f.report.find(key);
+    REQUIRE(s != nullptr);
+    // Expected from the model: rows per unit, most first, then by unit id.
+    std::map<std::string, std::pair<std::string, std::size_t>> per_unit;
+    for (std::size_t i = 0; i < s->rows.size(); ++i) {
+      auto& u = per_unit[f.cell(key, i, "unit_id")];
+      u.first = f.cell(key, i, "unit");
+      ++u.second;
+    }
+    std::vector<std::pair<std::string, std::size_t>> expected;
+    for (const auto& [id, u] : per_unit) expected.push_back(u);
+    std::stable_sort(expected.begin(), expected.end(), [](auto& x, auto& y) { return x.second > y.second; });
+    const auto text = section_text(html, key);
+    CHECK(folds(text) == expected);
+    // Every row is inside a fold.
+    std::size_t rows = 0;
+    for (auto at = text.find("<tr><td>"); at != std::string::npos; at = text.find("<tr><td>", at + 1)) ++rows;
+    CHECK(rows == s->rows.size());
+  }
+  CHECK(folds(section_text(html, "red_list")).size() >= 2);
+}
+
+TEST_CASE("Folded groups are ordered by row count, named escaped, and hold their unit's rows",
+          "[report][writers][html]") {
+  report::Report r;
+  r.title = "t";
+  report::Section list{"red_list", "红牌 超期未办",
+                       "",         {{"unit_id", "单位编码"}, {"unit", "单位"}, {"ticket", "工单号"}},
+                       {},         std::nullopt};
+  const auto row = [&](const char* id, const char* name, const char* ticket) {
+    list.rows.push_back({report::Cell::of(id), report::Cell::of(name), report::Cell::of(ticket)});
+  };
+  row("a", "甲", "T1");
+  row("b", "乙<&>", "T2");
+  row("b", "乙<&>", "T3");
+  row("b", "乙<&>", "T4");
+  row("c", "丙", "T5");
+  row("c", "丙", "T6");
+  row("d", "丁", "T7");  // as many rows as 甲: after it (unit id)
+  r.sections.push_back(list);
+  const auto html = report::render_html(r);
+  const std::vector<std::pair<std::string, std::size_t>> expected{
+      {"乙&lt;&amp;&gt;", 3}, {"丙", 2}, {"甲", 1}, {"丁", 1}};
+  CHECK(folds(html) == expected);
+  CHECK(html.find("乙<&>") == std::string::npos);
+  const auto b = html.find("<summary>乙");
+  const auto c = html.find("<summary>丙");
+  for (const char* t : {"T2", "T3", "T4"}) {
+    CHECK(html.find(t) > b);
+    CHECK(html.find(t) < c);
+  }
+}
+
+TEST_CASE("The headline rates show the change against the previous period, or — without one",
+          "[report][writers][html][summary]") {
+  const auto& f = report_fixture();
+  // Month to date 11-01..11-20 against 10-01..10-20: the scenario has no dispatch then.
+  CHECK(f.cell("summary", f.row_where("summary", "item", "及时签收率"), "previous") == "");
+  const auto month = report::render_html(f.report);
+  CHECK(section_text(month, "headline")
+            .find("<tr><td>及时签收率</td><td class=\"n\">71.43%</td><td class=\"n\">—</td><td class=\"n\">—</td>"
+                  "</tr>") != std::string::npos);
+  // The same days as a custom period compare with the 20 days before: 10-12..10-31, i.e. T16 alone (dispatched
+  // 10-30 10:00, signed 11:00: 1/1), so sign-for 10/14 = 71.43% against 100.00%: -28.57 points.
+  auto o = f.options;
+  o.period_kind = "custom";
+  const auto custom = report::build_report(f.facts, o);
+  const auto html = report::render_html(custom);
+  CHECK(section_text(html, "headline")
+            .find("<tr><td>及时签收率</td><td class=\"n\">71.43%</td><td class=\"n\">100.00%</td>"
+                  "<td class=\"n\">-28.57</td></tr>") != std::string::npos);
+  // The previous figure is the figure of a report over the previous period.
+  auto before = o;
+  before.from = *routing::parse_day("2026-10-12");
+  before.to = *routing::parse_day("2026-10-31");
+  const auto previous = report::build_report(f.facts, before);
+  const auto& now_summary = *custom.find("summary");
+  const auto& before_summary = *previous.find("summary");
+  for (std::size_t i = 0; i < now_summary.rows.size(); ++i) {
+    if (now_summary.rows[i][1].kind != report::Cell::Kind::rate) continue;
+    INFO(report::display(now_summary.rows[i][0]));
+    CHECK(report::display(now_summary.rows[i][2]) == report::display(before_summary.rows[i][1]));
+  }
+}
+
+TEST_CASE("The previous period of each kind", "[report][summary]") {
+  const auto day = [](const char* text) { return *routing::parse_day(text); };
+  const auto previous = [&](const char* kind, const char* as_of) {
+    report::ReportOptions o;
+    o.period_kind = kind;
+    o.as_of = day(as_of);
+    std::tie(o.from, o.to) = *report::period_days(kind, o.as_of);
+    return report::previous_period(o);
+  };
+  CHECK(previous("day", "2026-11-20") == std::pair{day("2026-11-19"), day("2026-11-19")});
+  CHECK(previous("week", "2026-11-20") == std::pair{day("2026-11-09"), day("2026-11-13")});
+  CHECK(previous("month", "2026-11-20") == std::pair{day("2026-10-01"), day("2026-10-20")});
+  CHECK(previous("month", "2026-03-31") == std::pair{day("2026-02-01"), day("2026-02-28")});
+  CHECK(previous("month", "2026-01-15") == std::pair{day("2025-12-01"), day("2025-12-15")});
+  report::ReportOptions custom;
+  custom.period_kind = "custom";
+  custom.from = day("2026-11-01");
+  custom.to = day("2026-11-20");
+  CHECK(report::previous_period(custom) == std::pair{day("2026-10-12"), day("2026-10-31")});
 }
 
 }  // namespace hotline::test
