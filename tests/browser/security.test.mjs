@@ -136,8 +136,8 @@ test('citizen text that looks like HTML is shown as text in the unit queue', asy
   page.on('request', (r) => { if (new URL(r.url()).pathname.endsWith('/x')) fetchedX.push(r.url()); });
   await openLogin(page, hotline);
   assert.equal((await login(page, people.liaison.login, people.liaison.password)).status(), 200);
-  await page.waitForFunction((text) => [...document.querySelectorAll('#queue-rows td')]
-    .some((td) => td.textContent === text), XSS);
+  await page.waitForFunction((ticketId) => [...document.querySelectorAll('#queue-rows td')]
+    .some((td) => td.textContent === ticketId), id);
   await shot(page, 'security-xss-queue');
   const row = await page.evaluate(([ticketId]) => [...document.querySelectorAll('#queue-rows tr')]
     .map((tr) => [...tr.cells].map((td) => td.textContent)).find((cells) => cells.includes(ticketId)), [id]);
