@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package that building, testing and benchmarking hotline needs.
-# Idempotent: installs only what is missing and runs `apt-get update` only when something is.
+# Idempotent: installs only what is missing and runs `apt-get update` only when something is; then the browser
+# tests' node modules (`npm ci` in tests/browser) when they are missing or their lock file changed.
 set -euo pipefail
 
 packages=(
@@ -19,7 +20,11 @@ packages=(
   curl wrk sqlite3                          # README examples and the intake benchmark
   python3                                   # tests/bench/routing_eval.py (routing accuracy on the corpus)
   unzip                                     # report tests look inside the XLSX zip
+  chromium fonts-wqy-microhei nodejs        # browser tests (tests/browser): the browser, CJK glyphs, node --test
 )
+# npm for the browser tests' playwright-core: Debian's package, unless node came with its own (NodeSource's nodejs
+# bundles npm and conflicts with Debian's).
+if ! command -v npm >/dev/null 2>&1; then packages+=(npm); fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -30,11 +35,23 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"
-  exit 0
+else
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  echo "install-deps: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-echo "install-deps: installing ${missing[*]}"
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# The browser tests' node modules (tests/browser/package-lock.json): `npm ci` only when they are missing or the
+# lock file changed since the last install (its SHA-256 is kept in a stamp inside node_modules).
+browser="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/browser"
+stamp="$browser/node_modules/.install-deps.stamp"
+lock_sum="$(sha256sum "$browser/package-lock.json" | cut -d' ' -f1)"
+if [ -d "$browser/node_modules/playwright-core" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$lock_sum" ]; then
+  echo "install-deps: tests/browser node modules up to date"
+else
+  echo "install-deps: npm ci in tests/browser"
+  npm ci --prefix "$browser" --no-audit --no-fund --loglevel=error >/dev/null
+  echo "$lock_sum" > "$stamp"
+fi
