@@ -184,10 +184,11 @@ export async function csrfToken(page) {
   return page.evaluate(async () => (await (await fetch('/v1/session')).json()).csrf_token);
 }
 
-// A full-page PNG in SCREENSHOT_DIR; returns its path.
-export async function shot(page, name) {
+// A PNG in SCREENSHOT_DIR, of the whole page unless `fullPage` is false (a long report: the screen only);
+// returns its path.
+export async function shot(page, name, { fullPage = true } = {}) {
   await mkdir(env.screenshotDir, { recursive: true });
   const path = join(env.screenshotDir, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  await page.screenshot({ path, fullPage });
   return path;
 }
