@@ -57,8 +57,9 @@ export class Hotline {
   get database() { return join(this.dir, 'hotline.db'); }
   get url() { return `http://127.0.0.1:${this.port}`; }
 
-  // Makes the folder and the config; accounts can be added before the first start (addUser).
-  async prepare() {
+  // Makes the folder and the config; accounts can be added before the first start (addUser). `config`: more
+  // lines for hotline.yaml (a benchmark's limits).
+  async prepare({ config = [] } = {}) {
     this.dir = await mkdtemp(join(tmpdir(), 'hotline-browser-'));
     const lines = [
       'listen: 127.0.0.1:0',
@@ -66,6 +67,7 @@ export class Hotline {
       `rules: ${JSON.stringify(env.rulesDir)}`,
     ];
     if (env.webDir) lines.push('web:', `  dir: ${JSON.stringify(env.webDir)}`);
+    lines.push(...config);
     this.config = join(this.dir, 'hotline.yaml');
     await writeFile(this.config, lines.join('\n') + '\n');
     return this;

@@ -32,13 +32,23 @@ after(async () => {
   await hotline?.dispose();
 });
 
-async function signIn(person) {
+async function signIn(person, { keyboard = false } = {}) {
   const page = await newPage(browser);
   const problems = [];
   page.on('pageerror', (e) => problems.push(e.message));
   page.on('dialog', (d) => { problems.push('dialog: ' + d.message()); d.dismiss(); });
   await openLogin(page, hotline);
-  assert.equal((await login(page, person.login, person.password)).status(), 200);
+  if (keyboard) {
+    // The keyboard alone: the login name has the focus, Tab to the password, Enter submits.
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'login-name');
+    await page.keyboard.type(person.login);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(person.password);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#who:not([hidden])');
+  } else {
+    assert.equal((await login(page, person.login, person.password)).status(), 200);
+  }
   page.problems = problems;
   return page;
 }
@@ -53,13 +63,18 @@ async function submitAction(page, action, label) {
 }
 
 test('an operator and a unit carry a ticket from intake to closed, live in both windows', async () => {
-  const op = await signIn(people.operator);
+  const op = await signIn(people.operator, { keyboard: true });
   const unit = await signIn(people.liaison);
   const foreign = await signIn(people.foreign);
   await unit.waitForSelector('#dashboard');
   await foreign.waitForSelector('#dashboard');
   // A marker that a reload would wipe: the unit's window must show the ticket without one.
   await unit.evaluate(() => { window.notReloaded = true; });
+
+  // The menu answers to its access keys: Alt+2 is the review queues, Alt+1 intake again.
+  await op.keyboard.press('Alt+2');
+  await op.waitForSelector('.view-review');
+  await op.keyboard.press('Alt+1');
 
   // The suggestion follows the text: no place named → the dispatch desk; the district named → its government.
   await op.waitForSelector('#intake-content');

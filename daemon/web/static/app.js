@@ -153,6 +153,16 @@ Hotline.go = (name, arg) => { location.hash = '#/' + name + (arg ? '/' + encodeU
 
 window.addEventListener('hashchange', () => { Hotline.render(); });
 
+// Alt+1, Alt+2, …: the menu's screens, in order, from anywhere on the page.
+document.addEventListener('keydown', (event) => {
+  if (!event.altKey || event.ctrlKey || event.metaKey || !/^Digit[1-9]$/.test(event.code)) return;
+  const link = Hotline.$('nav').querySelectorAll('a')[Number(event.code.slice(5)) - 1];
+  if (!link || !Hotline.session) return;
+  event.preventDefault();
+  location.hash = link.getAttribute('href');
+  link.focus();
+});
+
 function buildNav() {
   const nav = Hotline.$('nav');
   nav.replaceChildren();
@@ -160,7 +170,7 @@ function buildNav() {
   const shown = Object.entries(Hotline.views).filter(([, view]) => view.nav && allowed(view));
   shown.sort((a, b) => (a[1].order || 0) - (b[1].order || 0));
   for (const [name, view] of shown) {
-    nav.append(el('a', { href: '#/' + name, 'data-view': name, accesskey: String(key), title: 'Alt+' + key },
+    nav.append(el('a', { href: '#/' + name, 'data-view': name, 'aria-keyshortcuts': 'Alt+' + key, title: 'Alt+' + key },
                   view.title));
     key += 1;
   }
