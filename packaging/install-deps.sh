@@ -12,6 +12,8 @@ packages=(
   libsqlite3-dev libfmt-dev libyaml-cpp-dev libspdlog-dev libcli11-dev
   libssl-dev                                # SHA-256 for access-token hashes (libcrypto); https webhooks (libssl)
   libsodium-dev                             # Argon2id hashes of people's passwords (crypto_pwhash)
+  libsystemd-dev                            # sd_notify: readiness, status and watchdog under systemd
+  systemd                                   # systemd-analyze: the unit's exposure score (packaging/systemd)
   openssl ca-certificates                   # tests make throwaway certificates; the system trust store for https
   libjemalloc-dev                           # hotlined's allocator (cheaper than glibc malloc under load)
   libxlsxwriter-dev                         # the nightly report's XLSX workbooks (found with pkg-config)

@@ -9,6 +9,14 @@ void TicketStateGauge::load(const std::vector<std::pair<std::string, std::int64_
   for (const auto& [state, n] : counts) add(state, n);
 }
 
+std::int64_t TicketStateGauge::open_count() const {
+  std::int64_t n = 0;
+  for (std::size_t i = 0; i < counts_.size(); ++i) {
+    if (routing::is_open(static_cast<routing::CaseState>(i))) n += counts_[i].load(std::memory_order_relaxed);
+  }
+  return n;
+}
+
 void TicketStateGauge::add(std::string_view state, std::int64_t delta) {
   if (const auto s = routing::parse_case_state(state)) {
     counts_[static_cast<std::size_t>(*s)].fetch_add(delta, std::memory_order_relaxed);

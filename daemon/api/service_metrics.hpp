@@ -28,6 +28,7 @@ class TicketStateGauge {
   void add(std::string_view state, std::int64_t delta);
   void moved(routing::CaseState from, routing::CaseState to);
   void collect(std::vector<MetricSample>& out) const;
+  std::int64_t open_count() const;  // tickets in an open state (the service manager's status line)
 
  private:
   std::array<std::atomic<std::int64_t>, routing::k_case_state_count> counts_{};

@@ -1,5 +1,6 @@
 #include "daemon/app/daemon_app.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -8,6 +9,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <filesystem>
 #include <fstream>
@@ -21,6 +23,7 @@
 #include "daemon/api/api.hpp"
 #include "daemon/api/service_metrics.hpp"
 #include "daemon/app/open_files_limit.hpp"
+#include "daemon/app/service_manager.hpp"
 #include "daemon/config/config.hpp"
 #include "daemon/config/rules_holder.hpp"
 #include "daemon/config/rules_loader.hpp"
@@ -360,8 +363,10 @@ int run_daemon(int argc, char** argv) {
                             .max_connections_per_address = config.max_connections_per_address};
   fit_open_files_limit(config.max_connections);
   HttpServer server(ioc, api, limits, &metrics.http);
+  std::string serving_on;
   try {
     const auto bound = server.listen(where.host, where.port);
+    serving_on = fmt::format("{}:{}", bound.address().to_string(), bound.port());
     spdlog::info("listening on {}:{} (rules {}, database {})", bound.address().to_string(), bound.port(),
                  rules.get()->version(), config.database);
   } catch (const std::exception& e) {
@@ -369,6 +374,24 @@ int run_daemon(int argc, char** argv) {
     return 3;
   }
   server.start();
+  // systemd (Type=notify): ready once it listens (the escalation catch-up ran before), a status line, and the
+  // watchdog fed from the event loop itself, so a loop that hangs stops feeding it and gets restarted.
+  const ServiceManager service;
+  const auto status_line = [&] {
+    return fmt::format("serving {}; rules {}; {} open tickets", serving_on, rules.get()->version(),
+                       metrics.tickets.open_count());
+  };
+  service.ready(status_line());
+  asio::steady_timer watchdog_timer(ioc);
+  std::function<void()> feed_watchdog = [&] {
+    service.watchdog();
+    service.status(status_line());
+    watchdog_timer.expires_after(*service.watchdog_interval());
+    watchdog_timer.async_wait([&](const boost::system::error_code& error) {
+      if (!error) feed_watchdog();
+    });
+  };
+  if (service.watchdog_interval()) feed_watchdog();
   // Provisional deadlines follow the calendar installed now: a run a crash interrupted resumes where it stopped,
   // a calendar installed while the daemon was down is applied. On the blocking pool, while requests are served.
   std::atomic<bool> stopping{false};
@@ -385,7 +408,9 @@ int run_daemon(int argc, char** argv) {
   stop_signals.async_wait([&](const boost::system::error_code& error, int signal) {
     if (error) return;
     spdlog::info("signal {}: stopping (in-flight requests get up to {} s)", signal, config.shutdown_grace.count());
-    hup.cancel();     // nothing but the remaining connections may keep the loop alive now
+    service.stopping();
+    hup.cancel();  // nothing but the remaining connections may keep the loop alive now
+    watchdog_timer.cancel();
     stopping = true;  // a deadline recompute stops after its batch; the next start resumes it
     nightly.stop();
     feed.close_all();  // live feeds end now; their terminals reconnect with Last-Event-ID to the next daemon
@@ -395,7 +420,8 @@ int run_daemon(int argc, char** argv) {
   });
   std::function<void(const boost::system::error_code&, int)> on_hup = [&](const boost::system::error_code& error, int) {
     if (error) return;
-    asio::post(blocking, [&rules, &writer, &auth_required, &config, &hooks] {
+    service.reloading("reloading the rules");
+    asio::post(blocking, [&rules, &writer, &auth_required, &config, &hooks, &service, &status_line] {
       if (reload_on_signal(rules, writer, hooks)) hooks.rules_reloaded();
       // Tokens created since start-up switch authentication on (it never switches off while running).
       if (auto now = storage::TokenStore::open(config.database, {.create = false, .read_only = true})) {
@@ -403,6 +429,7 @@ int run_daemon(int argc, char** argv) {
           spdlog::info("access tokens exist now: bearer authentication required from here on");
         }
       }
+      service.ready(status_line());  // the reload is over, whether the new set went live or not
     });
     hup.async_wait(on_hup);
   };

@@ -1,5 +1,6 @@
 // Queue benchmark (run by hand; never by CTest):
 //   build/release/tests/queue_bench [TICKETS] [DB_PATH]
+// (a DB_PATH given is kept afterwards, for tests/bench/web_bench.mjs; the default temporary file is removed)
 // Seeds a database with TICKETS tickets (default 100,000), all in one unit's queue (a quarter closed), then times the
 // unit queue queries the liaison terminals make: first page, a deep page by cursor, overdue only, a state filter, and a
 // full-text search.
@@ -102,8 +103,10 @@ int main(int argc, char** argv) {
   std::printf("queue overdue only: %.2f ms\n", overdue_ms);
   std::printf("queue state=closed: %.2f ms\n", closed_ms);
   std::printf("full-text search '第4242号' (%zu hit(s)): %.2f ms\n", hits, search_ms);
-  std::filesystem::remove(path);
-  std::filesystem::remove(path + "-wal");
-  std::filesystem::remove(path + "-shm");
+  if (argc <= 2) {
+    std::filesystem::remove(path);
+    std::filesystem::remove(path + "-wal");
+    std::filesystem::remove(path + "-shm");
+  }
   return 0;
 }

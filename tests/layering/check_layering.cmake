@@ -85,6 +85,9 @@ foreach(folder IN LISTS known)
   if(NOT folder IN_LIST HOTLINE_CLI_FOLDERS)
     check_folder(daemon/${folder} "[<\"]CLI/" "CLI11 only in: ${cli_folders}")
   endif()
+  if(NOT folder STREQUAL "app")
+    check_folder(daemon/${folder} "[<\"]systemd/" "libsystemd (sd_notify) only in app/, which runs the process")
+  endif()
 endforeach()
 
 # Time is injected: only runtime/ reads the system clock (handlers and timer loops are handed a SchedulerClock).

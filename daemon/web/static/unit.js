@@ -14,7 +14,15 @@
     return 'green';
   }
 
-  async function dashboard(unit) {
+  // The dashboard's cards; counting a large unit takes longer than its first page, so the queue does not wait
+  // for it: the cards fill in when the counts arrive.
+  function dashboard(unit) {
+    const box = el('div', { class: 'cards', id: 'dashboard' }, el('span', { class: 'muted' }, '正在统计…'));
+    fillDashboard(box, unit);
+    return box;
+  }
+
+  async function fillDashboard(box, unit) {
     const [counts, stages] = await Promise.all([
       H.api('GET', '/v1/units/' + encodeURIComponent(unit) + '/counts'),
       H.api('GET', '/v1/escalations/counts?unit=' + encodeURIComponent(unit)),
@@ -32,7 +40,8 @@
       ['退单/延期审核中', (s.return_requested || 0) + (s.extension_requested || 0), ''],
       ['回复审核中', s.reply_review || 0, 'reply_review'],
     ];
-    return el('div', { class: 'cards', id: 'dashboard' }, cards.map(([label, n, filter]) => {
+    box.dataset.ready = 'true';
+    box.replaceChildren(...cards.map(([label, n, filter]) => {
       const card = el(filter ? 'button' : 'div', { class: 'card' + (n && label.includes('牌') ? ' alert' : ''), type: filter ? 'button' : null,
                                                    'data-count': label },
                       el('span', { class: 'n' }, String(n)), el('span', { class: 'label' }, label));
@@ -62,7 +71,7 @@
 
   async function render(box) {
     const unit = H.session.unit;
-    box.append(el('h2', {}, '本单位工单'), await dashboard(unit));
+    box.append(el('h2', {}, '本单位工单'), dashboard(unit));
 
     const state = el('select', { id: 'queue-state' }, el('option', { value: '' }, '全部未办结'),
                      ['awaiting_sign_for', 'in_progress', 'return_requested', 'extension_requested', 'reply_review',
