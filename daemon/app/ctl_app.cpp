@@ -197,6 +197,10 @@ int run_ctl(int argc, char** argv) {
   auto* access_log = db->add_subcommand("access-log", "who was shown callers' names and phones, oldest first");
   access_log->add_option("--database", db_path, "SQLite database file")->capture_default_str();
   access_log->add_option("--ticket", access_ticket, "one ticket's reads only");
+  std::string backup_to;
+  auto* backup = db->add_subcommand("backup", "a consistent copy of the database while the daemon runs");
+  backup->add_option("--database", db_path, "SQLite database file")->capture_default_str();
+  backup->add_option("--to", backup_to, "the copy: a new file (never overwritten)")->required();
 
   ReportArgs report_args;
   auto* report_nightly_cmd = add_report_command(app, report_args);
@@ -217,6 +221,7 @@ int run_ctl(int argc, char** argv) {
   if (route_cmd->parsed()) return route(route_dir, explain);
   if (verify->parsed()) return db_verify(db_path, std::cout, std::cerr);
   if (access_log->parsed()) return db_access_log(db_path, access_ticket, std::cout, std::cerr);
+  if (backup->parsed()) return db_backup(db_path, backup_to, std::cout, std::cerr);
   if (report_nightly_cmd->parsed()) return report_nightly(report_args, std::cout, std::cerr);
   if (deadline->parsed()) return deadline_preview(deadline_args, std::cout, std::cerr);
   if (token_create_cmd->parsed()) {

@@ -1,9 +1,13 @@
 #include "daemon/tools/db_command.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <chrono>
 #include <ostream>
 
 #include "daemon/wire/case_codec.hpp"
+#include "storage/backup.hpp"
 #include "storage/ticket_store.hpp"
 
 namespace hotline::daemon {
@@ -87,6 +91,19 @@ int db_access_log(const std::string& database, const std::string& ticket, std::o
     }
     after = rows->back().seq;
   }
+}
+
+int db_backup(const std::string& database, const std::string& to, std::ostream& out, std::ostream& err) {
+  const auto start = std::chrono::steady_clock::now();
+  auto copied = storage::backup_database(database, to);
+  if (!copied) {
+    err << "db backup: " << copied.error().message << '\n';
+    return 1;
+  }
+  const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  out << fmt::format("backup of {} written to {}: {} pages ({:.1f} MiB) in {:.0f} ms; quick_check {}\n", database, to,
+                     copied->pages, static_cast<double>(copied->bytes) / (1024.0 * 1024.0), ms, copied->quick_check);
+  return 0;
 }
 
 }  // namespace hotline::daemon

@@ -15,4 +15,9 @@ int db_verify(const std::string& database, std::ostream& out, std::ostream& err)
 // Exit code 0, or 1 when the database cannot be read.
 int db_access_log(const std::string& database, const std::string& ticket, std::ostream& out, std::ostream& err);
 
+// hotlinectl db backup: a consistent copy of the database into the new file `to`, while the daemon runs; prints
+// what it copied. 0 on success; 1 when `to` exists, the database cannot be read or the copy fails (nothing is
+// left behind then).
+int db_backup(const std::string& database, const std::string& to, std::ostream& out, std::ostream& err);
+
 }  // namespace hotline::daemon

@@ -67,8 +67,8 @@ TEST_CASE("hotlined tells the service manager it is ready, reloading, alive and 
   NotifySocket manager(dir.path() + "/notify");
   ::setenv("NOTIFY_SOCKET", (dir.path() + "/notify").c_str(), 1);
   ::setenv("WATCHDOG_USEC", "200000", 1);  // WatchdogSec=0.2: a ping every 100 ms
-  DaemonProcess daemon(HOTLINED_PATH, {"--listen", "127.0.0.1:0", "--database", dir.path() + "/h.db", "--rules",
-                                       SHIPPED_RULES_DIR});
+  DaemonProcess daemon(HOTLINED_PATH,
+                       {"--listen", "127.0.0.1:0", "--database", dir.path() + "/h.db", "--rules", SHIPPED_RULES_DIR});
   ::unsetenv("NOTIFY_SOCKET");
   ::unsetenv("WATCHDOG_USEC");
 
@@ -84,8 +84,9 @@ TEST_CASE("hotlined tells the service manager it is ready, reloading, alive and 
     if (*m == "WATCHDOG=1") ++pings;
   }
   HttpClient client(daemon.port());
-  REQUIRE(client.request("POST", "/v1/tickets", R"({"content":"胜利路路灯不亮","category":"010101","area":"350602"})", "")
-              .status == 201);
+  REQUIRE(
+      client.request("POST", "/v1/tickets", R"({"content":"胜利路路灯不亮","category":"010101","area":"350602"})", "")
+          .status == 201);
 
   REQUIRE(::kill(daemon.pid(), SIGHUP) == 0);
   const auto reloading = manager.next_state(pings);
