@@ -259,11 +259,15 @@
     box.append(el('h3', {}, '办理过程'), el('ol', { class: 'timeline', id: 'timeline' }, (t.events || []).map(timelineItem)));
 
     // A live event about this ticket shows it again.
-    // A live event about this ticket shows it again, unless the person is typing in one of its forms.
+    // A live event about this ticket shows it again, unless the person is typing in one of its forms or has
+    // written something there: what they wrote is never thrown away by a refresh.
     H.onFeed((event) => {
       if (event.ticket !== t.id) return;
       const typing = box.contains(document.activeElement) && document.activeElement.matches('input, textarea, select');
-      if (typing) H.notice('本工单有新动态，提交或离开输入框后刷新查看。'); else H.refresh();
+      const written = [...box.querySelectorAll('form.action textarea, form.action input:not([type=checkbox]):not([type=number])')]
+        .some((input) => input.value.trim() !== '');
+      if (typing || written) H.notice('本工单有新动态（' + (eventNames[event.kind] || event.kind) + '），提交后刷新查看。');
+      else H.refresh();
     });
   }
 

@@ -117,8 +117,11 @@
     next.addEventListener('click', () => { filters.pages.push(filters.cursor); filters.cursor = data.next_cursor; H.refresh(); });
     box.append(el('div', { class: 'toolbar' }, signButton, ' ', prev, ' ', next), out);
 
-    // New dispatches, urges and cards appear without a reload.
-    H.onFeed(H.debounce(() => H.refresh(), 300));
+    // New dispatches, urges and cards appear without a reload (unless tickets are ticked for signing: the
+    // selection is kept, and a notice says what came).
+    H.onFeed(H.debounce(() => {
+      if (box.querySelector('input.pick:checked')) H.notice('有新动态，签收所选工单后刷新查看。'); else H.refresh();
+    }, 300));
   }
 
   H.views.queue = { title: '本单位工单', roles: ['unit'], nav: true, order: 1, render };
