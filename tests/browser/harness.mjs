@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -193,4 +194,23 @@ export async function shot(page, name, { fullPage = true } = {}) {
   const path = join(env.screenshotDir, `${name}.png`);
   await page.screenshot({ path, fullPage });
   return path;
+}
+
+// One daemon with `people`'s accounts and one browser for a whole test file, started before its tests and closed
+// after them (node:test's before/after): `const suite = useSuite(people);` then `suite.hotline`, `suite.browser`.
+export function useSuite(people) {
+  const suite = { hotline: null, browser: null };
+  before(async () => {
+    suite.hotline = await new Hotline().prepare();
+    for (const p of Object.values(people)) await suite.hotline.addUser(p);
+    // In parallel, both settled before any failure is thrown, so after() closes whatever started.
+    const started = await Promise.allSettled([launchBrowser(), suite.hotline.start()]);
+    if (started[0].status === 'fulfilled') suite.browser = started[0].value;
+    for (const s of started) if (s.status === 'rejected') throw s.reason;
+  });
+  after(async () => {
+    await suite.browser?.close();
+    await suite.hotline?.dispose();
+  });
+  return suite;
 }

@@ -1,9 +1,9 @@
 // The web terminal's security behaviour in a real browser: failed and locked logins, a session the daemon no
 // longer knows, CSRF, and citizen text that looks like HTML. One daemon and one browser for the whole file;
 // each test has its own browser context (own cookies) and its own accounts.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Hotline, launchBrowser, newPage, openLogin, login, csrfToken, shot } from './harness.mjs';
+import { useSuite, newPage, openLogin, login, csrfToken, shot } from './harness.mjs';
 
 const XSS = '<img src=x onerror=alert(1)>';
 const UNIT = '350602.cgj';  // 芗城区城市管理局: streetlights (010101) in 芗城区 (350602) go here
@@ -17,22 +17,7 @@ const people = {
   expired: { login: 'huangli', password: 'huangli-right-1', role: 'unit', unit: UNIT, name: '黄丽' },
 };
 
-let hotline;
-let browser;
-
-before(async () => {
-  hotline = await new Hotline().prepare();
-  for (const p of Object.values(people)) await hotline.addUser(p);
-  // In parallel, both settled before any failure is thrown, so after() closes whatever started.
-  const started = await Promise.allSettled([launchBrowser(), hotline.start()]);
-  if (started[0].status === 'fulfilled') browser = started[0].value;
-  for (const s of started) if (s.status === 'rejected') throw s.reason;
-});
-
-after(async () => {
-  await browser?.close();
-  await hotline?.dispose();
-});
+const suite = useSuite(people);
 
 async function signedOutWith(page) {
   assert.equal(await page.isVisible('#login'), true, 'the login form is shown');
@@ -41,8 +26,8 @@ async function signedOutWith(page) {
 }
 
 test('a wrong password keeps the login form and says why', async () => {
-  const page = await newPage(browser);
-  await openLogin(page, hotline);
+  const page = await newPage(suite.browser);
+  await openLogin(page, suite.hotline);
   const response = await login(page, people.typo.login, 'not-the-password');
   assert.equal(response.status(), 401);
   await shot(page, 'security-wrong-password');
@@ -51,8 +36,8 @@ test('a wrong password keeps the login form and says why', async () => {
 });
 
 test('five wrong passwords lock the login: the right one is then refused with the lock message', async () => {
-  const page = await newPage(browser);
-  await openLogin(page, hotline);
+  const page = await newPage(suite.browser);
+  await openLogin(page, suite.hotline);
   for (let i = 0; i < 5; ++i) {
     assert.equal((await login(page, people.locked.login, `wrong-${i}-password`)).status(), 401, `failure ${i + 1}`);
   }
@@ -68,12 +53,12 @@ test('five wrong passwords lock the login: the right one is then refused with th
 });
 
 test('a session the restarted daemon no longer knows returns the page to the login form', async () => {
-  const page = await newPage(browser);
-  await openLogin(page, hotline);
+  const page = await newPage(suite.browser);
+  await openLogin(page, suite.hotline);
   assert.equal((await login(page, people.expired.login, people.expired.password)).status(), 200);
   await page.waitForSelector('#queue-rows', { state: 'attached' });
-  await hotline.restart();  // sessions live in the daemon's memory
-  const session = await page.request.get(hotline.url + '/v1/session');
+  await suite.hotline.restart();  // sessions live in the daemon's memory
+  const session = await page.request.get(suite.hotline.url + '/v1/session');
   assert.equal(session.status(), 401, 'the old cookie is unknown to the restarted daemon');
   await page.reload();
   await page.waitForSelector('#login:not([hidden])');
@@ -86,8 +71,8 @@ test('a session the restarted daemon no longer knows returns the page to the log
 });
 
 test('POSTs without the CSRF token are refused; with it logout works', async () => {
-  const page = await newPage(browser);
-  await openLogin(page, hotline);
+  const page = await newPage(suite.browser);
+  await openLogin(page, suite.hotline);
   assert.equal((await login(page, people.csrf.login, people.csrf.password)).status(), 200);
   const refused = await page.evaluate(async () => {
     const answer = async (r) => ({ status: r.status, type: (await r.json()).type });
@@ -107,7 +92,7 @@ test('POSTs without the CSRF token are refused; with it logout works', async () 
   const status = await page.evaluate(async (csrf) =>
     (await fetch('/logout', { method: 'POST', headers: { 'X-CSRF-Token': csrf } })).status, token);
   assert.equal(status, 200, 'logout with the token');
-  assert.equal((await page.request.get(hotline.url + '/v1/session')).status(), 401, 'the session has ended');
+  assert.equal((await page.request.get(suite.hotline.url + '/v1/session')).status(), 401, 'the session has ended');
   await page.reload();
   await page.waitForSelector('#login:not([hidden])');
   await shot(page, 'security-csrf');
@@ -116,24 +101,24 @@ test('POSTs without the CSRF token are refused; with it logout works', async () 
 
 test('citizen text that looks like HTML is shown as text in the unit queue', async () => {
   // The operator takes the call through the HTTP API with its own session.
-  const operator = await newPage(browser);
-  await openLogin(operator, hotline);
+  const operator = await newPage(suite.browser);
+  await openLogin(operator, suite.hotline);
   assert.equal((await login(operator, people.intake.login, people.intake.password)).status(), 200);
   const headers = { 'X-CSRF-Token': await csrfToken(operator) };
   const ticket = { content: XSS, category: '010101', area: '350602' };
-  const explained = await operator.request.post(hotline.url + '/v1/route/explain', { headers, data: ticket });
+  const explained = await operator.request.post(suite.hotline.url + '/v1/route/explain', { headers, data: ticket });
   assert.equal((await explained.json()).unit?.id, UNIT, 'the ticket routes to the liaison officer\'s unit');
-  const created = await operator.request.post(hotline.url + '/v1/tickets', { headers, data: ticket });
+  const created = await operator.request.post(suite.hotline.url + '/v1/tickets', { headers, data: ticket });
   assert.equal(created.status(), 201, await created.text());
   const { id } = await created.json();
   await operator.context().close();
 
-  const page = await newPage(browser);
+  const page = await newPage(suite.browser);
   const dialogs = [];
   const fetchedX = [];
   page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss().catch(() => {}); });
   page.on('request', (r) => { if (new URL(r.url()).pathname.endsWith('/x')) fetchedX.push(r.url()); });
-  await openLogin(page, hotline);
+  await openLogin(page, suite.hotline);
   assert.equal((await login(page, people.liaison.login, people.liaison.password)).status(), 200);
   await page.waitForFunction((ticketId) => [...document.querySelectorAll('#queue-rows td')]
     .some((td) => td.textContent === ticketId), id);

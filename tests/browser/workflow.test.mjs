@@ -3,9 +3,9 @@
 // along, shows the ticket without a reload, signs for it and asks for more time; the operator grants it; the unit
 // replies; the operator approves the reply and records the follow-up; both windows show it closed. A unit of
 // another county never sees it. Then the supervisor's board and the nightly report. Each screen is saved.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Hotline, launchBrowser, newPage, openLogin, login, csrfToken, shot } from './harness.mjs';
+import { useSuite, newPage, openLogin, login, csrfToken, shot } from './harness.mjs';
 
 const LEAD = '350602.gov';      // 芗城区人民政府: cooking fumes in 芗城区 go to the district government
 const FOREIGN = '350623.cgj';   // 漳浦县城市管理局: another county
@@ -16,28 +16,14 @@ const people = {
   supervisor: { login: 'zhaolei', password: 'zhaolei-right-1', role: 'supervisor', name: '赵磊' },
 };
 
-let hotline;
-let browser;
-
-before(async () => {
-  hotline = await new Hotline().prepare();
-  for (const p of Object.values(people)) await hotline.addUser(p);
-  const started = await Promise.allSettled([launchBrowser(), hotline.start()]);
-  if (started[0].status === 'fulfilled') browser = started[0].value;
-  for (const s of started) if (s.status === 'rejected') throw s.reason;
-});
-
-after(async () => {
-  await browser?.close();
-  await hotline?.dispose();
-});
+const suite = useSuite(people);
 
 async function signIn(person, { keyboard = false } = {}) {
-  const page = await newPage(browser);
+  const page = await newPage(suite.browser);
   const problems = [];
   page.on('pageerror', (e) => problems.push(e.message));
   page.on('dialog', (d) => { problems.push('dialog: ' + d.message()); d.dismiss(); });
-  await openLogin(page, hotline);
+  await openLogin(page, suite.hotline);
   if (keyboard) {
     // The keyboard alone: the login name has the focus, Tab to the password, Enter submits.
     assert.equal(await page.evaluate(() => document.activeElement.id), 'login-name');
@@ -137,7 +123,7 @@ test('an operator and a unit carry a ticket from intake to closed, live in both 
   assert.equal(await foreign.locator(`#queue-rows tr[data-id="${id}"]`).count(), 0);
   const [refused] = await Promise.all([
     foreign.waitForResponse((r) => new URL(r.url()).pathname === `/v1/tickets/${id}`),
-    foreign.goto(hotline.url + `/#/ticket/${id}`),
+    foreign.goto(suite.hotline.url + `/#/ticket/${id}`),
   ]);
   assert.equal(refused.status(), 404, 'another unit gets no ticket (nor learns that it exists)');
   await foreign.waitForSelector('.view-ticket .error');
