@@ -29,7 +29,7 @@ export const env = {
   get screenshotDir() { return resolve(process.env.SCREENSHOT_DIR || join(here, 'screenshots')); },
 };
 
-export const TIMEOUT_MS = 10_000;      // any one wait in a page
+export const TIMEOUT_MS = 20_000;      // any one wait in a page (generous: CI runs other tests beside them)
 const START_TIMEOUT_MS = 15_000;       // hotlined to print its port
 const STOP_TIMEOUT_MS = 15_000;        // hotlined to exit after SIGTERM (then SIGKILL)
 const COMMAND_TIMEOUT_MS = 15_000;     // one hotlinectl command
