@@ -1,10 +1,10 @@
 // People's sessions: POST /login, POST /logout, GET /v1/session, and the session cookie as a way to authenticate
 // (Api::authenticate): a session acts with exactly the rights of its role's token, through the same route table.
+#include <fmt/format.h>
 #include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
-#include <fmt/format.h>
 
 #include "daemon/access/password.hpp"
 #include "daemon/access/sessions.hpp"
