@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs every Debian 12 package that building, testing and benchmarking hotline needs.
+# Installs every Debian 12 package that building, testing, packaging and benchmarking hotline needs.
 # Idempotent: installs only what is missing and runs `apt-get update` only when something is; then the browser
 # tests' node modules (`npm ci` in tests/browser) when they are missing or their lock file changed.
 set -euo pipefail
@@ -13,7 +13,8 @@ packages=(
   libssl-dev                                # SHA-256 for access-token hashes (libcrypto); https webhooks (libssl)
   libsodium-dev                             # Argon2id hashes of people's passwords (crypto_pwhash)
   libsystemd-dev                            # sd_notify: readiness, status and watchdog under systemd
-  systemd                                   # systemd-analyze: the unit's exposure score (packaging/systemd)
+  systemd                                   # systemd-analyze: the units' exposure scores (packaging/systemd)
+  dpkg-dev lintian                          # the Debian package: dpkg-shlibdeps computes its Depends; lintian checks it
   openssl ca-certificates                   # tests make throwaway certificates; the system trust store for https
   libjemalloc-dev                           # hotlined's allocator (cheaper than glibc malloc under load)
   libxlsxwriter-dev                         # the nightly report's XLSX workbooks (found with pkg-config)
