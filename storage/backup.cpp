@@ -67,6 +67,8 @@ Result<BackupSummary> backup_database(const std::string& source_path, const std:
     for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(partial + suffix, ignored);
   };
   clean_up();  // what a killed earlier backup left
+  // A backup leaves the machine: created 0600 here (owner only), before SQLite would create it as a database (0640).
+  if (const int fd = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600); fd >= 0) ::close(fd);
   auto copied = copy_into(*source, partial);
   if (!copied) {
     clean_up();

@@ -114,12 +114,13 @@ void configure_sqlite() {
 
 namespace {
 
-// A new database file is created here, readable and writable by its owner only (0600, less what the umask takes):
-// it holds callers' names and phone numbers. SQLite gives the -wal and -shm files the mode of the database file.
-// An existing file keeps its mode; ":memory:" and URIs are left to SQLite.
+// A new database file is created here 0640, less what the umask takes: its owner writes, the owner's group may
+// read (an admin group that backs it up or reports from it), others nothing — it holds callers' names and phone
+// numbers. SQLite gives the -wal and -shm files the mode of the database file. An existing file keeps its mode;
+// ":memory:" and URIs are left to SQLite.
 Result<void> create_private_file(const std::string& path) {
   if (path.empty() || path == ":memory:" || path.rfind("file:", 0) == 0) return {};
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
   if (fd >= 0) {
     ::close(fd);
     return {};

@@ -1,8 +1,10 @@
 #include "daemon/app/ctl_app.hpp"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
 
+#include "daemon/config/config_file.hpp"
 #include "daemon/config/golden_cases.hpp"
 #include "daemon/config/rules_loader.hpp"
 #include "daemon/runtime/local_time.hpp"
@@ -12,9 +14,9 @@
 #include "daemon/tools/learn_command.hpp"
 #include "daemon/tools/report_command.hpp"
 #include "daemon/tools/route_command.hpp"
+#include "daemon/tools/rules_check_command.hpp"
 #include "daemon/tools/token_command.hpp"
 #include "daemon/tools/user_command.hpp"
-#include "routing/rule_analysis.hpp"
 
 namespace hotline::daemon {
 namespace {
@@ -25,30 +27,6 @@ std::shared_ptr<const routing::RuleSet> load_or_report(const std::string& dir) {
   for (const auto& d : result.diagnostics) std::cerr << d.to_string() << '\n';
   if (!result.rule_set) std::cerr << dir << ": rules rejected\n";
   return result.rule_set;
-}
-
-int rules_check(const std::string& dir, bool strict) {
-  const auto result = load_rules(dir);
-  auto diagnostics = result.diagnostics;
-  if (result.rule_set) {
-    const auto findings = routing::analyze(*result.rule_set);
-    diagnostics.insert(diagnostics.end(), findings.begin(), findings.end());
-  }
-  std::size_t errors = 0;
-  std::size_t warnings = 0;
-  for (const auto& d : diagnostics) {
-    std::cerr << d.to_string() << '\n';
-    (d.severity == routing::Severity::error ? errors : warnings)++;
-  }
-  if (!result.rule_set) {
-    std::cerr << dir << ": " << errors << " error(s), " << warnings << " warning(s); rules rejected\n";
-    return 1;
-  }
-  const auto& r = *result.rule_set;
-  std::cout << dir << ": " << (strict && warnings > 0 ? "FAILED (--strict)" : "OK") << " — " << r.units().size()
-            << " units, " << r.divisions().size() << " divisions, " << r.matters().size() << " matters, "
-            << r.rules().size() << " rules; " << warnings << " warning(s); version " << r.version() << '\n';
-  return strict && warnings > 0 ? 1 : 0;
 }
 
 int rules_test(const std::string& dir) {
@@ -84,12 +62,49 @@ int route(const std::string& dir, bool explain) {
   return 0;
 }
 
+// Options given after a subcommand's name reach the commands above it (`hotlinectl token list --config FILE`).
+void let_options_fall_through(CLI::App& app) {
+  for (auto* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+    sub->fallthrough();
+    let_options_fall_through(*sub);
+  }
+}
+
+// Where hotlinectl finds things: from the config file when there is one, else today's defaults (relative to the
+// current directory). An option given on the command line wins over both.
+struct Whereabouts {
+  std::string database = "./var/hotline.db";
+  std::string rules = "rules";
+  std::string report_dir;  // "" without a config: report nightly needs --out
+  std::string timezone = "Asia/Shanghai";
+  bool from_config = false;
+};
+
+// `value` from `where` unless `option` was given.
+void unless_given(const CLI::Option* option, std::string& value, const std::string& where) {
+  if (option->count() == 0) value = where;
+}
+
 }  // namespace
 
 int run_ctl(int argc, char** argv) {
   CLI::App app{"hotlinectl — command line for hotline rule authors, operators and admins"};
   app.set_version_flag("--version", std::string("hotlinectl ") + k_version);
   app.require_subcommand(1);
+  std::string config_path;
+  app.add_option("--config", config_path,
+                 "hotline.yaml to take the database, rules and report folder from (installed: "
+                 "/etc/hotline/hotline.yaml when it exists)");
+  std::string database = "./var/hotline.db";
+  std::vector<CLI::Option*> database_options;
+  const auto add_database_option = [&](CLI::App* command) {
+    database_options.push_back(command->add_option(
+        "--database", database, "SQLite database file (default: the config's database, else ./var/hotline.db)"));
+  };
+  bool as_json = false;
+  const auto add_json_flag = [&as_json](CLI::App* command) {
+    command->add_flag("--json", as_json, "one JSON document on stdout, for scripts");
+  };
 
   auto* rules = app.add_subcommand("rules", "check, test and compare dispatch rules");
   rules->require_subcommand(1);
@@ -99,6 +114,7 @@ int run_ctl(int argc, char** argv) {
   auto* check = rules->add_subcommand("check", "validate a rules folder: errors exit 1, warnings print");
   check->add_option("DIR", check_dir, "rules folder")->capture_default_str();
   check->add_flag("--strict", strict, "warnings fail too");
+  add_json_flag(check);
 
   std::string test_dir = "rules";
   auto* test = rules->add_subcommand("test", "run the golden cases in DIR/tests/*.yaml");
@@ -146,11 +162,11 @@ int run_ctl(int argc, char** argv) {
   deadline->add_option("--channel", deadline_args.channel, "intake channel")->capture_default_str();
   deadline->add_option("--level", deadline_args.level, "level of the handling unit: city, county, township");
   deadline->add_option("--from", deadline_args.from, "dispatch instant, RFC 3339 (default: now)");
+  deadline->add_flag("--json", deadline_args.json, "one JSON document on stdout, for scripts");
 
   auto* token = app.add_subcommand("token", "manage access tokens in the database");
   token->require_subcommand(1);
-  std::string database = "./var/hotline.db";
-  token->add_option("--database", database, "SQLite database file")->capture_default_str();
+  add_database_option(token);
   TokenCreateArgs create_args;
   auto* token_create_cmd = token->add_subcommand("create", "issue a token; prints it once on stdout");
   token_create_cmd->add_option("--role", create_args.role, "operator, unit, supervisor or admin")->required();
@@ -159,17 +175,14 @@ int run_ctl(int argc, char** argv) {
   token_create_cmd->add_option("--rules", create_args.rules_dir, "rules folder to check the unit against")
       ->default_val("rules");
   auto* token_list_cmd = token->add_subcommand("list", "list tokens (never their secrets)");
-  token_create_cmd->fallthrough();  // --database may come after the subcommand name
+  add_json_flag(token_list_cmd);
   std::string revoke_id;
   auto* token_revoke_cmd = token->add_subcommand("revoke", "revoke a token at once");
   token_revoke_cmd->add_option("ID", revoke_id, "token id (from token list)")->required();
-  token_list_cmd->fallthrough();
-  token_revoke_cmd->fallthrough();
 
   auto* user = app.add_subcommand("user", "manage people's accounts (the web terminal's logins)");
   user->require_subcommand(1);
-  std::string user_db = "./var/hotline.db";
-  user->add_option("--database", user_db, "SQLite database file")->capture_default_str();
+  add_database_option(user);
   UserAddArgs user_args;
   auto* user_add_cmd = user->add_subcommand("add", "add an account; the password is asked for (or read from stdin)");
   user_add_cmd->add_option("--login", user_args.login, "login name, e.g. wangmin")->required();
@@ -186,32 +199,64 @@ int run_ctl(int argc, char** argv) {
   user_enable_cmd->add_option("LOGIN", user_login, "login")->required();
   auto* user_passwd_cmd = user->add_subcommand("passwd", "set an account's password (asked for, or read from stdin)");
   user_passwd_cmd->add_option("LOGIN", user_login, "login")->required();
-  for (auto* c : {user_add_cmd, user_list_cmd, user_disable_cmd, user_enable_cmd, user_passwd_cmd}) c->fallthrough();
 
   auto* db = app.add_subcommand("db", "database maintenance");
   db->require_subcommand(1);
-  std::string db_path = "./var/hotline.db";
   auto* verify = db->add_subcommand("verify", "rebuild every ticket's state from its events and compare");
-  verify->add_option("--database", db_path, "SQLite database file")->capture_default_str();
+  add_database_option(verify);
+  add_json_flag(verify);
   std::string access_ticket;
   auto* access_log = db->add_subcommand("access-log", "who was shown callers' names and phones, oldest first");
-  access_log->add_option("--database", db_path, "SQLite database file")->capture_default_str();
+  add_database_option(access_log);
   access_log->add_option("--ticket", access_ticket, "one ticket's reads only");
   std::string backup_to;
   auto* backup = db->add_subcommand("backup", "a consistent copy of the database while the daemon runs");
-  backup->add_option("--database", db_path, "SQLite database file")->capture_default_str();
+  add_database_option(backup);
   backup->add_option("--to", backup_to, "the copy: a new file (never overwritten)")->required();
+  std::string restore_from;
+  auto* restore =
+      db->add_subcommand("restore", "replace the database with a backup (refused while a hotlined has it open)");
+  add_database_option(restore);
+  restore->add_option("--from", restore_from, "a backup made by db backup")->required();
 
   ReportArgs report_args;
   auto* report_nightly_cmd = add_report_command(app, report_args);
+  let_options_fall_through(app);
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
-  (void)select_time_zone("Asia/Shanghai");  // time stamps written by hotlinectl use the deployment's zone
-  if (check->parsed()) return rules_check(check_dir, strict);
+  Whereabouts where;
+  if (const auto file = choose_config_file(config_path); !file.empty()) {
+    std::vector<routing::Diagnostic> errors;
+    const auto config = load_config_file(file, errors);
+    if (!config) {
+      for (const auto& e : errors) std::cerr << e.to_string() << '\n';
+      return 1;
+    }
+    where = {config->database, config->rules, config->report_dir, config->timezone, true};
+  }
+  if (std::none_of(database_options.begin(), database_options.end(), [](auto* o) { return o->count() > 0; })) {
+    database = where.database;
+  }
+  unless_given(report_nightly_cmd->get_option("--database"), report_args.database, where.database);
+  unless_given(report_nightly_cmd->get_option("--out"), report_args.out_dir, where.report_dir);
+  unless_given(check->get_option("DIR"), check_dir, where.rules);
+  unless_given(test->get_option("DIR"), test_dir, where.rules);
+  unless_given(learn->get_option("--rules"), learn_args.rules_dir, where.rules);
+  unless_given(route_cmd->get_option("--rules"), route_dir, where.rules);
+  unless_given(deadline->get_option("--rules"), deadline_args.rules_dir, where.rules);
+  unless_given(token_create_cmd->get_option("--rules"), create_args.rules_dir, where.rules);
+  unless_given(user_add_cmd->get_option("--rules"), user_args.rules_dir, where.rules);
+  unless_given(report_nightly_cmd->get_option("--rules"), report_args.rules_dir, where.rules);
+  // Time stamps written by hotlinectl use the deployment's zone (a config's, as hotlined checks it, must load).
+  if (const auto error = select_time_zone(where.timezone); !error.empty() && where.from_config) {
+    std::cerr << "hotlinectl: timezone: " << error << '\n';
+    return 1;
+  }
+  if (check->parsed()) return rules_check(check_dir, strict, as_json, std::cout, std::cerr);
   if (test->parsed()) return rules_test(test_dir);
   if (diff->parsed()) return rules_diff(old_dir, new_dir, examples);
   if (learn->parsed()) {
@@ -219,24 +264,25 @@ int run_ctl(int argc, char** argv) {
     return rules_learn(learn_args, std::cout, std::cerr);
   }
   if (route_cmd->parsed()) return route(route_dir, explain);
-  if (verify->parsed()) return db_verify(db_path, std::cout, std::cerr);
-  if (access_log->parsed()) return db_access_log(db_path, access_ticket, std::cout, std::cerr);
-  if (backup->parsed()) return db_backup(db_path, backup_to, std::cout, std::cerr);
+  if (verify->parsed()) return db_verify(database, as_json, std::cout, std::cerr);
+  if (access_log->parsed()) return db_access_log(database, access_ticket, std::cout, std::cerr);
+  if (backup->parsed()) return db_backup(database, backup_to, std::cout, std::cerr);
+  if (restore->parsed()) return db_restore(database, restore_from, std::cout, std::cerr);
   if (report_nightly_cmd->parsed()) return report_nightly(report_args, std::cout, std::cerr);
   if (deadline->parsed()) return deadline_preview(deadline_args, std::cout, std::cerr);
   if (token_create_cmd->parsed()) {
     create_args.database = database;
     return token_create(create_args, std::cout, std::cerr);
   }
-  if (token_list_cmd->parsed()) return token_list(database, std::cout, std::cerr);
+  if (token_list_cmd->parsed()) return token_list(database, as_json, std::cout, std::cerr);
   if (user_add_cmd->parsed()) {
-    user_args.database = user_db;
+    user_args.database = database;
     return user_add(user_args, std::cin, std::cout, std::cerr);
   }
-  if (user_list_cmd->parsed()) return user_list(user_db, std::cout, std::cerr);
-  if (user_disable_cmd->parsed()) return user_set_disabled(user_db, user_login, true, std::cout, std::cerr);
-  if (user_enable_cmd->parsed()) return user_set_disabled(user_db, user_login, false, std::cout, std::cerr);
-  if (user_passwd_cmd->parsed()) return user_passwd(user_db, user_login, std::cin, std::cout, std::cerr);
+  if (user_list_cmd->parsed()) return user_list(database, std::cout, std::cerr);
+  if (user_disable_cmd->parsed()) return user_set_disabled(database, user_login, true, std::cout, std::cerr);
+  if (user_enable_cmd->parsed()) return user_set_disabled(database, user_login, false, std::cout, std::cerr);
+  if (user_passwd_cmd->parsed()) return user_passwd(database, user_login, std::cin, std::cout, std::cerr);
   if (token_revoke_cmd->parsed()) return token_revoke(database, revoke_id, std::cout, std::cerr);
   return 2;
 }

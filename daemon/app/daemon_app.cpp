@@ -12,9 +12,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <thread>
 
 #include "daemon/access/address_rate.hpp"
@@ -25,6 +23,7 @@
 #include "daemon/app/open_files_limit.hpp"
 #include "daemon/app/service_manager.hpp"
 #include "daemon/config/config.hpp"
+#include "daemon/config/config_file.hpp"
 #include "daemon/config/rules_holder.hpp"
 #include "daemon/config/rules_loader.hpp"
 #include "daemon/escalation/deadline_recompute_job.hpp"
@@ -43,7 +42,9 @@
 #include "daemon/notify/webhook_post.hpp"
 #include "daemon/notify/webhook_sender.hpp"
 #include "daemon/report/report_run.hpp"
+#include "daemon/runtime/database_lock.hpp"
 #include "daemon/runtime/local_time.hpp"
+#include "daemon/runtime/private_folders.hpp"
 #include "daemon/runtime/scheduler_clock.hpp"
 #include "daemon/runtime/version.hpp"
 #include "daemon/writer/reader_pool.hpp"
@@ -137,7 +138,9 @@ int run_daemon(int argc, char** argv) {
   CLI::App app{"hotlined — case-routing daemon for a 12345 citizen service hotline"};
   std::string config_path, listen, database, rules_dir;
   bool check_only = false;
-  app.add_option("--config", config_path, "YAML config file (keys: see README)")->check(CLI::ExistingFile);
+  app.add_option("--config", config_path,
+                 "YAML config file (keys: see README); installed, /etc/hotline/hotline.yaml when it exists")
+      ->check(CLI::ExistingFile);
   app.add_option("--listen", listen, "HOST:PORT to listen on (port 0 picks a free port); overrides the config");
   app.add_option("--database", database, "SQLite database file; overrides the config");
   app.add_option("--rules", rules_dir, "rules folder; overrides the config");
@@ -151,16 +154,14 @@ int run_daemon(int argc, char** argv) {
 
   spdlog::set_default_logger(spdlog::stderr_color_mt("hotlined"));
   Config config;
-  if (!config_path.empty()) {
-    std::ifstream in(config_path, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
+  if (const auto file = choose_config_file(config_path); !file.empty()) {
     std::vector<routing::Diagnostic> errors;
-    config = parse_config(config_path, text.str(), errors);
-    if (!errors.empty()) {
+    auto loaded = load_config_file(file, errors);
+    if (!loaded) {
       print_diagnostics(errors);
       return 1;
     }
+    config = std::move(*loaded);
   }
   if (!listen.empty()) config.listen = listen;
   if (!database.empty()) config.database = database;
@@ -226,9 +227,17 @@ int run_daemon(int argc, char** argv) {
               << ": no access tokens exist (hotlinectl token create), so only loopback addresses are allowed\n";
     return 1;
   }
-  const auto db_dir = std::filesystem::path(config.database).parent_path();
-  std::error_code ec;
-  if (!db_dir.empty()) std::filesystem::create_directories(db_dir, ec);
+  if (const auto ec = create_private_folders(std::filesystem::path(config.database).parent_path())) {
+    spdlog::critical("cannot create the database's folder for {}: {}", config.database, ec.message());
+    return 3;
+  }
+  // Held until the process ends: one hotlined per database, and no db restore under a running one.
+  const DatabaseLock lock(config.database, "hotlined");
+  if (lock.outcome() != DatabaseLock::Outcome::held) {
+    std::cerr << "hotlined: " << lock.message()
+              << (lock.outcome() == DatabaseLock::Outcome::in_use ? "; not starting a second one\n" : "\n");
+    return lock.outcome() == DatabaseLock::Outcome::in_use ? 1 : 3;
+  }
   auto store = storage::TicketStore::open(config.database);
   if (!store) {
     spdlog::critical("{}", store.error().message);

@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <charconv>
+#include <filesystem>
 #include <functional>
 #include <map>
+#include <set>
 
 #include "daemon/report/report_run.hpp"
 #include "daemon/runtime/local_time.hpp"
@@ -266,7 +268,7 @@ const std::map<std::string, Setter>& key_table() {
 }
 
 void walk(const YAML::Node& map, const std::string& prefix, const std::string& path, Config& config,
-          std::vector<routing::Diagnostic>& errors) {
+          std::set<std::string>& written, std::vector<routing::Diagnostic>& errors) {
   const auto& table = key_table();
   for (auto it = map.begin(); it != map.end(); ++it) {
     const auto mark = it->first.Mark();
@@ -281,7 +283,7 @@ void walk(const YAML::Node& map, const std::string& prefix, const std::string& p
         err(mark, "unknown config key '" + key + "'");
         continue;
       }
-      walk(it->second, key + ".", path, config, errors);
+      walk(it->second, key + ".", path, config, written, errors);
       continue;
     }
     const auto found = table.find(key);
@@ -306,7 +308,24 @@ void walk(const YAML::Node& map, const std::string& prefix, const std::string& p
     }
     if (auto message = found->second(config, value); !message.empty()) {
       err(it->second.Mark(), "'" + key + "' " + message);
+    } else {
+      written.insert(key);
     }
+  }
+}
+
+// Every key that names a file or folder, written relative, is taken relative to the config file's folder (never
+// the current directory): `database: var/hotline.db` in /etc/hotline/hotline.yaml is /etc/hotline/var/hotline.db.
+void resolve_paths(const std::string& config_path, const std::set<std::string>& written, Config& config) {
+  const auto folder = std::filesystem::path(config_path).parent_path();
+  const std::pair<const char*, std::string*> path_keys[] = {{"database", &config.database},
+                                                            {"rules", &config.rules},
+                                                            {"report.dir", &config.report_dir},
+                                                            {"web.dir", &config.web_dir},
+                                                            {"notifications.ca_file", &config.ca_file}};
+  for (const auto& [key, field] : path_keys) {
+    const std::filesystem::path value(*field);
+    if (written.contains(key) && value.is_relative()) *field = (folder / value).lexically_normal().string();
   }
 }
 
@@ -327,7 +346,9 @@ Config parse_config(const std::string& path, const std::string& text, std::vecto
                       routing::Severity::error});
     return config;
   }
-  walk(doc, "", path, config, errors);
+  std::set<std::string> written;
+  walk(doc, "", path, config, written, errors);
+  resolve_paths(path, written, config);
   return config;
 }
 

@@ -80,8 +80,9 @@ struct Config {
   routing::FileLimits rules_files;  // rules_files.max_bytes, rules_files.max_yaml_nodes: per rules file
 };
 
-// Parses YAML config text. Unknown keys, wrong types and bad values are reported as file:line:column;
-// on any error the returned config must not be used.
+// Parses YAML config text read from the file `path`. Unknown keys, wrong types and bad values are reported as
+// file:line:column; on any error the returned config must not be used. A relative path the text gives (database,
+// rules, report.dir, web.dir, notifications.ca_file) is taken relative to the folder of `path`.
 Config parse_config(const std::string& path, const std::string& text, std::vector<routing::Diagnostic>& errors);
 
 struct HostPort {

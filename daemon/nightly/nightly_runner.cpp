@@ -8,6 +8,7 @@
 #include "daemon/report/report_run.hpp"
 #include "daemon/report/unit_directory.hpp"
 #include "daemon/runtime/local_time.hpp"
+#include "daemon/runtime/private_folders.hpp"
 #include "daemon/runtime/scheduler_clock.hpp"
 
 namespace hotline::daemon {
@@ -97,6 +98,11 @@ RunOutcome NightlyRunner::run_locked(routing::Day as_of) {
   o.calendar = info.calendar.get();
   o.units = report::unit_directory(*info.rules);
   o.database_label = std::filesystem::path(settings_.database).filename().string();
+  if (const auto ec = create_private_folders(settings_.dir)) {  // 0750; run_report would leave it to the umask
+    spdlog::error("nightly report for {} failed: cannot create {}: {}", routing::format_day(as_of), settings_.dir,
+                  ec.message());
+    return {{}, "cannot create " + settings_.dir + ": " + ec.message(), 0};
+  }
   const auto result = report::run_report({settings_.database, settings_.dir, settings_.formats, o},
                                          [](const std::string& line) { spdlog::info("nightly report: {}", line); });
   if (!result.error.empty()) {

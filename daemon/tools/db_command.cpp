@@ -3,15 +3,21 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <chrono>
+#include <filesystem>
 #include <ostream>
 
+#include "daemon/runtime/database_lock.hpp"
+#include "daemon/tools/database_path.hpp"
 #include "daemon/wire/case_codec.hpp"
 #include "storage/backup.hpp"
 #include "storage/ticket_store.hpp"
 
 namespace hotline::daemon {
 namespace {
+
+namespace json = boost::json;
 
 void sort_deadlines(storage::Projection& p) {
   std::sort(p.deadlines.begin(), p.deadlines.end(),
@@ -30,7 +36,8 @@ std::string describe(const storage::Projection& p) {
 
 }  // namespace
 
-int db_verify(const std::string& database, std::ostream& out, std::ostream& err) {
+int db_verify(const std::string& database, bool as_json, std::ostream& out, std::ostream& err) {
+  if (!require_database("db verify", database, err)) return 1;
   auto store = storage::TicketStore::open(database, {.create = false, .read_only = true});
   if (!store) {
     err << "db verify: " << store.error().message << '\n';
@@ -38,6 +45,7 @@ int db_verify(const std::string& database, std::ostream& out, std::ostream& err)
   }
   std::size_t checked = 0;
   std::size_t different = 0;
+  json::array differences;
   std::string after;
   while (true) {
     auto ids = (*store)->ticket_ids(after, 1000);
@@ -61,17 +69,26 @@ int db_verify(const std::string& database, std::ostream& out, std::ostream& err)
       ++checked;
       if (!(rebuilt == actual)) {
         ++different;
-        out << id << ": stored   " << describe(actual) << "\n" << id << ": rebuilt  " << describe(rebuilt) << '\n';
+        if (as_json) {
+          differences.push_back({{"ticket", id}, {"stored", describe(actual)}, {"rebuilt", describe(rebuilt)}});
+        } else {
+          out << id << ": stored   " << describe(actual) << "\n" << id << ": rebuilt  " << describe(rebuilt) << '\n';
+        }
       }
       if (checked % 100000 == 0) err << "db verify: " << checked << " tickets checked\n";
     }
     after = ids->back();
   }
-  out << checked << " ticket(s) rebuilt from their events, " << different << " difference(s)\n";
+  if (as_json) {
+    out << json::serialize(json::object{{"checked", checked}, {"differences", std::move(differences)}}) << '\n';
+  } else {
+    out << checked << " ticket(s) rebuilt from their events, " << different << " difference(s)\n";
+  }
   return different == 0 ? 0 : 1;
 }
 
 int db_access_log(const std::string& database, const std::string& ticket, std::ostream& out, std::ostream& err) {
+  if (!require_database("db access-log", database, err)) return 1;
   auto store = storage::TicketStore::open(database, {.create = false, .read_only = true});
   if (!store) {
     err << "db access-log: " << store.error().message << '\n';
@@ -94,6 +111,7 @@ int db_access_log(const std::string& database, const std::string& ticket, std::o
 }
 
 int db_backup(const std::string& database, const std::string& to, std::ostream& out, std::ostream& err) {
+  if (!require_database("db backup", database, err)) return 1;
   const auto start = std::chrono::steady_clock::now();
   auto copied = storage::backup_database(database, to);
   if (!copied) {
@@ -103,6 +121,34 @@ int db_backup(const std::string& database, const std::string& to, std::ostream& 
   const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   out << fmt::format("backup of {} written to {}: {} pages ({:.1f} MiB) in {:.0f} ms; quick_check {}\n", database, to,
                      copied->pages, static_cast<double>(copied->bytes) / (1024.0 * 1024.0), ms, copied->quick_check);
+  return 0;
+}
+
+int db_restore(const std::string& database, const std::string& from, std::ostream& out, std::ostream& err) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(from, ec)) {
+    err << "db restore: no backup at " << from << '\n';
+    return 1;
+  }
+  const auto folder = std::filesystem::path(database).parent_path();
+  if (!folder.empty() && !std::filesystem::is_directory(folder, ec)) {
+    err << "db restore: no folder " << folder.string() << " for the database " << database << '\n';
+    return 1;
+  }
+  // Held for the whole restore: a hotlined that starts meanwhile is refused instead of reading half a restore.
+  const DatabaseLock lock(database, "hotlinectl db restore");
+  if (lock.outcome() != DatabaseLock::Outcome::held) {
+    err << "db restore: " << lock.message()
+        << (lock.outcome() == DatabaseLock::Outcome::in_use ? "; stop it first (systemctl stop hotline)\n" : "\n");
+    return 1;
+  }
+  const auto restored = storage::restore_database(from, database);
+  if (!restored) {
+    err << "db restore: " << restored.error().message << "; " << database << " is unchanged\n";
+    return 1;
+  }
+  out << fmt::format("{} restored from {}: {} pages, schema version {}{}\n", database, from, restored->pages,
+                     restored->schema_version, restored->created ? " (a new file)" : "");
   return 0;
 }
 

@@ -1,5 +1,5 @@
 // hotlinectl db verify: rebuilds every ticket's state from its events and compares it with the stored projection.
-// hotlinectl db access-log: prints the caller access log.
+// hotlinectl db access-log: prints the caller access log. db backup and db restore: a copy out and back in.
 #pragma once
 
 #include <iosfwd>
@@ -8,7 +8,8 @@
 namespace hotline::daemon {
 
 // Exit code 0 when every ticket matches, 1 on any difference (each listed) or when the database cannot be read.
-int db_verify(const std::string& database, std::ostream& out, std::ostream& err);
+// With `as_json` the result is one document: {"checked": N, "differences": [{"ticket", "stored", "rebuilt"}]}.
+int db_verify(const std::string& database, bool as_json, std::ostream& out, std::ostream& err);
 
 // hotlinectl db access-log: the caller access log (every ticket's, or `ticket`'s when not empty), oldest first,
 // one tab-separated line a read: seq, at, ticket, token id ("-" for token-less access), role, unit ("-"), endpoint.
@@ -19,5 +20,11 @@ int db_access_log(const std::string& database, const std::string& ticket, std::o
 // what it copied. 0 on success; 1 when `to` exists, the database cannot be read or the copy fails (nothing is
 // left behind then).
 int db_backup(const std::string& database, const std::string& to, std::ostream& out, std::ostream& err);
+
+// hotlinectl db restore: replaces `database` with the backup `from` (see storage::restore_database), holding the
+// database's lock throughout. 0 restored; 1 when a hotlined has the database open (the lock is held), the backup
+// is missing or not a sound hotline database of a schema this build reads, or the copy fails (the database is
+// then as it was).
+int db_restore(const std::string& database, const std::string& from, std::ostream& out, std::ostream& err);
 
 }  // namespace hotline::daemon

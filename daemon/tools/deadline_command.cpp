@@ -1,5 +1,6 @@
 #include "daemon/tools/deadline_command.hpp"
 
+#include <boost/json.hpp>
 #include <chrono>
 #include <ostream>
 
@@ -11,6 +12,8 @@
 
 namespace hotline::daemon {
 namespace {
+
+namespace json = boost::json;
 
 const char* k_weekdays[] = {"", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
 
@@ -36,6 +39,25 @@ void print_clock(std::ostream& out, const routing::WorkCalendar& cal, const std:
   for (; d <= due.last_day; ++d) {
     if (cal.is_working_day(d)) out << "    " << ++n << ". " << describe_day(cal, d) << '\n';
   }
+}
+
+// One clock as JSON: its limit, due instant and the working days it counts.
+json::object clock_json(const routing::WorkCalendar& cal, const std::string& name, const routing::TimeLimit& limit,
+                        const routing::Deadline& due, std::int64_t start_ms, int offset) {
+  json::object clock{{"clock", name},
+                     {"limit", routing::to_string(limit)},
+                     {"due", local_stamp_ms(due.due_ms).rfc3339},
+                     {"provisional", due.provisional}};
+  if (limit.unit == routing::LimitUnit::working_days) clock["counting"] = routing::to_string(limit.counting);
+  json::array days;
+  if (limit.unit == routing::LimitUnit::working_days && limit.amount != 0) {
+    routing::Day d = routing::local_day(start_ms, offset) + (limit.counting == routing::Counting::next_day ? 1 : 0);
+    for (; d <= due.last_day; ++d) {
+      if (cal.is_working_day(d)) days.push_back(json::value(describe_day(cal, d)));
+    }
+  }
+  clock["working_days"] = std::move(days);
+  return clock;
 }
 
 }  // namespace
@@ -69,17 +91,43 @@ int deadline_preview(const DeadlineArgs& args, std::ostream& out, std::ostream& 
   const auto policy = loaded.policy->select(*type, *urgency, args.channel, level);
   const int offset = utc_offset_minutes(start_ms);
 
+  const auto sign_for = routing::compute_deadline(cal, start_ms, policy.sign_for, offset);
+  const auto reply = routing::compute_deadline(cal, start_ms, policy.reply, offset);
+  const auto returns = routing::compute_deadline(cal, start_ms, policy.return_window, offset);
+  const auto dispatch = routing::compute_deadline(cal, start_ms, policy.dispatch, offset);
+  if (args.json) {
+    const auto stage = [&](std::int64_t ms, const routing::TimeLimit& limit) {
+      return json::object{{"at", local_stamp_ms(ms).rfc3339}, {"limit", routing::to_string(limit)}};
+    };
+    json::object doc{
+        {"from", local_stamp_ms(start_ms).rfc3339},
+        {"type", routing::to_string(*type)},
+        {"urgency", routing::to_string(*urgency)},
+        {"channel", args.channel},
+        {"level", level ? json::value(routing::to_string(*level)) : json::value()},
+        {"calendar_published_through", cal.last_published_year()},
+        {"clocks", json::array{clock_json(cal, "sign_for", policy.sign_for, sign_for, start_ms, offset),
+                               clock_json(cal, "reply", policy.reply, reply, start_ms, offset),
+                               clock_json(cal, "return_window", policy.return_window, returns, start_ms, offset),
+                               clock_json(cal, "dispatch", policy.dispatch, dispatch, start_ms, offset)}},
+        {"yellow_card",
+         stage(routing::before_deadline(cal, reply, policy.yellow_before, offset), policy.yellow_before)},
+        {"red_card", stage(routing::after_deadline(cal, reply, policy.red_after, offset), policy.red_after)},
+        {"urge", stage(routing::after_deadline(cal, reply, policy.urge_after, offset), policy.urge_after)},
+        {"supervise",
+         stage(routing::after_deadline(cal, reply, policy.supervise_after, offset), policy.supervise_after)},
+        {"extension_cap", routing::to_string(policy.extension_cap)},
+        {"max_returns", policy.max_returns}};
+    out << json::serialize(doc) << '\n';
+    return 0;
+  }
   out << "from " << local_stamp_ms(start_ms).rfc3339 << ": " << routing::to_string(*type) << ", "
       << routing::to_string(*urgency) << ", channel " << args.channel
       << (level ? ", level " + std::string(routing::to_string(*level)) : std::string()) << '\n';
   out << "calendar published through " << cal.last_published_year() << '\n';
-  const auto sign_for = routing::compute_deadline(cal, start_ms, policy.sign_for, offset);
-  const auto reply = routing::compute_deadline(cal, start_ms, policy.reply, offset);
-  const auto returns = routing::compute_deadline(cal, start_ms, policy.return_window, offset);
   print_clock(out, cal, "sign-for (签收)", policy.sign_for, sign_for, start_ms, offset);
   print_clock(out, cal, "reply (办结)", policy.reply, reply, start_ms, offset);
   print_clock(out, cal, "return window (退单)", policy.return_window, returns, start_ms, offset);
-  const auto dispatch = routing::compute_deadline(cal, start_ms, policy.dispatch, offset);
   print_clock(out, cal, "dispatch desk (派单)", policy.dispatch, dispatch, start_ms, offset);
   out << "yellow card (黄牌) at "
       << local_stamp_ms(routing::before_deadline(cal, reply, policy.yellow_before, offset)).rfc3339 << "  ("

@@ -14,6 +14,7 @@ struct DeadlineArgs {
   std::string channel = "phone";
   std::string level;  // city, county, township; empty = any
   std::string from;   // RFC 3339; empty = now
+  bool json = false;  // one JSON document instead of the text
 };
 
 // Prints the preview to `out`; returns the exit code (2 for bad arguments, 1 when the rules do not load).

@@ -14,6 +14,7 @@
 
 #include "daemon/config/rules_loader.hpp"
 #include "daemon/runtime/version.hpp"
+#include "daemon/tools/database_path.hpp"
 #include "routing/inference.hpp"
 #include "routing/keyword_matcher.hpp"
 #include "routing/router.hpp"
@@ -335,6 +336,7 @@ int rules_learn(const LearnArgs& args, std::ostream& out, std::ostream& err) {
   }
   if (args.max_n < 1 || args.max_n > 3) return fail({"--ngrams must be 1, 2 or 3"});
   if (args.cv == 1) return fail({"--cv needs at least 2 folds"});
+  if (!args.database.empty() && !require_database("rules learn", args.database, err)) return 1;
 
   std::vector<routing::Diagnostic> io;
   const auto files = read_rule_files(args.rules_dir, RuleFileKind::routing, io);

@@ -8,6 +8,8 @@
 #include "daemon/report/report_run.hpp"
 #include "daemon/report/unit_directory.hpp"
 #include "daemon/runtime/local_time.hpp"
+#include "daemon/runtime/private_folders.hpp"
+#include "daemon/tools/database_path.hpp"
 
 namespace hotline::daemon {
 
@@ -17,9 +19,9 @@ CLI::App* add_report_command(CLI::App& app, ReportArgs& args) {
   auto* nightly = report->add_subcommand(
       "nightly", "the nightly escalation report: red/yellow lists, pending reviews, unit rates and rankings, returns");
   nightly->add_option("--as-of", args.as_of, "report day YYYY-MM-DD: events up to its end (24:00 local)")->required();
-  nightly->add_option("--db,--database", args.database, "SQLite database file (opened read-only)")
-      ->capture_default_str();
-  nightly->add_option("--out", args.out_dir, "folder for the report files (created when missing)");
+  nightly->add_option("--database", args.database, "SQLite database file (opened read-only)")->capture_default_str();
+  nightly->add_option("--out", args.out_dir,
+                      "folder for the report files (created when missing; default: the config's report.dir)");
   nightly->add_option("--format", args.formats, "comma-separated: xlsx, html, csv, json")->capture_default_str();
   nightly->add_option("--period", args.period, "day, week (Monday..as-of), month (1st..as-of) or custom")
       ->capture_default_str();
@@ -66,6 +68,7 @@ int report_nightly(const ReportArgs& args, std::ostream& out, std::ostream& err)
   const auto formats = report::parse_formats(args.formats, format_error);
   if (!format_error.empty()) return bad(format_error);
 
+  if (!require_database("report nightly", args.database, err)) return 1;
   const auto deployment = load_deployment(args.rules_dir);
   if (!deployment.ok()) {
     for (const auto& d : deployment.diagnostics) err << d.to_string() << '\n';
@@ -89,6 +92,10 @@ int report_nightly(const ReportArgs& args, std::ostream& out, std::ostream& err)
       return 1;
     }
     return 0;
+  }
+  if (const auto ec = create_private_folders(args.out_dir)) {  // 0750, as hotlined makes report.dir
+    err << "report nightly: cannot create " << args.out_dir << ": " << ec.message() << '\n';
+    return 1;
   }
   const auto result = report::run_report({args.database, args.out_dir, formats, o}, progress);
   if (!result.error.empty()) {

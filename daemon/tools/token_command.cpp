@@ -1,17 +1,20 @@
 #include "daemon/tools/token_command.hpp"
 
+#include <boost/json.hpp>
 #include <chrono>
-#include <filesystem>
 #include <ostream>
 
 #include "daemon/access/token_auth.hpp"
 #include "daemon/config/rules_loader.hpp"
 #include "daemon/runtime/local_time.hpp"
 #include "daemon/runtime/scheduler_clock.hpp"
+#include "daemon/tools/database_path.hpp"
 #include "storage/token_store.hpp"
 
 namespace hotline::daemon {
 namespace {
+
+namespace json = boost::json;
 
 std::string now_rfc3339() {
   return local_stamp_ms(wall_clock().now_ms()).rfc3339;
@@ -44,10 +47,8 @@ int check_role_and_unit(const char* command, const std::string& role, const std:
 
 std::unique_ptr<storage::TokenStore> open_credentials(const char* command, const std::string& database,
                                                       std::ostream& err) {
-  const auto dir = std::filesystem::path(database).parent_path();
-  std::error_code ec;
-  if (!dir.empty()) std::filesystem::create_directories(dir, ec);
-  auto store = storage::TokenStore::open(database);
+  if (!require_database(command, database, err)) return nullptr;
+  auto store = storage::TokenStore::open(database, {.create = false, .read_only = false});
   if (!store) {
     err << command << ": " << store.error().message << '\n';
     return nullptr;
@@ -70,7 +71,8 @@ int token_create(const TokenCreateArgs& args, std::ostream& out, std::ostream& e
   return 0;
 }
 
-int token_list(const std::string& database, std::ostream& out, std::ostream& err) {
+int token_list(const std::string& database, bool as_json, std::ostream& out, std::ostream& err) {
+  if (!require_database("token list", database, err)) return 1;
   auto store = storage::TokenStore::open(database, {.create = false, .read_only = true});
   if (!store) {
     err << "token list: " << store.error().message << '\n';
@@ -80,6 +82,20 @@ int token_list(const std::string& database, std::ostream& out, std::ostream& err
   if (!tokens) {
     err << "token list: " << tokens.error().message << '\n';
     return 1;
+  }
+  if (as_json) {
+    json::array list;
+    const auto text_or_null = [](const std::optional<std::string>& v) { return v ? json::value(*v) : json::value(); };
+    for (const auto& t : *tokens) {
+      list.push_back({{"id", t.id},
+                      {"role", t.role},
+                      {"unit", text_or_null(t.unit_id)},
+                      {"name", t.name},
+                      {"created_at", t.created_at},
+                      {"revoked_at", text_or_null(t.revoked_at)}});
+    }
+    out << json::serialize(json::object{{"tokens", std::move(list)}}) << '\n';
+    return 0;
   }
   out << "ID        ROLE        UNIT                 CREATED                        REVOKED                        "
          "NAME\n";
@@ -94,6 +110,7 @@ int token_list(const std::string& database, std::ostream& out, std::ostream& err
 }
 
 int token_revoke(const std::string& database, const std::string& id, std::ostream& out, std::ostream& err) {
+  if (!require_database("token revoke", database, err)) return 1;
   auto store = storage::TokenStore::open(database, {.create = false, .read_only = false});
   if (!store) {
     err << "token revoke: " << store.error().message << '\n';

@@ -10,6 +10,7 @@
 #include "daemon/access/password.hpp"
 #include "daemon/runtime/local_time.hpp"
 #include "daemon/runtime/scheduler_clock.hpp"
+#include "daemon/tools/database_path.hpp"
 #include "daemon/tools/token_command.hpp"
 #include "storage/token_store.hpp"
 
@@ -104,6 +105,7 @@ int user_add(const UserAddArgs& args, std::istream& in, std::ostream& out, std::
 }
 
 int user_list(const std::string& database, std::ostream& out, std::ostream& err) {
+  if (!require_database("user list", database, err)) return 1;
   auto store = storage::TokenStore::open(database, {.create = false, .read_only = true});
   if (!store) {
     err << "user list: " << store.error().message << '\n';
@@ -130,6 +132,7 @@ int user_list(const std::string& database, std::ostream& out, std::ostream& err)
 int user_set_disabled(const std::string& database, const std::string& login, bool disabled, std::ostream& out,
                       std::ostream& err) {
   const char* command = disabled ? "user disable" : "user enable";
+  if (!require_database(command, database, err)) return 1;
   auto store = storage::TokenStore::open(database, {.create = false, .read_only = false});
   if (!store) {
     err << command << ": " << store.error().message << '\n';
@@ -150,6 +153,7 @@ int user_set_disabled(const std::string& database, const std::string& login, boo
 
 int user_passwd(const std::string& database, const std::string& login, std::istream& in, std::ostream& out,
                 std::ostream& err) {
+  if (!require_database("user passwd", database, err)) return 1;
   auto store = storage::TokenStore::open(database, {.create = false, .read_only = false});
   if (!store) {
     err << "user passwd: " << store.error().message << '\n';

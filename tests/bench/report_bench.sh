@@ -17,7 +17,7 @@ if [ ! -f "$db" ] || [ "$(sqlite3 "$db" 'SELECT count(*) FROM tickets' 2>/dev/nu
 fi
 echo "database: $(du -h "$db" | cut -f1), $(sqlite3 "$db" 'SELECT count(*) FROM events') events"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
-/usr/bin/time -v "$build/daemon/hotlinectl" report nightly --as-of 2026-11-30 --db "$db" --out "$out" \
+/usr/bin/time -v "$build/daemon/hotlinectl" report nightly --as-of 2026-11-30 --database "$db" --out "$out" \
   --format xlsx,html,csv,json --rules rules 2> "$out/time.txt" | sed 's/^/  /'
 grep -E "^report nightly:|Elapsed|Maximum resident|User time|System time|Percent of CPU" "$out/time.txt"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

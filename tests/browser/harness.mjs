@@ -58,8 +58,9 @@ export class Hotline {
   get database() { return join(this.dir, 'hotline.db'); }
   get url() { return `http://127.0.0.1:${this.port}`; }
 
-  // Makes the folder and the config; accounts can be added before the first start (addUser). `config`: more
-  // lines for hotline.yaml (a benchmark's limits).
+  // Makes the folder and the config; accounts can be added before the first start (addUser, which starts and
+  // stops the daemon once to create the database: hotlinectl never creates one). `config`: more lines for
+  // hotline.yaml (a benchmark's limits).
   async prepare({ config = [] } = {}) {
     this.dir = await mkdtemp(join(tmpdir(), 'hotline-browser-'));
     const lines = [
@@ -76,6 +77,7 @@ export class Hotline {
 
   // An account; the password goes on stdin. role: operator, unit, supervisor or admin.
   async addUser({ login, password, role, name, unit }) {
+    if (!this.child && !existsSync(this.database)) await (await this.start()).stop();
     const args = ['user', '--database', this.database, 'add', '--login', login, '--role', role, '--name', name,
                   '--rules', env.rulesDir];
     if (unit) args.push('--unit', unit);

@@ -93,8 +93,8 @@ json::array section_rows(const json::value& report, const std::string& key) {
 // Today's nightly report (JSON) over the stopped daemon's database.
 json::value nightly_report(const Desk& d) {
   const std::string out = d.dir.path() + "/reports";
-  const auto report = run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", today(), "--db", d.db, "--out", out,
-                                                    "--format", "json", "--rules", SHIPPED_RULES_DIR});
+  const auto report = run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", today(), "--database", d.db,
+                                                    "--out", out, "--format", "json", "--rules", SHIPPED_RULES_DIR});
   INFO(report.out << report.err);
   REQUIRE(report.status == 0);
   std::ifstream in(out + "/hotline-report-" + today() + ".json");

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "support/e2e.hpp"
+#include "support/fresh_database.hpp"
 
 namespace {
 
@@ -19,6 +20,7 @@ struct Person {
 };
 
 std::string add_user(const std::string& db, const std::vector<std::string>& args, const std::string& password) {
+  hotline::test::create_database_if_missing(db);  // only hotlined creates one; the test's daemon starts later
   std::vector<std::string> all{"user", "add", "--database", db, "--rules", SHIPPED_RULES_DIR};
   all.insert(all.end(), args.begin(), args.end());
   const auto r = run_command(HOTLINECTL_PATH, all, password + "\n");

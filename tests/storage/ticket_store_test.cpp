@@ -121,25 +121,25 @@ TEST_CASE("opening a missing database read-only fails with a clear error", "[sto
   CHECK(r.error().category == ErrorCategory::io);
 }
 
-TEST_CASE("a new database and its WAL are readable by their owner only, and an existing file keeps its mode",
+TEST_CASE("a new database and its WAL are 0640 (owner writes, group reads), and an existing file keeps its mode",
           "[storage]") {
   namespace fs = std::filesystem;
   const mode_t saved = ::umask(022);
   TempDb tmp;
+  const auto owner_and_group_read = fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read;
   {
     auto store = TicketStore::open(tmp.path);
     REQUIRE(store);
     auto t = sample("20261205", "有人的电话和名字");
     REQUIRE((*store)->insert_ticket(t));  // the WAL now exists
     const auto perms = [](const std::string& p) { return fs::status(p).permissions() & fs::perms::all; };
-    CHECK(perms(tmp.path) == (fs::perms::owner_read | fs::perms::owner_write));
-    CHECK(perms(tmp.path + "-wal") == (fs::perms::owner_read | fs::perms::owner_write));
+    CHECK(perms(tmp.path) == owner_and_group_read);
+    CHECK(perms(tmp.path + "-wal") == owner_and_group_read);
   }
-  // An admin who chose to share the file (chmod 640) keeps that choice.
-  fs::permissions(tmp.path, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
+  // An admin who chose to keep the file to its owner (chmod 600) keeps that choice.
+  fs::permissions(tmp.path, fs::perms::owner_read | fs::perms::owner_write);
   REQUIRE(TicketStore::open(tmp.path));
-  CHECK((fs::status(tmp.path).permissions() & fs::perms::all) ==
-        (fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read));
+  CHECK((fs::status(tmp.path).permissions() & fs::perms::all) == (fs::perms::owner_read | fs::perms::owner_write));
   ::umask(saved);
 }
 

@@ -17,6 +17,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "support/fresh_database.hpp"
+
 extern char** environ;
 
 namespace hotline::test {
@@ -198,6 +200,7 @@ CommandResult run_command(const std::string& binary, const std::vector<std::stri
 
 std::string make_token(const std::string& hotlinectl, const std::string& database, const std::string& role,
                        const std::string& unit, const std::string& rules_dir) {
+  create_database_if_missing(database);
   std::vector<std::string> args{"token", "create", "--database", database, "--role", role, "--name", role + " " + unit};
   if (!unit.empty()) args.insert(args.end(), {"--unit", unit, "--rules", rules_dir});
   const auto r = run_command(hotlinectl, args);

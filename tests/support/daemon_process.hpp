@@ -58,7 +58,8 @@ struct CommandResult {
 CommandResult run_command(const std::string& binary, const std::vector<std::string>& args,
                           const std::string& input = "");
 
-// Issues an access token with hotlinectl into `database` and returns its text; throws when hotlinectl fails.
+// Issues an access token with hotlinectl into `database` (created first when missing, as hotlined would) and
+// returns its text; throws when hotlinectl fails.
 std::string make_token(const std::string& hotlinectl, const std::string& database, const std::string& role,
                        const std::string& unit = "", const std::string& rules_dir = "");
 

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "daemon/config/config_file.hpp"
+
 using namespace hotline::daemon;
 
 TEST_CASE("an empty config file means every default", "[daemon][config]") {
@@ -209,4 +211,39 @@ TEST_CASE("connection and feed caps have defaults for a city of 1300 units and a
         "c.yaml:3:32: error: 'http.max_connections_per_address' must be a whole number from 1 to 1000000");
   CHECK(errors[2].to_string() == "c.yaml:5:18: error: 'feed.max_per_token' must be a whole number from 1 to 100000");
   CHECK(errors[3].to_string() == "c.yaml:6:20: error: 'feed.max_per_address' must be a whole number from 1 to 100000");
+}
+
+TEST_CASE("relative paths in a config are taken from the config file's folder", "[daemon][config]") {
+  std::vector<hotline::routing::Diagnostic> errors;
+  const auto c = parse_config("/etc/hotline/hotline.yaml",
+                              "database: ../../var/lib/hotline/h.db\n"
+                              "rules: rules\n"
+                              "report:\n  dir: ./reports\n"
+                              "web:\n  dir: /srv/web\n"
+                              "notifications:\n  ca_file: ca.pem\n",
+                              errors);
+  REQUIRE(errors.empty());
+  CHECK(c.database == "/var/lib/hotline/h.db");
+  CHECK(c.rules == "/etc/hotline/rules");
+  CHECK(c.report_dir == "/etc/hotline/reports");
+  CHECK(c.web_dir == "/srv/web");  // absolute stays as written
+  CHECK(c.ca_file == "/etc/hotline/ca.pem");
+  // A file in the current directory: its folder is the current directory.
+  CHECK(parse_config("hotline.yaml", "database: var/h.db\n", errors).database == "var/h.db");
+  CHECK(parse_config("conf/hotline.yaml", "database: var/h.db\n", errors).database == "conf/var/h.db");
+  // Defaults the file does not set stay relative to the current directory.
+  CHECK(parse_config("/etc/hotline/hotline.yaml", "listen: 127.0.0.1:1\n", errors).database == "./var/hotline.db");
+  CHECK(errors.empty());
+}
+
+TEST_CASE("the installed config is the default only for an installed program", "[daemon][config]") {
+  const std::string present = PROJECT_SOURCE_DIR "/README.md";  // any file that exists
+  CHECK(default_config_path("/usr/bin/hotlinectl", present) == present);
+  CHECK(default_config_path("/usr/sbin/hotlined", present) == present);
+  CHECK(default_config_path("/home/dev/hotline/build/dev/daemon/hotlinectl", present).empty());
+  CHECK(default_config_path("/usrlocal/bin/hotlinectl", present).empty());
+  CHECK(default_config_path("/usr/bin/hotlinectl", "/nonexistent/hotline.yaml").empty());
+  CHECK(choose_config_file("given.yaml") == "given.yaml");
+  CHECK(running_executable().ends_with("daemon_tests"));
+  CHECK(choose_config_file("").empty());  // a build tree's test binary never reads /etc/hotline
 }

@@ -10,8 +10,8 @@ namespace hotline::test {
 TEST_CASE("hotlinectl report nightly writes every format and lists the files", "[report][command]") {
   const auto& f = report_fixture();
   const auto out = f.dir.path() + "/cli";
-  const auto r = run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", "2026-11-20", "--db", f.db, "--out", out,
-                                               "--format", "html,json", "--rules", f.rules_dir});
+  const auto r = run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", "2026-11-20", "--database", f.db,
+                                               "--out", out, "--format", "html,json", "--rules", f.rules_dir});
   INFO(r.err);
   REQUIRE(r.status == 0);
   CHECK(r.out.find("2 file(s) written") != std::string::npos);
@@ -23,8 +23,8 @@ TEST_CASE("hotlinectl report nightly writes every format and lists the files", "
 
 TEST_CASE("Explain lists the tickets behind a figure", "[report][command]") {
   const auto& f = report_fixture();
-  const auto r = run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", "2026-11-20", "--db", f.db, "--rules",
-                                               f.rules_dir, "--explain", "3506.cgj", "按时办结率"});
+  const auto r = run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", "2026-11-20", "--database", f.db,
+                                               "--rules", f.rules_dir, "--explain", "3506.cgj", "按时办结率"});
   INFO(r.err);
   REQUIRE(r.status == 0);
   CHECK(r.out.find("2 / 4 = 50.00%") != std::string::npos);
@@ -39,10 +39,11 @@ TEST_CASE("Explain lists the tickets behind a figure", "[report][command]") {
 TEST_CASE("A missing database is a one-line error with exit code 1 and no file is created", "[report][command]") {
   const auto& f = report_fixture();
   const auto missing = f.dir.path() + "/missing.db";
-  const auto r = run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", "2026-11-20", "--db", missing, "--out",
-                                               f.dir.path() + "/none", "--rules", f.rules_dir});
+  const auto r = run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", "2026-11-20", "--database", missing,
+                                               "--out", f.dir.path() + "/none", "--rules", f.rules_dir});
   CHECK(r.status == 1);
-  CHECK(r.err == "report nightly: database '" + missing + "' does not exist\n");
+  CHECK(r.err == "report nightly: no database at " + missing +
+                     " — start hotlined once to create it, or give --config or --database\n");
   CHECK_FALSE(std::filesystem::exists(missing));
   CHECK_FALSE(std::filesystem::exists(f.dir.path() + "/none"));
 }
@@ -51,26 +52,25 @@ TEST_CASE("A file that is not a database is a clear error with exit code 1", "[r
   const auto& f = report_fixture();
   const auto bogus = f.dir.path() + "/bogus.db";
   { std::ofstream(bogus) << "this is not sqlite, just text long enough to have a header......................"; }
-  const auto r = run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", "2026-11-20", "--db", bogus, "--out",
-                                               f.dir.path() + "/none", "--rules", f.rules_dir});
+  const auto r = run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", "2026-11-20", "--database", bogus,
+                                               "--out", f.dir.path() + "/none", "--rules", f.rules_dir});
   CHECK(r.status == 1);
   CHECK(r.err.find("is not a readable hotline database") != std::string::npos);
 }
 
 TEST_CASE("Bad arguments exit 2", "[report][command]") {
   const auto& f = report_fixture();
-  CHECK(
-      run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", "2026-13-01", "--db", f.db, "--out", "x"}).status ==
-      2);
-  CHECK(run_command(HOTLINECTL_PATH,
-                    {"report", "nightly", "--as-of", "2026-11-20", "--db", f.db, "--out", "x", "--format", "pdf"})
+  CHECK(run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", "2026-13-01", "--database", f.db, "--out", "x"})
             .status == 2);
-  CHECK(run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", "2026-11-20", "--db", f.db}).status == 2);
+  CHECK(run_command(HOTLINECTL_PATH,
+                    {"report", "nightly", "--as-of", "2026-11-20", "--database", f.db, "--out", "x", "--format", "pdf"})
+            .status == 2);
+  CHECK(run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", "2026-11-20", "--database", f.db}).status == 2);
   const auto year_zero =
-      run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", "0000-01-01", "--db", f.db, "--out", "x"});
+      run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", "0000-01-01", "--database", f.db, "--out", "x"});
   CHECK(year_zero.status == 2);
   CHECK(year_zero.err == "report nightly: --as-of must be a date from 2000-01-01 to 2099-12-31, not '0000-01-01'\n");
-  CHECK(run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", "2026-11-20", "--db", f.db, "--out", "x",
+  CHECK(run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", "2026-11-20", "--database", f.db, "--out", "x",
                                       "--period", "custom", "--from", "1999-12-31"})
             .status == 2);
 }
