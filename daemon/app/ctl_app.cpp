@@ -212,7 +212,14 @@ int run_ctl(int argc, char** argv) {
   std::string backup_to;
   auto* backup = db->add_subcommand("backup", "a consistent copy of the database while the daemon runs");
   add_database_option(backup);
-  backup->add_option("--to", backup_to, "the copy: a new file (never overwritten)")->required();
+  std::string backup_into;
+  std::size_t backup_keep = 0;
+  auto* backup_to_option = backup->add_option("--to", backup_to, "the copy: a new file (never overwritten)");
+  auto* backup_into_option =
+      backup->add_option("--into", backup_into, "or a folder: the copy is DIR/hotline-YYYYMMDD-HHMMSS.db (local time)");
+  backup->add_option("--keep", backup_keep, "with --into: keep the N newest such copies, remove older (0: keep all)")
+      ->needs(backup_into_option);
+  backup_to_option->excludes(backup_into_option);
   std::string restore_from;
   auto* restore =
       db->add_subcommand("restore", "replace the database with a backup (refused while a hotlined has it open)");
@@ -266,7 +273,14 @@ int run_ctl(int argc, char** argv) {
   if (route_cmd->parsed()) return route(route_dir, explain);
   if (verify->parsed()) return db_verify(database, as_json, std::cout, std::cerr);
   if (access_log->parsed()) return db_access_log(database, access_ticket, std::cout, std::cerr);
-  if (backup->parsed()) return db_backup(database, backup_to, std::cout, std::cerr);
+  if (backup->parsed()) {
+    if (backup_to.empty() == backup_into.empty()) {
+      std::cerr << "db backup: give --to FILE or --into DIR\n";
+      return 2;
+    }
+    if (!backup_into.empty()) return db_backup_rotated(database, backup_into, backup_keep, std::cout, std::cerr);
+    return db_backup(database, backup_to, std::cout, std::cerr);
+  }
   if (restore->parsed()) return db_restore(database, restore_from, std::cout, std::cerr);
   if (report_nightly_cmd->parsed()) return report_nightly(report_args, std::cout, std::cerr);
   if (deadline->parsed()) return deadline_preview(deadline_args, std::cout, std::cerr);

@@ -9,6 +9,10 @@
 #include <ostream>
 
 #include "daemon/runtime/database_lock.hpp"
+#include "daemon/runtime/local_time.hpp"
+#include "daemon/runtime/private_folders.hpp"
+#include "daemon/runtime/scheduler_clock.hpp"
+#include "daemon/tools/backup_rotation.hpp"
 #include "daemon/tools/database_path.hpp"
 #include "daemon/wire/case_codec.hpp"
 #include "storage/backup.hpp"
@@ -121,6 +125,26 @@ int db_backup(const std::string& database, const std::string& to, std::ostream& 
   const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   out << fmt::format("backup of {} written to {}: {} pages ({:.1f} MiB) in {:.0f} ms; quick_check {}\n", database, to,
                      copied->pages, static_cast<double>(copied->bytes) / (1024.0 * 1024.0), ms, copied->quick_check);
+  return 0;
+}
+
+int db_backup_rotated(const std::string& database, const std::string& into, std::size_t keep, std::ostream& out,
+                      std::ostream& err) {
+  if (!require_database("db backup", database, err)) return 1;
+  if (const auto ec = create_private_folders(into)) {
+    err << "db backup: cannot create " << into << ": " << ec.message() << '\n';
+    return 1;
+  }
+  const auto name = rotated_backup_name(local_stamp_ms(wall_clock().now_ms()).rfc3339);
+  if (const int failed = db_backup(database, (std::filesystem::path(into) / name).string(), out, err)) return failed;
+  if (keep == 0) return 0;
+  std::error_code error;
+  const auto removed = prune_rotated_backups(into, keep, error);
+  for (const auto& path : removed) out << "removed the older backup " << path.string() << '\n';
+  if (error) {
+    err << "db backup: cannot prune the backups in " << into << ": " << error.message() << '\n';
+    return 1;
+  }
   return 0;
 }
 

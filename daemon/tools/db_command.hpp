@@ -21,6 +21,12 @@ int db_access_log(const std::string& database, const std::string& ticket, std::o
 // left behind then).
 int db_backup(const std::string& database, const std::string& to, std::ostream& out, std::ostream& err);
 
+// hotlinectl db backup --into DIR --keep N: the same copy into DIR/hotline-YYYYMMDD-HHMMSS.db (local time; DIR is
+// created 0750 when missing), then the oldest such copies in DIR removed until `keep` remain (0: none removed).
+// 0 on success; 1 when the copy fails (nothing pruned then) or a copy cannot be removed.
+int db_backup_rotated(const std::string& database, const std::string& into, std::size_t keep, std::ostream& out,
+                      std::ostream& err);
+
 // hotlinectl db restore: replaces `database` with the backup `from` (see storage::restore_database), holding the
 // database's lock throughout. 0 restored; 1 when a hotlined has the database open (the lock is held), the backup
 // is missing or not a sound hotline database of a schema this build reads, or the copy fails (the database is

@@ -3,12 +3,15 @@
 // and a second backup to the same name is refused with the copy untouched.
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "support/e2e.hpp"
 #include "support/sqlite_file.hpp"
@@ -73,4 +76,42 @@ TEST_CASE("a backup taken under intake load is consistent and verifies clean", "
   CHECK_FALSE(std::filesystem::exists(dir.path() + "/none.db"));
   CHECK_FALSE(std::filesystem::exists(dir.path() + "/backup/none-copy.db"));
   CHECK_FALSE(std::filesystem::exists(dir.path() + "/backup/none-copy.db.partial"));
+}
+
+TEST_CASE("db backup --into keeps the newest copies of a folder and leaves other files alone", "[e2e][backup]") {
+  TempDir dir;
+  const std::string db = dir.path() + "/h.db";
+  const auto op = make_token(db, "operator");
+  DaemonProcess daemon(HOTLINED_PATH, {"--listen", "127.0.0.1:0", "--database", db, "--rules", SHIPPED_RULES_DIR});
+  HttpClient client(daemon.port());
+  REQUIRE(client.request("POST", "/v1/tickets", R"({"content":"路灯不亮","category":"010101","area":"350602"})", op)
+              .status == 201);
+
+  // Two earlier rotated copies and an admin's own copy in the folder.
+  const std::string backups = dir.path() + "/backups";
+  std::filesystem::create_directories(backups);
+  for (const auto* name : {"hotline-20200101-023000.db", "hotline-20200102-023000.db", "before-upgrade.db"}) {
+    std::ofstream(backups + "/" + name) << "old";
+  }
+  const auto rotated = run_command(HOTLINECTL_PATH, {"db", "backup", "--database", db, "--into", backups, "--keep", "2"});
+  INFO(rotated.out << rotated.err);
+  REQUIRE(rotated.status == 0);
+  CHECK(rotated.out.find("removed the older backup " + backups + "/hotline-20200101-023000.db") != std::string::npos);
+  std::vector<std::string> left;
+  for (const auto& entry : std::filesystem::directory_iterator(backups)) left.push_back(entry.path().filename());
+  std::sort(left.begin(), left.end());
+  REQUIRE(left.size() == 3);
+  CHECK(left[0] == "before-upgrade.db");
+  CHECK(left[1] == "hotline-20200102-023000.db");
+  CHECK(left[2].starts_with("hotline-20"));  // today's copy, named by local time
+  CHECK(left[2] > left[1]);
+  CHECK(query_ints(backups + "/" + left[2], "SELECT count(*) FROM tickets").at(0) == 1);
+
+  // One of --to and --into, exactly; --keep only with --into.
+  CHECK(run_command(HOTLINECTL_PATH, {"db", "backup", "--database", db}).status == 2);
+  CHECK(run_command(HOTLINECTL_PATH, {"db", "backup", "--database", db, "--to", dir.path() + "/x.db", "--into", backups})
+            .status == 2);
+  CHECK(run_command(HOTLINECTL_PATH, {"db", "backup", "--database", db, "--to", dir.path() + "/x.db", "--keep", "1"})
+            .status == 2);
+  CHECK_FALSE(std::filesystem::exists(dir.path() + "/x.db"));
 }
