@@ -318,6 +318,7 @@ int run_daemon(int argc, char** argv) {
       {config.database, config.report_dir, report::parse_formats(config.report_formats, unused),
        parse_time_of_day(config.report_time).value_or(0)},
       rules, [&announcer](const Publication& p) { return announcer(p); }, clock);
+  register_operations_metrics(registry, k_version, [&nightly] { return nightly.last_success_ms(); });
   ApiContext context{rules,
                      writer,
                      readers,
@@ -362,7 +363,7 @@ int run_daemon(int argc, char** argv) {
                             .max_connections = config.max_connections,
                             .max_connections_per_address = config.max_connections_per_address};
   fit_open_files_limit(config.max_connections);
-  HttpServer server(ioc, api, limits, &metrics.http);
+  HttpServer server(ioc, api, limits, &metrics.http, &metrics.latency);
   std::string serving_on;
   try {
     const auto bound = server.listen(where.host, where.port);
