@@ -297,6 +297,7 @@ int run_daemon(int argc, char** argv) {
   const EscalationHooks hooks(
       outbox, [&scheduler](std::int64_t ms) { scheduler.offer(ms); }, [&sender](std::int64_t ms) { sender.offer(ms); },
       [&scheduler] { scheduler.replan_all(); }, &sms);
+  std::atomic<bool> catch_up_done{false};  // /readyz: the start-up escalation catch-up is done
   {
     // Every stage that fell due while the daemon was down fires now, in order, before anything is served.
     const auto started = std::chrono::steady_clock::now();
@@ -308,6 +309,7 @@ int run_daemon(int argc, char** argv) {
     spdlog::info(
         "escalation catch-up: {} stage(s) fired in {} ms", *caught_up,
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count());
+    catch_up_done = true;
   }
 
   std::string unused;
@@ -346,6 +348,7 @@ int run_daemon(int argc, char** argv) {
   const StaticFiles web(config.web_dir);
   context.web = &web;
   context.report_dir = config.report_dir;
+  context.caught_up = &catch_up_done;
   Sessions sessions(SessionLimits{config.session_idle_ms, config.session_max_ms, 5, config.login_lockout_ms});
   context.sessions = &sessions;
   context.secure_cookie = config.secure_cookie;
