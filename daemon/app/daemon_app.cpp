@@ -1,7 +1,6 @@
 #include "daemon/app/daemon_app.hpp"
 
 #include <fmt/format.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -11,6 +10,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -22,6 +22,7 @@
 #include "daemon/access/lookup_code.hpp"
 #include "daemon/api/api.hpp"
 #include "daemon/api/service_metrics.hpp"
+#include "daemon/app/log_format.hpp"
 #include "daemon/app/open_files_limit.hpp"
 #include "daemon/app/service_manager.hpp"
 #include "daemon/config/config.hpp"
@@ -149,7 +150,10 @@ int run_daemon(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;
   }
 
-  spdlog::set_default_logger(spdlog::stderr_color_mt("hotlined"));
+  // Stray signals never end the daemon: SIGPIPE (a write to a closed socket or pipe is an error where it happens)
+  // and the user signals, which it does not use.
+  for (const int stray : {SIGPIPE, SIGUSR1, SIGUSR2}) std::signal(stray, SIG_IGN);
+  install_daemon_logger();
   Config config;
   if (!config_path.empty()) {
     std::ifstream in(config_path, std::ios::binary);
