@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -22,6 +23,7 @@
 #include "daemon/access/lookup_code.hpp"
 #include "daemon/api/api.hpp"
 #include "daemon/api/service_metrics.hpp"
+#include "daemon/app/config_reload.hpp"
 #include "daemon/app/log_format.hpp"
 #include "daemon/app/open_files_limit.hpp"
 #include "daemon/app/service_manager.hpp"
@@ -155,9 +157,9 @@ int run_daemon(int argc, char** argv) {
   for (const int stray : {SIGPIPE, SIGUSR1, SIGUSR2}) std::signal(stray, SIG_IGN);
   install_daemon_logger();
   Config config;
+  std::stringstream text;  // the config file as read at start-up (SIGHUP compares the file with it)
   if (!config_path.empty()) {
     std::ifstream in(config_path, std::ios::binary);
-    std::stringstream text;
     text << in.rdbuf();
     std::vector<routing::Diagnostic> errors;
     config = parse_config(config_path, text.str(), errors);
@@ -426,10 +428,26 @@ int run_daemon(int argc, char** argv) {
     sender.stop();
     server.shutdown();
   });
+  // SIGHUP re-reads the config file first (log.level and report.time apply live; other keys wait for a restart).
+  std::set<std::string> overridden;  // what the command line set wins over the file
+  if (!listen.empty()) overridden.insert("listen");
+  if (!database.empty()) overridden.insert("database");
+  if (!rules_dir.empty()) overridden.insert("rules");
+  ConfigReloader config_reloader(config_path, text.str(), std::move(overridden),
+                                 {[](const std::string& level) { spdlog::set_level(spdlog::level::from_str(level)); },
+                                  [&nightly](const std::string& report_time) {
+                                    if (report_time.empty()) {
+                                      nightly.stop();
+                                      return;
+                                    }
+                                    nightly.reschedule(parse_time_of_day(report_time).value_or(0));
+                                    if (!nightly.running()) nightly.start();
+                                  }});
   std::function<void(const boost::system::error_code&, int)> on_hup = [&](const boost::system::error_code& error, int) {
     if (error) return;
-    service.reloading("reloading the rules");
-    asio::post(blocking, [&rules, &writer, &auth_required, &config, &hooks, &service, &status_line] {
+    service.reloading("reloading the config and the rules");
+    asio::post(blocking, [&rules, &writer, &auth_required, &config, &hooks, &service, &status_line, &config_reloader] {
+      config_reloader.reload(config);
       if (reload_on_signal(rules, writer, hooks)) hooks.rules_reloaded();
       // Tokens created since start-up switch authentication on (it never switches off while running).
       if (auto now = storage::TokenStore::open(config.database, {.create = false, .read_only = true})) {

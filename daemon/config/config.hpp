@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -83,6 +84,10 @@ struct Config {
 // Parses YAML config text. Unknown keys, wrong types and bad values are reported as file:line:column;
 // on any error the returned config must not be used.
 Config parse_config(const std::string& path, const std::string& text, std::vector<routing::Diagnostic>& errors);
+
+// The keys a config text sets ("http.body_limit"), each with its value as written (a list as YAML text), to tell
+// which keys an edited file changed; empty when the text is not YAML. Use on a text parse_config accepted.
+std::map<std::string, std::string> written_config_keys(const std::string& text);
 
 struct HostPort {
   std::string host;
