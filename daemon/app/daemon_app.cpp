@@ -24,6 +24,7 @@
 #include "daemon/api/api.hpp"
 #include "daemon/api/service_metrics.hpp"
 #include "daemon/app/config_reload.hpp"
+#include "daemon/app/database_upgrade.hpp"
 #include "daemon/app/log_format.hpp"
 #include "daemon/app/open_files_limit.hpp"
 #include "daemon/app/service_manager.hpp"
@@ -214,6 +215,8 @@ int run_daemon(int argc, char** argv) {
     return 0;
   }
 
+  // A database of a newer schema is refused untouched; an older one is backed up before it is migrated.
+  if (const int refused = prepare_database_upgrade(config.database); refused != 0) return refused;
   // Count tokens read-only before anything is created: a missing database has none.
   std::int64_t active_tokens = 0;
   if (std::filesystem::exists(config.database)) {
