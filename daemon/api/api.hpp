@@ -52,18 +52,19 @@ struct ApiContext {
   ServiceMetrics* metrics = nullptr;               // counters the API moves; null: not counted
   const MetricsRegistry* registry = nullptr;       // what /metrics renders
   FeedSettings feed_settings{};
-  bool metrics_require_token = true;            // with tokens configured, /metrics needs an admin or supervisor token
-  const EscalationHooks* escalation = nullptr;  // stage plans and dispatch notifications; null: none (tools)
-  NightlyRunner* nightly = nullptr;             // POST /v1/admin/report; null: 503
-  SchedulerClock* clock = &wall_clock();        // "now" for every decision, stamp and clock colour
-  const CallerKeys* callers = nullptr;          // callers by phone (intake history, ?phone=); null: not kept
-  const LookupCodes* lookup = nullptr;          // citizens' lookup codes; null: none given, the public look-up 404s
-  AddressRate* public_rate = nullptr;           // public look-ups per client address; null: not limited
-  const StaticFiles* web = nullptr;             // the web terminal's pages; null: / answers 404
-  Sessions* sessions = nullptr;                 // people's sessions (web terminal); null: POST /login answers 503
-  bool secure_cookie = false;                   // sessions.secure_cookie: the session cookie is marked Secure
-  int duplicate_days = 7;                       // duplicates.days: how far back intake looks for likely duplicates
-  std::string report_dir{};                     // report.dir: the published reports GET /v1/reports lists
+  bool metrics_require_token = true;             // with tokens configured, /metrics needs an admin or supervisor token
+  const EscalationHooks* escalation = nullptr;   // stage plans and dispatch notifications; null: none (tools)
+  NightlyRunner* nightly = nullptr;              // POST /v1/admin/report; null: 503
+  SchedulerClock* clock = &wall_clock();         // "now" for every decision, stamp and clock colour
+  const CallerKeys* callers = nullptr;           // callers by phone (intake history, ?phone=); null: not kept
+  const LookupCodes* lookup = nullptr;           // citizens' lookup codes; null: none given, the public look-up 404s
+  AddressRate* public_rate = nullptr;            // public look-ups per client address; null: not limited
+  const StaticFiles* web = nullptr;              // the web terminal's pages; null: / answers 404
+  Sessions* sessions = nullptr;                  // people's sessions (web terminal); null: POST /login answers 503
+  bool secure_cookie = false;                    // sessions.secure_cookie: the session cookie is marked Secure
+  int duplicate_days = 7;                        // duplicates.days: how far back intake looks for likely duplicates
+  std::string report_dir{};                      // report.dir: the published reports GET /v1/reports lists
+  const std::atomic<bool>* caught_up = nullptr;  // the start-up escalation catch-up is done; null: /readyz says no
 };
 
 // `unit` is `ancestor` or lies below it in the unit directory.
@@ -136,6 +137,9 @@ class Api final : public RequestHandler {
   // else a 429 and the feed closed (feed_quota_api.cpp).
   Handled hold_feed_slots(const Call& call, Handled opened);
   Response get_metrics(const Request& request);
+  // GET /readyz: rules loaded, the database writable (a probe job through the writer), catch-up done
+  // (readiness_api.cpp).
+  boost::asio::awaitable<Response> get_readyz(const Request& request);
   Response explain_route(const Request& request);
   Response search_knowledge(const Request& request);
   Response public_status(const Request& request, const std::string& id, const Peer& peer);

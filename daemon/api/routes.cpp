@@ -16,6 +16,10 @@ struct Api::Endpoints {
   static boost::asio::awaitable<Handled> healthz(Api&, const Call& c) {
     co_return answer(make_response(c.req, http::status::ok, R"({"status":"ok"})"));
   }
+  static boost::asio::awaitable<Handled> readyz(Api& api, const Call& c) {
+    Response response = co_await api.get_readyz(c.req);
+    co_return answer(std::move(response));
+  }
   static boost::asio::awaitable<Handled> metrics(Api& api, const Call& c) { co_return answer(api.get_metrics(c.req)); }
   static boost::asio::awaitable<Handled> search(Api& api, const Call& c) {
     Response response = co_await api.search_tickets(c.req, c.who);
@@ -110,8 +114,9 @@ struct Api::Endpoints {
   static boost::asio::awaitable<Handled> openapi(Api& api, const Call& c) { co_return answer(api.get_openapi(c.req)); }
 
   static constexpr RoleSet anyone = RoleSet::everyone();
-  static constexpr std::array<Route<Endpoint>, 31> table{{
+  static constexpr std::array<Route<Endpoint>, 32> table{{
       {verb::get, "/healthz", Access::open, {}, "", true, healthz},
+      {verb::get, "/readyz", Access::open, {}, "", true, readyz},
       {verb::get, "/v1/public/tickets/{id}", Access::open, {}, "", false, public_ticket},
       {verb::get, "/", Access::open, {}, "", true, page},
       {verb::get, "/static/{file}", Access::open, {}, "", true, page},

@@ -1,6 +1,7 @@
 #include "daemon/api/service_metrics.hpp"
 
 #include "daemon/feed/feed_hub.hpp"
+#include "daemon/metrics/process_metrics.hpp"
 #include "daemon/writer/ticket_writer.hpp"
 
 namespace hotline::daemon {
@@ -42,6 +43,9 @@ void register_service_metrics(MetricsRegistry& r, const ServiceMetrics& m, const
   using Type = MetricsRegistry::Type;
   r.add("hotline_http_requests_total", Type::counter, "HTTP responses by route template and status.",
         [&m](auto& out) { m.http.collect(out); });
+  r.add_rendered("hotline_http_request_duration_seconds", Type::histogram,
+                 "HTTP request durations by route template, from the request's head read to its response written.",
+                 [&m](const std::string& name, std::string& out) { m.latency.render(name, out); });
   r.add("hotline_routing_decisions_total", Type::counter,
         "Intake routing decisions by outcome: a dispatch rule matched, or the fallback desk.", [&m](auto& out) {
           out.push_back({"outcome=\"rule\"", static_cast<double>(m.routed_by_rule.load())});
@@ -64,6 +68,19 @@ void register_service_metrics(MetricsRegistry& r, const ServiceMetrics& m, const
                 std::move(probe.outbox_failures_total));
   r.add_gauge("hotline_timer_lag_seconds", "How late the last escalation stage fired after its due instant.",
               std::move(probe.timer_lag_seconds));
+}
+
+void register_operations_metrics(MetricsRegistry& r, std::string_view version,
+                                 std::function<std::int64_t()> report_last_success_ms) {
+  r.add("hotline_build_info", MetricsRegistry::Type::gauge, "The running build: always 1, its version as a label.",
+        [label = "version=\"" + escape_label(std::string(version)) + "\""](auto& out) {
+          out.push_back({label, 1.0});
+        });
+  r.add_gauge(
+      "hotline_report_last_success_timestamp_seconds",
+      "When a report run last succeeded (at start-up: the newest report file), in seconds since the Unix epoch.",
+      [read = std::move(report_last_success_ms)] { return static_cast<double>(read()) / 1000.0; });
+  register_process_metrics(r);
 }
 
 }  // namespace hotline::daemon

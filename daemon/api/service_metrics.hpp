@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "daemon/metrics/http_metrics.hpp"
+#include "daemon/metrics/latency_histogram.hpp"
 #include "daemon/metrics/metrics_registry.hpp"
 #include "routing/case_model.hpp"
 
@@ -44,8 +45,9 @@ struct EscalationProbe {
 };
 
 struct ServiceMetrics {
-  explicit ServiceMetrics(std::vector<std::string> http_labels) : http(std::move(http_labels)) {}
+  explicit ServiceMetrics(std::vector<std::string> http_labels) : http(http_labels), latency(std::move(http_labels)) {}
   HttpCounters http;
+  LatencyHistograms latency;  // request durations by route template
   TicketStateGauge tickets;
   std::atomic<std::uint64_t> routed_by_rule{0}, routed_fallback{0};  // intake routing decisions by outcome
 };
@@ -53,5 +55,10 @@ struct ServiceMetrics {
 // Registers every hotline_* family on `registry`. The references must outlive the registry's use.
 void register_service_metrics(MetricsRegistry& registry, const ServiceMetrics& m, const TicketWriter& writer,
                               const FeedHub& feed, EscalationProbe probe);
+
+// Registers hotline_build_info{version=…}, hotline_report_last_success_timestamp_seconds (read by
+// `report_last_success_ms`: ms since the epoch, 0 before the first success) and the process_* families.
+void register_operations_metrics(MetricsRegistry& registry, std::string_view version,
+                                 std::function<std::int64_t()> report_last_success_ms);
 
 }  // namespace hotline::daemon

@@ -1,7 +1,6 @@
 #include "daemon/app/daemon_app.hpp"
 
 #include <fmt/format.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -11,8 +10,12 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <csignal>
 #include <filesystem>
 #include <iostream>
+#include <fstream>
+#include <set>
+#include <sstream>
 #include <thread>
 
 #include "daemon/access/address_rate.hpp"
@@ -20,6 +23,9 @@
 #include "daemon/access/lookup_code.hpp"
 #include "daemon/api/api.hpp"
 #include "daemon/api/service_metrics.hpp"
+#include "daemon/app/config_reload.hpp"
+#include "daemon/app/database_upgrade.hpp"
+#include "daemon/app/log_format.hpp"
 #include "daemon/app/open_files_limit.hpp"
 #include "daemon/app/service_manager.hpp"
 #include "daemon/config/config.hpp"
@@ -152,11 +158,20 @@ int run_daemon(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;
   }
 
-  spdlog::set_default_logger(spdlog::stderr_color_mt("hotlined"));
+  // Stray signals never end the daemon: SIGPIPE (a write to a closed socket or pipe is an error where it happens)
+  // and the user signals, which it does not use.
+  for (const int stray : {SIGPIPE, SIGUSR1, SIGUSR2}) std::signal(stray, SIG_IGN);
+  install_daemon_logger();
   Config config;
-  if (const auto file = choose_config_file(config_path); !file.empty()) {
+  const auto config_file = choose_config_file(config_path);
+  std::string config_text;  // the config file as read at start-up (SIGHUP compares the file with it)
+  if (!config_file.empty()) {
+    std::ifstream in(config_file, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    config_text = text.str();
     std::vector<routing::Diagnostic> errors;
-    auto loaded = load_config_file(file, errors);
+    auto loaded = load_config_file(config_file, errors);
     if (!loaded) {
       print_diagnostics(errors);
       return 1;
@@ -209,6 +224,8 @@ int run_daemon(int argc, char** argv) {
     return 0;
   }
 
+  // A database of a newer schema is refused untouched; an older one is backed up before it is migrated.
+  if (const int refused = prepare_database_upgrade(config.database); refused != 0) return refused;
   // Count tokens read-only before anything is created: a missing database has none.
   std::int64_t active_tokens = 0;
   if (std::filesystem::exists(config.database)) {
@@ -306,6 +323,7 @@ int run_daemon(int argc, char** argv) {
   const EscalationHooks hooks(
       outbox, [&scheduler](std::int64_t ms) { scheduler.offer(ms); }, [&sender](std::int64_t ms) { sender.offer(ms); },
       [&scheduler] { scheduler.replan_all(); }, &sms);
+  std::atomic<bool> catch_up_done{false};  // /readyz: the start-up escalation catch-up is done
   {
     // Every stage that fell due while the daemon was down fires now, in order, before anything is served.
     const auto started = std::chrono::steady_clock::now();
@@ -317,6 +335,7 @@ int run_daemon(int argc, char** argv) {
     spdlog::info(
         "escalation catch-up: {} stage(s) fired in {} ms", *caught_up,
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count());
+    catch_up_done = true;
   }
 
   std::string unused;
@@ -327,6 +346,7 @@ int run_daemon(int argc, char** argv) {
       {config.database, config.report_dir, report::parse_formats(config.report_formats, unused),
        parse_time_of_day(config.report_time).value_or(0)},
       rules, [&announcer](const Publication& p) { return announcer(p); }, clock);
+  register_operations_metrics(registry, k_version, [&nightly] { return nightly.last_success_ms(); });
   ApiContext context{rules,
                      writer,
                      readers,
@@ -354,6 +374,7 @@ int run_daemon(int argc, char** argv) {
   const StaticFiles web(config.web_dir);
   context.web = &web;
   context.report_dir = config.report_dir;
+  context.caught_up = &catch_up_done;
   Sessions sessions(SessionLimits{config.session_idle_ms, config.session_max_ms, 5, config.login_lockout_ms});
   context.sessions = &sessions;
   context.secure_cookie = config.secure_cookie;
@@ -371,7 +392,7 @@ int run_daemon(int argc, char** argv) {
                             .max_connections = config.max_connections,
                             .max_connections_per_address = config.max_connections_per_address};
   fit_open_files_limit(config.max_connections);
-  HttpServer server(ioc, api, limits, &metrics.http);
+  HttpServer server(ioc, api, limits, &metrics.http, &metrics.latency);
   std::string serving_on;
   try {
     const auto bound = server.listen(where.host, where.port);
@@ -427,10 +448,26 @@ int run_daemon(int argc, char** argv) {
     sender.stop();
     server.shutdown();
   });
+  // SIGHUP re-reads the config file first (log.level and report.time apply live; other keys wait for a restart).
+  std::set<std::string> overridden;  // what the command line set wins over the file
+  if (!listen.empty()) overridden.insert("listen");
+  if (!database.empty()) overridden.insert("database");
+  if (!rules_dir.empty()) overridden.insert("rules");
+  ConfigReloader config_reloader(config_file, config_text, std::move(overridden),
+                                 {[](const std::string& level) { spdlog::set_level(spdlog::level::from_str(level)); },
+                                  [&nightly](const std::string& report_time) {
+                                    if (report_time.empty()) {
+                                      nightly.stop();
+                                      return;
+                                    }
+                                    nightly.reschedule(parse_time_of_day(report_time).value_or(0));
+                                    if (!nightly.running()) nightly.start();
+                                  }});
   std::function<void(const boost::system::error_code&, int)> on_hup = [&](const boost::system::error_code& error, int) {
     if (error) return;
-    service.reloading("reloading the rules");
-    asio::post(blocking, [&rules, &writer, &auth_required, &config, &hooks, &service, &status_line] {
+    service.reloading("reloading the config and the rules");
+    asio::post(blocking, [&rules, &writer, &auth_required, &config, &hooks, &service, &status_line, &config_reloader] {
+      config_reloader.reload(config);
       if (reload_on_signal(rules, writer, hooks)) hooks.rules_reloaded();
       // Tokens created since start-up switch authentication on (it never switches off while running).
       if (auto now = storage::TokenStore::open(config.database, {.create = false, .read_only = true})) {

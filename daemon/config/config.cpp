@@ -352,6 +352,32 @@ Config parse_config(const std::string& path, const std::string& text, std::vecto
   return config;
 }
 
+namespace {
+
+void collect_written(const YAML::Node& map, const std::string& prefix, std::map<std::string, std::string>& out) {
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    const std::string key = prefix + it->first.as<std::string>("");
+    if (it->second.IsMap()) {
+      collect_written(it->second, key + ".", out);
+    } else {
+      out[key] = it->second.IsScalar() ? it->second.Scalar() : YAML::Dump(it->second);
+    }
+  }
+}
+
+}  // namespace
+
+std::map<std::string, std::string> written_config_keys(const std::string& text) {
+  std::map<std::string, std::string> out;
+  try {
+    const auto doc = YAML::Load(text);
+    if (doc.IsMap()) collect_written(doc, "", out);
+  } catch (const YAML::Exception&) {
+    out.clear();
+  }
+  return out;
+}
+
 bool parse_host_port(const std::string& text, HostPort& out) {
   std::string host;
   std::string port;

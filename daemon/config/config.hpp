@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -84,6 +85,10 @@ struct Config {
 // file:line:column; on any error the returned config must not be used. A relative path the text gives (database,
 // rules, report.dir, web.dir, notifications.ca_file) is taken relative to the folder of `path`.
 Config parse_config(const std::string& path, const std::string& text, std::vector<routing::Diagnostic>& errors);
+
+// The keys a config text sets ("http.body_limit"), each with its value as written (a list as YAML text), to tell
+// which keys an edited file changed; empty when the text is not YAML. Use on a text parse_config accepted.
+std::map<std::string, std::string> written_config_keys(const std::string& text);
 
 struct HostPort {
   std::string host;

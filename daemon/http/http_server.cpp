@@ -41,11 +41,13 @@ void log_exception(std::exception_ptr e) {
 
 }  // namespace
 
-HttpServer::HttpServer(asio::io_context& ioc, RequestHandler& handler, ServerLimits limits, HttpCounters* counters)
+HttpServer::HttpServer(asio::io_context& ioc, RequestHandler& handler, ServerLimits limits, HttpCounters* counters,
+                       LatencyHistograms* latency)
     : ioc_(ioc),
       handler_(handler),
       limits_(limits),
       counters_(counters),
+      latency_(latency),
       acceptor_(ioc),
       grace_timer_(ioc),
       accept_strand_(asio::make_strand(ioc)),
@@ -195,6 +197,7 @@ asio::awaitable<void> HttpServer::serve_requests(beast::tcp_stream& stream, std:
     // The head first: a request is refused on its head (limits, framing) before a byte of its body is read.
     auto [ec, head_bytes] =
         co_await http::async_read_header(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+    const auto head_read = std::chrono::steady_clock::now();  // the request's duration counts from here
     std::optional<Problem> refusal;
     if (ec) {
       const auto unparsed = buffer.cdata();
@@ -243,6 +246,7 @@ asio::awaitable<void> HttpServer::serve_requests(beast::tcp_stream& stream, std:
       std::tie(write_ec, std::ignore) =
           co_await http::async_write(stream, response, asio::as_tuple(asio::use_awaitable));
     }
+    if (latency_) latency_->observe(handler_.metric_label(request), std::chrono::steady_clock::now() - head_read);
     if (write_ec || !keep_alive || !set_busy(id, false)) break;
   }
 }

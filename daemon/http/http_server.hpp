@@ -28,14 +28,16 @@
 #include "daemon/http/request_handler.hpp"
 #include "daemon/http/stream_response.hpp"
 #include "daemon/metrics/http_metrics.hpp"
+#include "daemon/metrics/latency_histogram.hpp"
 
 namespace hotline::daemon {
 
 class HttpServer {
  public:
-  // `counters`, when given, counts every response by route template and status.
+  // `counters`, when given, counts every response by route template and status; `latency`, when given, observes
+  // how long each request took, from its head read to its response written.
   HttpServer(boost::asio::io_context& ioc, RequestHandler& handler, ServerLimits limits,
-             HttpCounters* counters = nullptr);
+             HttpCounters* counters = nullptr, LatencyHistograms* latency = nullptr);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -80,6 +82,7 @@ class HttpServer {
   RequestHandler& handler_;
   ServerLimits limits_;
   HttpCounters* counters_;
+  LatencyHistograms* latency_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer grace_timer_;
   boost::asio::strand<boost::asio::io_context::executor_type> accept_strand_;  // the accept loop, its timer

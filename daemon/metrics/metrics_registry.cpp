@@ -5,7 +5,11 @@
 namespace hotline::daemon {
 
 void MetricsRegistry::add(std::string name, Type type, std::string help, Collect collect) {
-  families_.push_back({std::move(name), std::move(help), type, std::move(collect)});
+  families_.push_back({std::move(name), std::move(help), type, std::move(collect), {}});
+}
+
+void MetricsRegistry::add_rendered(std::string name, Type type, std::string help, Render render) {
+  families_.push_back({std::move(name), std::move(help), type, {}, std::move(render)});
 }
 
 void MetricsRegistry::add_counter(std::string name, std::string help, std::function<double()> read) {
@@ -24,10 +28,14 @@ std::string MetricsRegistry::render() const {
   std::string out;
   std::vector<MetricSample> samples;
   for (const auto& f : families_) {
+    const char* type = f.type == Type::counter ? "counter" : f.type == Type::gauge ? "gauge" : "histogram";
+    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", f.name, f.help, f.name, type);
+    if (f.render) {
+      f.render(f.name, out);
+      continue;
+    }
     samples.clear();
     f.collect(samples);
-    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", f.name, f.help, f.name,
-                       f.type == Type::counter ? "counter" : "gauge");
     for (const auto& s : samples) {
       if (s.labels.empty()) {
         out += fmt::format("{} {}\n", f.name, s.value);

@@ -16,14 +16,18 @@ struct MetricSample {
 
 class MetricsRegistry {
  public:
-  enum class Type { counter, gauge };
+  enum class Type { counter, gauge, histogram };
   using Collect = std::function<void(std::vector<MetricSample>&)>;
+  // Appends a family's sample lines itself (a histogram's _bucket, _sum and _count), given the family's name.
+  using Render = std::function<void(const std::string& name, std::string& out)>;
 
   // A family with labelled samples. `name` is a Prometheus metric name (counters end in _total).
   void add(std::string name, Type type, std::string help, Collect collect);
   // A family with one unlabelled sample.
   void add_counter(std::string name, std::string help, std::function<double()> read);
   void add_gauge(std::string name, std::string help, std::function<double()> read);
+  // A family whose sample lines `render` writes (histograms).
+  void add_rendered(std::string name, Type type, std::string help, Render render);
 
   // Every family in registration order: "# HELP", "# TYPE", then its samples.
   std::string render() const;
@@ -33,6 +37,7 @@ class MetricsRegistry {
     std::string name, help;
     Type type;
     Collect collect;
+    Render render;  // set instead of `collect` for add_rendered families
   };
   std::vector<Family> families_;
 };

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 
@@ -39,7 +40,26 @@ bool report_published(const std::string& dir, routing::Day as_of) {
 
 NightlyRunner::NightlyRunner(boost::asio::io_context& io, Settings settings, const RulesHolder& rules,
                              Announcer announce, SchedulerClock& clock)
-    : timer_(io), settings_(std::move(settings)), rules_(rules), announce_(std::move(announce)), clock_(clock) {}
+    : timer_(io), settings_(std::move(settings)), rules_(rules), announce_(std::move(announce)), clock_(clock) {
+  last_success_ms_ = newest_report_ms(settings_.dir);  // what earlier runs published, across restarts
+}
+
+std::int64_t newest_report_ms(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::int64_t newest = 0;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().filename().string().rfind("hotline-report-", 0) != 0) continue;  // temporaries start with '.'
+    std::error_code time_ec;
+    const auto written = fs::last_write_time(it->path(), time_ec);
+    if (time_ec) continue;
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::file_clock::to_sys(written).time_since_epoch())
+                        .count();
+    newest = std::max<std::int64_t>(newest, ms);
+  }
+  return newest;
+}
 
 NightlyRunner::~NightlyRunner() {
   stop();
@@ -112,8 +132,22 @@ RunOutcome NightlyRunner::run_locked(routing::Day as_of) {
   std::string files;
   for (const auto& f : result.files) files += (files.empty() ? "" : ",") + f;
   spdlog::info("report_published as_of={} files={} {}", routing::format_day(as_of), result.files.size(), files);
+  last_success_ms_.store(clock_.now_ms(), std::memory_order_relaxed);
   const std::size_t notified = announce_ ? announce_({as_of, settings_.dir, result.files}) : 0;
   return {result.files, {}, notified};
+}
+
+void NightlyRunner::reschedule(int minute_of_day) {
+  std::lock_guard lock(mutex_);
+  settings_.minute_of_day = minute_of_day;
+  if (stopped_) return;
+  timer_.cancel();  // the waiting handler sees operation_aborted and returns
+  arm();
+}
+
+bool NightlyRunner::running() const {
+  std::lock_guard lock(mutex_);
+  return !stopped_;
 }
 
 void NightlyRunner::stop() {

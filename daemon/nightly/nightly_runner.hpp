@@ -4,6 +4,7 @@
 // I/O thread); the destructor waits for a report still running.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/system_timer.hpp>
 #include <cstdint>
@@ -29,6 +30,9 @@ routing::Day report_day_for(std::int64_t run_ms, int utc_offset_minutes);
 
 // The last instant at or before `now_ms` at local time `minute_of_day`: the run that was due most recently. Pure.
 std::int64_t last_run_ms(std::int64_t now_ms, int minute_of_day, int utc_offset_minutes);
+
+// When the newest finished report file in `dir` was written, in ms since the epoch; 0 when there is none.
+std::int64_t newest_report_ms(const std::string& dir);
 
 // Whether `dir` holds a finished report for `as_of` (any format; temporaries do not count).
 bool report_published(const std::string& dir, routing::Day as_of);
@@ -75,6 +79,13 @@ class NightlyRunner {
   RunOutcome run_now(routing::Day as_of);
   // As run_now, but nullopt at once when a run is in progress (an operator's manual run must not queue up).
   std::optional<RunOutcome> try_run_now(routing::Day as_of);
+  // Moves the nightly run to local time `minute_of_day` from the next one on (report.time changed on SIGHUP); the
+  // timer is re-armed only when it runs (start() was called and stop() was not).
+  void reschedule(int minute_of_day);
+  bool running() const;  // started and not stopped
+  // When a report run (nightly, missed or manual) last succeeded, in ms since the epoch: at first when the newest
+  // report file in the folder was written (0 when there is none), then the end of each successful run.
+  std::int64_t last_success_ms() const { return last_success_ms_.load(std::memory_order_relaxed); }
 
  private:
   void arm();
@@ -86,9 +97,10 @@ class NightlyRunner {
   Announcer announce_;
   SchedulerClock& clock_;
   std::mutex run_mutex_;  // one report at a time
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::thread worker_;
-  bool stopped_ = false;
+  bool stopped_ = true;  // until start()
+  std::atomic<std::int64_t> last_success_ms_{0};
 };
 
 }  // namespace hotline::daemon

@@ -148,9 +148,11 @@ void TicketWriter::run() {
     CommitListener* listener = listener_.load();
     const bool publish = listener != nullptr && listener->wants_events();
     store_->record_appended(publish);
+    const auto changes_before = store_->total_changes();
     auto outcome = commit_group(batch, results, /*isolate=*/false);
     if (!outcome) outcome = commit_group(batch, results, /*isolate=*/true);
     const WriteResult& committed = *outcome;
+    if (!committed || store_->total_changes() != changes_before) last_write_ok_ = static_cast<bool>(committed);
     if (committed) {
       commits_.fetch_add(1);
       jobs_.fetch_add(batch.size());

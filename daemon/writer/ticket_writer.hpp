@@ -85,6 +85,9 @@ class TicketWriter {
 
   std::uint64_t commits() const { return commits_.load(); }
   std::uint64_t jobs() const { return jobs_.load(); }
+  // Whether the last transaction that wrote something (or failed) committed: false from a failed commit (disk
+  // full, I/O error) until a later write commits. /readyz reports it.
+  bool last_write_ok() const { return last_write_ok_.load(); }
 
  private:
   using Handler = boost::asio::any_completion_handler<void(WriteResult)>;
@@ -117,6 +120,7 @@ class TicketWriter {
   bool stopping_ = false;
   std::atomic<std::uint64_t> commits_{0};
   std::atomic<std::uint64_t> jobs_{0};
+  std::atomic<bool> last_write_ok_{true};
   std::atomic<CommitListener*> listener_{nullptr};
   std::thread thread_;
 };

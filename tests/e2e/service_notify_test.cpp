@@ -91,7 +91,7 @@ TEST_CASE("hotlined tells the service manager it is ready, reloading, alive and 
   REQUIRE(::kill(daemon.pid(), SIGHUP) == 0);
   const auto reloading = manager.next_state(pings);
   REQUIRE(reloading);
-  CHECK(*reloading == "RELOADING=1\nSTATUS=reloading the rules");
+  CHECK(*reloading == "RELOADING=1\nSTATUS=reloading the config and the rules");
   const auto ready_again = manager.next_state(pings);
   REQUIRE(ready_again);
   CHECK(ready_again->rfind("READY=1\nSTATUS=serving ", 0) == 0);

@@ -1,0 +1,50 @@
+#include "daemon/app/database_upgrade.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+#include "storage/backup.hpp"
+#include "storage/migrations.hpp"
+#include "storage/stored_schema.hpp"
+
+namespace hotline::daemon {
+
+int prepare_database_upgrade(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return 0;  // a new database is created at the current schema
+  const auto stored = storage::stored_schema_version(path);
+  if (!stored) {
+    spdlog::critical("{}", stored.error().message);
+    return 3;
+  }
+  const int current = storage::schema_version();
+  if (*stored > current) {
+    spdlog::critical(
+        "database {} has schema {}; this hotlined understands up to {}: install the newer hotline or restore a "
+        "backup",
+        path, *stored, current);
+    return k_exit_schema_too_new;
+  }
+  if (*stored == current || *stored == 0) return 0;  // 0: an empty file, nothing to keep
+  const std::string backup = path + ".before-schema-" + std::to_string(current) + ".bak";
+  if (fs::exists(backup, ec) || fs::is_symlink(backup, ec)) {
+    // An earlier start made it (and its upgrade did not finish): it holds the older state, so it is kept.
+    spdlog::warn("database {} has schema {}; the backup {} exists already and is kept as it is; migrating to {}", path,
+                 *stored, backup, current);
+    return 0;
+  }
+  const auto copied = storage::backup_database(path, backup);
+  if (!copied) {
+    spdlog::critical("database {} has schema {} and is not upgraded to {} without a backup, which failed: {}", path,
+                     *stored, current, copied.error().message);
+    return 3;
+  }
+  fs::permissions(backup, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read, ec);
+  spdlog::info("database {} has schema {}: backed up to {} ({} bytes) before migrating to schema {}", path, *stored,
+               backup, copied->bytes, current);
+  return 0;
+}
+
+}  // namespace hotline::daemon

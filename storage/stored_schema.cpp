@@ -1,0 +1,16 @@
+#include "storage/stored_schema.hpp"
+
+#include "storage/statement.hpp"
+
+namespace hotline::storage {
+
+Result<int> stored_schema_version(const std::string& path) {
+  auto db = Connection::open(path, /*create=*/false, /*read_only=*/true);
+  if (!db) return db.error();
+  Statement version(db->get(), "PRAGMA user_version");
+  auto row = version.step();
+  if (!row) return Error{row.error().code, "cannot read database '" + path + "': " + row.error().message};
+  return static_cast<int>(version.column_int(0));
+}
+
+}  // namespace hotline::storage
