@@ -93,7 +93,8 @@ TEST_CASE("db backup --into keeps the newest copies of a folder and leaves other
   for (const auto* name : {"hotline-20200101-023000.db", "hotline-20200102-023000.db", "before-upgrade.db"}) {
     std::ofstream(backups + "/" + name) << "old";
   }
-  const auto rotated = run_command(HOTLINECTL_PATH, {"db", "backup", "--database", db, "--into", backups, "--keep", "2"});
+  const auto rotated =
+      run_command(HOTLINECTL_PATH, {"db", "backup", "--database", db, "--into", backups, "--keep", "2"});
   INFO(rotated.out << rotated.err);
   REQUIRE(rotated.status == 0);
   CHECK(rotated.out.find("removed the older backup " + backups + "/hotline-20200101-023000.db") != std::string::npos);
@@ -109,8 +110,9 @@ TEST_CASE("db backup --into keeps the newest copies of a folder and leaves other
 
   // One of --to and --into, exactly; --keep only with --into.
   CHECK(run_command(HOTLINECTL_PATH, {"db", "backup", "--database", db}).status == 2);
-  CHECK(run_command(HOTLINECTL_PATH, {"db", "backup", "--database", db, "--to", dir.path() + "/x.db", "--into", backups})
-            .status == 2);
+  CHECK(
+      run_command(HOTLINECTL_PATH, {"db", "backup", "--database", db, "--to", dir.path() + "/x.db", "--into", backups})
+          .status == 2);
   CHECK(run_command(HOTLINECTL_PATH, {"db", "backup", "--database", db, "--to", dir.path() + "/x.db", "--keep", "1"})
             .status == 2);
   CHECK_FALSE(std::filesystem::exists(dir.path() + "/x.db"));

@@ -150,7 +150,7 @@ TEST_CASE("a second hotlined on the same database is refused while the first run
   CHECK(HttpClient(again.port()).get("/healthz").status == 200);
 }
 
-TEST_CASE("--json gives scripts one document: rules check, deadline, db verify", "[e2e][ctl]") {
+TEST_CASE("scripts get one JSON document with --json: rules check, deadline, db verify", "[e2e][ctl]") {
   TempDir dir;
   const auto broken = dir.path() + "/rules";
   fs::copy(E2E_RULES_DIR, broken, fs::copy_options::recursive);

@@ -44,10 +44,9 @@ TEST_CASE("pruning keeps the newest rotated backups and never touches another fi
     touch(d / n);
   }
   std::error_code error;
-  CHECK(names(rotated_backups(d, error)) == std::vector<std::string>{"hotline-20261201-023000.db",
-                                                                     "hotline-20261202-023000.db",
-                                                                     "hotline-20261203-023000.db",
-                                                                     "hotline-20261204-023000.db"});
+  CHECK(names(rotated_backups(d, error)) ==
+        std::vector<std::string>{"hotline-20261201-023000.db", "hotline-20261202-023000.db",
+                                 "hotline-20261203-023000.db", "hotline-20261204-023000.db"});
   const auto removed = prune_rotated_backups(d, 2, error);
   CHECK_FALSE(error);
   CHECK(names(removed) == std::vector<std::string>{"hotline-20261201-023000.db", "hotline-20261202-023000.db"});
