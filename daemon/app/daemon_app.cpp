@@ -12,8 +12,8 @@
 #include <boost/asio/thread_pool.hpp>
 #include <csignal>
 #include <filesystem>
-#include <iostream>
 #include <fstream>
+#include <iostream>
 #include <set>
 #include <sstream>
 #include <thread>
