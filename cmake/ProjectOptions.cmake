@@ -53,3 +53,10 @@ if(NOT HOTLINE_SANITIZE AND NOT HOTLINE_TSAN AND NOT HOTLINE_FUZZ)
   target_compile_definitions(hotline_hardening INTERFACE $<$<NOT:$<CONFIG:Debug>>:_FORTIFY_SOURCE=2>)
 endif()
 target_link_libraries(hotline_options INTERFACE hotline_hardening)
+
+# lld links the test programs and daemons several times faster than GNU ld (the CI builds four trees); GNU ld when
+# lld is missing. Debian's package lld (packaging/install-deps.sh).
+find_program(HOTLINE_LLD ld.lld)
+if(HOTLINE_LLD)
+  target_link_options(hotline_options INTERFACE -fuse-ld=lld)
+endif()

@@ -6,6 +6,7 @@ set -euo pipefail
 
 packages=(
   g++ cmake ninja-build pkg-config          # toolchain
+  lld                                       # the linker (cmake/ProjectOptions.cmake): links the test programs fast
   clang-format                              # the format check (.clang-format; tests/check_format.sh)
   clang libclang-rt-14-dev libfuzzer-14-dev # the fuzz preset: clang 14, its sanitizer runtimes and libFuzzer (tests/fuzz)
   libboost1.81-dev libboost-json1.81-dev    # Asio, Beast, JSON (System is header-only in 1.81)
