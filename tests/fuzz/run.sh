@@ -72,7 +72,10 @@ for h in "${harnesses[@]}"; do
   if [ "$status" -eq 0 ] && ! grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:|fuzz invariant failed' "$log"; then
     result=ok
   else
-    result="FAILED (exit $status): $(ls "$out/$h" | grep -E '^(crash|leak|timeout|oom|slow-unit)-' | sed "s|^|$out/$h/|" | tr '\n' ' ')"
+    # A failure may leave no input behind (an interrupted run, a report outside an input): grep then finds
+    # nothing, which must not end the script before the line is printed.
+    kept=$(ls "$out/$h" | { grep -E '^(crash|leak|timeout|oom|slow-unit)-' || true; } | sed "s|^|$out/$h/|" | tr '\n' ' ')
+    result="FAILED (exit $status): ${kept:-no input kept, see $log}"
     failed+=("$h")
   fi
   printf '%-14s %12s %9s %16s %10s  %s\n' "$h" "${runs:-?}" "${rate:-?}" "${cov0:-?}→${cov1:-?}" "${added:-?}" "$result"
