@@ -8,6 +8,7 @@
 # is kept under $FUZZ_OUT (default build/fuzz/fuzz-out/<date>/<harness>/), with the harness's log beside it.
 #
 # Environment: FUZZ_BUILD_DIR (default build/fuzz), FUZZ_OUT, FUZZ_KEEP_CORPUS=1 keeps the grown corpus copy,
+# FUZZ_RESUME=DIR starts from the corpora an earlier run kept (DIR/<harness>/, the folder it printed),
 # FUZZ_ARGS extra libFuzzer flags.
 set -euo pipefail
 
@@ -50,6 +51,13 @@ trap cleanup EXIT
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1:malloc_context_size=2:quarantine_size_mb=16}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 
+for h in "${harnesses[@]}"; do
+  if [ -n "${FUZZ_RESUME:-}" ] && [ ! -d "$FUZZ_RESUME/$h" ]; then
+    echo "FUZZ_RESUME: no $FUZZ_RESUME/$h (a kept corpus has a folder for each harness)" >&2
+    exit 2
+  fi
+done
+
 failed=()
 printf '%-14s %12s %9s %16s %10s  %s\n' harness executions exec/s "cov (start→end)" new-units result
 for h in "${harnesses[@]}"; do
@@ -58,6 +66,7 @@ for h in "${harnesses[@]}"; do
   if [ ! -x "$bin" ]; then echo "$bin is not built: cmake --preset fuzz && cmake --build --preset fuzz" >&2; exit 2; fi
   mkdir -p "$work/$h" "$out/$h"
   cp -r "$here/corpus/$h/." "$work/$h/"
+  [ -n "${FUZZ_RESUME:-}" ] && cp -r "$FUZZ_RESUME/$h/." "$work/$h/"
   log="$out/$h/fuzz.log"
   status=0
   # shellcheck disable=SC2086
