@@ -52,6 +52,7 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 
 for h in "${harnesses[@]}"; do
+  if [ -z "${max_len[$h]:-}" ]; then echo "unknown harness '$h' (one of: ${all[*]})" >&2; exit 2; fi
   if [ -n "${FUZZ_RESUME:-}" ] && [ ! -d "$FUZZ_RESUME/$h" ]; then
     echo "FUZZ_RESUME: no $FUZZ_RESUME/$h (a kept corpus has a folder for each harness)" >&2
     exit 2
@@ -62,7 +63,6 @@ failed=()
 printf '%-14s %12s %9s %16s %10s  %s\n' harness executions exec/s "cov (start→end)" new-units result
 for h in "${harnesses[@]}"; do
   bin="$build/tests/fuzz/fuzz_$h"
-  if [ -z "${max_len[$h]:-}" ]; then echo "unknown harness '$h' (one of: ${all[*]})" >&2; exit 2; fi
   if [ ! -x "$bin" ]; then echo "$bin is not built: cmake --preset fuzz && cmake --build --preset fuzz" >&2; exit 2; fi
   mkdir -p "$work/$h" "$out/$h"
   cp -r "$here/corpus/$h/." "$work/$h/"
