@@ -1,5 +1,9 @@
 #include "routing/deadline.hpp"
 
+#include <algorithm>
+#include <climits>
+#include <iterator>
+
 namespace hotline::routing {
 namespace {
 
@@ -20,11 +24,54 @@ std::int64_t natural_ms(const TimeLimit& limit) {
   return 0;
 }
 
+// Between two days the calendar lists (holidays, make-up days, overrides), and before the first or after the
+// last, every week has exactly five working days (Monday to Friday). The walks below cross such stretches a
+// week at a time, so a 99,999 wd limit takes a few hundred steps rather than one per day (about 140,000); they
+// give what a walk day by day gives (tests/routing/deadline_test.cpp checks them against one).
+
+// The first listed day at or after `d`; INT32_MAX when there is none.
+Day next_listed(const WorkCalendar& cal, Day d) {
+  const auto& days = cal.listed_days();
+  const auto it =
+      std::lower_bound(days.begin(), days.end(), d, [](const WorkCalendar::ListedDay& l, Day x) { return l.day < x; });
+  return it == days.end() ? INT32_MAX : it->day;
+}
+
+// The last listed day at or before `d`; INT32_MIN when there is none.
+Day previous_listed(const WorkCalendar& cal, Day d) {
+  const auto& days = cal.listed_days();
+  const auto it =
+      std::upper_bound(days.begin(), days.end(), d, [](Day x, const WorkCalendar::ListedDay& l) { return x < l.day; });
+  return it == days.begin() ? INT32_MIN : std::prev(it)->day;
+}
+
+// Whole weeks from Monday `d` on that hold no listed day, at most `wanted`.
+int plain_weeks_from(const WorkCalendar& cal, Day d, int wanted) {
+  const std::int64_t room = (static_cast<std::int64_t>(next_listed(cal, d)) - d) / 7;
+  return static_cast<int>(std::min<std::int64_t>(wanted, room));
+}
+
+// True when every day of [from, to] lies in a published year.
+bool all_settled(const WorkCalendar& cal, Day from, Day to) {
+  for (int y = civil_from_day(from).year, last = civil_from_day(to).year; y <= last; ++y) {
+    if (!cal.is_published(y)) return false;
+  }
+  return true;
+}
+
 // The nth working day (n >= 1) at or after `first`. Every day looked at feeds `provisional`: a skipped weekend
 // that a future table declares a make-up day would move the result just as much as a counted day.
 Day nth_working_day_from(const WorkCalendar& cal, Day first, int n, bool& provisional) {
   Day d = first;
   for (int counted = 0;; ++d) {
+    if (n - counted > 5 && weekday(d) == 1) {
+      // Leave one to five working days to the walk, so that it ends on the right weekday.
+      if (const int weeks = plain_weeks_from(cal, d, (n - counted - 1) / 5); weeks > 0) {
+        if (!all_settled(cal, d, d + 7 * weeks - 1)) provisional = true;
+        d += 7 * weeks;
+        counted += 5 * weeks;
+      }
+    }
     if (!cal.is_settled(d)) provisional = true;
     if (cal.is_working_day(d) && ++counted == n) return d;
   }
@@ -119,7 +166,16 @@ int working_days_left(const WorkCalendar& cal, std::int64_t now_ms, std::int64_t
   if (now_ms >= due_ms) return 0;
   const Day last = local_day(due_ms - 1, utc_offset_minutes);
   int left = 0;
-  for (Day d = local_day(now_ms, utc_offset_minutes); d <= last; ++d) left += cal.is_working_day(d) ? 1 : 0;
+  for (Day d = local_day(now_ms, utc_offset_minutes); d <= last; ++d) {
+    if (last - d >= 7 && weekday(d) == 1) {
+      if (const int weeks = plain_weeks_from(cal, d, (last - d + 1) / 7); weeks > 0) {
+        left += 5 * weeks;
+        d += 7 * weeks;
+        if (d > last) break;
+      }
+    }
+    left += cal.is_working_day(d) ? 1 : 0;
+  }
   return left;
 }
 
@@ -129,6 +185,13 @@ std::int64_t before_deadline(const WorkCalendar& cal, const Deadline& due, const
   if (limit.amount <= 0) return due.due_ms;
   Day d = due.last_day;
   for (int counted = 0;; --d) {
+    if (limit.amount - counted > 5 && weekday(d) == 7) {
+      // Whole weeks back from Sunday `d` that hold no listed day (a week ends on its Sunday).
+      const std::int64_t room = (static_cast<std::int64_t>(d) - previous_listed(cal, d)) / 7;
+      const auto weeks = static_cast<int>(std::min<std::int64_t>((limit.amount - counted - 1) / 5, room));
+      d -= 7 * weeks;
+      counted += 5 * weeks;
+    }
     if (cal.is_working_day(d) && ++counted == limit.amount) return start_of_day(d, utc_offset_minutes);
   }
 }

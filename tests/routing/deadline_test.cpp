@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 
 #include "shipped_calendar.hpp"
@@ -215,6 +216,104 @@ TEST_CASE("warning instants before and after a deadline follow the working days"
   // 1 wd before a 1 wd deadline is the start of its only working day.
   const Deadline one = compute_deadline(cal, at("2025-03-10", 9), limit("1 wd"), k_shanghai);
   CHECK(shown(before_deadline(cal, one, limit("1 wd"), k_shanghai)) == "2025-03-11 00:00");
+}
+
+namespace {
+
+// The definitions, day by day: what the deadline functions must give however they get there.
+Day walk_nth(const WorkCalendar& cal, Day d, int n, bool& provisional) {
+  for (int counted = 0;; ++d) {
+    if (!cal.is_settled(d)) provisional = true;
+    if (cal.is_working_day(d) && ++counted == n) return d;
+  }
+}
+
+int walk_left(const WorkCalendar& cal, Day from, Day last) {
+  int left = 0;
+  for (Day d = from; d <= last; ++d) left += cal.is_working_day(d) ? 1 : 0;
+  return left;
+}
+
+Day walk_back(const WorkCalendar& cal, Day d, int n) {
+  for (int counted = 0;; --d) {
+    if (cal.is_working_day(d) && ++counted == n) return d;
+  }
+}
+
+}  // namespace
+
+TEST_CASE("long working-day limits give what a walk day by day gives, across holidays and overrides",
+          "[routing][deadline]") {
+  // The shipped tables (2007-2026) and local overrides before, between and long after them: the functions cross
+  // weeks without listed days a week at a time, and must land where counting every day lands.
+  auto files = shipped_calendar_files();
+  files.push_back({"calendar/zz-far.yaml",
+                   "overrides:\n"
+                   "  - {date: 2003-06-09, working: false}\n"
+                   "  - {date: 2031-03-08, working: true}\n"
+                   "  - {date: 2099-03-02, working: false}\n"
+                   "  - {date: 2150-06-07, working: true}\n",
+                   ""});
+  const auto compiled = WorkCalendar::compile(files);
+  REQUIRE(compiled.calendar);
+  const WorkCalendar& cal = *compiled.calendar;
+  std::mt19937 random(20261206);
+  const Day from = day("2000-01-01"), to = day("2160-12-31");
+  for (int i = 0; i < 600; ++i) {
+    // Mostly up to eight years of working days, now and then the longest limit a file may give (99999 wd).
+    const int amount = i % 60 == 0 ? 99'999 - static_cast<int>(random() % 50) : 1 + static_cast<int>(random() % 2000);
+    const Day start = from + static_cast<Day>(random() % static_cast<unsigned>(to - from));
+    const Counting counting = i % 2 ? Counting::inclusive : Counting::next_day;
+    CAPTURE(format_day(start), amount, i % 2);
+    const std::int64_t start_ms = start_of_day(start, k_shanghai) + 10 * 3'600'000;
+    const TimeLimit wd{amount, LimitUnit::working_days, counting};
+
+    const Deadline due = compute_deadline(cal, start_ms, wd, k_shanghai);
+    bool provisional = false;
+    const Day last = walk_nth(cal, counting == Counting::inclusive ? start : start + 1, amount, provisional);
+    REQUIRE(format_day(due.last_day) == format_day(last));
+    CHECK(due.provisional == provisional);
+    CHECK(due.due_ms == start_of_day(last + 1, k_shanghai));
+
+    CHECK(working_days_left(cal, start_ms, due.due_ms, k_shanghai) == walk_left(cal, start, last));
+
+    const TimeLimit back{1 + static_cast<int>(random() % static_cast<unsigned>(amount)), LimitUnit::working_days,
+                         counting};
+    CHECK(shown(before_deadline(cal, due, back, k_shanghai)) ==
+          shown(start_of_day(walk_back(cal, last, back.amount), k_shanghai)));
+
+    const TimeLimit more{1 + static_cast<int>(random() % 3000), LimitUnit::working_days, counting};
+    const Deadline extended = extend_deadline(cal, due, more, k_shanghai);
+    bool extended_provisional = due.provisional;
+    const Day extended_last = walk_nth(cal, last + 1, more.amount, extended_provisional);
+    CHECK(format_day(extended.last_day) == format_day(extended_last));
+    CHECK(extended.provisional == extended_provisional);
+    CHECK(shown(after_deadline(cal, due, more, k_shanghai)) == shown(start_of_day(extended_last + 1, k_shanghai)));
+  }
+}
+
+TEST_CASE("a long limit that crosses an unpublished year between two published ones is provisional",
+          "[routing][deadline]") {
+  // Tables for 2030 and 2032, none for 2031: a deadline from 2030 into 2032 depends on 2031's days, though every
+  // day counted one by one (around the listed days) lies in a published year.
+  const auto compiled = WorkCalendar::compile({
+      {"calendar/2030.json",
+       R"({"year": 2030, "papers": [], "days": [{"name": "劳动节", "date": "2030-05-01", "isOffDay": true}]})", ""},
+      {"calendar/2032.json",
+       R"({"year": 2032, "papers": [], "days": [{"name": "劳动节", "date": "2032-05-03", "isOffDay": true}]})", ""},
+  });
+  REQUIRE(compiled.calendar);
+  const WorkCalendar& cal = *compiled.calendar;
+  REQUIRE(cal.is_published(2030));
+  REQUIRE_FALSE(cal.is_published(2031));
+  const std::int64_t start = start_of_day(day("2030-06-02"), k_shanghai) + 10 * 3'600'000;  // a Sunday
+  const Deadline due =
+      compute_deadline(cal, start, TimeLimit{600, LimitUnit::working_days, Counting::next_day}, k_shanghai);
+  bool provisional = false;
+  CHECK(format_day(due.last_day) == format_day(walk_nth(cal, day("2030-06-03"), 600, provisional)));
+  CHECK(civil_from_day(due.last_day).year == 2032);
+  CHECK(provisional);
+  CHECK(due.provisional);
 }
 
 TEST_CASE("parse_time_limit accepts working days hours and minutes only", "[routing][deadline]") {
