@@ -1,8 +1,6 @@
 #include "routing/deadline.hpp"
 
 #include <algorithm>
-#include <climits>
-#include <iterator>
 
 namespace hotline::routing {
 namespace {
@@ -29,25 +27,15 @@ std::int64_t natural_ms(const TimeLimit& limit) {
 // week at a time, so a 99,999 wd limit takes a few hundred steps rather than one per day (about 140,000); they
 // give what a walk day by day gives (tests/routing/deadline_test.cpp checks them against one).
 
-// The first listed day at or after `d`; INT32_MAX when there is none.
-Day next_listed(const WorkCalendar& cal, Day d) {
-  const auto& days = cal.listed_days();
-  const auto it =
-      std::lower_bound(days.begin(), days.end(), d, [](const WorkCalendar::ListedDay& l, Day x) { return l.day < x; });
-  return it == days.end() ? INT32_MAX : it->day;
-}
-
-// The last listed day at or before `d`; INT32_MIN when there is none.
-Day previous_listed(const WorkCalendar& cal, Day d) {
-  const auto& days = cal.listed_days();
-  const auto it =
-      std::upper_bound(days.begin(), days.end(), d, [](Day x, const WorkCalendar::ListedDay& l) { return x < l.day; });
-  return it == days.begin() ? INT32_MIN : std::prev(it)->day;
-}
-
 // Whole weeks from Monday `d` on that hold no listed day, at most `wanted`.
 int plain_weeks_from(const WorkCalendar& cal, Day d, int wanted) {
-  const std::int64_t room = (static_cast<std::int64_t>(next_listed(cal, d)) - d) / 7;
+  const std::int64_t room = (static_cast<std::int64_t>(cal.next_listed_day(d)) - d) / 7;
+  return static_cast<int>(std::min<std::int64_t>(wanted, room));
+}
+
+// Whole weeks back from Sunday `d` (a week ends on its Sunday) that hold no listed day, at most `wanted`.
+int plain_weeks_back(const WorkCalendar& cal, Day d, int wanted) {
+  const std::int64_t room = (static_cast<std::int64_t>(d) - cal.previous_listed_day(d)) / 7;
   return static_cast<int>(std::min<std::int64_t>(wanted, room));
 }
 
@@ -186,9 +174,7 @@ std::int64_t before_deadline(const WorkCalendar& cal, const Deadline& due, const
   Day d = due.last_day;
   for (int counted = 0;; --d) {
     if (limit.amount - counted > 5 && weekday(d) == 7) {
-      // Whole weeks back from Sunday `d` that hold no listed day (a week ends on its Sunday).
-      const std::int64_t room = (static_cast<std::int64_t>(d) - previous_listed(cal, d)) / 7;
-      const auto weeks = static_cast<int>(std::min<std::int64_t>((limit.amount - counted - 1) / 5, room));
+      const int weeks = plain_weeks_back(cal, d, (limit.amount - counted - 1) / 5);
       d -= 7 * weeks;
       counted += 5 * weeks;
     }

@@ -1,6 +1,8 @@
 #include "routing/work_calendar.hpp"
 
 #include <algorithm>
+#include <climits>
+#include <iterator>
 #include <map>
 
 #include "routing/content_hash.hpp"
@@ -163,9 +165,29 @@ CalendarResult WorkCalendar::compile(const std::vector<SourceFile>& files, FileL
   return result;
 }
 
+namespace {
+
+std::vector<WorkCalendar::ListedDay>::const_iterator first_at_or_after(const std::vector<WorkCalendar::ListedDay>& days,
+                                                                       Day d) {
+  return std::lower_bound(days.begin(), days.end(), d,
+                          [](const WorkCalendar::ListedDay& l, Day x) { return l.day < x; });
+}
+
+}  // namespace
+
 const WorkCalendar::ListedDay* WorkCalendar::find(Day d) const {
-  const auto it = std::lower_bound(days_.begin(), days_.end(), d, [](const ListedDay& l, Day x) { return l.day < x; });
+  const auto it = first_at_or_after(days_, d);
   return it != days_.end() && it->day == d ? &*it : nullptr;
+}
+
+Day WorkCalendar::next_listed_day(Day d) const {
+  const auto it = first_at_or_after(days_, d);
+  return it == days_.end() ? INT32_MAX : it->day;
+}
+
+Day WorkCalendar::previous_listed_day(Day d) const {
+  const auto it = first_at_or_after(days_, d + 1);  // d + 1: never overflows, a Day is far from INT32_MAX
+  return it == days_.begin() ? INT32_MIN : std::prev(it)->day;
 }
 
 bool WorkCalendar::is_working_day(Day d) const {

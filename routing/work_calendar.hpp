@@ -43,6 +43,10 @@ class WorkCalendar {
   std::optional<std::string> holiday_name(Day d) const;
   // True when day `d` was set by a local override.
   bool is_overridden(Day d) const;
+  // The first listed day (holiday, make-up day, override) at or after `d`, INT32_MAX when none is; the last at or
+  // before `d`, INT32_MIN when none is. Every week between two listed days has five working days, Monday–Friday.
+  Day next_listed_day(Day d) const;
+  Day previous_listed_day(Day d) const;
   // Content hash of the files (16 hex digits), independent of their order.
   const std::string& version() const { return version_; }
 
