@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <tuple>
 
 #include "routing/gram_scorer.hpp"
@@ -47,16 +48,13 @@ std::string two_places(double v) {
 struct Scratch {
   TextFeatures features;  // the reference reading, for the explain trace only
   GramScorer grams;
-  // Per matter, in one record so that touching, scoring and resetting a matter reads one cache line.
-  struct Evidence {
-    double keyword = 0, gram = 0;
-    bool touched = false;  // listed in `touched`
-  };
-  std::vector<Evidence> evidence;
+  // Per matter, zero between calls: the evidence of whole keywords and of the catalogue's bigrams. Dense arrays
+  // over the catalogue: a call touches most matters, so adding and ranking need no list of the ones touched.
+  std::vector<double> keyword, gram;
   std::vector<std::pair<KeywordMatcher::PatternId, double>> words;  // distinct keyword, its weight
   std::vector<std::uint32_t> ranked;                                // the strongest matters with evidence, best first
+  std::vector<double> ranked_exp;                                   // their softmax terms, in the same order
   std::vector<MatterModel::Ranked> model;
-  std::vector<std::uint32_t> touched;  // matters with evidence in this call
   std::vector<std::uint32_t> candidates;
 };
 
@@ -71,21 +69,17 @@ MatterInference infer_matter(const RuleSet& rules, const TextHits& hits, std::st
   const int lo = model ? std::min(2, model->min_n()) : 2;
   const int hi = model ? std::max(2, model->max_n()) : 2;
   const TextFeatures& features = hits.features();
-  if (x.evidence.size() != all.size()) x.evidence.assign(all.size(), {});
-  x.touched.clear();  // the matters given evidence; their scores are reset on the way out
-  struct Reset {
+  const std::size_t matter_count = all.size();
+  if (x.keyword.size() != matter_count) x.keyword.assign(matter_count, 0.0), x.gram.assign(matter_count, 0.0);
+  struct Reset {  // the evidence is zeroed on the way out, however the call ends
     Scratch& x;
     ~Reset() {
-      for (const auto m : x.touched) x.evidence[m] = {};
+      std::fill(x.keyword.begin(), x.keyword.end(), 0.0);
+      std::fill(x.gram.begin(), x.gram.end(), 0.0);
     }
   } reset{x};
-  // The matter's evidence, listing it in `touched` the first time.
-  Scratch::Evidence* const evidence = x.evidence.data();  // fixed from here on (touched grows, evidence does not)
-  const auto touch = [&](std::uint32_t m) -> Scratch::Evidence& {
-    auto& e = evidence[m];
-    if (!e.touched) e.touched = true, x.touched.push_back(m);
-    return e;
-  };
+  double* const keyword = x.keyword.data();  // fixed from here on
+  double* const gram = x.gram.data();
 
   // Whole keywords: each distinct keyword once, with the best weight of its occurrences.
   x.words.clear();
@@ -118,41 +112,53 @@ MatterInference infer_matter(const RuleSet& rules, const TextHits& hits, std::st
   for (const auto& [pattern, w] : x.words) {
     const auto& matters = rules.matters_of(pattern);
     const double share = w * rules.pattern_chars(pattern) / static_cast<double>(matters.size());
-    for (const auto m : matters) touch(m).keyword += share;
+    for (const auto m : matters) keyword[m] += share;
   }
   // Catalogue bigrams, each once (its first occurrence: in the subject line when it is there), so a word the
   // writer repeats does not outweigh the others; and the model's sums, from the same pass.
   x.grams.run(features, rules.gram_index(), model, lo, hi, static_cast<float>(settings.features.subject_weight),
               [&](std::span<const NgramTable::Posting> postings, float weight) {
                 for (const auto& p : postings) {
-                  touch(p.cls).gram += static_cast<double>(weight) * static_cast<double>(p.weight);
+                  gram[p.cls] += static_cast<double>(weight) * static_cast<double>(p.weight);
                 }
               });
-  const auto score = [&](std::uint32_t m) { return evidence[m].keyword + evidence[m].gram; };
+  const auto score = [&](std::uint32_t m) { return keyword[m] + gram[m]; };
+  const auto before = [&](std::uint32_t a, std::uint32_t b) { return rules.code_order(a) < rules.code_order(b); };
   const auto better = [&](std::uint32_t a, std::uint32_t b) {
-    return score(a) != score(b) ? score(a) > score(b) : all[a].code < all[b].code;
+    return score(a) != score(b) ? score(a) > score(b) : before(a, b);
   };
   // The five strongest matters, best first. `better` is a total order, so inserting each into a short sorted
-  // list gives what sorting them all would; most matters touched lose to the fifth at once.
+  // list gives what sorting them all would; most matters lose to the fifth at once.
   constexpr std::size_t shown = 5;
   x.ranked.clear();
-  for (const auto m : x.touched) {
-    const double s = score(m);
-    if (!(s > 0)) continue;
+  // A matter below `floor` cannot enter: at first any positive score can (NaN never), then only the fifth's.
+  double floor = std::numeric_limits<double>::denorm_min();
+  for (std::uint32_t m = 0; m < matter_count; ++m) {
+    const double s = keyword[m] + gram[m];
+    if (!(s >= floor)) continue;
     if (x.ranked.size() == shown) {
-      const double last = score(x.ranked.back());
-      if (s != last ? !(s > last) : !(all[m].code < all[x.ranked.back()].code)) continue;  // !better(m, last)
+      if (s == floor && !before(m, x.ranked.back())) continue;  // !better(m, fifth)
+      x.ranked.pop_back();
     }
-    if (x.ranked.size() == shown) x.ranked.pop_back();
     x.ranked.insert(std::find_if(x.ranked.begin(), x.ranked.end(), [&](std::uint32_t r) { return better(m, r); }), m);
+    if (x.ranked.size() == shown) floor = score(x.ranked.back());
   }
   // The catalogue's probability for a matter: a softmax of the evidence over the strongest leaves and "none of
   // them" (evidence `none_score`), so a clear winner is near 1 and a weak or contested one is not.
   const double beta = settings.sharpness;
   const double top = x.ranked.empty() ? 0.0 : std::max(score(x.ranked.front()), settings.none_score);
   double total = std::exp(beta * (settings.none_score - top));
-  for (const auto m : x.ranked) total += std::exp(beta * (score(m) - top));
-  const auto catalogue = [&](std::uint32_t m) { return std::exp(beta * (score(m) - top)) / total; };
+  x.ranked_exp.clear();
+  for (const auto m : x.ranked) {
+    x.ranked_exp.push_back(std::exp(beta * (score(m) - top)));
+    total += x.ranked_exp.back();
+  }
+  const auto catalogue = [&](std::uint32_t m) {
+    const auto at = std::find(x.ranked.begin(), x.ranked.end(), m);
+    const double e = at != x.ranked.end() ? x.ranked_exp[static_cast<std::size_t>(at - x.ranked.begin())]
+                                          : std::exp(beta * (score(m) - top));
+    return e / total;
+  };
 
   // The learned model's opinion: the probability of every label that is the matter or one of its classes.
   x.model.clear();
@@ -160,7 +166,7 @@ MatterInference infer_matter(const RuleSet& rules, const TextHits& hits, std::st
   const auto model_p = [&](std::uint32_t m) {
     double p = 0;
     for (const auto& r : x.model) {
-      if (all[m].code.starts_with(all[rules.matter_of_label(r.label)].code)) p += r.probability;
+      if (rules.within(m, rules.matter_of_label(r.label))) p += r.probability;
     }
     return p;
   };
@@ -171,7 +177,7 @@ MatterInference infer_matter(const RuleSet& rules, const TextHits& hits, std::st
     // The label itself, or the catalogue's best leaf within it.
     auto pick = label;
     for (const auto m : x.ranked) {
-      if (all[m].code.starts_with(all[label].code)) {
+      if (rules.within(m, label)) {
         pick = m;
         break;
       }
@@ -182,12 +188,12 @@ MatterInference infer_matter(const RuleSet& rules, const TextHits& hits, std::st
   const auto combined = [&](std::uint32_t m) { return (1 - lambda) * catalogue(m) + lambda * model_p(m); };
   MatterInference result;
   std::uint32_t win = 0;
-  for (const auto m : candidates) {
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    const auto m = candidates[i];
     const double c = combined(m);
-    if (result.code.empty() || c > result.confidence || (c == result.confidence && all[m].code < all[win].code)) {
-      win = m, result.code = all[m].code, result.confidence = c;
-    }
+    if (i == 0 || c > result.confidence || (c == result.confidence && before(m, win))) win = m, result.confidence = c;
   }
+  if (!candidates.empty()) result.code = all[win].code;
 
   if (explain) {
     if (!denied.empty()) {
@@ -207,8 +213,8 @@ MatterInference infer_matter(const RuleSet& rules, const TextHits& hits, std::st
         if (std::find(ms.begin(), ms.end(), m) == ms.end()) continue;
         words += (words.empty() ? "" : ", ") + rules.matcher().pattern(pattern) + (w > 1 ? " (subject)" : "");
       }
-      return all[m].code + " " + all[m].name + " (keywords " + two_places(x.evidence[m].keyword) +
-             (words.empty() ? "" : ": " + words) + "; n-grams " + two_places(x.evidence[m].gram) + ")";
+      return all[m].code + " " + all[m].name + " (keywords " + two_places(keyword[m]) +
+             (words.empty() ? "" : ": " + words) + "; n-grams " + two_places(gram[m]) + ")";
     };
     std::string line = "matter inferred: " + describe(win) + ", confidence " + percent(result.confidence);
     std::size_t listed = 0;

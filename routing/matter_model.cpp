@@ -58,19 +58,27 @@ void MatterModel::rank(const std::vector<double>& scores, std::vector<Ranked>& o
   out.clear();
   if (scores.empty()) return;
   const double best = *std::max_element(scores.begin(), scores.end());
+  thread_local std::vector<double> terms;
+  terms.resize(scores.size());
   double total = 0;
-  for (std::uint32_t c = 0; c < scores.size(); ++c) {
-    const double e = std::exp((scores[c] - best) / temperature_);
-    out.push_back({c, e});
-    total += e;
+  for (std::size_t c = 0; c < scores.size(); ++c) {
+    terms[c] = std::exp((scores[c] - best) / temperature_);
+    total += terms[c];
   }
-  for (auto& r : out) r.probability /= total;
-  const auto n = std::min(top, out.size());
-  std::partial_sort(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(n), out.end(),
-                    [](const Ranked& a, const Ranked& b) {
-                      return a.probability != b.probability ? a.probability > b.probability : a.label < b.label;
-                    });
-  out.resize(n);
+  // The `top` most probable, best first (ties by label): each label inserted into a short sorted list, which is
+  // what sorting them all would give, without sorting them all.
+  const auto before = [](const Ranked& a, const Ranked& b) {
+    return a.probability != b.probability ? a.probability > b.probability : a.label < b.label;
+  };
+  const auto n = std::min(top, scores.size());
+  for (std::uint32_t c = 0; c < scores.size(); ++c) {
+    const Ranked r{c, terms[c] / total};
+    if (out.size() == n) {
+      if (n == 0 || !before(r, out.back())) continue;
+      out.pop_back();
+    }
+    out.insert(std::find_if(out.begin(), out.end(), [&](const Ranked& o) { return before(r, o); }), r);
+  }
 }
 
 void MatterModel::index() {

@@ -162,7 +162,8 @@ std::vector<std::pair<std::string_view, Level>> RuleSet::climb_targets(const Uni
 std::size_t RuleSet::memory_bytes() const {
   std::size_t bytes = sizeof(*this) + knowledge().memory_bytes() + matcher_.memory_bytes() +
                       catalogue_grams_.memory_bytes() + gram_index_.memory_bytes() +
-                      (model_ ? model_->memory_bytes() : 0);
+                      (model_ ? model_->memory_bytes() : 0) +
+                      (code_order_.capacity() + code_span_.capacity()) * sizeof(std::uint32_t);
   for (const auto& u : units_) {
     bytes += sizeof(u) + u.id.capacity() + u.name.capacity() + u.kind.capacity() + u.parent.capacity() +
              u.peer_group.capacity();

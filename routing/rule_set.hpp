@@ -159,6 +159,12 @@ class RuleSet {
   // The learned model (model/*.model in the rules folder), or null; its labels index matters_of_label().
   const MatterModel* model() const { return model_.get(); }
   std::uint32_t matter_of_label(std::uint32_t label) const { return model_matters_[label]; }
+  // A matter's place in code order (compares as the codes do), and whether matter `m`'s code starts with matter
+  // `ancestor`'s (the matter itself or one below it): the router's tests without comparing strings.
+  std::uint32_t code_order(std::uint32_t m) const { return code_order_[m]; }
+  bool within(std::uint32_t m, std::uint32_t ancestor) const {
+    return code_order_[m] - code_order_[ancestor] < code_span_[ancestor];
+  }
   // The knowledge base (`knowledge:` sections); empty when the rules have none.
   const KnowledgeBase& knowledge() const { return knowledge_ ? *knowledge_ : k_no_knowledge; }
   // The citizen's SMS templates (the `sms:` section); without one, no message is sent.
@@ -203,6 +209,8 @@ class RuleSet {
   GramIndex gram_index_;
   std::shared_ptr<const MatterModel> model_;
   std::vector<std::uint32_t> model_matters_;  // model label index -> matter index
+  std::vector<std::uint32_t> code_order_;     // matter index -> its place in code order
+  std::vector<std::uint32_t> code_span_;      // matter index -> how many codes start with its own (itself included)
   std::shared_ptr<const KnowledgeBase> knowledge_;
   static const KnowledgeBase k_no_knowledge;
   CitizenTemplates citizen_;

@@ -139,6 +139,31 @@ TEST_CASE("matters need their parent code, and rules must name existing matters"
   CHECK(contains(m, "rule 'r' names matter '0909', which no matter code starts with"));
 }
 
+TEST_CASE("matters compare in code order and know the codes below them, in any file order", "[routing][rules]") {
+  // Listed out of code order on purpose, with a sibling ("0102") whose code sorts between a class and its leaf.
+  const auto r = RuleSet::compile({{"m.yaml",
+                                    std::string(k_units) + "matters:\n"
+                                                           "  - {code: \"0201\", name: 劳动}\n"
+                                                           "  - {code: \"01\", name: 城建}\n"
+                                                           "  - {code: \"010102\", name: 路灯}\n"
+                                                           "  - {code: \"02\", name: 社保}\n"
+                                                           "  - {code: \"0101\", name: 市政}\n"
+                                                           "  - {code: \"0102\", name: 园林}\n"
+                                                           "  - {code: \"010101\", name: 道路}\n",
+                                    ""}});
+  REQUIRE(r.rule_set);
+  const auto& set = *r.rule_set;
+  const auto& all = set.matters();
+  REQUIRE(all.size() == 7);
+  for (std::uint32_t a = 0; a < all.size(); ++a) {
+    for (std::uint32_t b = 0; b < all.size(); ++b) {
+      INFO(all[a].code << " and " << all[b].code);
+      CHECK((set.code_order(a) < set.code_order(b)) == (all[a].code < all[b].code));
+      CHECK(set.within(a, b) == all[a].code.starts_with(all[b].code));
+    }
+  }
+}
+
 TEST_CASE("a template that two units serve for the same area is ambiguous", "[routing][rules]") {
   const auto r = RuleSet::compile({{"t.yaml",
                                     std::string(k_units) + "  - id: 350602.cgj2\n"
