@@ -2,6 +2,7 @@
 // (shipped: 1 working day, counted from the next day), on the shipped calendar and time limits through
 // PolicyClocks, as the daemon decides it.
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -17,7 +18,7 @@ namespace {
 constexpr int k_offset = 480;  // Asia/Shanghai
 
 SourceFile shipped(const std::string& path) {
-  std::ifstream in(std::string(RULES_DIR) + "/" + path, std::ios::binary);
+  std::ifstream in(std::filesystem::path(RULES_DIR) / path, std::ios::binary);
   std::ostringstream text;
   text << in.rdbuf();
   REQUIRE(in);

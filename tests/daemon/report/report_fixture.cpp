@@ -1,5 +1,6 @@
 #include "report_fixture.hpp"
 
+#include <filesystem>
 #include <stdexcept>
 
 #include "daemon/report/report_run.hpp"
@@ -22,7 +23,8 @@ report::ReportOptions fixture_options(const ReportFixture& f, const std::string&
 std::unique_ptr<ReportFixture> build_report_fixture(const std::string& scenario) {
   auto f = std::make_unique<ReportFixture>();
   f->db = f->dir.path() + "/" + scenario + ".db";
-  f->scenario = build_scenario_db(f->db, std::string(REPORT_FIXTURES) + "/" + scenario + ".txt", f->rules_dir);
+  f->scenario =
+      build_scenario_db(f->db, (std::filesystem::path(REPORT_FIXTURES) / (scenario + ".txt")).string(), f->rules_dir);
   f->deployment = daemon::load_deployment(f->rules_dir);
   f->options = fixture_options(*f, "2026-11-20", "month");
   f->facts = report::load_facts(f->db, report::as_of_ms(f->options), {}).value();
