@@ -134,7 +134,7 @@ MatterInference infer_matter(const RuleSet& rules, const TextHits& hits, std::st
   // A matter below `floor` cannot enter: at first any positive score can (NaN never), then only the fifth's.
   double floor = std::numeric_limits<double>::denorm_min();
   for (std::uint32_t m = 0; m < matter_count; ++m) {
-    const double s = keyword[m] + gram[m];
+    const double s = score(m);
     if (!(s >= floor)) continue;
     if (x.ranked.size() == shown) {
       if (s == floor && !before(m, x.ranked.back())) continue;  // !better(m, fifth)

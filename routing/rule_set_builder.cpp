@@ -497,7 +497,7 @@ void RuleSetBuilder::read_rules(YamlReader& r, const YAML::Node& list) {
 }
 
 void RuleSetBuilder::index_units_and_matters() {
-  const auto& s = *set_;
+  auto& s = *set_;
   for (const auto& u : s.units_) {
     ++work_;
     kind_levels_[u.kind] |= level_bit(u.level);
@@ -509,24 +509,23 @@ void RuleSetBuilder::index_units_and_matters() {
   work_ += matters_by_code_.size();
   // The codes that start with a code follow it in code order: each matter's span ends at the first code that does
   // not. A stack of the codes still open, so the whole catalogue is read once.
-  auto& set = *set_;
   const auto n = static_cast<std::uint32_t>(matters_by_code_.size());
-  set.code_order_.assign(n, 0);
-  set.code_span_.assign(n, 1);
+  s.code_order_.assign(n, 0);
+  s.code_span_.assign(n, 1);
   std::vector<std::uint32_t> open;
   const auto close_until = [&](std::uint32_t at, std::string_view code) {
     while (!open.empty() && !code.starts_with(s.matters_[matters_by_code_[open.back()]].code)) {
-      set.code_span_[matters_by_code_[open.back()]] = at - open.back();
+      s.code_span_[matters_by_code_[open.back()]] = at - open.back();
       open.pop_back();
     }
   };
   for (std::uint32_t i = 0; i < n; ++i) {
     const auto m = matters_by_code_[i];
-    set.code_order_[m] = i;
+    s.code_order_[m] = i;
     close_until(i, s.matters_[m].code);
     open.push_back(i);
   }
-  for (; !open.empty(); open.pop_back()) set.code_span_[matters_by_code_[open.back()]] = n - open.back();
+  for (; !open.empty(); open.pop_back()) s.code_span_[matters_by_code_[open.back()]] = n - open.back();
 }
 
 bool RuleSetBuilder::kind_has_units(const std::string& kind, std::optional<Level> level) {
