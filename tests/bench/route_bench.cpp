@@ -147,6 +147,9 @@ int main(int argc, char** argv) {
   std::printf("speed-up: %.1fx (best rounds)\n", fast.best_per_cpu_second / slow.best_per_cpu_second);
   std::printf("compiled rule set: %.1f MB resident (RSS growth while loading), %.1f MB counted by memory_bytes()\n",
               static_cast<double>(after - before) / 1024.0, static_cast<double>(rules->memory_bytes()) / 1048576.0);
+  std::printf("automaton: %zu states, %.0f KiB; n-gram index: %zu slots, %.0f KiB\n", rules->matcher().state_count(),
+              static_cast<double>(rules->matcher().memory_bytes()) / 1024.0, rules->gram_index().slot_count(),
+              static_cast<double>(rules->gram_index().memory_bytes()) / 1024.0);
   std::printf("build + check + swap: %.0f ms (reload ok: %s); first load %.0f ms\n", swap_ms, reload.ok ? "yes" : "no",
               first.info.load_ms);
   return sink == 0 ? 1 : 0;
