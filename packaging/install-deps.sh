@@ -23,6 +23,7 @@ packages=(
   tzdata                                    # Asia/Shanghai for deadlines and ticket numbers
   curl wrk sqlite3                          # README examples and the intake benchmark
   python3                                   # tests/bench/routing_eval.py (routing accuracy on the corpus)
+  valgrind                                  # tests/bench/route_instructions.sh (callgrind's instruction counts)
   unzip                                     # report tests look inside the XLSX zip
   chromium fonts-wqy-microhei nodejs        # browser tests (tests/browser): the browser, CJK glyphs, node --test
 )
