@@ -25,6 +25,20 @@ start_hotlined() {
   [ -n "$HOTLINED_PORT" ] || { cat "$log" >&2; exit 1; }
 }
 
+# routing_init TOOL... — checks for each release tool "$build/TOOL" (daemon/hotlinectl, tests/route_bench …) and
+# makes the scratch folder $work (removed on exit): the routing benchmarks' common start.
+routing_init() {
+  local tool
+  for tool in "$@"; do
+    if [ ! -x "$build/$tool" ]; then
+      echo "build first: cmake --preset release && cmake --build --preset release" >&2
+      exit 2
+    fi
+  done
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+}
+
 # rules_with_model DIR — copies the shipped rules to DIR/rules and trains a class-level matter model on
 # tests/corpus/messages.jsonl into it with "$build/daemon/hotlinectl" (prints the learner's summary line).
 rules_with_model() {

@@ -9,11 +9,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/bench/lib.sh
 source "$root/tests/bench/lib.sh"
 build=${1:-$root/build/release}
-for tool in "$build/daemon/hotlinectl" "$build/tests/route_dump"; do
-  [ -x "$tool" ] || { echo "build first: cmake --build --preset release --target route_dump hotlinectl" >&2; exit 2; }
-done
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+routing_init daemon/hotlinectl tests/route_dump
 rules_with_model "$work" > /dev/null
 corpus=$root/tests/corpus/messages.jsonl
 echo "### without a model"

@@ -10,12 +10,8 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/bench/lib.sh
 source "$root/tests/bench/lib.sh"
 build=${1:-$root/build/release}
-for tool in "$build/daemon/hotlinectl" "$build/tests/route_bench"; do
-  [ -x "$tool" ] || { echo "build first: cmake --build --preset release --target route_bench hotlinectl" >&2; exit 2; }
-done
 command -v valgrind > /dev/null || { echo "valgrind is missing: packaging/install-deps.sh installs it" >&2; exit 2; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+routing_init daemon/hotlinectl tests/route_bench
 rules_with_model "$work" > /dev/null
 
 measure() {  # measure LABEL RULES_DIR

@@ -10,11 +10,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 source "$root/tests/bench/lib.sh"
 build=${1:-$root/build/release}
 seconds=${2:-5}
-for tool in "$build/daemon/hotlinectl" "$build/tests/route_bench"; do
-  [ -x "$tool" ] || { echo "build first: cmake --preset release && cmake --build --preset release" >&2; exit 2; }
-done
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+routing_init daemon/hotlinectl tests/route_bench
 rules_with_model "$work"
 echo "== without a model ($root/rules)"
 "$build/tests/route_bench" "$root/rules" "$seconds"
