@@ -74,6 +74,10 @@ def main():
     print(f"right topic: {pct('topic')}   matter class: {pct('class')}   sub-class: {pct('subclass')}   "
           f"leaf: {pct('leaf')}")
     print(f"to the desk: {pct('desk')}   no matter: {pct('none')}")
+    same_leaf = sum(1 for m, d in misses if (d.get("category") or {}).get("code", "") == m["matter"])
+    if same_leaf:
+        print(f"of the {len(misses)} on another topic, {same_leaf} {'has' if same_leaf == 1 else 'have'} the labelled "
+              f"leaf (the message's topic is not its class's, see TOPICS)")
     for topic, (right, total) in sorted(per_topic.items(), key=lambda x: -x[1][1]):
         print(f"  {topic:8s} {right:4d}/{total:<4d} {100.0 * right / total:5.1f}%")
     for m, d in misses[:args.misses]:

@@ -20,7 +20,7 @@ TEST_CASE("the labelled corpora name leaves of the shipped catalogue", "[daemon]
   const auto compiled = hotline::daemon::load_rules(PROJECT_SOURCE_DIR "/rules");
   REQUIRE(compiled.rule_set);
   const auto& rules = *compiled.rule_set;
-  for (const std::string name : {"messages.jsonl", "heldout.jsonl"}) {
+  for (const std::string name : {"messages.jsonl", "heldout.jsonl", "board.jsonl"}) {
     std::ifstream in(std::string(PROJECT_SOURCE_DIR) + "/tests/corpus/" + name, std::ios::binary);
     REQUIRE(in);
     std::set<std::string> ids;
