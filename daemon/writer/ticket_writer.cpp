@@ -152,7 +152,13 @@ void TicketWriter::run() {
     auto outcome = commit_group(batch, results, /*isolate=*/false);
     if (!outcome) outcome = commit_group(batch, results, /*isolate=*/true);
     const WriteResult& committed = *outcome;
-    if (!committed || store_->total_changes() != changes_before) last_write_ok_ = static_cast<bool>(committed);
+    // A failure that may have lost a write (full disk, I/O error) keeps /readyz failing until a write commits.
+    // A busy database (another process holds the write lock) lost nothing: /readyz's own probe reports it while it
+    // lasts, and it must not leave the daemon unready after the lock is let go.
+    if (committed ? store_->total_changes() != changes_before
+                  : committed.error().category != storage::ErrorCategory::busy) {
+      last_write_ok_ = static_cast<bool>(committed);
+    }
     if (committed) {
       commits_.fetch_add(1);
       jobs_.fetch_add(batch.size());

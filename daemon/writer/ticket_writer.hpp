@@ -86,7 +86,8 @@ class TicketWriter {
   std::uint64_t commits() const { return commits_.load(); }
   std::uint64_t jobs() const { return jobs_.load(); }
   // Whether the last transaction that wrote something (or failed) committed: false from a failed commit (disk
-  // full, I/O error) until a later write commits. /readyz reports it.
+  // full, I/O error) until a later write commits; a busy database (another process's lock) does not count.
+  // /readyz reports it.
   bool last_write_ok() const { return last_write_ok_.load(); }
 
  private:

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "support/e2e.hpp"
+#include "support/sqlite_file.hpp"
 
 namespace {
 
@@ -47,6 +48,29 @@ TEST_CASE("/readyz says ready with each check once the daemon serves, without a 
   }
   CHECK(str(checks.at("rules").at("detail")).starts_with("version "));
   CHECK(client.get("/healthz").status == 200);
+}
+
+TEST_CASE("/readyz says 503 with the database failing while another process holds the write lock",
+          "[e2e][operations]") {
+  TempDir dir;
+  const std::string db = dir.path() + "/h.db";
+  DaemonProcess daemon(HOTLINED_PATH, {"--listen", "127.0.0.1:0", "--database", db, "--rules", SHIPPED_RULES_DIR});
+  HttpClient client(daemon.port());
+  REQUIRE(client.get("/readyz").status == 200);
+  {
+    // As a sqlite3 shell left inside a transaction would: the writer's probe waits out SQLite's busy timeout.
+    const hotline::test::WriteLock lock(db);
+    const auto r = client.get("/readyz");
+    REQUIRE(r.status == 503);
+    const auto body = json::parse(r.body).as_object();
+    CHECK(body.at("ready") == false);
+    CHECK(body.at("failing") == json::array{"database"});
+    const auto& checks = body.at("checks").as_object();
+    CHECK(checks.at("database").at("ok") == false);
+    CHECK(str(checks.at("database").at("detail")).starts_with("the writer cannot open a transaction"));
+    CHECK(checks.at("rules").at("ok") == true);
+  }
+  CHECK(client.get("/readyz").status == 200);  // ready again once the lock is let go
 }
 
 TEST_CASE("/metrics has request latency, build, report and process families with sane values",

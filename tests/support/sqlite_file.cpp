@@ -43,4 +43,20 @@ std::vector<std::int64_t> query_ints(const std::string& db, const std::string& s
   return out;
 }
 
+WriteLock::WriteLock(const std::string& db) {
+  auto handle = open(db);
+  sqlite3_busy_timeout(handle.get(), 30'000);  // waits for a transaction of the daemon's to end
+  char* error = nullptr;
+  const int rc = sqlite3_exec(handle.get(), "BEGIN IMMEDIATE", nullptr, nullptr, &error);
+  const std::string message = error ? error : "";
+  sqlite3_free(error);
+  if (rc != SQLITE_OK) throw std::runtime_error("cannot take the write lock of " + db + ": " + message);
+  handle_ = handle.release();
+}
+
+WriteLock::~WriteLock() {
+  (void)sqlite3_exec(handle_, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(handle_);
+}
+
 }  // namespace hotline::test

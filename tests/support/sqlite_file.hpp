@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+struct sqlite3;
+
 namespace hotline::test {
 
 // Runs `sql` (one or more statements) in the database at `db`.
@@ -13,5 +15,17 @@ void run_sql(const std::string& db, const std::string& sql);
 
 // The first column of every row `sql` gives, as integers.
 std::vector<std::int64_t> query_ints(const std::string& db, const std::string& sql);
+
+// Holds the database's write lock (BEGIN IMMEDIATE, as another process's long write would) until destroyed.
+class WriteLock {
+ public:
+  explicit WriteLock(const std::string& db);
+  ~WriteLock();
+  WriteLock(const WriteLock&) = delete;
+  WriteLock& operator=(const WriteLock&) = delete;
+
+ private:
+  sqlite3* handle_ = nullptr;
+};
 
 }  // namespace hotline::test
