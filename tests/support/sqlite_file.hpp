@@ -16,7 +16,8 @@ void run_sql(const std::string& db, const std::string& sql);
 // The first column of every row `sql` gives, as integers.
 std::vector<std::int64_t> query_ints(const std::string& db, const std::string& sql);
 
-// Holds the database's write lock (BEGIN IMMEDIATE, as another process's long write would) until destroyed.
+// Holds the database's write lock (BEGIN IMMEDIATE, as another process's long write would) until destroyed; the
+// one helper here meant for a database a running daemon has open.
 class WriteLock {
  public:
   explicit WriteLock(const std::string& db);
