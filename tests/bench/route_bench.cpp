@@ -104,12 +104,26 @@ Rate per_second(double seconds, int rounds, const std::vector<routing::Ticket>& 
   return {static_cast<double>(n) / wall, rates.back(), rates[rates.size() / 2]};
 }
 
+// The same tickets cut to their first `chars` characters (a call as an operator types it is short; a written
+// message as long as the full texts or longer).
+std::vector<routing::Ticket> cut_to(std::vector<routing::Ticket> tickets, std::size_t chars) {
+  for (auto& t : tickets) {
+    std::size_t seen = 0, at = 0;
+    for (; at < t.content.size(); ++at) {
+      if ((static_cast<unsigned char>(t.content[at]) & 0xC0) != 0x80 && seen++ == chars) break;
+    }
+    t.content.resize(at);
+  }
+  return tickets;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const std::string dir = argc > 1 ? argv[1] : "rules";
   const double seconds = argc > 2 ? std::stod(argv[2]) : 3.0;
   const int rounds = argc > 3 ? std::max(1, std::stoi(argv[3])) : 5;
+  const bool by_length = argc > 4 ? std::stoi(argv[4]) != 0 : true;  // 0: the full texts only (callgrind runs)
 
   const long before = resident_kib();
   auto first = daemon::load_initial_rules(dir);
@@ -142,6 +156,37 @@ int main(int argc, char** argv) {
               static_cast<double>(chars) / static_cast<double>(tickets.size()));
   std::printf("route():  %.0f decisions per CPU second, best of %d rounds (median %.0f; %.0f per wall second)\n",
               fast.best_per_cpu_second, rounds, fast.median_per_cpu_second, fast.per_wall_second);
+  // How the time grows with the text: the full texts, their first half and their first quarter, measured in turn
+  // within each round (the machine's speed drifts between rounds), the best round of each, and the line through
+  // the three (least squares) split into a cost per decision and a cost per character.
+  if (by_length) {
+    const std::size_t average = chars / tickets.size();
+    const std::size_t lengths[] = {average, average / 2, average / 4};
+    const std::vector<routing::Ticket> sets[] = {tickets, cut_to(tickets, lengths[1]), cut_to(tickets, lengths[2])};
+    double best[3] = {};
+    for (int r = 0; r < rounds; ++r) {
+      for (int k = 0; k < 3; ++k) {
+        const Rate rate = per_second(seconds / rounds / 3, 1, sets[k], [&](const routing::Ticket& t) {
+          sink += routing::route(t, *rules).lead->id.size();
+        });
+        best[k] = std::max(best[k], rate.best_per_cpu_second);
+      }
+    }
+    double mx = 0, my = 0;
+    for (int k = 0; k < 3; ++k) mx += static_cast<double>(lengths[k]) / 3, my += 1e6 / best[k] / 3;
+    double sxy = 0, sxx = 0;
+    for (int k = 0; k < 3; ++k) {
+      const double dx = static_cast<double>(lengths[k]) - mx;
+      sxy += dx * (1e6 / best[k] - my), sxx += dx * dx;
+    }
+    const double per_char_us = sxy / sxx;
+    std::printf(
+        "by length, in turn: %zu characters %.0f, %zu characters %.0f, %zu characters %.0f decisions per CPU "
+        "second (best of %d rounds)\n",
+        lengths[0], best[0], lengths[1], best[1], lengths[2], best[2], rounds);
+    std::printf("per decision: %.2f us fixed + %.1f ns per character (the line through the three lengths)\n",
+                my - per_char_us * mx, per_char_us * 1000);
+  }
   std::printf("baseline: %.0f decisions per CPU second, best of %d rounds (std::string::find per keyword)\n",
               slow.best_per_cpu_second, rounds);
   std::printf("speed-up: %.1fx (best rounds)\n", fast.best_per_cpu_second / slow.best_per_cpu_second);

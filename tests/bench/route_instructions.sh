@@ -17,7 +17,7 @@ rules_with_model "$work" > /dev/null
 measure() {  # measure LABEL RULES_DIR
   for seconds in 0.1 0.5; do
     valgrind --tool=callgrind --callgrind-out-file="$work/$seconds.out" \
-      --toggle-collect='hotline::routing::route(*' "$build/tests/route_bench" "$2" "$seconds" 1 > /dev/null 2>&1
+      --toggle-collect='hotline::routing::route(*' "$build/tests/route_bench" "$2" "$seconds" 1 0 > /dev/null 2>&1
     callgrind_annotate --inclusive=yes "$work/$seconds.out" > "$work/$seconds.txt" 2> /dev/null
   done
   python3 - "$1" "$work" << 'EOF'
