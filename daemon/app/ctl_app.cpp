@@ -137,6 +137,7 @@ int run_ctl(int argc, char** argv) {
   learn->add_option("--database", learn_args.database, "or the tickets of a hotline database whose matter was given");
   learn->add_option("--text", learn_args.text, "field (column) with the message")->capture_default_str();
   learn->add_option("--label", learn_args.label, "field (column) with the matter code")->capture_default_str();
+  learn->add_option("--map", learn_args.map, "label map: CSV of (the history's label, catalogue code), no header");
   learn->add_option("--level", learn_args.level, "cut labels to: class, subclass or leaf")
       ->check(CLI::IsMember({"class", "subclass", "leaf"}));
   learn->add_option("--cv", learn_args.cv, "cross-validate with this many folds and print per-label figures");

@@ -14,7 +14,9 @@
 
 #include "daemon/config/rules_loader.hpp"
 #include "daemon/runtime/version.hpp"
+#include "daemon/tools/csv_record.hpp"
 #include "daemon/tools/database_path.hpp"
+#include "daemon/tools/label_map.hpp"
 #include "routing/inference.hpp"
 #include "routing/keyword_matcher.hpp"
 #include "routing/router.hpp"
@@ -39,44 +41,6 @@ struct Input {
   std::vector<std::string> errors;
 };
 
-// One CSV record (RFC 4180: quoted fields may hold commas, quotes doubled, and line breaks). False at the end.
-bool csv_record(std::istream& in, std::vector<std::string>& fields, std::size_t& line) {
-  fields.clear();
-  std::string field;
-  bool quoted = false, any = false, was_quoted = false;
-  char c = 0;
-  while (in.get(c)) {
-    any = true;
-    if (quoted) {
-      if (c == '"') {
-        if (in.peek() == '"') {
-          field += '"';
-          in.get(c);
-        } else {
-          quoted = false;
-        }
-      } else {
-        if (c == '\n') ++line;
-        field += c;
-      }
-    } else if (c == '"' && field.empty() && !was_quoted) {
-      quoted = was_quoted = true;
-    } else if (c == ',') {
-      fields.push_back(std::move(field));
-      field.clear();
-      was_quoted = false;
-    } else if (c == '\n') {
-      ++line;
-      break;
-    } else if (c != '\r') {
-      field += c;
-    }
-  }
-  if (!any) return false;
-  fields.push_back(std::move(field));
-  return true;
-}
-
 void read_csv(std::istream& in, const LearnArgs& args, Input& input) {
   std::vector<std::string> fields;
   std::size_t line = 0;
@@ -84,7 +48,7 @@ void read_csv(std::istream& in, const LearnArgs& args, Input& input) {
     input.errors.push_back("line 1: no header row");
     return;
   }
-  if (!fields.empty() && fields[0].starts_with("\xEF\xBB\xBF")) fields[0].erase(0, 3);  // a spreadsheet's BOM
+  drop_byte_order_mark(fields);
   const auto column = [&](const std::string& name) {
     const auto it = std::find(fields.begin(), fields.end(), name);
     return it == fields.end() ? SIZE_MAX : static_cast<std::size_t>(it - fields.begin());
@@ -179,16 +143,21 @@ Input read_database(const std::string& path) {
   return input;
 }
 
-// Cuts labels to the level asked for and checks each is text and a catalogue code.
-void check_labels(Input& input, const routing::RuleSet& rules, const std::string& level, const std::string& source) {
+// Translates the labels the map names (the others stay: they may be codes already), cuts labels to the level
+// asked for and checks each is text and a catalogue code.
+void check_labels(Input& input, const routing::RuleSet& rules, const LearnArgs& args, const LabelMap& map,
+                  const std::string& source) {
+  const auto& level = args.level;
   const std::size_t digits = level == "class" ? 2 : level == "subclass" ? 4 : level == "leaf" ? 6 : 0;
   for (auto& e : input.examples) {
+    if (const auto it = map.find(e.label); it != map.end()) e.label = it->second;
     if (digits > 0 && e.label.size() > digits) e.label.resize(digits);
     if (!routing::is_valid_utf8(e.text) || e.text.find_first_not_of(" \t\r\n") == std::string::npos) {
       input.errors.push_back(source + ": line " + std::to_string(e.line) + ": the text is empty or not UTF-8");
     } else if (rules.find_matter(e.label) == nullptr) {
       input.errors.push_back(source + ": line " + std::to_string(e.line) + ": '" + e.label +
-                             "' is not a matter code of " + "the catalogue");
+                             "' is not a matter code of the catalogue" +
+                             (args.map.empty() ? "" : " nor a label of " + args.map));
     }
   }
 }
@@ -343,12 +312,16 @@ int rules_learn(const LearnArgs& args, std::ostream& out, std::ostream& err) {
   const auto base = routing::has_errors(io) ? nullptr : compile_with(files, nullptr);
   if (!base) return fail({args.rules_dir + ": the rules do not compile; run `hotlinectl rules check`"});
 
+  std::vector<std::string> map_errors;
+  const LabelMap map = args.map.empty() ? LabelMap{} : read_label_map(args.map, *base, map_errors);
+  if (!map_errors.empty()) return fail(map_errors);
+
   Input train;
   const bool training = !args.from.empty() || !args.database.empty();
   if (training) {
     const auto source = args.from.empty() ? args.database : args.from;
     train = args.from.empty() ? read_database(args.database) : read_file(args.from, args);
-    check_labels(train, *base, args.level, source);
+    check_labels(train, *base, args, map, source);
     if (train.errors.empty() && train.examples.empty()) train.errors.push_back(source + ": no labelled messages");
     if (!train.errors.empty()) return fail(train.errors);
     if (args.cv > train.examples.size()) return fail({"--cv is larger than the number of messages"});
@@ -356,7 +329,7 @@ int rules_learn(const LearnArgs& args, std::ostream& out, std::ostream& err) {
   Input test;
   if (!args.test.empty()) {
     test = read_file(args.test, args);
-    check_labels(test, *base, args.level, args.test);
+    check_labels(test, *base, args, map, args.test);
     if (test.errors.empty() && test.examples.empty()) test.errors.push_back(args.test + ": no labelled messages");
     if (!test.errors.empty()) return fail(test.errors);
   }
@@ -377,7 +350,8 @@ int rules_learn(const LearnArgs& args, std::ostream& out, std::ostream& err) {
                       (args.from.empty() ? args.database : fs::path(args.from).filename().string()) + ", " +
                       std::to_string(per_label.size()) + " labels" +
                       (args.level.empty() ? "" : " (" + args.level + ")") + ", n-grams 1-" +
-                      std::to_string(args.max_n));
+                      std::to_string(args.max_n) +
+                      (args.map.empty() ? "" : ", labels mapped by " + fs::path(args.map).filename().string()));
 
     if (args.cv > 0) {
       std::vector<std::size_t> order(train.examples.size());

@@ -15,6 +15,7 @@ struct LearnArgs {
   std::string database;          // or a hotline database
   std::string text = "content";  // the field (column) holding the citizen's words
   std::string label = "matter";  // the field (column) holding the matter code
+  std::string map;               // a label map (daemon/tools/label_map.hpp): the history's labels -> codes
   std::string level;             // "", "class", "subclass" or "leaf": cut every label to that level
   std::size_t cv = 0;            // folds of cross-validation (0 = none)
   std::string test;              // a held-out file to score

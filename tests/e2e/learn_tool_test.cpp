@@ -5,6 +5,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <regex>
 #include <sstream>
@@ -167,4 +168,58 @@ TEST_CASE("rules learn --database trains on the tickets whose matter the operato
   CHECK(r.status == 0);
   CHECK_THAT(r.out, Catch::Contains("training on 30 messages, 3 labels"));
   CHECK(fs::exists(rules + "/model/matters.model"));
+}
+
+TEST_CASE("rules learn --map translates a history's own labels into catalogue codes and checks the map",
+          "[e2e][tools]") {
+  TempDir dir;
+  const auto rules = copy_rules(dir);
+  const std::string model = rules + "/model/matters.model";
+  // The generated messages labelled as an older system would: its own names, and one label already a code.
+  const std::map<std::string, std::string> names = {{"08", "劳动保障类"}, {"03", "环境污染类"}};
+  std::string history;
+  std::istringstream lines(generated_jsonl(60, 5));
+  for (std::string line; std::getline(lines, line);) {
+    auto o = json::parse(line).as_object();
+    const std::string code(o.at("matter").as_string());
+    if (names.count(code)) o["matter"] = names.at(code);
+    history += json::serialize(o) + "\n";
+  }
+  write(dir.path() + "/history.jsonl", history);
+  write(dir.path() + "/map.csv", "\xEF\xBB\xBF劳动保障类,08\n\n\"环境污染类\",03\n劳动保障类,08\n");
+  const auto learn = [&](const std::string& map) {
+    return run_command(HOTLINECTL_PATH, {"rules", "learn", "--rules", rules, "--from", dir.path() + "/history.jsonl",
+                                         "--map", dir.path() + "/" + map});
+  };
+  const auto r = learn("map.csv");
+  INFO(r.out << r.err);
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.out, Catch::Contains("training on 60 messages, 3 labels"));
+  std::ifstream in(model);
+  std::stringstream text;
+  text << in.rdbuf();
+  CHECK_THAT(text.str(), Catch::Contains("labels mapped by map.csv"));
+  CHECK_THAT(text.str(), Catch::Contains("per label: messages\n#   03 20, 06 20, 08 20"));
+  fs::remove(model);
+
+  const auto refused = [&](const std::string& body, const std::string& why) {
+    write(dir.path() + "/bad.csv", body);
+    const auto bad = learn("bad.csv");
+    INFO(body << ": " << bad.err);
+    CHECK(bad.status == 1);
+    CHECK_THAT(bad.err, Catch::Contains(why));
+    CHECK_THAT(bad.err, Catch::Contains("nothing written"));
+    CHECK_FALSE(fs::exists(model));
+  };
+  refused("劳动保障类,08\n环境污染类,99\n", "bad.csv: line 2: '99' is not a matter code of the catalogue");
+  refused("劳动保障类,08,备注\n", "bad.csv: line 1: 3 fields");
+  refused("劳动保障类,08\n劳动保障类,0801\n", "bad.csv: line 2: '劳动保障类' was mapped to '08' before");
+  refused(",08\n", "bad.csv: line 1: the label is empty");
+  refused("\n", "bad.csv: the label map is empty");
+  // A label the map does not name and that is not a code either.
+  refused("劳动保障类,08\n",
+          "'环境污染类' is not a matter code of the catalogue nor a label of " + dir.path() + "/bad.csv");
+  const auto missing = learn("no-such.csv");
+  CHECK(missing.status == 1);
+  CHECK_THAT(missing.err, Catch::Contains("no-such.csv: cannot read the label map"));
 }
