@@ -17,7 +17,10 @@ Response make_response(const Request& req, http::status status, std::string body
 }
 
 Response problem_response(const Request& req, const Problem& p) {
-  return make_response(req, static_cast<http::status>(p.status), p.to_json(), "application/problem+json");
+  auto res = make_response(req, static_cast<http::status>(p.status), p.to_json(), "application/problem+json");
+  // The database was busy (another process's lock) or is closing: a client may try again shortly.
+  if (p.type == "storage-unavailable") res.set(http::field::retry_after, "2");
+  return res;
 }
 
 bool is_json_content_type(std::string_view value) {

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <csignal>
 #include <fstream>
+#include <future>
 #include <map>
 #include <regex>
 #include <string>
@@ -58,8 +59,13 @@ TEST_CASE("/readyz says 503 with the database failing while another process hold
   HttpClient client(daemon.port());
   REQUIRE(client.get("/readyz").status == 200);
   {
-    // As a sqlite3 shell left inside a transaction would: the writer's probe waits out SQLite's busy timeout.
+    // As a sqlite3 shell left inside a transaction would: the writer's probe and a ticket's write wait out
+    // SQLite's busy timeout, then fail; the ticket's caller is told to try again shortly.
     const hotline::test::WriteLock lock(db);
+    auto intake = std::async(std::launch::async, [&] {
+      HttpClient other(daemon.port());
+      return other.post("/v1/tickets", R"({"content":"路灯坏了"})");
+    });
     const auto r = client.get("/readyz");
     REQUIRE(r.status == 503);
     const auto body = json::parse(r.body).as_object();
@@ -69,8 +75,13 @@ TEST_CASE("/readyz says 503 with the database failing while another process hold
     CHECK(checks.at("database").at("ok") == false);
     CHECK(str(checks.at("database").at("detail")).starts_with("the writer cannot open a transaction"));
     CHECK(checks.at("rules").at("ok") == true);
+    const auto refused = intake.get();
+    CHECK(refused.status == 503);
+    CHECK_THAT(refused.body, Catch::Contains("urn:hotline:problem:storage-unavailable"));
+    CHECK(refused.header("retry-after") == "2");
   }
   CHECK(client.get("/readyz").status == 200);  // ready again once the lock is let go
+  CHECK(client.post("/v1/tickets", R"({"content":"路灯坏了"})").status == 201);
 }
 
 TEST_CASE("/metrics has request latency, build, report and process families with sane values",
