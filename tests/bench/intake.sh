@@ -22,24 +22,24 @@ run() {  # run NAME MAX_BATCH
     --rules "$root/rules"
   local pid=$HOTLINED_PID port=$HOTLINED_PORT
   local out
-  out=$(wrk -t${BENCH_WRK_THREADS:-2} -c64 -d"${seconds}s" --latency -s "$root/tests/bench/intake.lua" "http://127.0.0.1:$port" | tail -1)
+  out=$(wrk -t"${BENCH_WRK_THREADS:-2}" -c64 -d"${seconds}s" --latency -s "$root/tests/bench/intake.lua" "http://127.0.0.1:$port" | tail -1)
   # CPU time per stored ticket, writer thread vs the rest (from /proc, clock ticks → µs), before stopping.
   local cpu
   cpu=$(awk -v hz="$(getconf CLK_TCK)" '
     { sub(/^[^)]*\) /, ""); t = ($12 + $13) * 1e6 / hz }
     FILENAME ~ /comm$/ { next }
     { total += t }
-    END { printf "%.0f", total }' /proc/$pid/task/*/stat)
+    END { printf "%.0f", total }' "/proc/$pid/task/"*/stat)
   local writer=0 task
-  for task in /proc/$pid/task/*; do
+  for task in "/proc/$pid/task/"*; do
     if [ "$(cat "$task/comm")" = hotline-writer ]; then
       writer=$(awk -v hz="$(getconf CLK_TCK)" '{ sub(/^[^)]*\) /, ""); printf "%.0f", ($12 + $13) * 1e6 / hz }' "$task/stat")
     fi
   done
-  kill -TERM $pid; wait $pid
+  kill -TERM "$pid"; wait "$pid"
   local stored
   stored=$(sqlite3 "$work/$name.db" 'select count(*) from tickets' 2>/dev/null || echo '?')
-  local per_writer=? per_other=?
+  local per_writer='?' per_other='?'
   if [[ $stored =~ ^[0-9]+$ ]] && [ "$stored" -gt 0 ]; then
     per_writer=$((writer / stored)); per_other=$(((cpu - writer) / stored))
   fi

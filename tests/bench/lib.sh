@@ -1,3 +1,5 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2154  # root and build are set by the script that sources this file
 # Shared by the benchmark scripts (sourced, bash, after setting root and build).
 # bench_init — checks for the release hotlined ($bin) and wrk, makes the scratch folder $work (removed on exit,
 # with every background job killed).
@@ -17,7 +19,7 @@ start_hotlined() {
   shift
   : > "$log"
   ${BENCH_PRELOAD:+env LD_PRELOAD=$BENCH_PRELOAD} "$bin" "$@" 2> "$log" &
-  HOTLINED_PID=$!
+  export HOTLINED_PID=$!  # for the sourcing script
   HOTLINED_PORT=""
   while IFS= read -r -t 60 line; do
     if [[ $line =~ listening\ on\ 127\.0\.0\.1:([0-9]+) ]]; then HOTLINED_PORT=${BASH_REMATCH[1]}; break; fi

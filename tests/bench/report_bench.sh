@@ -21,4 +21,4 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
   --format xlsx,html,csv,json --rules rules 2> "$out/time.txt" | sed 's/^/  /'
 grep -E "^report nightly:|Elapsed|Maximum resident|User time|System time|Percent of CPU" "$out/time.txt"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
-ls -la "$out" | grep hotline-report | awk '{print "  " $5 "\t" $9}' | head -5
+find "$out" -maxdepth 1 -name 'hotline-report*' -printf '  %s\t%f\n' | sort -k2 | head -5
