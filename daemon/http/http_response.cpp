@@ -18,8 +18,7 @@ Response make_response(const Request& req, http::status status, std::string body
 
 Response problem_response(const Request& req, const Problem& p) {
   auto res = make_response(req, static_cast<http::status>(p.status), p.to_json(), "application/problem+json");
-  // The database was busy (another process's lock) or is closing: a client may try again shortly.
-  if (p.type == "storage-unavailable") res.set(http::field::retry_after, "2");
+  if (const auto seconds = retry_after(p); !seconds.empty()) res.set(http::field::retry_after, seconds);
   return res;
 }
 

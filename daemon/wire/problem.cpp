@@ -71,4 +71,8 @@ Problem storage_problem(const storage::Error& error, std::string title) {
           "the database failed (" + std::string(to_string(error.category)) + "); the daemon's log says more", ""};
 }
 
+std::string_view retry_after(const Problem& problem) {
+  return problem.type == "storage-unavailable" ? "2" : "";
+}
+
 }  // namespace hotline::daemon

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "storage/error.hpp"
 
@@ -29,5 +30,9 @@ Problem bad_field(std::string field, std::string detail);
 // `title` says what could not be done ("The ticket could not be stored"). The detail names the category only; the
 // store's own message (paths, SQL) is logged, not sent.
 Problem storage_problem(const storage::Error& error, std::string title);
+
+// The Retry-After a problem's response carries (seconds), empty for none: "2" for storage-unavailable (the
+// database busy with another process's lock, a failed read or write, the daemon stopping).
+std::string_view retry_after(const Problem& problem);
 
 }  // namespace hotline::daemon
