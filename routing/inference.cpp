@@ -70,7 +70,8 @@ MatterInference infer_matter(const RuleSet& rules, const TextHits& hits, std::st
   const int hi = model ? std::max(2, model->max_n()) : 2;
   const TextFeatures& features = hits.features();
   const std::size_t matter_count = all.size();
-  if (x.keyword.size() != matter_count) x.keyword.assign(matter_count, 0.0), x.gram.assign(matter_count, 0.0);
+  const auto padded = static_cast<std::uint32_t>((matter_count + 3) / 4 * 4);
+  if (x.keyword.size() != padded) x.keyword.assign(padded, 0.0), x.gram.assign(padded, 0.0);
   struct Reset {  // the evidence is zeroed on the way out, however the call ends
     Scratch& x;
     ~Reset() {
@@ -133,15 +134,22 @@ MatterInference infer_matter(const RuleSet& rules, const TextHits& hits, std::st
   x.ranked.clear();
   // A matter below `floor` cannot enter: at first any positive score can (NaN never), then only the fifth's.
   double floor = std::numeric_limits<double>::denorm_min();
-  for (std::uint32_t m = 0; m < matter_count; ++m) {
-    const double s = score(m);
-    if (!(s >= floor)) continue;
+  const auto consider = [&](std::uint32_t m, double s) {
+    if (!(s >= floor)) return;
     if (x.ranked.size() == shown) {
-      if (s == floor && !before(m, x.ranked.back())) continue;  // !better(m, fifth)
+      if (s == floor && !before(m, x.ranked.back())) return;  // !better(m, fifth)
       x.ranked.pop_back();
     }
     x.ranked.insert(std::find_if(x.ranked.begin(), x.ranked.end(), [&](std::uint32_t r) { return better(m, r); }), m);
     if (x.ranked.size() == shown) floor = score(x.ranked.back());
+  };
+  // Four matters at a time: one test, without a branch per matter, passes over a block none of which can enter
+  // (the arrays are padded with zeros to a multiple of four, and a zero never enters).
+  for (std::uint32_t m = 0; m < padded; m += 4) {
+    const double s0 = keyword[m] + gram[m], s1 = keyword[m + 1] + gram[m + 1];
+    const double s2 = keyword[m + 2] + gram[m + 2], s3 = keyword[m + 3] + gram[m + 3];
+    if (((s0 >= floor) | (s1 >= floor) | (s2 >= floor) | (s3 >= floor)) == 0) continue;
+    consider(m, s0), consider(m + 1, s1), consider(m + 2, s2), consider(m + 3, s3);
   }
   // The catalogue's probability for a matter: a softmax of the evidence over the strongest leaves and "none of
   // them" (evidence `none_score`), so a clear winner is near 1 and a weak or contested one is not.
