@@ -169,15 +169,19 @@ std::vector<routing::LabelledText> labelled(const std::vector<Example>& examples
   return out;
 }
 
-// The rules folder's routing files without its model, and with `model` (serialised) when given.
+// The rules folder's routing files without its model, and with `model` (serialised) when given. The compiler's
+// diagnostics go to `diagnostics` when it is given.
 std::shared_ptr<const routing::RuleSet> compile_with(const std::vector<routing::SourceFile>& files,
-                                                     const routing::MatterModel* model) {
+                                                     const routing::MatterModel* model,
+                                                     std::vector<routing::Diagnostic>* diagnostics = nullptr) {
   std::vector<routing::SourceFile> all;
   for (const auto& f : files) {
     if (!f.path.ends_with(".model")) all.push_back(f);
   }
   if (model) all.push_back({"model/matters.model", model->serialize({}), "model/matters.model"});
-  return routing::RuleSet::compile(all).rule_set;
+  auto result = routing::RuleSet::compile(all);
+  if (diagnostics) diagnostics->insert(diagnostics->end(), result.diagnostics.begin(), result.diagnostics.end());
+  return result.rule_set;
 }
 
 // The routed matter counts when it is the label or lies within it (a label "06" is met by any 06 matter).
@@ -309,8 +313,18 @@ int rules_learn(const LearnArgs& args, std::ostream& out, std::ostream& err) {
 
   std::vector<routing::Diagnostic> io;
   const auto files = read_rule_files(args.rules_dir, RuleFileKind::routing, io);
-  const auto base = routing::has_errors(io) ? nullptr : compile_with(files, nullptr);
-  if (!base) return fail({args.rules_dir + ": the rules do not compile; run `hotlinectl rules check`"});
+  const auto base = routing::has_errors(io) ? nullptr : compile_with(files, nullptr, &io);
+  if (!base) {  // the problems themselves (a missing folder, a file's error), then where to see them all
+    std::vector<std::string> lines;
+    std::size_t errors = 0;
+    for (const auto& d : io) {
+      if (d.severity == routing::Severity::error && errors++ < 5) lines.push_back(d.to_string());
+    }
+    if (errors > 5) lines.push_back("… and " + std::to_string(errors - 5) + " more");
+    lines.push_back(args.rules_dir + ": the rules are rejected; `hotlinectl rules check --rules " + args.rules_dir +
+                    "` lists every problem");
+    return fail(lines);
+  }
 
   std::vector<std::string> map_errors;
   const LabelMap map = args.map.empty() ? LabelMap{} : read_label_map(args.map, *base, map_errors);

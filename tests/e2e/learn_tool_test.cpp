@@ -147,6 +147,30 @@ TEST_CASE("rules learn reads CSV, refuses bad input and writes nothing then", "[
   CHECK_THAT(none.err, Catch::Contains("no model/*.model to test"));
 }
 
+TEST_CASE("rules learn names what is wrong with the rules folder and writes nothing", "[e2e][tools]") {
+  TempDir dir;
+  write(dir.path() + "/train.jsonl", generated_jsonl(12, 5));
+  const auto learn = [&](const std::string& rules) {
+    return run_command(HOTLINECTL_PATH, {"rules", "learn", "--rules", rules, "--from", dir.path() + "/train.jsonl"});
+  };
+  const auto missing = learn(dir.path() + "/no-such-rules");
+  INFO(missing.err);
+  CHECK(missing.status == 1);
+  CHECK_THAT(missing.err, Catch::Contains("rules folder not found"));
+  CHECK_THAT(missing.err, Catch::Contains("rules check --rules " + dir.path() + "/no-such-rules"));
+  CHECK_THAT(missing.err, Catch::Contains("nothing written"));
+
+  // A catalogue with a syntax error: the error's file and line, not only "rejected".
+  const auto rules = copy_rules(dir);
+  std::ofstream(rules + "/matters.yaml", std::ios::app) << "matters: [\n";
+  const auto broken = learn(rules);
+  INFO(broken.err);
+  CHECK(broken.status == 1);
+  CHECK_THAT(broken.err, Catch::Contains("matters.yaml:"));
+  CHECK_THAT(broken.err, Catch::Contains("the rules are rejected"));
+  CHECK_FALSE(fs::exists(rules + "/model/matters.model"));
+}
+
 TEST_CASE("rules learn --database trains on the tickets whose matter the operator gave", "[e2e][tools]") {
   TempDir dir;
   const auto rules = copy_rules(dir);
