@@ -46,16 +46,7 @@ Result<std::optional<std::int64_t>> single_value(Statement& st) {
 template <class T, class Read>
 Result<std::vector<T>> collect(Statement& st, Read read) {
   std::vector<T> out;
-  while (true) {
-    auto row = st.step();
-    if (!row) {
-      st.reset();
-      return row.error();
-    }
-    if (!*row) break;
-    out.push_back(read(st));
-  }
-  st.reset();
+  if (auto r = st.each_row([&] { out.push_back(read(st)); }); !r) return r.error();
   return out;
 }
 

@@ -62,10 +62,7 @@ Result<std::int64_t> ReportStore::for_each_event(std::int64_t until_ms,
   s.bind(1, until_ms);
   std::int64_t count = 0;
   EventView v;
-  while (true) {
-    auto row = s.step();
-    if (!row) return row.error();
-    if (!*row) break;
+  const auto walked = s.each_row([&] {
     v.seq = s.column_int(0);
     v.ticket_id = s.column_view(1);
     v.at_ms = s.column_int(2);
@@ -74,7 +71,8 @@ Result<std::int64_t> ReportStore::for_each_event(std::int64_t until_ms,
     v.payload = s.column_view(5);
     visit(v);
     ++count;
-  }
+  });
+  if (!walked) return walked.error();
   return count;
 }
 

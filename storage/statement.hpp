@@ -37,6 +37,19 @@ class Statement {
   Result<bool> step();
   // Runs to completion, ignoring rows, then resets.
   Result<void> run();
+  // Steps through every row, calling on_row() for each (it reads the columns), then resets: a cached statement
+  // is ready for its next use and holds no read transaction open. An error ends the walk (step() resets then).
+  template <class OnRow>
+  Result<void> each_row(OnRow&& on_row) {
+    while (true) {
+      auto row = step();
+      if (!row) return row.error();
+      if (!*row) break;
+      on_row();
+    }
+    reset();
+    return {};
+  }
   void reset();
 
   std::string column_text(int index) const;       // "" for NULL

@@ -167,19 +167,12 @@ Result<std::optional<StoredTicket>> TicketStore::find_ticket(const std::string& 
   t.confidential = s.column_int(18) != 0;
   s.reset();
   e.bind(1, id);
-  while (true) {
-    auto r = e.step();
-    if (!r) {
-      e.reset();
-      done();
-      return r.error();
-    }
-    if (!*r) break;
+  const auto walked = e.each_row([&] {
     t.events.push_back({e.column_int(0), e.column_text(1), e.column_int(2), e.column_text(3), e.column_text(4),
                         e.column_text(5), e.column_optional_text(6), e.column_text(7)});
-  }
-  e.reset();
+  });
   done();
+  if (!walked) return walked.error();
   return std::optional<StoredTicket>(std::move(t));
 }
 
@@ -212,16 +205,7 @@ Result<std::vector<std::pair<std::string, std::string>>> TicketStore::open_ticke
                    " ORDER BY received_ms DESC LIMIT ?4");
   s.bind(1, matter).bind(2, area).bind(3, since_ms).bind(4, static_cast<std::int64_t>(limit));
   std::vector<std::pair<std::string, std::string>> out;
-  while (true) {
-    auto row = s.step();
-    if (!row) {
-      s.reset();
-      return row.error();
-    }
-    if (!*row) break;
-    out.emplace_back(s.column_text(0), s.column_text(1));
-  }
-  s.reset();
+  if (auto r = s.each_row([&] { out.emplace_back(s.column_text(0), s.column_text(1)); }); !r) return r.error();
   return out;
 }
 
@@ -241,16 +225,7 @@ Result<std::vector<std::string>> TicketStore::tickets_of_caller(const std::strin
                    " ORDER BY received_ms DESC, id DESC LIMIT ?3");
   s.bind(1, caller_key).bind(2, since_ms).bind(3, static_cast<std::int64_t>(limit));
   std::vector<std::string> out;
-  while (true) {
-    auto row = s.step();
-    if (!row) {
-      s.reset();
-      return row.error();
-    }
-    if (!*row) break;
-    out.push_back(s.column_text(0));
-  }
-  s.reset();
+  if (auto r = s.each_row([&] { out.push_back(s.column_text(0)); }); !r) return r.error();
   return out;
 }
 
@@ -261,12 +236,7 @@ Result<int> TicketStore::fill_caller_keys(const std::function<std::optional<std:
                  " LIMIT ?1");
   pick.bind(1, static_cast<std::int64_t>(batch));
   std::vector<std::pair<std::int64_t, std::string>> rows;
-  while (true) {
-    auto row = pick.step();
-    if (!row) return row.error();
-    if (!*row) break;
-    rows.emplace_back(pick.column_int(0), pick.column_text(1));
-  }
+  if (auto r = pick.each_row([&] { rows.emplace_back(pick.column_int(0), pick.column_text(1)); }); !r) return r.error();
   Statement set(db_.get(), "UPDATE tickets SET caller_key = ?2 WHERE rowid = ?1");
   for (const auto& [rowid, phone] : rows) {
     set.bind(1, rowid).bind(2, key_of(phone).value_or(""));
@@ -309,12 +279,7 @@ Result<std::vector<std::string>> TicketStore::ticket_ids(const std::string& afte
 Result<std::vector<std::pair<std::string, std::string>>> TicketStore::labelled_texts() {
   Statement s(db_.get(), "SELECT content, category FROM tickets WHERE category IS NOT NULL ORDER BY rowid");
   std::vector<std::pair<std::string, std::string>> out;
-  while (true) {
-    auto row = s.step();
-    if (!row) return row.error();
-    if (!*row) break;
-    out.emplace_back(s.column_text(0), s.column_text(1));
-  }
+  if (auto r = s.each_row([&] { out.emplace_back(s.column_text(0), s.column_text(1)); }); !r) return r.error();
   return out;
 }
 
@@ -322,12 +287,7 @@ Result<std::vector<std::string>> TicketStore::ids_of(const char* sql, const std:
   Statement s(db_.get(), sql);
   s.bind(1, after).bind(2, static_cast<std::int64_t>(limit));
   std::vector<std::string> out;
-  while (true) {
-    auto row = s.step();
-    if (!row) return row.error();
-    if (!*row) break;
-    out.push_back(s.column_text(0));
-  }
+  if (auto r = s.each_row([&] { out.push_back(s.column_text(0)); }); !r) return r.error();
   return out;
 }
 

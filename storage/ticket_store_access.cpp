@@ -48,13 +48,11 @@ Result<std::vector<CallerAccess>> TicketStore::caller_access(const std::string& 
   if (!ticket_id.empty()) s.bind(1, ticket_id);
   s.bind(2, after).bind(3, static_cast<std::int64_t>(limit));
   std::vector<CallerAccess> out;
-  while (true) {
-    auto row = s.step();
-    if (!row) return row.error();
-    if (!*row) break;
+  const auto walked = s.each_row([&] {
     out.push_back({s.column_int(0), s.column_text(1), s.column_int(2), s.column_text(3), s.column_optional_text(4),
                    s.column_text(5), s.column_optional_text(6), s.column_text(7)});
-  }
+  });
+  if (!walked) return walked.error();
   return out;
 }
 

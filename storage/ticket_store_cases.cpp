@@ -84,28 +84,22 @@ Result<std::optional<Projection>> TicketStore::read_projection(const std::string
                    "SELECT seq, unit_id, handler_id, lead, state, open, dispatched_ms, reply_due_ms FROM assignments"
                    " WHERE ticket_id = ?1 ORDER BY seq");
   a.bind(1, ticket_id);
-  while (true) {
-    auto r = a.step();
-    if (!r) return r.error();
-    if (!*r) break;
+  const auto assignments = a.each_row([&] {
     p.assignments.push_back({static_cast<int>(a.column_int(0)), a.column_text(1), a.column_optional_text(2),
                              a.column_int(3) != 0, a.column_text(4), a.column_int(5) != 0, a.column_int(6),
                              a.column_int(7)});
-  }
-  a.reset();
+  });
+  if (!assignments) return assignments.error();
   auto& d = cached(read_deadlines_,
                    "SELECT unit_id, clock, due_ms, provisional, original_due_ms FROM deadlines WHERE ticket_id = ?1"
                    " ORDER BY unit_id, clock");
   d.bind(1, ticket_id);
-  while (true) {
-    auto r = d.step();
-    if (!r) return r.error();
-    if (!*r) break;
+  const auto deadlines = d.each_row([&] {
     std::optional<std::int64_t> original;
     if (auto text = d.column_optional_text(4)) original = d.column_int(4);
     p.deadlines.push_back({d.column_text(0), d.column_text(1), d.column_int(2), d.column_int(3) != 0, original});
-  }
-  d.reset();
+  });
+  if (!deadlines) return deadlines.error();
   return std::optional<Projection>(std::move(p));
 }
 
@@ -136,14 +130,12 @@ Result<std::vector<QueueRow>> TicketStore::queue(const QueueQuery& q) {
     if (q.due_before_ms) st.bind(3, *q.due_before_ms);
     if (q.after) st.bind(4, q.after->first).bind(5, q.after->second);
     st.bind(6, static_cast<std::int64_t>(q.limit));
-    while (true) {
-      auto r = st.step();
-      if (!r) return r.error();
-      if (!*r) break;
+    const auto walked = st.each_row([&] {
       out.push_back({st.column_text(0), st.column_text(1), st.column_text(2), st.column_text(3), st.column_text(4),
                      st.column_text(5), st.column_optional_text(6), st.column_int(7) != 0, st.column_text(8),
                      st.column_int(9), st.column_int(10), st.column_text(11)});
-    }
+    });
+    if (!walked) return walked.error();
   }
   // Merge the two ordered lists and keep the first `limit`.
   std::sort(out.begin(), out.end(), [&q](const QueueRow& a, const QueueRow& b) {
@@ -171,12 +163,9 @@ Result<UnitCounts> TicketStore::unit_counts(const std::string& unit_id, std::int
                                     std::string(k_open_of_unit) + ") GROUP BY t.state ORDER BY t.state");
   by_state.bind(1, unit_id);
   UnitCounts out;
-  while (true) {
-    auto r = by_state.step();
-    if (!r) return r.error();
-    if (!*r) break;
-    out.by_state.emplace_back(by_state.column_text(0), by_state.column_int(1));
-  }
+  const auto states =
+      by_state.each_row([&] { out.by_state.emplace_back(by_state.column_text(0), by_state.column_int(1)); });
+  if (!states) return states.error();
   Statement overdue(db_.get(), "SELECT count(*) FROM (" + std::string(k_overdue_of_unit) + ")");
   overdue.bind(1, unit_id).bind(2, now_ms);
   auto r = overdue.step();

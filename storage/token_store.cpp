@@ -19,13 +19,11 @@ Result<std::vector<TokenRecord>> TokenStore::query(const std::string& where, con
   Statement s(db_.get(), "SELECT id, name, role, unit_id, secret_hash, created_at, revoked_at FROM tokens " + where);
   if (!arg.empty()) s.bind(1, arg);
   std::vector<TokenRecord> out;
-  while (true) {
-    auto row = s.step();
-    if (!row) return row.error();
-    if (!*row) break;
+  const auto walked = s.each_row([&] {
     out.push_back({s.column_text(0), s.column_text(1), s.column_text(2), s.column_optional_text(3), s.column_text(4),
                    s.column_text(5), s.column_optional_text(6)});
-  }
+  });
+  if (!walked) return walked.error();
   return out;
 }
 
@@ -75,13 +73,11 @@ Result<std::vector<UserRecord>> TokenStore::query_users(const std::string& where
               "SELECT login, name, role, unit_id, password_hash, created_at, disabled_at FROM users " + where);
   if (!arg.empty()) s.bind(1, arg);
   std::vector<UserRecord> out;
-  while (true) {
-    auto row = s.step();
-    if (!row) return row.error();
-    if (!*row) break;
+  const auto walked = s.each_row([&] {
     out.push_back({s.column_text(0), s.column_text(1), s.column_text(2), s.column_optional_text(3), s.column_text(4),
                    s.column_text(5), s.column_optional_text(6)});
-  }
+  });
+  if (!walked) return walked.error();
   return out;
 }
 
