@@ -1,8 +1,9 @@
 // Routing benchmark (run by hand; never by CTest):
-//   build/release/tests/route_bench [RULES_DIR] [SECONDS] [ROUNDS]
+//   build/release/tests/route_bench [RULES_DIR] [SECONDS] [ROUNDS] [LENGTHS]
 // Measures decisions per second on one core with ~250-character Chinese texts against the shipped rules, and a
 // straightforward baseline in the same run: every matter keyword, place name and rule keyword searched with
-// std::string::find. Also the resident memory of the compiled rule set and the time to build and swap it.
+// std::string::find. Also the resident memory of the compiled rule set and the time to build and swap it. Unless
+// LENGTHS is 0, the same texts cut to a half, a quarter and two characters are measured too.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -156,17 +157,22 @@ int main(int argc, char** argv) {
               static_cast<double>(chars) / static_cast<double>(tickets.size()));
   std::printf("route():  %.0f decisions per CPU second, best of %d rounds (median %.0f; %.0f per wall second)\n",
               fast.best_per_cpu_second, rounds, fast.median_per_cpu_second, fast.per_wall_second);
-  // How the time grows with the text: the full texts, their first half and their first quarter, measured in turn
-  // within each round (the machine's speed drifts between rounds), the best round of each, and the line through
-  // the three (least squares) split into a cost per decision and a cost per character.
+  // How the time grows with the text: the full texts, their first half, their first quarter and their first two
+  // characters (what a decision costs with almost no text), measured in turn within each round (the machine's speed
+  // drifts between rounds), the best round of each; and the slope of the line (least squares) through the three
+  // longer lengths, the cost of a further character. The line's intercept is no cost every decision pays: the
+  // evidence a text brings (keywords, matters touched, rules) comes in over its first few dozen characters.
   if (by_length) {
+    constexpr int k_lengths = 4;
     const std::size_t average = chars / tickets.size();
-    const std::size_t lengths[] = {average, average / 2, average / 4};
-    const std::vector<routing::Ticket> sets[] = {tickets, cut_to(tickets, lengths[1]), cut_to(tickets, lengths[2])};
-    double best[3] = {};
+    const std::size_t lengths[k_lengths] = {average, average / 2, average / 4, 2};
+    const std::vector<routing::Ticket> sets[k_lengths] = {tickets, cut_to(tickets, lengths[1]),
+                                                          cut_to(tickets, lengths[2]), cut_to(tickets, lengths[3])};
+    double best[k_lengths] = {};
     for (int r = 0; r < rounds; ++r) {
-      for (int k = 0; k < 3; ++k) {
-        best[k] = std::max(best[k], per_second(seconds / rounds / 3, 1, sets[k], route_one).best_per_cpu_second);
+      for (int k = 0; k < k_lengths; ++k) {
+        best[k] =
+            std::max(best[k], per_second(seconds / rounds / k_lengths, 1, sets[k], route_one).best_per_cpu_second);
       }
     }
     double mx = 0, my = 0;
@@ -178,11 +184,11 @@ int main(int argc, char** argv) {
     }
     const double per_char_us = sxy / sxx;
     std::printf(
-        "by length, in turn: %zu characters %.0f, %zu characters %.0f, %zu characters %.0f decisions per CPU "
-        "second (best of %d rounds)\n",
-        lengths[0], best[0], lengths[1], best[1], lengths[2], best[2], rounds);
-    std::printf("per decision: %.2f us fixed + %.1f ns per character (the line through the three lengths)\n",
-                my - per_char_us * mx, per_char_us * 1000);
+        "by length, in turn: %zu characters %.0f, %zu characters %.0f, %zu characters %.0f, %zu characters %.0f "
+        "decisions per CPU second (best of %d rounds)\n",
+        lengths[0], best[0], lengths[1], best[1], lengths[2], best[2], lengths[3], best[3], rounds);
+    std::printf("per decision: %.2f us on %zu characters; %.1f ns more per character from %zu to %zu (the slope)\n",
+                1e6 / best[3], lengths[3], per_char_us * 1000, lengths[2], lengths[0]);
   }
   std::printf("baseline: %.0f decisions per CPU second, best of %d rounds (std::string::find per keyword)\n",
               slow.best_per_cpu_second, rounds);
