@@ -57,9 +57,11 @@ echo "lintian: $(grep -c '^[EW]:' "$out/lintian.txt" || true) error(s) and warni
 
 step "install"
 apt-get install -y -qq --no-install-recommends "$deb" >"$out/install.log" 2>&1 || { cat "$out/install.log"; fail "apt install"; }
-[ -x /usr/sbin/hotlined ] && [ -x /usr/bin/hotlinectl ] || fail "programs not installed"
+[ -x /usr/sbin/hotlined ] || fail "hotlined not installed"
+[ -x /usr/bin/hotlinectl ] || fail "hotlinectl not installed"
 [ -f /usr/share/hotline/rules/matters.yaml ] || fail "rules not installed"
-man -w hotlined >/dev/null && man -w hotlinectl >/dev/null || fail "man pages not found by man"
+man -w hotlined >/dev/null || fail "the hotlined man page not found by man"
+man -w hotlinectl >/dev/null || fail "the hotlinectl man page not found by man"
 getent passwd hotline >/dev/null || fail "no hotline user"
 [ "$(stat -c '%U:%G %a' /var/lib/hotline)" = "hotline:hotline 750" ] || fail "/var/lib/hotline: $(stat -c '%U:%G %a' /var/lib/hotline)"
 dpkg-query -W -f='${Conffiles}\n' hotline | grep -q '/etc/hotline/hotline.yaml' || fail "hotline.yaml is not a conffile"
@@ -121,7 +123,7 @@ runuser -u hotline -- hotlinectl token create --role admin --name package-test >
   fail "token create through the packaged config"
 runuser -u hotline -- hotlinectl token list | grep -q package-test || fail "token list"
 runuser -u hotline -- hotlinectl db backup --into /var/lib/hotline/backups --keep 2 || fail "db backup"
-copy="$(ls /var/lib/hotline/backups/hotline-*.db | tail -n 1)"
+copy="$(find /var/lib/hotline/backups -maxdepth 1 -name 'hotline-*.db' | sort | tail -n 1)"
 runuser -u hotline -- hotlinectl db verify --database "$copy" || fail "the backup does not verify"
 stop_daemon
 
