@@ -43,7 +43,13 @@ harnesses=("$@")
 
 out="${FUZZ_OUT:-$build/fuzz-out/$(date +%Y%m%d-%H%M%S)}"
 work="$(mktemp -d "${TMPDIR:-/tmp}/hotline-fuzz-XXXXXX")"
-cleanup() { [ "${FUZZ_KEEP_CORPUS:-0}" = 1 ] && echo "grown corpora kept in $work" || rm -rf "$work"; }
+cleanup() {
+  if [ "${FUZZ_KEEP_CORPUS:-0}" = 1 ]; then
+    echo "grown corpora kept in $work"
+  else
+    rm -rf "$work"
+  fi
+}
 trap cleanup EXIT
 
 # Short allocation stacks and a small quarantine: yaml-cpp allocates a node graph per input, and full stacks halve
