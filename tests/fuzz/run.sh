@@ -87,9 +87,9 @@ for h in "${harnesses[@]}"; do
   if [ "$status" -eq 0 ] && ! grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:|fuzz invariant failed' "$log"; then
     result=ok
   else
-    # A failure may leave no input behind (an interrupted run, a report outside an input): grep then finds
-    # nothing, which must not end the script before the line is printed.
-    kept=$(ls "$out/$h" | { grep -E '^(crash|leak|timeout|oom|slow-unit)-' || true; } | sed "s|^|$out/$h/|" | tr '\n' ' ')
+    # The inputs libFuzzer kept; a failure may leave none behind (an interrupted run, a report outside an input).
+    kept=$(find "$out/$h" -maxdepth 1 -regextype posix-extended -regex '.*/(crash|leak|timeout|oom|slow-unit)-[^/]*' |
+      sort | tr '\n' ' ')
     result="FAILED (exit $status): ${kept:-no input kept, see $log}"
     failed+=("$h")
   fi
