@@ -166,8 +166,14 @@ CommandResult run_command(const std::string& binary, const std::vector<std::stri
   ::close(out_fds[1]);
   ::close(err_fds[1]);
   if (rc != 0) throw std::runtime_error("cannot start " + binary);
-  // Write stdin on its own thread so a child that writes a lot before reading cannot deadlock us.
+  // Write stdin on its own thread so a child that writes a lot before reading cannot deadlock us. A child that
+  // exits without reading it (a refused command) closes the pipe: with SIGPIPE blocked in this thread only, the
+  // write fails with EPIPE instead of the signal ending the test run (the child, forked before, is unaffected).
   std::thread writer([fd = in_fds[1], &input] {
+    sigset_t pipe_signal;
+    sigemptyset(&pipe_signal);
+    sigaddset(&pipe_signal, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_signal, nullptr);
     std::size_t done = 0;
     while (done < input.size()) {
       const ssize_t n = ::write(fd, input.data() + done, input.size() - done);
