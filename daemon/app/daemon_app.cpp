@@ -57,6 +57,7 @@
 #include "daemon/writer/ticket_writer.hpp"
 #include "daemon/writer/wal_checkpointer.hpp"
 #include "storage/escalation_store.hpp"
+#include "storage/stored_schema.hpp"
 #include "storage/token_store.hpp"
 
 namespace hotline::daemon {
@@ -226,9 +227,12 @@ int run_daemon(int argc, char** argv) {
 
   // A database of a newer schema is refused untouched; an older one is backed up before it is migrated.
   if (const int refused = prepare_database_upgrade(config.database); refused != 0) return refused;
-  // Count tokens read-only before anything is created: a missing database has none.
+  // Count tokens read-only before anything is created: a missing database has none, nor has an empty file (schema
+  // version 0, which the writer then creates the schema in).
   std::int64_t active_tokens = 0;
-  if (std::filesystem::exists(config.database)) {
+  const auto stored = std::filesystem::exists(config.database) ? storage::stored_schema_version(config.database)
+                                                                : storage::Result<int>(0);
+  if (!stored || *stored != 0) {
     auto token_store = storage::TokenStore::open(config.database, {.create = false, .read_only = true});
     auto count = token_store ? (*token_store)->count_active() : storage::Result<std::int64_t>(token_store.error());
     if (!count) {

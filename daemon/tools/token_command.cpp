@@ -48,7 +48,7 @@ int check_role_and_unit(const char* command, const std::string& role, const std:
 std::unique_ptr<storage::TokenStore> open_credentials(const char* command, const std::string& database,
                                                       std::ostream& err) {
   if (!require_database(command, database, err)) return nullptr;
-  auto store = storage::TokenStore::open(database, {.create = false, .read_only = false});
+  auto store = storage::TokenStore::open(database, {.create = false, .read_only = false, .migrate = false});
   if (!store) {
     err << command << ": " << store.error().message << '\n';
     return nullptr;
@@ -57,6 +57,10 @@ std::unique_ptr<storage::TokenStore> open_credentials(const char* command, const
 }
 
 int token_create(const TokenCreateArgs& args, std::ostream& out, std::ostream& err) {
+  if (args.name.find_first_not_of(" \t") == std::string::npos) {
+    err << "token create: --name says who holds the token, e.g. 受理终端3 or 芗城区城管局联络员\n";
+    return 2;
+  }
   if (const int bad = check_role_and_unit("token create", args.role, args.unit, args.rules_dir, err)) return bad;
   auto store = open_credentials("token create", args.database, err);
   if (!store) return 1;
@@ -111,7 +115,7 @@ int token_list(const std::string& database, bool as_json, std::ostream& out, std
 
 int token_revoke(const std::string& database, const std::string& id, std::ostream& out, std::ostream& err) {
   if (!require_database("token revoke", database, err)) return 1;
-  auto store = storage::TokenStore::open(database, {.create = false, .read_only = false});
+  auto store = storage::TokenStore::open(database, {.create = false, .read_only = false, .migrate = false});
   if (!store) {
     err << "token revoke: " << store.error().message << '\n';
     return 1;

@@ -75,7 +75,7 @@ int user_add(const UserAddArgs& args, std::istream& in, std::ostream& out, std::
     err << "user add: --login must be 2 to 32 of a-z, 0-9, '.', '_', '-', starting with a letter\n";
     return 2;
   }
-  if (args.name.empty()) {
+  if (args.name.find_first_not_of(" \t") == std::string::npos) {
     err << "user add: --name is the person's name, e.g. 王敏\n";
     return 2;
   }
@@ -133,7 +133,7 @@ int user_set_disabled(const std::string& database, const std::string& login, boo
                       std::ostream& err) {
   const char* command = disabled ? "user disable" : "user enable";
   if (!require_database(command, database, err)) return 1;
-  auto store = storage::TokenStore::open(database, {.create = false, .read_only = false});
+  auto store = storage::TokenStore::open(database, {.create = false, .read_only = false, .migrate = false});
   if (!store) {
     err << command << ": " << store.error().message << '\n';
     return 1;
@@ -154,7 +154,7 @@ int user_set_disabled(const std::string& database, const std::string& login, boo
 int user_passwd(const std::string& database, const std::string& login, std::istream& in, std::ostream& out,
                 std::ostream& err) {
   if (!require_database("user passwd", database, err)) return 1;
-  auto store = storage::TokenStore::open(database, {.create = false, .read_only = false});
+  auto store = storage::TokenStore::open(database, {.create = false, .read_only = false, .migrate = false});
   if (!store) {
     err << "user passwd: " << store.error().message << '\n';
     return 1;

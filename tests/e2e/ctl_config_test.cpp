@@ -11,7 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "storage/migrations.hpp"
 #include "support/e2e.hpp"
+#include "support/sqlite_file.hpp"
 
 namespace {
 
@@ -71,6 +73,67 @@ TEST_CASE("hotlinectl never creates a database: each command that needs one says
           std::string::npos);
     CHECK(fs::is_empty(dir.path()));  // no database, no folder, no report, no copy
   }
+}
+
+TEST_CASE("hotlinectl refuses what is no hotline database and never upgrades one", "[e2e][ctl]") {
+  TempDir dir;
+  // An empty file (SQLite would take it for an empty database): every command says so and leaves it empty, and a
+  // report run makes no folder.
+  const std::string empty = dir.path() + "/empty.db";
+  { std::ofstream touch(empty); }
+  const std::string reports = dir.path() + "/reports";
+  const std::vector<std::vector<std::string>> commands{
+      {"token", "create", "--role", "operator", "--name", "x"},
+      {"token", "list"},
+      {"user", "add", "--login", "wangmin", "--role", "operator", "--name", "王敏"},
+      {"user", "list"},
+      {"db", "verify"},
+      {"db", "access-log"},
+      {"db", "backup", "--to", dir.path() + "/copy.db"},
+      {"report", "nightly", "--as-of", "2026-11-20", "--out", reports, "--rules", SHIPPED_RULES_DIR},
+      {"rules", "learn", "--rules", SHIPPED_RULES_DIR, "--dry-run"},
+  };
+  for (auto args : commands) {
+    args.insert(args.end(), {"--database", empty});
+    const auto r = run_command(HOTLINECTL_PATH, args, "a long enough password\n");
+    INFO(args[0] << ' ' << args[1] << ": " << r.err);
+    CHECK(r.status == 1);
+    CHECK_THAT(r.err, Catch::Contains("is not a hotline database (schema version 0)"));
+    CHECK(fs::file_size(empty) == 0);
+    CHECK_FALSE(fs::exists(reports));
+    CHECK_FALSE(fs::exists(dir.path() + "/copy.db"));
+  }
+  const auto folder = run_command(HOTLINECTL_PATH, {"token", "list", "--database", dir.path()});
+  CHECK(folder.status == 1);
+  CHECK_THAT(folder.err, Catch::Contains(dir.path() + " is a folder, not a database file"));
+
+  // A database of the previous schema: read, never migrated (only hotlined upgrades, after a copy).
+  const std::string older = dir.path() + "/older.db";
+  const int previous = hotline::storage::schema_version() - 1;
+  {
+    auto connection = hotline::storage::Connection::open(older, /*create=*/true, /*read_only=*/false);
+    REQUIRE(connection.has_value());
+    REQUIRE(hotline::storage::migrate_to(*connection, previous).has_value());
+  }
+  const auto create =
+      run_command(HOTLINECTL_PATH, {"token", "create", "--database", older, "--role", "operator", "--name", "x"});
+  INFO(create.err);
+  CHECK(create.status == 1);
+  CHECK_THAT(create.err, Catch::Contains("older than this build's"));
+  CHECK_THAT(create.err, Catch::Contains("start hotlined once to upgrade it"));
+  CHECK(hotline::test::query_ints(older, "PRAGMA user_version") == std::vector<std::int64_t>{previous});
+  CHECK(run_command(HOTLINECTL_PATH, {"token", "list", "--database", older}).status == 0);
+  CHECK(hotline::test::query_ints(older, "PRAGMA user_version") == std::vector<std::int64_t>{previous});
+}
+
+TEST_CASE("a misspelt command is named, with the commands there are", "[e2e][ctl]") {
+  const auto top = run_command(HOTLINECTL_PATH, {"chek"});
+  CHECK(top.status == 2);
+  CHECK_THAT(top.err, Catch::Contains("hotlinectl: unknown command or option 'chek' (commands: rules, route,"));
+  const auto nested = run_command(HOTLINECTL_PATH, {"rules", "chek"});
+  CHECK(nested.status == 2);
+  CHECK_THAT(nested.err,
+             Catch::Contains("hotlinectl rules: unknown command or option 'chek' (commands: check, test, diff, learn)"));
 }
 
 TEST_CASE("one config tells hotlined and hotlinectl where things are, relative to its own folder", "[e2e][ctl]") {
