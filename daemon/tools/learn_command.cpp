@@ -286,6 +286,16 @@ void print_tally(const Tally& tally, const routing::RuleSet& rules, std::ostream
   }
 }
 
+// The level of the catalogue a model's labels are all at ("class": two digits, "subclass": four), or "" (leaves,
+// or labels of mixed levels: test labels are then taken as they are).
+std::string level_of(const routing::MatterModel& model) {
+  const auto& labels = model.labels();
+  const auto all = [&](std::size_t digits) {
+    return std::all_of(labels.begin(), labels.end(), [&](const auto& l) { return l.code.size() == digits; });
+  };
+  return all(2) ? "class" : all(4) ? "subclass" : "";
+}
+
 routing::TrainOptions options_for(const LearnArgs& args, const routing::RuleSet& rules) {
   routing::TrainOptions o;
   o.max_n = args.max_n;
@@ -321,7 +331,7 @@ int rules_learn(const LearnArgs& args, std::ostream& out, std::ostream& err) {
       if (d.severity == routing::Severity::error && errors++ < 5) lines.push_back(d.to_string());
     }
     if (errors > 5) lines.push_back("… and " + std::to_string(errors - 5) + " more");
-    lines.push_back(args.rules_dir + ": the rules are rejected; `hotlinectl rules check --rules " + args.rules_dir +
+    lines.push_back(args.rules_dir + ": the rules are rejected; `hotlinectl rules check " + args.rules_dir +
                     "` lists every problem");
     return fail(lines);
   }
@@ -340,10 +350,29 @@ int rules_learn(const LearnArgs& args, std::ostream& out, std::ostream& err) {
     if (!train.errors.empty()) return fail(train.errors);
     if (args.cv > train.examples.size()) return fail({"--cv is larger than the number of messages"});
   }
+  // Testing the folder's own model: its labels say the level its test labels are cut to (a class-level model is
+  // met by a leaf label's class), unless --level says otherwise.
+  std::shared_ptr<const routing::MatterModel> own_model;
+  LearnArgs test_args = args;
+  if (!training) {
+    std::vector<routing::SourceFile> own;
+    for (const auto& f : files) {
+      if (f.path.ends_with(".model")) own.push_back(f);
+    }
+    if (own.empty()) return fail({args.rules_dir + ": no model/*.model to test; give --from to train one"});
+    std::vector<routing::Diagnostic> diagnostics;
+    own_model = routing::MatterModel::parse(own.front(), diagnostics);
+    if (!own_model) {
+      std::vector<std::string> errors;
+      for (const auto& d : diagnostics) errors.push_back(d.to_string());
+      return fail(errors);
+    }
+    if (test_args.level.empty()) test_args.level = level_of(*own_model);
+  }
   Input test;
   if (!args.test.empty()) {
     test = read_file(args.test, args);
-    check_labels(test, *base, args, map, args.test);
+    check_labels(test, *base, test_args, map, args.test);
     if (test.errors.empty() && test.examples.empty()) test.errors.push_back(args.test + ": no labelled messages");
     if (!test.errors.empty()) return fail(test.errors);
   }
@@ -354,6 +383,10 @@ int rules_learn(const LearnArgs& args, std::ostream& out, std::ostream& err) {
   if (training) {
     std::map<std::string, std::size_t> per_label;
     for (const auto& e : train.examples) per_label[e.label]++;
+    if (per_label.size() < 2) {
+      return fail({"the messages have one label only (" + per_label.begin()->first +
+                   "): a model needs at least two to choose between"});
+    }
     out << "training on " << train.examples.size() << " messages, " << per_label.size() << " labels";
     if (train.unlabelled > 0) out << " (" << train.unlabelled << " unlabelled skipped)";
     out << '\n';
@@ -403,18 +436,7 @@ int rules_learn(const LearnArgs& args, std::ostream& out, std::ostream& err) {
     }
     if (!line.empty()) summary.push_back("  " + line);
   } else {
-    std::vector<routing::SourceFile> own;
-    for (const auto& f : files) {
-      if (f.path.ends_with(".model")) own.push_back(f);
-    }
-    if (own.empty()) return fail({args.rules_dir + ": no model/*.model to test; give --from to train one"});
-    std::vector<routing::Diagnostic> diagnostics;
-    model = routing::MatterModel::parse(own.front(), diagnostics);
-    if (!model) {
-      std::vector<std::string> errors;
-      for (const auto& d : diagnostics) errors.push_back(d.to_string());
-      return fail(errors);
-    }
+    model = own_model;
   }
 
   if (!test.examples.empty()) {
@@ -434,6 +456,13 @@ int rules_learn(const LearnArgs& args, std::ostream& out, std::ostream& err) {
   }
 
   if (!training || !args.write) return 0;
+  // What is written must load: a model needs two labels to choose between, and n-grams to weigh.
+  if (model->feature_count() == 0) return fail({"the messages have no n-gram to learn from"});
+  if (std::vector<routing::Diagnostic> diagnostics; !compile_with(files, model.get(), &diagnostics)) {
+    std::vector<std::string> errors{"the trained model does not load with the rules:"};
+    for (const auto& d : diagnostics) errors.push_back(d.to_string());
+    return fail(errors);
+  }
   const fs::path target = args.out.empty() ? fs::path(args.rules_dir) / "model" / "matters.model" : fs::path(args.out);
   std::error_code ec;
   if (target.has_parent_path()) fs::create_directories(target.parent_path(), ec);

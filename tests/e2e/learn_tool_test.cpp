@@ -94,6 +94,22 @@ TEST_CASE("rules learn cross-validates, writes a model the rules load, and rules
       run_command(HOTLINECTL_PATH, {"rules", "learn", "--rules", rules, "--test", dir.path() + "/held.jsonl"});
   CHECK(scored.status == 0);
   CHECK_THAT(scored.out, Catch::Contains("overall  30 messages"));
+
+  // A held-out file labelled with leaf matters is scored at the level of the model's labels (its classes here),
+  // as the model was trained: a leaf label is met by a matter of its class.
+  std::string leaves = generated_jsonl(30, 2);
+  for (const auto& [cls, leaf] : {std::pair{"\"08\"", "\"080101\""}, {"\"03\"", "\"030101\""},
+                                  {"\"06\"", "\"060101\""}}) {
+    for (auto at = leaves.find(cls); at != std::string::npos; at = leaves.find(cls, at)) leaves.replace(at, 4, leaf);
+  }
+  write(dir.path() + "/leaves.jsonl", leaves);
+  const auto by_leaf =
+      run_command(HOTLINECTL_PATH, {"rules", "learn", "--rules", rules, "--test", dir.path() + "/leaves.jsonl"});
+  INFO(by_leaf.err);
+  CHECK(by_leaf.status == 0);
+  const std::regex model_share(R"(overall  30 messages: model ([0-9.]+)%)");
+  REQUIRE(std::regex_search(by_leaf.out, m, model_share));
+  CHECK(std::stod(m[1].str()) >= 90.0);
 }
 
 TEST_CASE("rules learn reads CSV, refuses bad input and writes nothing then", "[e2e][tools]") {
@@ -141,6 +157,11 @@ TEST_CASE("rules learn reads CSV, refuses bad input and writes nothing then", "[
   refused("empty.jsonl", "", "no labelled messages");
   refused("train.txt", "工资\t08\n", "give a .csv or .jsonl file");
   refused("few.jsonl", "{\"content\":\"工资\",\"matter\":\"08\"}\n", "--cv is larger", {"--cv", "5"});
+  // A model must have two labels to choose between and n-grams to weigh, or the rules would not load it.
+  refused("one-label.jsonl", "{\"content\":\"工资\",\"matter\":\"08\"}\n{\"content\":\"老板\",\"matter\":\"08\"}\n",
+          "one label only (08)");
+  refused("no-grams.jsonl", "{\"content\":\"。。\",\"matter\":\"08\"}\n{\"content\":\"！！\",\"matter\":\"03\"}\n",
+          "no n-gram to learn from");
   const auto none =
       run_command(HOTLINECTL_PATH, {"rules", "learn", "--rules", rules, "--test", dir.path() + "/train.csv"});
   CHECK(none.status == 1);
@@ -157,7 +178,7 @@ TEST_CASE("rules learn names what is wrong with the rules folder and writes noth
   INFO(missing.err);
   CHECK(missing.status == 1);
   CHECK_THAT(missing.err, Catch::Contains("rules folder not found"));
-  CHECK_THAT(missing.err, Catch::Contains("rules check --rules " + dir.path() + "/no-such-rules"));
+  CHECK_THAT(missing.err, Catch::Contains("hotlinectl rules check " + dir.path() + "/no-such-rules`"));
   CHECK_THAT(missing.err, Catch::Contains("nothing written"));
 
   // A catalogue with a syntax error: the error's file and line, not only "rejected".
