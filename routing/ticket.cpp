@@ -70,6 +70,22 @@ bool is_channel(std::string_view text) {
   return std::find(k_channels.begin(), k_channels.end(), text) != k_channels.end();
 }
 
+std::string request_type_list() {
+  std::string out;
+  for (const auto& n : k_type_names) {
+    out += (out.empty() ? "" : ", ") + std::string(n.english) + " (" + std::string(n.chinese) + ")";
+  }
+  return out;
+}
+
+std::string urgency_list() {
+  std::string out;
+  for (const auto& n : k_urgency_names) {
+    out += (out.empty() ? "" : ", ") + std::string(n.english) + " (" + std::string(n.chinese) + ")";
+  }
+  return out;
+}
+
 std::string channel_list() {
   std::string out;
   for (const auto c : k_channels) out += (out.empty() ? "" : ", ") + std::string(c);

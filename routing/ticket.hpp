@@ -19,6 +19,9 @@ inline constexpr int k_urgency_count = 3;
 // Parses the English name ("complaint") or the Chinese word ("投诉"); nullopt when neither.
 std::optional<RequestType> parse_request_type(std::string_view text);
 std::string_view to_string(RequestType type);
+// "complaint (投诉), report (举报), …" and "normal (一般), …", for messages.
+std::string request_type_list();
+std::string urgency_list();
 
 // Parses "normal"/"urgent"/"very_urgent" or 一般/紧急/特急; nullopt when neither.
 std::optional<Urgency> parse_urgency(std::string_view text);

@@ -35,7 +35,7 @@ Result<BackupSummary> copy_into(Connection& source, const std::string& partial) 
     if (!backup) return target->last_error("backup");
     // All pages in one step: one read transaction on the source, so one consistent snapshot.
     const int rc = sqlite3_backup_step(backup.get(), -1);
-    if (rc != SQLITE_DONE) return Error{rc, std::string("backup: ") + sqlite3_errstr(rc)};
+    if (rc != SQLITE_DONE) return Error{rc, std::string("copying the pages: ") + sqlite3_errstr(rc)};
     summary.pages = sqlite3_backup_pagecount(backup.get());
   }
   // A single file, with no WAL beside it: whoever restores it opens it in WAL mode again.
@@ -57,7 +57,7 @@ Result<BackupSummary> copy_into(Connection& source, const std::string& partial) 
 Result<BackupSummary> backup_database(const std::string& source_path, const std::string& target_path) {
   std::error_code ec;
   if (fs::exists(target_path, ec) || fs::is_symlink(target_path, ec)) {
-    return Error{ErrorCategory::constraint, "backup: " + target_path + " exists; a backup never overwrites a file"};
+    return Error{ErrorCategory::constraint, target_path + " exists; a backup never overwrites a file"};
   }
   auto source = open_database(source_path, {.create = false, .read_only = true});
   if (!source) return source.error();

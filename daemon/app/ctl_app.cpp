@@ -219,6 +219,10 @@ int run_ctl(int argc, char** argv) {
   auto* backup_into_option =
       backup->add_option("--into", backup_into, "or a folder: the copy is DIR/hotline-YYYYMMDD-HHMMSS.db (local time)");
   backup->add_option("--keep", backup_keep, "with --into: keep the N newest such copies, remove older (0: keep all)")
+      ->check([](const std::string& v) {
+        return !v.empty() && v.find_first_not_of("0123456789") == std::string::npos ? ""
+                                                                                    : "a count of backups, 0 or more";
+      })
       ->needs(backup_into_option);
   backup_to_option->excludes(backup_into_option);
   std::string restore_from;
@@ -234,6 +238,19 @@ int run_ctl(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // CLI11 says "A subcommand is required" when the command given is none it knows: name the unknown word.
+    if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr) {
+      const CLI::App* at = &app;
+      for (auto subs = at->get_subcommands(); !subs.empty(); subs = at->get_subcommands()) at = subs.front();
+      if (const auto rest = app.remaining(true); !rest.empty()) {
+        std::string known;
+        for (const auto* sub : at->get_subcommands({})) known += (known.empty() ? "" : ", ") + sub->get_name();
+        std::cerr << "hotlinectl" << (at == &app ? "" : " " + at->get_display_name(true))
+                  << ": unknown command or option '" << rest.front() << "'"
+                  << (known.empty() ? "" : " (commands: " + known + ")") << "\nRun with --help for more information.\n";
+        return 2;
+      }
+    }
     return app.exit(e) == 0 ? 0 : 2;
   }
   Whereabouts where;

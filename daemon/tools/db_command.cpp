@@ -159,16 +159,23 @@ int db_restore(const std::string& database, const std::string& from, std::ostrea
     err << "db restore: no folder " << folder.string() << " for the database " << database << '\n';
     return 1;
   }
-  // Held for the whole restore: a hotlined that starts meanwhile is refused instead of reading half a restore.
-  const DatabaseLock lock(database, "hotlinectl db restore");
-  if (lock.outcome() != DatabaseLock::Outcome::held) {
-    err << "db restore: " << lock.message()
-        << (lock.outcome() == DatabaseLock::Outcome::in_use ? "; stop it first (systemctl stop hotline)\n" : "\n");
-    return 1;
+  const bool existed = std::filesystem::exists(database, ec);
+  storage::Result<storage::RestoreSummary> restored = storage::Error{storage::ErrorCategory::io, ""};
+  {
+    // Held for the whole restore: a hotlined that starts meanwhile is refused instead of reading half a restore.
+    const DatabaseLock lock(database, "hotlinectl db restore");
+    if (lock.outcome() != DatabaseLock::Outcome::held) {
+      err << "db restore: " << lock.message()
+          << (lock.outcome() == DatabaseLock::Outcome::in_use ? "; stop it first (systemctl stop hotline)\n" : "\n");
+      return 1;
+    }
+    restored = storage::restore_database(from, database);
   }
-  const auto restored = storage::restore_database(from, database);
   if (!restored) {
-    err << "db restore: " << restored.error().message << "; " << database << " is unchanged\n";
+    // A restore that was to create the database leaves nothing behind, not even the lock's file.
+    if (!existed) std::filesystem::remove(DatabaseLock::path_for(database), ec);
+    err << "db restore: " << restored.error().message << "; " << database
+        << (existed ? " is unchanged\n" : " was not created\n");
     return 1;
   }
   out << fmt::format("{} restored from {}: {} pages, schema version {}{}\n", database, from, restored->pages,

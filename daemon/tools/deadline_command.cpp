@@ -67,10 +67,13 @@ int deadline_preview(const DeadlineArgs& args, std::ostream& out, std::ostream& 
   const auto urgency = routing::parse_urgency(args.urgency);
   std::optional<routing::Level> level;
   if (!args.level.empty()) level = routing::parse_level(args.level);
-  if (!type || !urgency || (!args.level.empty() && !level)) {
-    err << "deadline: unknown --type, --urgency or --level\n";
+  const auto unknown = [&](const char* option, const std::string& value, const std::string& known) {
+    err << "deadline: unknown " << option << " '" << value << "' (" << known << ")\n";
     return 2;
-  }
+  };
+  if (!type) return unknown("--type", args.type, routing::request_type_list());
+  if (!urgency) return unknown("--urgency", args.urgency, routing::urgency_list());
+  if (!args.level.empty() && !level) return unknown("--level", args.level, "city, county, township");
   if (!routing::is_channel(args.channel)) {
     err << "deadline: unknown --channel '" << args.channel << "' (" << routing::channel_list() << ")\n";
     return 2;

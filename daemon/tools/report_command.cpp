@@ -10,6 +10,7 @@
 #include "daemon/runtime/local_time.hpp"
 #include "daemon/runtime/private_folders.hpp"
 #include "daemon/tools/database_path.hpp"
+#include "storage/report_store.hpp"
 
 namespace hotline::daemon {
 
@@ -19,7 +20,8 @@ CLI::App* add_report_command(CLI::App& app, ReportArgs& args) {
   auto* nightly = report->add_subcommand(
       "nightly", "the nightly escalation report: red/yellow lists, pending reviews, unit rates and rankings, returns");
   nightly->add_option("--as-of", args.as_of, "report day YYYY-MM-DD: events up to its end (24:00 local)")->required();
-  nightly->add_option("--database", args.database, "SQLite database file (opened read-only)")->capture_default_str();
+  nightly->add_option("--database", args.database,
+                      "SQLite database file, opened read-only (default: the config's database, else ./var/hotline.db)");
   nightly->add_option("--out", args.out_dir,
                       "folder for the report files (created when missing; default: the config's report.dir)");
   nightly->add_option("--format", args.formats, "comma-separated: xlsx, html, csv, json")->capture_default_str();
@@ -88,10 +90,19 @@ int report_nightly(const ReportArgs& args, std::ostream& out, std::ostream& err)
       return 1;
     }
     if (!report::explain_figure(*facts, o, args.explain[0], *metric, out)) {
+      if (deployment.rules->find_unit(args.explain[0]) == nullptr) {
+        err << "report nightly: no unit '" << args.explain[0] << "' in " << args.rules_dir << " nor in the tickets\n";
+        return 1;
+      }
       err << "report nightly: unit '" << args.explain[0] << "' has no tickets up to " << args.as_of << '\n';
       return 1;
     }
     return 0;
+  }
+  // The database is checked before the folder is made, so a run that cannot read it leaves nothing behind.
+  if (const auto store = storage::ReportStore::open(args.database); !store) {
+    err << "report nightly: " << store.error().message << '\n';
+    return 1;
   }
   if (const auto ec = create_private_folders(args.out_dir)) {  // 0750, as hotlined makes report.dir
     err << "report nightly: cannot create " << args.out_dir << ": " << ec.message() << '\n';

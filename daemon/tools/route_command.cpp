@@ -57,10 +57,14 @@ std::size_t diff_routes(const routing::RuleSet& before, const routing::RuleSet& 
   std::size_t changed = 0;
   std::size_t matter_only = 0;
   std::size_t bad = 0;
+  std::vector<std::string> bad_lines;  // the first few, with what is wrong with them
   while (next_line(in, line, number)) {
     auto parsed = parse_intake(line, after);
-    if (std::holds_alternative<Problem>(parsed)) {
-      ++bad;
+    if (const auto* p = std::get_if<Problem>(&parsed)) {
+      if (++bad <= 5) {
+        bad_lines.push_back("line " + std::to_string(number) + ": " + p->detail +
+                            (p->field.empty() ? "" : " (" + p->field + ")"));
+      }
       continue;
     }
     ++total;
@@ -92,6 +96,8 @@ std::size_t diff_routes(const routing::RuleSet& before, const routing::RuleSet& 
   if (matter_only > 0) out << " (" << matter_only << " only in their matter)";
   if (bad > 0) out << ", " << bad << " bad line(s) skipped";
   out << '\n';
+  for (const auto& b : bad_lines) out << "  skipped " << b << '\n';
+  if (bad > bad_lines.size()) out << "  … and " << bad - bad_lines.size() << " more\n";
   std::vector<std::pair<std::pair<std::string, std::string>, Group>> ordered(groups.begin(), groups.end());
   std::stable_sort(ordered.begin(), ordered.end(),
                    [](const auto& a, const auto& b) { return a.second.count > b.second.count; });

@@ -116,4 +116,8 @@ TEST_CASE("db backup --into keeps the newest copies of a folder and leaves other
   CHECK(run_command(HOTLINECTL_PATH, {"db", "backup", "--database", db, "--to", dir.path() + "/x.db", "--keep", "1"})
             .status == 2);
   CHECK_FALSE(std::filesystem::exists(dir.path() + "/x.db"));
+  const auto negative =
+      run_command(HOTLINECTL_PATH, {"db", "backup", "--database", db, "--into", backups, "--keep", "-1"});
+  CHECK(negative.status == 2);
+  CHECK_THAT(negative.err, Catch::Contains("--keep: a count of backups, 0 or more"));
 }

@@ -124,6 +124,14 @@ TEST_CASE("hotlinectl refuses what is no hotline database and never upgrades one
   CHECK(hotline::test::query_ints(older, "PRAGMA user_version") == std::vector<std::int64_t>{previous});
   CHECK(run_command(HOTLINECTL_PATH, {"token", "list", "--database", older}).status == 0);
   CHECK(hotline::test::query_ints(older, "PRAGMA user_version") == std::vector<std::int64_t>{previous});
+
+  // A report figure asked of a unit there is not: named as such, not as a unit without tickets.
+  const auto explain =
+      run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", "2026-11-20", "--database", older, "--rules",
+                                    SHIPPED_RULES_DIR, "--explain", "no.such", "on_time_rate"});
+  CHECK(explain.status == 1);
+  CHECK_THAT(explain.err,
+             Catch::Contains("no unit 'no.such' in " + std::string(SHIPPED_RULES_DIR) + " nor in the tickets"));
 }
 
 TEST_CASE("a misspelt command is named, with the commands there are", "[e2e][ctl]") {
@@ -132,8 +140,9 @@ TEST_CASE("a misspelt command is named, with the commands there are", "[e2e][ctl
   CHECK_THAT(top.err, Catch::Contains("hotlinectl: unknown command or option 'chek' (commands: rules, route,"));
   const auto nested = run_command(HOTLINECTL_PATH, {"rules", "chek"});
   CHECK(nested.status == 2);
-  CHECK_THAT(nested.err,
-             Catch::Contains("hotlinectl rules: unknown command or option 'chek' (commands: check, test, diff, learn)"));
+  CHECK_THAT(
+      nested.err,
+      Catch::Contains("hotlinectl rules: unknown command or option 'chek' (commands: check, test, diff, learn)"));
 }
 
 TEST_CASE("one config tells hotlined and hotlinectl where things are, relative to its own folder", "[e2e][ctl]") {

@@ -75,9 +75,9 @@ TEST_CASE("hotlinectl deadline refuses bad arguments with exit 2 and says which"
     std::string message;
   };
   const std::vector<Bad> cases{
-      {{"--type", "抱怨"}, "deadline: unknown --type, --urgency or --level"},
-      {{"--urgency", "asap"}, "deadline: unknown --type, --urgency or --level"},
-      {{"--level", "galaxy"}, "deadline: unknown --type, --urgency or --level"},
+      {{"--type", "抱怨"}, "deadline: unknown --type '抱怨' (complaint (投诉), report (举报)"},
+      {{"--urgency", "asap"}, "deadline: unknown --urgency 'asap' (normal (一般), urgent (紧急), very_urgent (特急))"},
+      {{"--level", "galaxy"}, "deadline: unknown --level 'galaxy' (city, county, township)"},
       {{"--channel", "wechatt"}, "deadline: unknown --channel 'wechatt' (phone, web, app, wechat,"},
       {{"--from", "2026-02-30T10:00:00+08:00"}, "deadline: --from must be RFC 3339"},
       {{"--from", "2026-02-13 10:00"}, "deadline: --from must be RFC 3339"},

@@ -88,5 +88,13 @@ TEST_CASE("db restore refuses what is not a sound hotline backup and leaves the 
   CHECK(too_new.err.find("newer than this build's") != std::string::npos);
 
   CHECK(restore_from(dir.path() + "/none.db").status == 1);
+
+  // A restore that was to create the database leaves nothing behind when the backup is refused.
+  const auto fresh = dir.path() + "/fresh.db";
+  const auto refused = run_command(HOTLINECTL_PATH, {"db", "restore", "--database", fresh, "--from", text});
+  CHECK(refused.status == 1);
+  CHECK_THAT(refused.err, Catch::Contains(fresh + " was not created"));
+  CHECK_FALSE(std::filesystem::exists(fresh));
+  CHECK_FALSE(std::filesystem::exists(fresh + ".lock"));
   CHECK(query_ints(db, "SELECT count(*) FROM tokens").at(0) == 1);  // the database is as it was
 }

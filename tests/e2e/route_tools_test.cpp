@@ -73,7 +73,8 @@ TEST_CASE("rules diff reports exactly the tickets a changed rule reroutes", "[e2
   const auto r = run_command(HOTLINECTL_PATH, {"rules", "diff", SHIPPED_RULES_DIR, changed}, tickets);
   INFO(r.out << r.err);
   CHECK(r.status == 0);
-  CHECK(r.out.find("9 ticket(s) routed, 5 route differently, 1 bad line(s) skipped") != std::string::npos);
+  CHECK(r.out.find("9 ticket(s) routed, 5 route differently, 1 bad line(s) skipped\n  skipped line 10: ") !=
+        std::string::npos);
   CHECK(r.out.find("5  350602.cgj 芗城区城市管理局 [streetlight-central]\n   → 3506.cgj 漳州市城市管理局 "
                    "[streetlight-central]") != std::string::npos);
   CHECK(r.out.find("line 1: 路灯不亮0") != std::string::npos);
