@@ -231,7 +231,7 @@ int run_daemon(int argc, char** argv) {
   // version 0, which the writer then creates the schema in).
   std::int64_t active_tokens = 0;
   const auto stored = std::filesystem::exists(config.database) ? storage::stored_schema_version(config.database)
-                                                                : storage::Result<int>(0);
+                                                               : storage::Result<int>(0);
   if (!stored || *stored != 0) {
     auto token_store = storage::TokenStore::open(config.database, {.create = false, .read_only = true});
     auto count = token_store ? (*token_store)->count_active() : storage::Result<std::int64_t>(token_store.error());

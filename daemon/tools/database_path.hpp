@@ -7,7 +7,8 @@
 
 namespace hotline::daemon {
 
-// True when `database` exists and is no folder; otherwise says on `err` which path is missing and what to do, and returns false.
+// True when `database` exists and is no folder; otherwise says on `err` which path is missing and what to do, and
+// returns false.
 bool require_database(const char* command, const std::string& database, std::ostream& err);
 
 }  // namespace hotline::daemon

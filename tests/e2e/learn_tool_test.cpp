@@ -98,8 +98,8 @@ TEST_CASE("rules learn cross-validates, writes a model the rules load, and rules
   // A held-out file labelled with leaf matters is scored at the level of the model's labels (its classes here),
   // as the model was trained: a leaf label is met by a matter of its class.
   std::string leaves = generated_jsonl(30, 2);
-  for (const auto& [cls, leaf] : {std::pair{"\"08\"", "\"080101\""}, {"\"03\"", "\"030101\""},
-                                  {"\"06\"", "\"060101\""}}) {
+  for (const auto& [cls, leaf] :
+       {std::pair{"\"08\"", "\"080101\""}, {"\"03\"", "\"030101\""}, {"\"06\"", "\"060101\""}}) {
     for (auto at = leaves.find(cls); at != std::string::npos; at = leaves.find(cls, at)) leaves.replace(at, 4, leaf);
   }
   write(dir.path() + "/leaves.jsonl", leaves);
