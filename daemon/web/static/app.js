@@ -77,6 +77,43 @@ Hotline.refusal = function refusal(status, data) {
   return detail ? lead + '：' + detail : lead;
 };
 
+// ---- drafts ---------------------------------------------------------------------------------------------------
+// What a person typed into a form, kept in this tab (sessionStorage) so that a session that ends while they type
+// (idle, logged out in another tab, daemon restarted) does not lose it: after logging in again the form is as it
+// was. A draft belongs to the login that typed it (another person logging in on this tab does not get it) and is
+// dropped by its form once submitted, and all at once by an explicit logout in this tab.
+const draftMemory = new Map();  // when the browser refuses sessionStorage
+const draftPrefix = 'hotline-draft:';
+Hotline.drafts = {
+  save(name, values) {
+    if (!Hotline.session) return;
+    const text = JSON.stringify({ login: Hotline.session.login || '', values });
+    try { sessionStorage.setItem(draftPrefix + name, text); } catch (e) { draftMemory.set(draftPrefix + name, text); }
+  },
+  load(name) {
+    let text = null;
+    try { text = sessionStorage.getItem(draftPrefix + name); } catch (e) { text = null; }
+    if (text === null) text = draftMemory.get(draftPrefix + name) || null;
+    if (!text || !Hotline.session) return null;
+    try {
+      const draft = JSON.parse(text);
+      if (draft && draft.login === (Hotline.session.login || '') && draft.values) return draft.values;
+    } catch (e) { /* a damaged draft is dropped below */ }
+    Hotline.drafts.clear(name);  // another person's (or damaged): not shown, not kept
+    return null;
+  },
+  clear(name) {
+    try { sessionStorage.removeItem(draftPrefix + name); } catch (e) { /* nothing kept there */ }
+    draftMemory.delete(draftPrefix + name);
+  },
+  clearAll() {
+    try {
+      for (const key of Object.keys(sessionStorage)) if (key.startsWith(draftPrefix)) sessionStorage.removeItem(key);
+    } catch (e) { /* nothing kept there */ }
+    draftMemory.clear();
+  },
+};
+
 let noticeTimer = 0;
 Hotline.notice = function notice(text, kind) {
   const box = Hotline.$('notice');
@@ -273,6 +310,7 @@ function start() {
     Hotline.signedOut('登录名或密码错误。');
   });
   Hotline.$('logout').addEventListener('click', async () => {
+    Hotline.drafts.clearAll();  // an explicit logout: nothing typed in this tab is kept for the next login
     await Hotline.api('POST', '/logout', {});
     Hotline.signedOut('已退出登录。');
   });

@@ -32,15 +32,19 @@
     return li;
   }
 
-  // A picker: a field showing the choice, a button opening the tree, a clear button.
+  // A picker: a field showing the choice, a button opening the tree, a clear button. set() puts a choice back (a
+  // draft), reset() empties it without telling onChange (a form being cleared).
   function picker(label, id, rootsOf, childrenOf, onChange) {
     const shown = el('input', { id, readonly: true, placeholder: '自动识别' });
     const panel = el('div', { class: 'tree', hidden: true });
     let value = '';
-    const choose = (item) => {
-      value = item ? item.code : '';
-      shown.value = item ? item.name + '（' + item.code + '）' : '';
+    const show = (code, text) => {
+      value = code || '';
+      shown.value = value ? text || value : '';
       panel.hidden = true;
+    };
+    const choose = (item) => {
+      show(item ? item.code : '', item ? item.name + '（' + item.code + '）' : '');
       onChange();
     };
     const openButton = el('button', { type: 'button' }, '选择');
@@ -52,7 +56,8 @@
     const clear = el('button', { type: 'button' }, '清除');
     clear.addEventListener('click', () => choose(null));
     return { node: el('div', { class: 'field' }, el('label', { for: id }, label), el('div', { class: 'row' }, shown, openButton, clear), panel),
-             value: () => value };
+             input: shown, value: () => value, text: () => shown.value,
+             set: (code, text) => show(code, text), reset: () => { show('', ''); panel.replaceChildren(); } };
   }
 
   function matterPicker(onChange) {
@@ -98,6 +103,15 @@
             el('details', {}, el('summary', {}, '路由依据'), el('ol', { class: 'explain' }, (d.explain || []).map((l) => el('li', {}, l))))];
   }
 
+  // The request's field a refusal names (`field` of the problem) → the input to mark, and its name in Chinese.
+  const fieldInputs = {
+    content: ['what', '何事（诉求内容）'], address: ['address', '何地'], 'caller.name': ['name', '姓名'],
+    'caller.phone': ['phone', '电话'], caller: ['name', '来电人'], type: ['type', '类型'], urgency: ['urgency', '紧急程度'],
+    channel: ['channel', '渠道'], confidential: ['confidential', '保密件'], category: ['matter', '事项分类'],
+    area: ['area', '区域'],
+  };
+  const fieldHints = { 'caller.phone': '电话应为 3 到 20 位数字（可含 + - 和空格），不知道号码时请留空。' };
+
   async function renderIntake(box) {
     const f = {
       name: el('input', { id: 'intake-name', autocomplete: 'off' }),
@@ -111,10 +125,19 @@
       ask: el('textarea', { id: 'intake-ask', rows: 2, placeholder: '群众的诉求' }),
       confidential: el('input', { id: 'intake-confidential', type: 'checkbox' }),
     };
-    const suggestion = el('div', { id: 'suggestion', 'aria-live': 'polite' }, el('p', { class: 'muted' }, '输入诉求内容后显示派单建议。'));
-    const history = el('div', { id: 'caller-history' }, el('p', { class: 'muted' }, '输入来电号码后显示该号码的历史工单。'));
-    const result = el('div', { id: 'intake-result', role: 'status' });
+    const texts = ['name', 'phone', 'when', 'address', 'what', 'ask'];
+    const selects = { channel: 'phone', type: 'complaint', urgency: 'normal' };
+    const suggestionHint = () => el('p', { class: 'muted' }, '输入诉求内容后显示派单建议。');
+    const historyHint = () => el('p', { class: 'muted' }, '输入来电号码后显示该号码的历史工单。');
+    const suggestion = el('div', { id: 'suggestion', 'aria-live': 'polite' }, suggestionHint());
+    const history = el('div', { id: 'caller-history' }, historyHint());
+    // The outcome of the last submit, at the top of the form (seen without scrolling, focused after a submit so a
+    // screen reader reads it): the new ticket's number, its lookup code and its likely duplicates. A refusal goes
+    // beside the field it names, or above the form (#intake-error).
+    const result = el('div', { id: 'intake-result', role: 'status', tabindex: '-1', hidden: true });
+    const problem = el('div', { id: 'intake-error', role: 'alert' });
 
+    // The request: only what was filled in (an empty optional field is left out, never sent as "").
     const body = () => {
       let content = f.what.value.trim();
       if (f.when.value.trim()) content += '\n事发时间：' + f.when.value.trim();
@@ -123,15 +146,34 @@
       if (f.address.value.trim()) b.address = f.address.value.trim();
       if (matter.value()) b.category = matter.value();
       if (area.value()) b.area = area.value();
-      if (f.name.value.trim() || f.phone.value.trim()) b.caller = { name: f.name.value.trim(), phone: f.phone.value.trim() };
+      const caller = {};
+      if (f.name.value.trim()) caller.name = f.name.value.trim();
+      if (f.phone.value.trim()) caller.phone = f.phone.value.trim();
+      if (Object.keys(caller).length) b.caller = caller;
       if (f.confidential.checked) b.confidential = true;
       return b;
+    };
+
+    // The draft: what is typed, kept in this tab until the ticket is submitted (see Hotline.drafts).
+    const saveDraft = () => {
+      const values = { matter: [matter.value(), matter.text()], area: [area.value(), area.text()],
+                       confidential: f.confidential.checked };
+      for (const k of texts) values[k] = f[k].value;
+      for (const k of Object.keys(selects)) values[k] = f[k].value;
+      const typed = texts.some((k) => values[k].trim() !== '') || values.matter[0] || values.area[0] || values.confidential ||
+                    Object.entries(selects).some(([k, v]) => values[k] !== v);
+      if (typed) H.drafts.save('intake', values); else H.drafts.clear('intake');
     };
 
     let asked = 0;
     const suggest = H.debounce(async () => {
       const b = body();
-      if (!f.what.value.trim()) return;
+      if (!f.what.value.trim()) {
+        asked += 1;  // an answer still on its way is for text no longer there
+        suggestion.replaceChildren(suggestionHint());
+        delete suggestion.dataset.seq;
+        return;
+      }
       delete b.caller;
       const seq = ++asked;
       const { status, data } = await H.api('POST', '/v1/route/explain', b);
@@ -139,39 +181,135 @@
       suggestion.replaceChildren(...(status === 200 ? suggestionView(data) : [el('p', { class: 'error' }, H.refusal(status, data))]));
       suggestion.dataset.seq = String(seq);
     }, 60);  // a pause in typing: the suggestion is to show within 100 ms of it (tests/bench/web_bench.mjs)
-    const matter = matterPicker(suggest);
-    const area = divisionPicker(suggest);
+    const picked = (which) => () => {
+      if (marked && marked.input === which().input) unmark();
+      suggest();
+      saveDraft();
+    };
+    const matter = matterPicker(picked(() => matter));
+    const area = divisionPicker(picked(() => area));
+    f.matter = matter.input;
+    f.area = area.input;
     for (const input of [f.what, f.ask, f.address, f.when]) input.addEventListener('input', suggest);
     for (const input of [f.type, f.urgency]) input.addEventListener('change', suggest);
 
     let phoneAsked = 0;
-    f.phone.addEventListener('input', H.debounce(async () => {
+    const lookUpCaller = H.debounce(async () => {
       const phone = f.phone.value.trim();
-      if (phone.replace(/\D/g, '').length < 5) return;
+      if (phone.replace(/\D/g, '').length < 5) {
+        phoneAsked += 1;  // the history shown (or on its way) is another number's
+        history.replaceChildren(historyHint());
+        return;
+      }
       const seq = ++phoneAsked;
       const { status, data } = await H.api('GET', '/v1/tickets?limit=20&phone=' + encodeURIComponent(phone));
       if (seq !== phoneAsked) return;
       history.replaceChildren(el('h4', {}, '该号码的历史工单'),
                               status === 200 ? ticketList(data.items || [], '无历史工单。') : el('p', { class: 'muted' }, H.refusal(status, data)));
-    }, 400));
+    }, 400);
+    f.phone.addEventListener('input', lookUpCaller);
 
-    const form = el('form', { id: 'intake', class: 'intake' },
+    // A field the server refused: marked, described by the reason, focused; unmarked once it is edited.
+    let marked = null;
+    const unmark = () => {
+      if (!marked) return;
+      marked.input.removeAttribute('aria-invalid');
+      marked.input.removeAttribute('aria-describedby');
+      marked.input.classList.remove('invalid');
+      marked.note.remove();
+      marked = null;
+    };
+    const mark = (field, text) => {
+      unmark();
+      const known = fieldInputs[field];
+      const input = known && f[known[0]];
+      if (!input) return false;
+      const note = el('p', { class: 'error field-error', id: 'intake-field-error' }, text);
+      const holder = input.closest('.field') || input.closest('.check') || input.parentNode;
+      holder.after(note);
+      input.setAttribute('aria-invalid', 'true');
+      input.setAttribute('aria-describedby', note.id);
+      input.classList.add('invalid');
+      marked = { input, note };
+      input.focus();
+      return true;
+    };
+
+    // After a ticket is taken: the form as for a new call. Only the outcome (ticket number, lookup code) stays.
+    const resetForm = () => {
+      unmark();
+      for (const k of texts) f[k].value = '';
+      for (const [k, v] of Object.entries(selects)) f[k].value = v;
+      f.confidential.checked = false;
+      matter.reset();
+      area.reset();
+      asked += 1;       // an explain or a caller look-up still on its way belongs to the call just taken
+      phoneAsked += 1;
+      suggestion.replaceChildren(suggestionHint());
+      delete suggestion.dataset.seq;
+      history.replaceChildren(historyHint());
+      H.drafts.clear('intake');
+    };
+
+    // A draft left by a session that ended (or by another screen of this session): the form as it was.
+    const draft = H.drafts.load('intake');
+    if (draft) {
+      for (const k of texts) if (typeof draft[k] === 'string') f[k].value = draft[k];
+      for (const k of Object.keys(selects)) {
+        if (typeof draft[k] === 'string' && [...f[k].options].some((o) => o.value === draft[k])) f[k].value = draft[k];
+      }
+      f.confidential.checked = draft.confidential === true;
+      if (Array.isArray(draft.matter) && draft.matter[0]) matter.set(String(draft.matter[0]), String(draft.matter[1] || ''));
+      if (Array.isArray(draft.area) && draft.area[0]) area.set(String(draft.area[0]), String(draft.area[1] || ''));
+      if (f.what.value.trim()) suggest();
+      if (f.phone.value.trim()) lookUpCaller();
+    }
+
+    const submit = el('button', { type: 'submit', id: 'intake-submit' }, '提交工单');
+    const form = el('form', { id: 'intake', class: 'intake' }, result, problem,
       el('fieldset', {}, el('legend', {}, '来电人（谁）'), field('姓名', f.name), field('电话', f.phone),
          el('label', { class: 'check' }, f.confidential, ' 保密件（承办单位看不到来电人信息）')),
       el('fieldset', {}, el('legend', {}, '工单'), field('渠道', f.channel), field('类型', f.type), field('紧急程度', f.urgency)),
       el('fieldset', {}, el('legend', {}, '五要素'), field('何时', f.when), field('何地', f.address),
          field('何事（诉求内容）', f.what), field('诉求（希望如何处理）', f.ask), matter.node, area.node),
-      el('button', { type: 'submit', id: 'intake-submit' }, '提交工单'), result);
+      submit);
+    form.addEventListener('input', (event) => {
+      if (marked && event.target === marked.input) unmark();
+      saveDraft();
+    });
+    form.addEventListener('change', saveDraft);
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
+      if (submit.disabled) return;
+      unmark();
+      problem.replaceChildren();
+      saveDraft();
+      submit.disabled = true;
       const { status, data } = await H.api('POST', '/v1/tickets', body());
-      if (status !== 201) { result.replaceChildren(el('p', { class: 'error', role: 'alert' }, H.refusal(status, data))); return; }
+      submit.disabled = false;
+      if (!box.isConnected && status === 401) return;  // the session ended: the login form is shown, the draft kept
+      if (status !== 201) {
+        // A field named by the server: the reason beside it and the focus on it; anything else above the form.
+        const field = status === 400 && data && data.field;
+        const label = field && fieldInputs[field] ? fieldInputs[field][1] : '';
+        if (label && mark(field, '「' + label + '」填写有误：' + (fieldHints[field] || data.detail || data.title || ''))) return;
+        problem.replaceChildren(el('p', { class: 'error' }, H.refusal(status, data)));
+        problem.scrollIntoView({ block: 'nearest' });
+        return;
+      }
       const dupes = data.likely_duplicates || [];
-      result.replaceChildren(el('p', { class: 'ok' }, '已受理，工单号 ', el('a', { id: 'new-ticket', href: '#/ticket/' + encodeURIComponent(data.id) }, data.id),
-                                 '，派至 ', data.unit ? data.unit.name : '—', data.lookup_code ? '，查询码 ' + data.lookup_code : ''),
-                             dupes.length ? el('p', { class: 'warn' }, '疑似重复件：', dupes.map((d) => el('a', { href: '#/ticket/' + encodeURIComponent(d.id) }, d.id + ' ')),
-                                               '（可在工单页并案）') : '');
-      for (const input of [f.what, f.ask, f.when, f.address]) input.value = '';
+      resetForm();
+      result.replaceChildren(
+        el('p', { class: 'ok' }, '已受理，工单号 ', el('a', { id: 'new-ticket', href: '#/ticket/' + encodeURIComponent(data.id) }, data.id),
+           '，派至 ', data.unit ? data.unit.name : '—',
+           data.lookup_code ? ['，查询码 ', el('strong', { id: 'new-lookup-code' }, data.lookup_code)] : '', '。'),
+        dupes.length ? el('p', { class: 'warn' }, '工单 ' + data.id + ' 疑似重复件：',
+                          dupes.map((d) => [el('a', { href: '#/ticket/' + encodeURIComponent(d.id) }, d.id), ' ']), '（可在工单页并案）') : '');
+      result.hidden = false;
+      // Seen at once without scrolling, and read out: the page goes to the top of the form, the outcome has the focus
+      // (Tab then reaches the ticket's link and the next caller's name).
+      window.scrollTo(0, 0);
+      result.focus({ preventScroll: true });
     });
     box.append(el('h2', {}, '受理登记'), el('div', { class: 'split' }, form,
                                            el('aside', {}, el('h3', {}, '派单建议'), suggestion, el('h3', {}, '来电历史'), history)));

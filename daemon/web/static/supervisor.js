@@ -103,12 +103,20 @@
     box.append(el('h3', {}, days[0].as_of + ' 通报'), cleanReport(await res.text()));
   }
 
+  // The rule set's counts (GET /v1/rules `counts`) by their Chinese names; a count this page does not know yet is
+  // shown under its key.
+  const countNames = { units: '单位', divisions: '行政区划', matters: '事项', rules: '规则', keywords: '关键词' };
+
   async function renderRules(box) {
     const { status, data } = await H.api('GET', '/v1/rules');
     box.append(el('h2', {}, '规则集'));
     if (status !== 200) { box.append(el('p', { class: 'error' }, H.refusal(status, data))); return; }
-    box.append(el('dl', { class: 'facts' }, [['版本', data.version], ['加载时间', H.when(data.loaded_at)], ['目录', data.dir || '—'],
-      ...Object.entries(data.counts || {}).map(([k, v]) => [k, String(v)])].map(([k, v]) => [el('dt', {}, k), el('dd', {}, v)])));
+    const facts = [['版本', data.version], ['加载时间', H.when(data.loaded_at)], ['目录', data.dir || '—']];
+    if (typeof data.load_ms === 'number') facts.push(['加载耗时', Math.round(data.load_ms) + ' 毫秒']);
+    if (typeof data.memory_bytes === 'number') facts.push(['内存占用', (data.memory_bytes / 1048576).toFixed(1) + ' MB']);
+    for (const [k, v] of Object.entries(data.counts || {})) facts.push([countNames[k] || k, String(v)]);
+    box.append(el('dl', { class: 'facts', id: 'rules-facts' },
+                  facts.map(([k, v]) => [el('dt', {}, k), el('dd', {}, v)])));
   }
 
   H.views.board = { title: '督查看板', roles: ['supervisor'], nav: true, order: 2, render: renderBoard };

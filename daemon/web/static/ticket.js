@@ -216,6 +216,19 @@
     return forms;
   }
 
+  // The current lead unit (主办单位): the case's lead assignment still standing (after a return, a re-dispatch or
+  // an arbitration, the new one; the desk while it holds the ticket), else the last lead of the case (a closed or
+  // merged ticket), else the unit chosen at intake. Its name is looked up (the case lists ids only).
+  function leadUnit(t, c) {
+    const leads = (c.assignments || []).filter((a) => a.lead);
+    const current = leads.filter((a) => a.state !== 'withdrawn').pop() || leads.pop();
+    if (current && current.unit) {
+      if (t.unit && t.unit.id === current.unit) return t.unit.name || current.unit;
+      return H.unitLabel(current.unit);
+    }
+    return t.unit ? t.unit.name : '—';
+  }
+
   async function render(box, id) {
     const { status, data } = await H.api('GET', '/v1/tickets/' + encodeURIComponent(id));
     if (status !== 200) {
@@ -235,7 +248,7 @@
       ['事项', decision.category ? decision.category.name + '（' + decision.category.code + '）' : '—'],
       ['区域', decision.area ? decision.area.name : '—'], ['地址', t.address || '—'],
       ['来电人', caller.confidential ? '保密件，来电人信息不予显示' : [caller.name, phone].filter(Boolean).join(' ') || '—'],
-      ['主办单位', t.unit ? t.unit.name : '—'],
+      ['主办单位', leadUnit(t, c)],
     ];
     box.append(el('dl', { class: 'facts' }, facts.map(([k, v]) => [el('dt', {}, k), el('dd', {}, v)])));
     box.append(el('h3', {}, '诉求内容'), el('p', { class: 'citizen-text', id: 'ticket-content' }, t.content));
