@@ -21,6 +21,14 @@ Sessions::Opened Sessions::open(std::string login, std::string role, std::string
 }
 
 std::optional<Session> Sessions::find(std::string_view cookie, std::int64_t now_ms) {
+  return look_up(cookie, now_ms, true);
+}
+
+std::optional<Session> Sessions::peek(std::string_view cookie, std::int64_t now_ms) {
+  return look_up(cookie, now_ms, false);
+}
+
+std::optional<Session> Sessions::look_up(std::string_view cookie, std::int64_t now_ms, bool touch) {
   if (cookie.size() != 64) return std::nullopt;
   const std::string key = sha256_hex(cookie);
   const std::lock_guard lock(mutex_);
@@ -31,7 +39,7 @@ std::optional<Session> Sessions::find(std::string_view cookie, std::int64_t now_
     by_hash_.erase(it);
     return std::nullopt;
   }
-  s.last_seen_ms = std::max(s.last_seen_ms, now_ms);
+  if (touch) s.last_seen_ms = std::max(s.last_seen_ms, now_ms);
   return s;
 }
 

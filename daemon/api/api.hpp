@@ -98,7 +98,8 @@ class Api final : public RequestHandler {
   // The caller, from the bearer token; without tokens configured, the local open-access principal.
   // nullopt when a token is required and missing or invalid.
   // A session (cookie) on a state-changing request without its CSRF token sets `csrf_refused` (session_api.cpp).
-  std::optional<Principal> authenticate(const Request& request, bool& csrf_refused);
+  // `touch` false: a session's idle clock is not reset (a live feed checking it is still open).
+  std::optional<Principal> authenticate(const Request& request, bool& csrf_refused, bool touch = true);
   // POST /login, POST /logout, GET /v1/session (session_api.cpp).
   boost::asio::awaitable<Response> login(const Request& request, const Peer& peer);
   Response logout(const Request& request, const Principal& who);

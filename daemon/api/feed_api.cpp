@@ -41,8 +41,18 @@ boost::asio::awaitable<Handled> Api::open_feed(const Request& req, const Princip
     return u == unit || (subtree && daemon::unit_within(*holder.get(), unit, u));
   };
   const auto executor = co_await boost::asio::this_coro::executor;
-  auto stream = FeedStream::open({*ctx_.feed, ctx_.writer, ctx_.readers, ctx_.reads}, executor, std::move(covers), last,
-                                 ctx_.feed_settings);
+  // The credential is asked again before each send: a logout, an idle session or a revoked token ends the feed.
+  Request credential;
+  for (const auto field : {http::field::authorization, http::field::cookie}) {
+    if (const auto value = req[field]; !value.empty()) credential.set(field, value);
+  }
+  auto still_allowed = [this, credential = std::move(credential), who] {
+    bool csrf_refused = false;
+    const auto now = authenticate(credential, csrf_refused, /*touch=*/false);
+    return now && now->role == who.role && now->unit_id == who.unit_id;
+  };
+  auto stream = FeedStream::open({*ctx_.feed, ctx_.writer, ctx_.readers, ctx_.reads, std::move(still_allowed)},
+                                 executor, std::move(covers), last, ctx_.feed_settings);
   if (!stream) {
     auto res = problem_response(req, {503, "too-many-feeds", "Too many live feeds are open",
                                       "the daemon serves at most feed.max_subscribers feeds; retry later", ""});

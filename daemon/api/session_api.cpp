@@ -43,7 +43,7 @@ const std::string& decoy_hash() {
 
 }  // namespace
 
-std::optional<Principal> Api::authenticate(const Request& req, bool& csrf_refused) {
+std::optional<Principal> Api::authenticate(const Request& req, bool& csrf_refused, bool touch) {
   if (!ctx_.auth_required.load()) return Principal{CallerRole::local, "", ""};
   auto lease = ctx_.tokens.acquire();
   if (!lease) return std::nullopt;
@@ -51,7 +51,8 @@ std::optional<Principal> Api::authenticate(const Request& req, bool& csrf_refuse
   if (!authorization.empty() || ctx_.sessions == nullptr) return daemon::authenticate(authorization, **lease);
   const auto cookie = cookie_value(req[http::field::cookie], k_cookie);
   if (cookie.empty()) return std::nullopt;
-  const auto session = ctx_.sessions->find(cookie, ctx_.clock->now_ms());
+  const auto now = ctx_.clock->now_ms();
+  const auto session = touch ? ctx_.sessions->find(cookie, now) : ctx_.sessions->peek(cookie, now);
   if (!session) return std::nullopt;
   // The account as it is now: disabled or changed since the login, every session of it ends.
   const auto user = (*lease)->find_user(session->login);

@@ -107,6 +107,10 @@ asio::awaitable<void> FeedStream::run(boost::beast::tcp_stream& stream) {
   if (!ok) co_return;
   while (!stopped_) {
     auto next = co_await sub_->next(settings_.heartbeat);
+    if (next.status != FeedSubscription::Status::closed && deps_.still_allowed && !deps_.still_allowed()) {
+      ok = co_await write(stream, ": the session or token that opened this feed has ended\n\n");
+      co_return;
+    }
     switch (next.status) {
       case FeedSubscription::Status::closed:
         co_return;

@@ -38,6 +38,9 @@ class FeedStream : public StreamResponse, public std::enable_shared_from_this<Fe
     TicketWriter& writer;
     StorePool<storage::TicketStore>& readers;
     boost::asio::any_io_executor reads;  // the read pool: replay pages run there
+    // Whether the credential that opened the feed still holds (a session not logged out or idle, a token not
+    // revoked), asked before anything is sent; the feed ends when it does not. Empty: always.
+    std::function<bool()> still_allowed = {};
   };
 
   // Subscribes on `executor` (the connection's strand). nullptr when the hub is full or closed.

@@ -12,6 +12,7 @@
 
 #include "support/e2e.hpp"
 #include "support/fresh_database.hpp"
+#include "support/sse_client.hpp"
 
 namespace {
 
@@ -119,6 +120,21 @@ TEST_CASE("people log in, act with their role's rights under a CSRF token, get l
     if (e.at("kind") == "signed_for") signed_by_liyun = e.at("actor") == "user:liyun";
   }
   CHECK(signed_by_liyun);
+
+  // A live feed opened with a session ends when the session does: the next event is not sent to it.
+  {
+    const auto watcher = logged_in(client, "liyun", "battery staple");
+    hotline::test::SseClient feed(daemon.port(), "/v1/units/350602.cgj/feed", "", "", "127.0.0.1", watcher.cookie);
+    REQUIRE(feed.status() == 200);
+    REQUIRE(as(op, "POST", "/v1/tickets", lamp).status == 201);
+    const auto before = feed.next(std::chrono::seconds(10));
+    REQUIRE(before);
+    CHECK(before->event == "dispatched");
+    REQUIRE(as(watcher, "POST", "/logout", "{}").status == 200);
+    REQUIRE(as(op, "POST", "/v1/tickets", lamp).status == 201);
+    CHECK_FALSE(feed.next(std::chrono::seconds(10)));
+    CHECK(feed.closed());
+  }
 
   // Five wrong passwords in a row lock the login, even against the right one; an unknown login fails alike.
   CHECK(login(client, "nobody", "whatever it is").status == 401);

@@ -16,7 +16,7 @@ struct SseClient::Impl {
 };
 
 SseClient::SseClient(std::uint16_t port, const std::string& target, const std::string& bearer,
-                     const std::string& last_event_id, const std::string& from)
+                     const std::string& last_event_id, const std::string& from, const std::string& cookie)
     : impl_(std::make_unique<Impl>()) {
   boost::system::error_code ec;
   impl_->socket.open(tcp::v4(), ec);
@@ -26,6 +26,7 @@ SseClient::SseClient(std::uint16_t port, const std::string& target, const std::s
   std::string req = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n";
   if (!bearer.empty()) req += "Authorization: Bearer " + bearer + "\r\n";
   if (!last_event_id.empty()) req += "Last-Event-ID: " + last_event_id + "\r\n";
+  if (!cookie.empty()) req += "Cookie: " + cookie + "\r\n";
   req += "\r\n";
   asio::write(impl_->socket, asio::buffer(req));
   if (!fill_until("\r\n\r\n", std::chrono::steady_clock::now() + std::chrono::seconds(10))) return;

@@ -17,9 +17,10 @@ struct SseMessage {
 class SseClient {
  public:
   // Connects and reads the response head (up to 10 s). Throws std::runtime_error when it cannot connect.
-  // From the loopback address `from` (127.0.0.2 is another client).
+  // From the loopback address `from` (127.0.0.2 is another client); `cookie` ("name=value") as a browser sends it.
   SseClient(std::uint16_t port, const std::string& target, const std::string& bearer = "",
-            const std::string& last_event_id = "", const std::string& from = "127.0.0.1");
+            const std::string& last_event_id = "", const std::string& from = "127.0.0.1",
+            const std::string& cookie = "");
   ~SseClient();
 
   int status() const { return status_; }
