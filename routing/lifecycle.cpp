@@ -426,6 +426,14 @@ Outcome merge(const Case& c, const Args& args, const Actor& actor, const Context
   const std::string into = arg(args, "into");
   if (into.empty()) return invalid("merge needs the ticket to merge into.");
   if (into == c.id) return invalid("A case cannot be merged into itself.");
+  // A master whose duplicates follow it: merged away, it would close and leave them waiting for a reply that
+  // never reaches them.
+  if (!c.merged.empty()) {
+    std::string list;
+    for (const auto& m : c.merged) list += (list.empty() ? "" : ", ") + m;
+    return refuse(RefusalKind::wrong_state, "Tickets are merged into this one (" + list + "): merge '" + into +
+                                                "' into this ticket instead, or unmerge them first.");
+  }
   return std::vector<Event>{make_event("merged", actor, ctx, "", {{"into", into}, {"note", arg(args, "note")}})};
 }
 

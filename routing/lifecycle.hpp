@@ -148,7 +148,8 @@ Outcome create_case(const Case& facts, const std::string& disposition, const std
 //   urge            note (optional), unit (optional: a unit on the case)
 //                                   operator, supervisor or system; any open state; event only
 //   supervise       note (optional), unit (optional)   supervisor; any open state; event only
-//   merge           into, note (optional)              operator; any open state; into != own id -> merged.
+//   merge           into, note (optional)              operator; any open state; into != own id; no ticket merged
+//                                   into this one (else wrong_state) -> merged.
 //                                   The master is checked by the daemon with check_merge_master() (it must exist,
 //                                   be open and not merged), which writes merge_received on it in the same
 //                                   transaction.

@@ -95,6 +95,14 @@ TEST_CASE("merge is refused into an unknown, closed or merged ticket and writes 
   const auto into_merged = m.merge(dup, other);
   CHECK(into_merged.status == 409);
   CHECK(problem_type(into_merged) == "urn:hotline:problem:wrong-state");
+  // A master is not merged away: the tickets merged into it would follow a ticket that never replies.
+  const auto master_away = m.merge(master, dup);
+  CHECK(master_away.status == 409);
+  CHECK(problem_type(master_away) == "urn:hotline:problem:wrong-state");
+  CHECK(json::parse(master_away.body).at("detail").as_string().find(other) != json::string::npos);
+  CHECK(m.state(master) == "awaiting_sign_for");
+  CHECK(m.events_of(master, "merged").empty());
+  CHECK(m.events_of(dup, "merge_received").empty());
 
   // Nothing was written for a refusal: not on the ticket, not on the would-be masters.
   CHECK(m.state(dup) == "awaiting_sign_for");
