@@ -31,7 +31,11 @@ boost::asio::awaitable<Response> Api::run_report(const Request& req) {
     if (!parse_caller_day(value.as_string())) {
       co_return problem_response(req, bad_field("as_of", "must be a date from " + std::string(k_date_window)));
     }
-    if (*day > today) co_return problem_response(req, bad_field("as_of", "must not be in the future"));
+    // A day not over yet would count deadlines still to come as missed, and its files would change by evening.
+    if (*day >= today) {
+      co_return problem_response(req,
+                                 bad_field("as_of", "must be a day that is over: yesterday (the default) or earlier"));
+    }
     as_of = *day;
   }
   // A report reads the whole event log (seconds on a large database): run it on the blocking executor.

@@ -73,12 +73,7 @@ std::vector<std::string> event_kinds(const HttpResult& r) {
 
 // Today in the daemon's zone (Asia/Shanghai, UTC+8, no DST), YYYY-MM-DD.
 std::string today() {
-  using namespace std::chrono;
-  const year_month_day d{floor<days>(system_clock::now() + hours(8))};
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
-                static_cast<unsigned>(d.day()));
-  return text;
+  return local_today();
 }
 
 // The rows of the report section `key`.

@@ -39,6 +39,15 @@ TEST_CASE("published reports are listed newest first and downloaded, nothing els
   // A day published now, by the report endpoint.
   const auto run = client.request("POST", "/v1/admin/report", R"({"as_of":"2026-12-01"})", supervisor);
   REQUIRE(run.status == 200);
+  // Not today, which is not over (its deadlines still to come would count as missed), nor a later day.
+  for (const auto& day : {local_today(), std::string("2099-12-31")}) {
+    const auto early = client.request("POST", "/v1/admin/report", R"({"as_of":")" + day + R"("})", supervisor);
+    INFO(day << ": " << early.body);
+    CHECK(early.status == 400);
+    CHECK(str(json::parse(early.body).at("detail")) ==
+          "must be a day that is over: yesterday (the default) or earlier");
+    CHECK_FALSE(fs::exists(reports + "/hotline-report-" + day + ".json"));
+  }
 
   const auto listed = get("/v1/reports");
   REQUIRE(listed.status == 200);

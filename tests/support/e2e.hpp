@@ -4,6 +4,8 @@
 #pragma once
 
 #include <boost/json.hpp>
+#include <chrono>
+#include <cstdio>
 #include <string>
 
 #include "support/daemon_process.hpp"
@@ -24,4 +26,14 @@ inline std::string make_token(const std::string& db, const std::string& role, co
 // A JSON string value as std::string.
 inline std::string str(const json::value& v) {
   return json::value_to<std::string>(v);
+}
+
+// Today's date (YYYY-MM-DD) where the daemon runs by default (UTC+8, the reference deployment's time zone).
+inline std::string local_today() {
+  using namespace std::chrono;
+  const year_month_day d{floor<days>(system_clock::now() + hours(8))};
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
+                static_cast<unsigned>(d.day()));
+  return text;
 }
