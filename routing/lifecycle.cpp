@@ -21,9 +21,10 @@ Refusal invalid(std::string reason) {
   return refuse(RefusalKind::invalid, std::move(reason));
 }
 
+// An argument's text; "" when missing or only white space (so "needs its text" checks refuse "   " and "　").
 std::string arg(const Args& args, const std::string& key) {
   const auto it = args.find(key);
-  return it == args.end() ? std::string() : it->second;
+  return it == args.end() || is_blank(it->second) ? std::string() : it->second;
 }
 
 std::string bool_text(bool b) {

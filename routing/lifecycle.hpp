@@ -238,6 +238,9 @@ bool is_case_action(std::string_view action);
 // The arguments `action` reads, in table order (empty for sign_for and for unknown actions). The API refuses any
 // other argument, so a misspelt one is never silently ignored.
 std::vector<std::string_view> action_arguments(std::string_view action);
+// What an argument's JSON value must be: working_days a whole number, redo true or false, every other a string.
+enum class ArgumentType { text, whole_number, yes_no };
+ArgumentType argument_type(std::string_view argument);
 // Whether `role` may ever take `action` (false for unknown actions).
 bool role_may(std::string_view action, Role role);
 // Whether some actor may take `action` in `state`. For unit actions this is the union over the lead and

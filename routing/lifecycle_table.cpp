@@ -101,6 +101,12 @@ std::vector<std::string_view> action_arguments(std::string_view action) {
   return out;
 }
 
+ArgumentType argument_type(std::string_view argument) {
+  if (argument == "working_days") return ArgumentType::whole_number;
+  if (argument == "redo") return ArgumentType::yes_no;
+  return ArgumentType::text;
+}
+
 bool role_may(std::string_view action, Role role) {
   const auto* spec = find_action(action);
   return spec != nullptr && (spec->roles & bit(role)) != 0;

@@ -70,6 +70,26 @@ bool is_channel(std::string_view text) {
   return std::find(k_channels.begin(), k_channels.end(), text) != k_channels.end();
 }
 
+bool is_blank(std::string_view text) {
+  static constexpr std::string_view k_spaces[] = {"\u00A0", "\u1680", "\u2000", "\u2001", "\u2002", "\u2003", "\u2004",
+                                                  "\u2005", "\u2006", "\u2007", "\u2008", "\u2009", "\u200A", "\u200B",
+                                                  "\u2028", "\u2029", "\u202F", "\u205F", "\u3000", "\uFEFF"};
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const char c = text[i];
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f') {
+      ++i;
+      continue;
+    }
+    const auto rest = text.substr(i);
+    const auto* space =
+        std::find_if(std::begin(k_spaces), std::end(k_spaces), [&](std::string_view s) { return rest.starts_with(s); });
+    if (space == std::end(k_spaces)) return false;
+    i += space->size();
+  }
+  return true;
+}
+
 std::string request_type_list() {
   std::string out;
   for (const auto& n : k_type_names) {

@@ -19,6 +19,10 @@ inline constexpr int k_urgency_count = 3;
 // Parses the English name ("complaint") or the Chinese word ("投诉"); nullopt when neither.
 std::optional<RequestType> parse_request_type(std::string_view text);
 std::string_view to_string(RequestType type);
+// True when `text` (UTF-8) holds nothing but white space: ASCII spaces and line ends, the ideographic space
+// U+3000 a Chinese keyboard types, no-break and other Unicode spaces, zero-width spaces and the byte-order mark.
+bool is_blank(std::string_view text);
+
 // "complaint (投诉), report (举报), …" and "normal (一般), …", for messages.
 std::string request_type_list();
 std::string urgency_list();

@@ -36,15 +36,23 @@ boost::asio::awaitable<Response> Api::post_action(const Request& req, const Prin
           bad_field(std::string(kv.key()), "unknown argument for " + action +
                                                (takes.empty() ? " (it takes none)" : " (it takes " + takes + ")")));
     }
+    // Each argument has one JSON type: a number or a boolean sent as text (or the other way) is refused, not
+    // converted into something the caller did not write.
     const auto& v = kv.value();
-    if (v.is_string()) {
-      command.args[std::string(kv.key())] = std::string(v.as_string());
-    } else if (v.is_int64() || v.is_uint64()) {
-      command.args[std::string(kv.key())] = json::serialize(v);
-    } else if (v.is_bool()) {
-      command.args[std::string(kv.key())] = v.as_bool() ? "true" : "false";
-    } else {
-      co_return problem_response(req, bad_field(std::string(kv.key()), "must be a string, number or boolean"));
+    const std::string key(kv.key());
+    switch (routing::argument_type(key)) {
+      case routing::ArgumentType::whole_number:
+        if (!v.is_int64() && !v.is_uint64()) co_return problem_response(req, bad_field(key, "must be a whole number"));
+        command.args[key] = json::serialize(v);
+        break;
+      case routing::ArgumentType::yes_no:
+        if (!v.is_bool()) co_return problem_response(req, bad_field(key, "must be true or false"));
+        command.args[key] = v.as_bool() ? "true" : "false";
+        break;
+      case routing::ArgumentType::text:
+        if (!v.is_string()) co_return problem_response(req, bad_field(key, "must be a string"));
+        command.args[key] = std::string(v.as_string());
+        break;
     }
   }
   // A unit acts only on tickets it may see; any other is "no such ticket", whether it exists or not.

@@ -18,7 +18,7 @@ bool all_digits(std::string_view s) {
 }
 
 bool blank(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; });
+  return routing::is_blank(s);
 }
 
 // Reads an optional string member; a Problem when present with another type or too long.
@@ -149,6 +149,11 @@ std::variant<IntakeRequest, Problem> parse_intake(std::string_view body, const r
   if (auto p = optional_string(o, "reason", "reason", reason)) return *p;
   if (auto p = optional_string(o, "answer", "answer", answer)) return *p;
   if (auto p = optional_string(o, "merged_into", "merged_into", merged_into)) return *p;
+  // Each settlement field goes with its disposition only: without it, the field would be dropped unseen.
+  const std::string settled = r.disposition.empty() ? "dispatch" : r.disposition;
+  if (reason && settled != "not_accepted") return bad_field("reason", "is only for disposition not_accepted");
+  if (answer && settled != "answered_directly") return bad_field("answer", "is only for disposition answered_directly");
+  if (merged_into && settled != "merged") return bad_field("merged_into", "is only for disposition merged");
   if (reason) r.disposition_args["reason"] = *reason;
   if (answer) r.disposition_args["answer"] = *answer;
   if (merged_into) r.disposition_args["into"] = *merged_into;

@@ -94,6 +94,15 @@ TEST_CASE("a ticket goes through return extension reply redo and close while a f
   CHECK(stranger.act(id, "sign_for").status == 404);
   CHECK(state_of(unit_b.act(id, "sign_for")) == "in_progress");
   const std::string ext = R"({"working_days":3,"reason":"需协调供电部门更换线路"})";
+  // Each argument has its JSON type: nothing is converted from another (and nothing is written for a refusal).
+  for (const auto* wrong : {R"({"working_days":"3","reason":"需协调"})", R"({"working_days":2.5,"reason":"需协调"})",
+                            R"({"working_days":3,"reason":true})"}) {
+    const auto refused = unit_b.act(id, "request_extension", wrong);
+    INFO(wrong << " → " << refused.body);
+    CHECK(refused.status == 400);
+  }
+  const auto blank = unit_b.act(id, "request_extension", R"({"working_days":3,"reason":"\u3000 "})");
+  CHECK(blank.status == 422);  // a reason of white space is no reason
   CHECK(stranger.act(id, "request_extension", ext).status == 404);
   CHECK(state_of(unit_b.act(id, "request_extension", ext)) == "extension_requested");
   const auto extended = hotline.act(id, "review_extension", R"({"decision":"approve"})");
@@ -104,6 +113,8 @@ TEST_CASE("a ticket goes through return extension reply redo and close while a f
   CHECK(str(b.at("reply").at("due_at")) > str(b.at("original_reply_due_at")));
 
   CHECK(stranger.act(id, "reply", R"({"text":"已修复"})").status == 404);
+  CHECK(unit_b.act(id, "reply", R"({"text":"   "})").status == 422);
+  CHECK(unit_b.act(id, "reply", R"({"text":true})").status == 400);
   CHECK(state_of(unit_b.act(id, "reply", R"({"text":"已更换灯具，恢复照明"})")) == "reply_review");
   CHECK(state_of(hotline.act(id, "review_reply", R"({"decision":"approve"})")) == "awaiting_follow_up");
   CHECK(stranger.act(id, "follow_up", R"({"satisfaction":"unsatisfied","resolution":"unresolved"})").status == 404);
