@@ -35,3 +35,13 @@ TEST_CASE("urgencies parse from English names and Chinese words", "[routing][tic
   CHECK(parse_urgency("一般") == Urgency::normal);
   CHECK_FALSE(parse_urgency("asap"));
 }
+
+TEST_CASE("is_blank: white space of every script is blank, any other character is not", "[routing][ticket]") {
+  CHECK(is_blank(""));
+  CHECK(is_blank(" \t\r\n"));
+  CHECK(is_blank("\u3000\u3000"));         // the ideographic space of a Chinese keyboard
+  CHECK(is_blank("\u00A0\u200B\uFEFF "));  // no-break, zero-width, byte-order mark
+  CHECK_FALSE(is_blank("\u3000路灯\u3000"));
+  CHECK_FALSE(is_blank(" ."));
+  CHECK_FALSE(is_blank("\xE3\x80"));  // a space cut short is not a space
+}
