@@ -85,6 +85,7 @@ struct SearchQuery {
   std::string text;  // substring of content or address; empty = any
   std::optional<std::string> state;
   std::optional<std::string> unit_id;          // tickets with a live assignment of this unit
+  std::vector<std::string> unit_ids;           // or of any of these (a unit and the units below it)
   std::optional<std::string> caller_key;       // tickets of this caller (daemon/access/caller_key)
   std::optional<std::int64_t> from_ms, to_ms;  // received in [from, to)
   std::optional<std::string> before_id;        // cursor: newest first, strictly older ticket ids

@@ -87,6 +87,12 @@ Result<std::vector<SearchRow>> TicketStore::search(const SearchQuery& q, std::ch
         "EXISTS (SELECT 1 FROM assignments a WHERE a.ticket_id = t.id AND a.state != 'withdrawn'"
         " AND (a.unit_id = ?3 OR a.handler_id = ?3))");
   }
+  if (!q.unit_ids.empty()) {
+    where.push_back(
+        "EXISTS (SELECT 1 FROM assignments a WHERE a.ticket_id = t.id AND a.state != 'withdrawn'"
+        " AND (a.unit_id IN (SELECT value FROM json_each(?10)) OR a.handler_id IN (SELECT value FROM "
+        "json_each(?10))))");
+  }
   if (q.caller_key) where.push_back("t.caller_key = ?9");
   if (q.from_ms) where.push_back("t.received_ms >= ?4");
   if (q.to_ms) where.push_back("t.received_ms < ?5");
@@ -119,6 +125,19 @@ Result<std::vector<SearchRow>> TicketStore::search(const SearchQuery& q, std::ch
   }
   if (q.state) st.bind(2, *q.state);
   if (q.unit_id) st.bind(3, *q.unit_id);
+  if (!q.unit_ids.empty()) {
+    std::string ids = "[";  // a JSON array of the ids, for json_each()
+    for (const auto& id : q.unit_ids) {
+      if (ids.size() > 1) ids += ',';
+      ids += '"';
+      for (const char c : id) {
+        if (c == '"' || c == '\\') ids += '\\';
+        ids += c;
+      }
+      ids += '"';
+    }
+    st.bind(10, ids + "]");
+  }
   if (q.caller_key) st.bind(9, *q.caller_key);
   if (q.from_ms) st.bind(4, *q.from_ms);
   if (q.to_ms) st.bind(5, *q.to_ms);

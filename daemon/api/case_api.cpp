@@ -261,7 +261,18 @@ boost::asio::awaitable<Response> Api::search_tickets(const Request& req, const P
     if (q.unit_id && !unit_within(who.unit_id, *q.unit_id)) {
       co_return forbidden(req, "a unit token searches only its own tickets and those of the units below it");
     }
-    if (!q.unit_id) q.unit_id = who.unit_id;
+    if (!q.unit_id) {
+      // Without `unit`: every ticket it may see, its own and those of the units below it.
+      const auto rules = ctx_.rules.get();
+      for (const auto& u : rules->units()) {
+        if (u.id != who.unit_id && daemon::unit_within(*rules, who.unit_id, u.id)) q.unit_ids.push_back(u.id);
+      }
+      if (q.unit_ids.empty()) {
+        q.unit_id = who.unit_id;
+      } else {
+        q.unit_ids.push_back(who.unit_id);
+      }
+    }
   }
   // On the read pool, never an I/O thread: a scan of every ticket takes long on a large database. The pool's
   // threads bound how many searches (and feed replay pages) read at once; the rest wait their turn there. Each

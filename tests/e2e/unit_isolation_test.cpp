@@ -30,10 +30,11 @@ struct Caller {
   }
 };
 
-std::string post_lamp_ticket(Caller& operator_, const std::string& area, const std::string& unit) {
+std::string post_lamp_ticket(Caller& operator_, const std::string& area, const std::string& unit,
+                             const std::string& category = "0101") {
   const auto r = operator_.client.request(
-      "POST", "/v1/tickets", R"({"content":"路灯不亮，晚上很黑","category":"0101","area":")" + area + R"("})",
-      operator_.token);
+      "POST", "/v1/tickets",
+      R"({"content":"路灯不亮，晚上很黑","category":")" + category + R"(","area":")" + area + R"("})", operator_.token);
   REQUIRE(r.status == 201);
   const auto body = json::parse(r.body);
   REQUIRE(body.at("unit").at("id") == unit.c_str());
@@ -142,4 +143,22 @@ TEST_CASE("a unit token never sees a sibling unit's tickets in search or escalat
     INFO(target);
     CHECK(mine.get(target).status == 403);
   }
+}
+
+TEST_CASE("a unit's search without a unit finds the tickets of the units below it, and no sibling's", "[e2e][auth]") {
+  TempDir dir;
+  const std::string db = dir.path() + "/h.db";
+  const auto op = make_token(db, "operator");
+  const auto county = make_token(db, "unit", "350602.gov");  // 芗城区人民政府, above its 城管局
+  DaemonProcess daemon(HOTLINED_PATH, {"--listen", "127.0.0.1:0", "--database", db, "--rules", SHIPPED_RULES_DIR});
+  Caller operator_{HttpClient(daemon.port()), op};
+  Caller government{HttpClient(daemon.port()), county};
+  const auto below = post_lamp_ticket(operator_, "350602", k_mine, "010101");
+  post_lamp_ticket(operator_, "350623", "350623.gov", "010101");  // another county's
+  const std::set<std::string> only_below{below};
+  CHECK(ticket_ids(government.get_json("/v1/tickets")) == only_below);
+  CHECK(ticket_ids(government.get_json("/v1/tickets?q=%E8%B7%AF%E7%81%AF")) == only_below);
+  CHECK(ticket_ids(government.get_json(std::string("/v1/tickets?unit=") + k_mine)) == only_below);
+  CHECK(ticket_ids(government.get_json("/v1/tickets?unit=350602.gov")).empty());  // narrowed to its own
+  CHECK(government.get(std::string("/v1/tickets?unit=") + k_theirs).status == 403);
 }
