@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <stdexcept>
 
 namespace hotline::daemon {
@@ -63,8 +64,13 @@ IssuedToken issue_token(const std::string& name, const std::string& role, const 
 }
 
 std::optional<Principal> authenticate(std::string_view authorization, storage::TokenStore& tokens) {
-  constexpr std::string_view scheme = "Bearer ";
-  if (!authorization.starts_with(scheme)) return std::nullopt;
+  // The scheme's name is case-insensitive (RFC 9110, 11.1): "bearer" and "BEARER" are Bearer too.
+  constexpr std::string_view scheme = "bearer ";
+  if (authorization.size() < scheme.size() ||
+      !std::equal(scheme.begin(), scheme.end(), authorization.begin(),
+                  [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); })) {
+    return std::nullopt;
+  }
   const std::string_view token = authorization.substr(scheme.size());
   // hl_ + 8 hex + _ + 64 hex
   if (token.size() != 3 + 8 + 1 + 64 || !token.starts_with("hl_") || token[11] != '_') return std::nullopt;

@@ -146,6 +146,9 @@ json::object rules_json(const RulesInfo& info) {
 }
 
 Response Api::get_rules(const Request& req, const Principal& who) {
+  for (const auto& [key, value] : parse_query(req.target())) {
+    return problem_response(req, bad_field(key, "unknown query parameter"));
+  }
   auto body = rules_json(ctx_.rules.info());
   // Where the rules live on the server is for those who manage it.
   if (who.role == CallerRole::admin || who.role == CallerRole::local) body["dir"] = ctx_.rules.dir();
@@ -174,6 +177,9 @@ Response Api::search_knowledge(const Request& req) {
   if (auto* p = std::get_if<Problem>(&parsed)) return problem_response(req, *p);
   const auto& q = std::get<KnowledgeQuery>(parsed);
   const auto rules = ctx_.rules.get();
+  if (!q.matter.empty() && rules->find_matter(q.matter) == nullptr) {
+    return problem_response(req, bad_field("matter", "no matter '" + q.matter + "' in the catalogue"));
+  }
   const auto found = rules->knowledge().search(q.text, today(ctx_.clock->now_ms()), q.matter, q.limit);
   json::object body{
       {"entries", knowledge_to_json(found, *rules)}, {"count", found.size()}, {"rules_version", rules->version()}};
@@ -279,6 +285,9 @@ boost::asio::awaitable<Response> Api::get_ticket(const Request& req, const std::
                              return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
                            });
   if (!well_formed) co_return problem_response(req, {404, "not-found", "No such ticket", "malformed ticket id", ""});
+  for (const auto& [key, value] : parse_query(req.target())) {
+    co_return problem_response(req, bad_field(key, "unknown query parameter"));
+  }
   storage::Result<std::optional<storage::StoredTicket>> found = std::optional<storage::StoredTicket>{};
   {
     // The read connection goes back to the pool before the answer may wait for the writer (access log).

@@ -20,7 +20,11 @@ boost::asio::awaitable<Response> Api::post_caller_sms(const Request& req, const 
     if (kv.key() != "phone" && kv.key() != "sms") co_return problem_response(req, bad_field(kv.key(), "unknown field"));
   }
   const auto* phone = body.if_contains("phone");
-  if (phone == nullptr || !phone->is_string()) {
+  if (phone != nullptr && !phone->is_string()) {
+    co_return problem_response(req,
+                               bad_field("phone", "must be a string (the number as written, e.g. \"13800138000\")"));
+  }
+  if (phone == nullptr) {
     co_return problem_response(req, bad_field("phone", "required: the caller's phone number"));
   }
   const auto key = ctx_.callers->key_of(phone->as_string());

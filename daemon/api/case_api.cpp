@@ -252,6 +252,9 @@ boost::asio::awaitable<Response> Api::search_tickets(const Request& req, const P
   auto parsed = parse_search_query(req.target(), ctx_.callers);
   if (const auto* p = std::get_if<Problem>(&parsed)) co_return problem_response(req, *p);
   auto& q = std::get<storage::SearchQuery>(parsed);
+  if (q.unit_id && ctx_.rules.get()->find_unit(*q.unit_id) == nullptr) {
+    co_return problem_response(req, bad_field("unit", "no unit '" + *q.unit_id + "' in the directory"));
+  }
   if (who.role == CallerRole::unit && q.caller_key) {
     // A phone look-up would tell a unit whether a confidential ticket's caller has a given number.
     co_return forbidden(req, "searching by a caller's phone is for the hotline (operator, supervisor, admin)");

@@ -62,7 +62,9 @@ Response Api::get_units(const Request& req) {
       if (!n) return problem_response(req, bad_field("limit", "must be 1 to 500"));
       limit = *n;
     } else if (key == "cursor") {
-      if (value.empty() || value.size() > 200) return problem_response(req, bad_field("cursor", "malformed cursor"));
+      if (value.empty() || value.size() > 200 || !plain_text(value)) {
+        return problem_response(req, bad_field("cursor", "malformed cursor"));
+      }
       after = value;
     } else {
       return problem_response(req, bad_field(key, "unknown query parameter"));

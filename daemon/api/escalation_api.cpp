@@ -34,6 +34,9 @@ Response Api::get_escalations(const Request& req, const Principal& who) {
       return problem_response(req, bad_field(key, "unknown query parameter"));
     }
   }
+  if (q.unit_id && ctx_.rules.get()->find_unit(*q.unit_id) == nullptr) {
+    return problem_response(req, bad_field("unit", "no unit '" + *q.unit_id + "' in the directory"));
+  }
   if (who.role == CallerRole::unit) {
     // A unit sees its own escalations, or those of a unit below it.
     if (q.unit_id && !unit_within(who.unit_id, *q.unit_id)) {
@@ -75,6 +78,9 @@ Response Api::get_escalation_counts(const Request& req, const Principal& who) {
     } else {
       return problem_response(req, bad_field(key, "unknown query parameter"));
     }
+  }
+  if (unit && ctx_.rules.get()->find_unit(*unit) == nullptr) {
+    return problem_response(req, bad_field("unit", "no unit '" + *unit + "' in the directory"));
   }
   if (who.role == CallerRole::unit) {
     if (unit && !unit_within(who.unit_id, *unit)) {

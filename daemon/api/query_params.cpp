@@ -108,6 +108,11 @@ std::variant<storage::SearchQuery, Problem> parse_search_query(std::string_view 
       if (!ms) return bad_field(key, "must be RFC 3339 with a date from " + std::string(k_date_window));
       (key == "from" ? q.from_ms : q.to_ms) = *ms;
     } else if (key == "cursor") {
+      // A ticket id, as next_cursor gives it: anything else would silently start again from the newest.
+      const bool ticket_id = !value.empty() && value.size() <= 40 &&
+                             std::all_of(value.begin(), value.end(),
+                                         [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); });
+      if (!ticket_id) return bad_field("cursor", "malformed cursor");
       q.before_id = value;
     } else if (key == "limit") {
       const auto n = parse_limit(value);

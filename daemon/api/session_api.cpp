@@ -80,7 +80,10 @@ boost::asio::awaitable<Response> Api::login(const Request& req, const Peer& peer
   }
   boost::system::error_code ec;
   const auto parsed = json::parse(req.body(), ec);
-  if (ec || !parsed.is_object()) co_return problem_response(req, bad_field("body", "must be a JSON object"));
+  if (ec) {
+    co_return problem_response(req, {400, "malformed-json", "The request body is not valid JSON", ec.message(), ""});
+  }
+  if (!parsed.is_object()) co_return problem_response(req, bad_field("body", "must be a JSON object"));
   for (const auto& kv : parsed.as_object()) {
     if (kv.key() != "login" && kv.key() != "password")
       co_return problem_response(req, bad_field(kv.key(), "unknown field"));
@@ -118,7 +121,8 @@ boost::asio::awaitable<Response> Api::login(const Request& req, const Peer& peer
     const int in_a_row = sessions.failed(login, ctx_.clock->now_ms());
     spdlog::warn("login '{}' from {} failed ({} in a row){}", login, peer.address, in_a_row,
                  in_a_row >= sessions.limits().max_failures ? ": locked" : "");
-    co_return problem_response(req, {401, "login-failed", "Wrong login or password", "", ""});
+    co_return problem_response(req, {401, "login-failed", "Wrong login or password",
+                                     "the login or the password is wrong (which one is not said)", ""});
   }
   const auto opened = sessions.open(user->login, user->role, user->unit_id.value_or(""), ctx_.clock->now_ms());
   spdlog::info("login '{}' ({}) from {}", user->login, user->role, peer.address);

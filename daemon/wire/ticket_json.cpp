@@ -21,6 +21,15 @@ bool blank(std::string_view s) {
   return routing::is_blank(s);
 }
 
+// A control character other than tab and line ends (NUL, escape, DEL …): no citizen writes one, and it would
+// end a string early or garble a terminal where the text is shown.
+bool has_control(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) {
+    const auto b = static_cast<unsigned char>(c);
+    return (b < 0x20 && c != '\t' && c != '\n' && c != '\r') || b == 0x7F;
+  });
+}
+
 // Reads an optional string member; a Problem when present with another type or too long.
 std::optional<Problem> optional_string(const json::object& o, std::string_view key, std::string field,
                                        std::optional<std::string>& out) {
@@ -31,6 +40,7 @@ std::optional<Problem> optional_string(const json::object& o, std::string_view k
   if (s.size() > k_max_short_field) {
     return bad_field(std::move(field), "must be at most " + std::to_string(k_max_short_field) + " bytes");
   }
+  if (has_control(s)) return bad_field(std::move(field), "must not contain control characters");
   out = std::string(s);
   return std::nullopt;
 }
@@ -75,6 +85,7 @@ std::variant<IntakeRequest, Problem> parse_intake(std::string_view body, const r
   if (content == nullptr || content->is_null()) return bad_field("content", "is required");
   if (!content->is_string()) return bad_field("content", "must be a string");
   if (blank(content->get_string())) return bad_field("content", "must not be empty");
+  if (has_control(content->get_string())) return bad_field("content", "must not contain control characters");
   if (content->get_string().size() > k_max_content_bytes) {
     return bad_field("content", "must be at most " + std::to_string(k_max_content_bytes) + " bytes");
   }

@@ -43,6 +43,27 @@ TEST_CASE("with tokens every call needs one and a unit token sees only its own u
   const auto id = json::value_to<std::string>(json::parse(created.body).at("id"));
   CHECK(json::parse(created.body).at("unit").at("id") == "350602.cgj");
 
+  // The scheme's name is case-insensitive.
+  for (const auto* scheme : {"bearer ", "BEARER "}) {
+    const auto r = anonymous.request_with("GET", "/v1/tickets/" + id, "", {{"Authorization", scheme + op}});
+    CHECK(r.status == 200);
+  }
+  // Every query names only what the endpoint takes, and names what exists.
+  const auto problem_field = [&](const std::string& target) {
+    const auto r = operator_.get(target);
+    INFO(target << " → " << r.status << " " << r.body);
+    CHECK(r.status == 400);
+    return r.status == 400 ? str(json::parse(r.body).at("field")) : std::string();
+  };
+  CHECK(problem_field("/v1/tickets/" + id + "?x=1") == "x");
+  CHECK(problem_field("/v1/rules?x=1") == "x");
+  CHECK(problem_field("/v1/tickets?cursor=zz") == "cursor");
+  CHECK(problem_field("/v1/units?cursor=%FF") == "cursor");
+  CHECK(problem_field("/v1/tickets?unit=nope") == "unit");
+  CHECK(problem_field("/v1/escalations?unit=nope") == "unit");
+  CHECK(problem_field("/v1/escalations/counts?unit=nope") == "unit");
+  CHECK(problem_field("/v1/kb?q=%E8%B7%AF%E7%81%AF&matter=999999") == "matter");
+
   Authed unit{HttpClient(daemon.port()), mine};
   Authed above{HttpClient(daemon.port()), parent};
   Authed other{HttpClient(daemon.port()), foreign};

@@ -87,6 +87,9 @@ TEST_CASE("malformed authorization headers are refused", "[daemon][access]") {
   Tokens tokens;
   const auto token = tokens.issue("operator");
   REQUIRE(authenticate(bearer(token), *tokens.store));
+  // The scheme's name is case-insensitive (RFC 9110); the token itself is not.
+  CHECK(authenticate("bearer " + token, *tokens.store));
+  CHECK(authenticate("BEARER " + token, *tokens.store));
   std::string upper_secret = token;
   upper_secret[20] = 'G';  // not hex at all
   std::string upper_hex = token;
@@ -99,7 +102,8 @@ TEST_CASE("malformed authorization headers are refused", "[daemon][access]") {
       "",
       token,                                                     // no scheme
       "Basic " + token,                                          // another scheme
-      "bearer " + token,                                         // the scheme is matched exactly
+      "Bearer" + token,                                          // no space after the scheme
+      "Bearerx " + token,                                        // another scheme that starts alike
       "Bearer  " + token,                                        // two spaces
       "Bearer " + token + " ",                                   // trailing space: wrong length
       "Bearer " + token.substr(0, token.size() - 1),             // one digit short
