@@ -67,6 +67,10 @@ export class Hotline {
       'listen: 127.0.0.1:0',
       `database: ${JSON.stringify(this.database)}`,
       `rules: ${JSON.stringify(env.rulesDir)}`,
+      // The nightly reports in this daemon's own folder (the default, ./var/reports, is the current directory's:
+      // a test would find another run's reports there, and leave its own in the repository).
+      'report:',
+      `  dir: ${JSON.stringify(join(this.dir, 'reports'))}`,
     ];
     if (env.webDir) lines.push('web:', `  dir: ${JSON.stringify(env.webDir)}`);
     lines.push(...config);

@@ -136,19 +136,40 @@ test('an operator and a unit carry a ticket from intake to closed, live in both 
   for (const page of [op, unit, foreign]) await page.context().close();
 });
 
-test('the supervisor sees the board and the latest nightly report inline', async () => {
+test('the supervisor sees the board and the latest nightly report inline, its long tables folded', async () => {
   const sup = await signIn(people.supervisor);
   await sup.waitForSelector('#stage-totals');
   await shot(sup, 'workflow-7-supervisor-board');
-  const token = await csrfToken(sup);
-  const ran = await sup.evaluate(async (csrf) => (await fetch('/v1/admin/report', {
-    method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf }, body: '{}' })).status, token);
-  assert.equal(ran, 200);
+  // No report yet: the page says how one is made and makes yesterday's at a click (POST /v1/admin/report, no body).
   await sup.click('nav a[href="#/reports"]');
+  await sup.waitForSelector('#report-empty');
+  assert.match(await sup.textContent('#report-empty'), /每晚自动生成/);
+  await shot(sup, 'workflow-8-supervisor-no-report', { fullPage: false });
+  const [made] = await Promise.all([
+    sup.waitForResponse((r) => new URL(r.url()).pathname === '/v1/admin/report'),
+    sup.click('#report-make'),
+  ]);
+  assert.equal(made.status(), 200, await made.text());
+  assert.equal(made.request().postData(), null, 'no body: yesterday');
+  assert.ok(made.request().headers()['x-csrf-token'], 'sent with the CSRF token');
   await sup.waitForSelector('#report-inline h1');
   assert.match(await sup.textContent('#report-inline'), /核心指标/);
   assert.equal(await sup.locator('#report-inline script, #report-inline style').count(), 0);
   assert.ok(await sup.locator('#report-list a', { hasText: 'Excel' }).count() >= 1);
+  // Every unit is a row of 单位考核 (over a thousand): folded, so the page stays short; a short table is not.
+  const folds = sup.locator('#report-inline details.fold');
+  assert.ok(await folds.count() >= 1, 'a long table is folded');
+  const rows = Number(await folds.first().getAttribute('data-rows'));
+  assert.ok(rows > 30, `${rows} rows folded`);
+  assert.equal(await folds.first().locator('summary').textContent(), `共 ${rows} 行，展开`);
+  assert.equal(await sup.locator('#report-inline details.fold[open]').count(), 0);
+  const unitsTable = sup.locator('#report-inline #units table');
+  if (await unitsTable.count()) assert.equal(await unitsTable.first().isVisible(), false, 'the unit table is folded');
+  const height = await sup.evaluate(() => document.documentElement.scrollHeight);
+  assert.ok(height < 10000, `the page is ${height} px tall`);
+  await folds.first().locator('summary').click();
+  assert.equal(await folds.first().locator('summary').textContent(), `共 ${rows} 行，收起`);
+  await folds.first().locator('summary').click();
   await sup.locator('#report-inline').scrollIntoViewIfNeeded();
   await shot(sup, 'workflow-8-supervisor-report', { fullPage: false });
   assert.deepEqual(sup.problems, []);
@@ -255,6 +276,9 @@ test('what is typed in the intake form survives a session that ended elsewhere, 
   await op.fill('#intake-phone', '13912345678');
   await op.fill('#intake-content', '芗城区胜利西路烧烤店油烟很大');
   await suggested(op, '主办单位', '芗城区人民政府');
+  // The caller's history has come (its look-up waits for a pause in typing): no request of this tab is on its way
+  // when the session ends in the other one.
+  await op.waitForSelector('#caller-history h4');
   const typed = await intakeValues(op);
 
   // Logged out in another tab of the same browser: the next call of this tab finds the session ended.
@@ -336,4 +360,200 @@ test('the admin sees the rule set with Chinese labels', async () => {
   for (const label of labels) assert.doesNotMatch(label, /^[a-z_]+$/, 'no English key shown');
   assert.deepEqual(admin.problems, []);
   await admin.context().close();
+});
+
+// ---- decisions beside what they decide, the unit picker, the lead unit in lists, refusals in Chinese --------------
+
+// A box on the first screen (1366×768) without scrolling.
+async function onFirstScreen(page, selector) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const box = await page.locator(selector).first().boundingBox();
+  assert.ok(box && box.y >= 0 && box.y + box.height <= 768, `${selector} on the first screen: ${JSON.stringify(box)}`);
+  return box;
+}
+// Posts an action as the page's person (the API, for setting a ticket up); resolves with the answer's JSON.
+async function act(page, id, action, data) {
+  const res = await page.request.post(suite.hotline.url + `/v1/tickets/${id}/${action}`,
+                                      { headers: { 'X-CSRF-Token': await csrfToken(page) }, data });
+  assert.equal(res.status(), 200, `${action}: ${await res.text()}`);
+  return res.json();
+}
+async function intake(page, data) {
+  const res = await page.request.post(suite.hotline.url + '/v1/tickets', { headers: { 'X-CSRF-Token': await csrfToken(page) }, data });
+  assert.equal(res.status(), 201, await res.text());
+  return res.json();
+}
+async function openTicket(page, id) {
+  const url = suite.hotline.url + `/#/ticket/${id}`;
+  if (page.url() === url) await page.reload(); else await page.goto(url);  // the same address: shown again
+  await page.waitForFunction((t) => document.getElementById('ticket-id')?.textContent === t, id);
+}
+const leadShown = (page) => page.evaluate(() => [...document.querySelectorAll('.facts dt')]
+  .find((dt) => dt.textContent === '主办单位')?.nextElementSibling.textContent);
+
+test('a return, an extension and a reply are shown beside their decision; the unit picker finds 芗城区公安', async () => {
+  const op = await signIn(people.operator);
+  const unit = await signIn(people.liaison);
+
+  // A return asked: its reason and type sit beside the decision, on the first screen.
+  const { id } = await intake(op, { content: '胜利西路烧烤店油烟很大，楼上住户反映多次', address: '芗城区胜利西路20号' });
+  await act(unit, id, 'request_return', { reason_code: 'not_our_duty', reason: '经营场所噪声和治安问题应由公安部门处理' });
+  await openTicket(op, id);
+  await op.waitForSelector('#pending');
+  assert.match(await op.textContent('#pending'), /经营场所噪声和治安问题应由公安部门处理/);
+  assert.match(await op.textContent('#pending'), /非本单位职责/);
+  assert.match(await op.textContent('#pending'), /芗城区人民政府/);
+  await onFirstScreen(op, '#pending .pending-text');
+  const approve = 'form[data-action=review_return]:has(h4:text-is("同意退单并改派"))';
+  await onFirstScreen(op, `${approve} button[type=submit]`);
+  await onFirstScreen(op, 'form[data-action=review_return]:has(h4:text-is("不同意退单")) button[type=submit]');
+
+  // The unit picker: what people type finds the unit; better matches first; nothing matching is said.
+  const picker = op.locator(`${approve} input[role=combobox]`);
+  const firstOption = (text) => op.waitForFunction((t) => {
+    const li = document.querySelector('.unit-options:not([hidden]) li');
+    return li && li.dataset.id === t ? li.textContent : null;
+  }, text);
+  await picker.pressSequentially('芗城区公安', { delay: 10 });
+  await firstOption('350602.gaj');
+  assert.match(await op.textContent('.unit-options li'), /漳州市公安局芗城分局/);
+  await shot(op, 'workflow-13-unit-picker', { fullPage: false });
+  await picker.fill('');
+  await picker.pressSequentially('芗城 公安', { delay: 10 });
+  await firstOption('350602.gaj');
+  await picker.fill('');
+  await picker.pressSequentially('没有这个单位', { delay: 10 });
+  await op.waitForFunction(() => document.querySelector('.unit-hint')?.textContent === '无匹配的单位');
+  assert.equal(await op.isVisible('.unit-options'), false);
+  // Submitted without a unit chosen: said in Chinese beside the field, nothing sent.
+  let sent = 0;
+  const count = (r) => { if (r.url().endsWith('/review_return')) sent += 1; };
+  op.on('request', count);
+  await op.click(`${approve} button[type=submit]`);
+  await op.waitForSelector(`${approve} .field-error`);
+  assert.match(await op.textContent(`${approve} .field-error`), /无匹配的单位/);
+  assert.equal(await picker.getAttribute('aria-invalid'), 'true');
+  assert.equal(sent, 0, 'nothing is sent before the unit is chosen');
+  op.off('request', count);
+  // Typed again and chosen with Enter: the field shows 名称（id）, the request carries the id.
+  await picker.fill('');
+  await picker.pressSequentially('芗城区公安', { delay: 10 });
+  await firstOption('350602.gaj');
+  await picker.press('Enter');
+  assert.equal(await picker.inputValue(), '漳州市公安局芗城分局（350602.gaj）');
+  assert.equal(await picker.getAttribute('aria-invalid'), null, 'choosing clears the mark');
+  const [approved] = await Promise.all([
+    op.waitForResponse((r) => r.url().endsWith(`/v1/tickets/${id}/review_return`)),
+    op.click(`${approve} button[type=submit]`),
+  ]);
+  assert.equal(approved.status(), 200, await approved.text());
+  assert.deepEqual(approved.request().postDataJSON(), { decision: 'approve', unit: '350602.gaj' });
+  await stateIs(op, '待签收');
+  await op.waitForFunction(() => [...document.querySelectorAll('.facts dt')]
+    .find((dt) => dt.textContent === '主办单位')?.nextElementSibling.textContent === '漳州市公安局芗城分局');
+
+  // An extension asked: the days and the reason beside the decision.
+  const second = await intake(op, { content: '胜利西路另一家烧烤店油烟很大，晚上十点后还在营业', address: '芗城区胜利西路36号' });
+  await act(unit, second.id, 'sign_for', {});
+  await act(unit, second.id, 'request_extension', { working_days: 3, reason: '需会同市场监管部门联合执法' });
+  await openTicket(op, second.id);
+  await op.waitForSelector('#pending');
+  assert.match(await op.textContent('#pending'), /申请延期：3 个工作日/);
+  assert.match(await op.textContent('#pending'), /需会同市场监管部门联合执法/);
+  await onFirstScreen(op, '#pending .pending-text');
+  await onFirstScreen(op, 'form[data-action=review_extension] button[type=submit]');
+  await shot(op, 'workflow-14-extension-review', { fullPage: false });
+  await submitAction(op, 'review_extension', '同意延期');
+  await stateIs(op, '办理中');
+
+  // The unit's reply: its text, basis, who and when, beside 回复审核通过 — not only at the foot of the timeline.
+  await act(unit, second.id, 'reply', { text: '已约谈店主并责令安装油烟净化器，三日内整改完毕。', basis: '《大气污染防治法》第八十一条' });
+  await openTicket(op, second.id);
+  await op.waitForSelector('#pending');
+  const pending = await op.textContent('#pending');
+  for (const part of ['已约谈店主并责令安装油烟净化器，三日内整改完毕。', '《大气污染防治法》第八十一条', '芗城区人民政府',
+                      '联络员 liyun', '回复时间']) assert.ok(pending.includes(part), `${part} in ${pending}`);
+  const text = await onFirstScreen(op, '#pending .pending-text');
+  const button = await onFirstScreen(op, 'form[data-action=review_reply] button[type=submit]');
+  assert.ok(text.y < button.y + button.height, 'the reply is beside or above the decision');
+  await shot(op, 'workflow-15-reply-review', { fullPage: false });
+
+  for (const page of [op, unit]) assert.deepEqual(page.problems, []);
+  for (const page of [op, unit]) await page.context().close();
+});
+
+test('search results and the review queues name each ticket\'s lead unit', async () => {
+  const op = await signIn(people.operator);
+  const unit = await signIn(people.liaison);
+  const words = '路灯坏了晚上很黑，编号甲乙丙的那根';
+  const here = await intake(op, { content: words, address: '芗城区新华南路' });
+  const there = await intake(op, { content: words, address: '龙文区建元东路' });
+  assert.notEqual(here.unit.id, there.unit.id, 'two alike tickets sent to different units');
+
+  await op.click('nav a[href="#/search"]');
+  await op.fill('#search-q', '编号甲乙丙');
+  await op.click('form[role=search] button[type=submit]');
+  await op.waitForSelector(`#search-results tr[data-id="${there.id}"]`);
+  const headers = await op.locator('#search-results th').allTextContents();
+  assert.ok(headers.includes('主办单位'), headers.join(' '));
+  const unitIn = (page, list, id) => page.textContent(`${list} tr[data-id="${id}"] td.unit-cell`);
+  assert.equal(await unitIn(op, '#search-results', here.id), here.unit.name);
+  assert.equal(await unitIn(op, '#search-results', there.id), there.unit.name);
+  await shot(op, 'workflow-16-search-units', { fullPage: false });
+
+  // The review queue (退单审核): the unit that asked is in the row.
+  const returned = await intake(op, { content: '胜利西路烧烤店油烟很大，编号丁戊己', address: '芗城区胜利西路60号' });
+  await act(unit, returned.id, 'request_return', { reason_code: 'not_our_duty', reason: '油烟由城管局查处' });
+  await op.click('nav a[href="#/review"]');
+  await op.click('button[data-state=return_requested]');
+  await op.waitForSelector(`#review-list tr[data-id="${returned.id}"]`);
+  assert.ok((await op.locator('#review-list th').allTextContents()).includes('主办单位'));
+  assert.equal(await unitIn(op, '#review-list', returned.id), '芗城区人民政府');
+
+  for (const page of [op, unit]) assert.deepEqual(page.problems, []);
+  for (const page of [op, unit]) await page.context().close();
+});
+
+test('a refusal is explained in Chinese beside its form, the field marked, the server\'s words as 详情', async () => {
+  const op = await signIn(people.operator);
+  const unit = await signIn(people.liaison);
+  const { id } = await intake(op, { content: '胜利西路烧烤店油烟很大，编号庚辛壬', address: '芗城区胜利西路70号' });
+
+  // The words of a problem that names a field.
+  assert.equal(await op.evaluate(() => window.Hotline.refusal(400, {
+    type: 'urn:hotline:problem:invalid-field', detail: 'must be a string', field: 'text' })),
+  '填写有误：「回复内容」应为文字（详情：must be a string）');
+  assert.equal(await op.evaluate(() => window.Hotline.refusal(409, {
+    type: 'urn:hotline:problem:wrong-state', detail: 'Cannot follow_up a case that is reply_review.' })),
+  '当前状态不能办理（详情：Cannot follow_up a case that is reply_review.）');
+
+  // Merged into a ticket that does not exist: refused by the server, explained in the form, the field marked.
+  await openTicket(op, id);
+  const merge = 'form[data-action=merge]';
+  await op.fill(`${merge} input >> nth=0`, 'ZZ123');
+  await op.click(`${merge} button[type=submit]`);
+  await op.waitForSelector(`${merge} .refusal`);
+  const refusal = await op.textContent(`${merge} .refusal`);
+  assert.match(refusal, /^不符合办理规则：「并入工单」/);
+  assert.match(await op.textContent(`${merge} .refusal-detail`), /^详情：.*ZZ123/);
+  assert.equal(await op.getAttribute(`${merge} input >> nth=0`, 'aria-invalid'), 'true');
+  // Not only a passing notice: the refusal is in the form that was refused.
+  assert.equal(await op.isVisible(`${merge} .refusal`), true);
+  assert.doesNotMatch((await op.textContent('#notice')) || '', /ZZ123/);
+  await shot(op, 'workflow-17-refusal', { fullPage: false });
+  await op.fill(`${merge} input >> nth=0`, 'ZZ1234');
+  assert.equal(await op.getAttribute(`${merge} input >> nth=0`, 'aria-invalid'), null, 'editing the field clears the mark');
+
+  // What the page knows by itself is said before anything is sent: a reply of white space alone.
+  await act(unit, id, 'sign_for', {});
+  await openTicket(unit, id);
+  await unit.fill('form[data-action=reply] textarea', '   ');
+  await submitAction(unit, 'reply', '回复');
+  await unit.waitForSelector('form[data-action=reply] .field-error');
+  assert.match(await unit.textContent('form[data-action=reply] .field-error'), /请填写「回复内容」/);
+  assert.equal(await unit.evaluate(() => document.activeElement.tagName), 'TEXTAREA');
+  await stateIs(unit, '办理中');
+
+  for (const page of [op, unit]) assert.deepEqual(page.problems, []);
+  for (const page of [op, unit]) await page.context().close();
 });

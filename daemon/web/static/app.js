@@ -68,13 +68,67 @@ Hotline.api = async function api(method, path, body) {
   return { status: res.status, data };
 };
 
-// What the server said when it refused, in words a person reads.
+// What the server said when it refused, in words a person reads: a Chinese explanation of the problem first (by its
+// type, else by the status), the field it names by its Chinese name, then the server's own words as 详情.
+Hotline.fieldNames = {
+  text: '回复内容', basis: '办理依据', reason: '理由', reason_code: '退回原因', working_days: '延期工作日', unit: '单位',
+  co: '协办单位', note: '备注', decision: '决定', satisfaction: '满意度', resolution: '解决情况', redo: '重办',
+  child: '下级单位', into: '并入工单', content: '诉求内容', address: '地址', caller: '来电人', 'caller.name': '来电人姓名',
+  'caller.phone': '来电电话', type: '类型', urgency: '紧急程度', channel: '渠道', category: '事项分类', area: '区域',
+  confidential: '保密件', disposition: '处理方式', answer: '答复内容', kb: '知识库条目', merged_into: '并入工单',
+  as_of: '通报日期', q: '关键词', phone: '来电号码', state: '状态', from: '起始日期', to: '截止日期', limit: '条数',
+  cursor: '翻页位置', parent: '上级单位', login: '登录名', password: '密码',
+};
+Hotline.problemNames = {
+  'invalid-field': '填写有误', 'invalid-action': '不符合办理规则', 'wrong-state': '当前状态不能办理', forbidden: '无权办理',
+  'not-found': '未找到（不存在或无权查看）', 'csrf-token': '页面已过期，请刷新页面后重试', 'malformed-json': '请求格式有误',
+  'bad-request': '请求格式有误', 'unsupported-media-type': '请求格式有误', 'payload-too-large': '内容过长',
+  unauthenticated: '登录已失效，请重新登录', conflict: '与已保存的数据冲突，请刷新后重试',
+  'storage-unavailable': '数据库暂时繁忙，请稍后重试', 'storage-full': '存储空间已满，请联系管理员',
+  'storage-failure': '数据库出错，请联系管理员', 'search-too-long': '查询范围太大，请输入更多文字或加上状态条件',
+  'query-too-long': '查询超时，请缩小范围', 'report-running': '通报正在生成，请稍后刷新',
+  'report-failed': '通报生成失败，请联系管理员查看日志', 'report-unavailable': '通报暂时不可用，请稍后重试',
+  'too-many-requests': '操作过于频繁，请稍后再试', 'method-not-allowed': '不支持此操作',
+};
+const statusNames = { 0: '无法连接到服务器', 400: '请求有误', 401: '登录已失效', 403: '无权办理', 404: '未找到（不存在或无权查看）',
+                      409: '当前状态不能办理', 413: '内容过长', 422: '不符合办理规则', 429: '操作过于频繁，请稍后再试',
+                      503: '服务器繁忙，请稍后重试' };
+// The server's words for a bad field, the common ones in Chinese (the words themselves stay as 详情).
+const fieldProblems = [
+  [/^must be a string/, '应为文字'], [/^must be a whole number/, '应为整数'], [/^must be true or false/, '应为是或否'],
+  [/^must not be empty|^is required|^required/, '不能为空'], [/^must be at most/, '过长'],
+  [/^must not contain control characters/, '含有不可见的控制字符'], [/^unknown (argument|field|query parameter)/, '不是此处可填写的项目'],
+  [/^no unit|^no such unit/, '没有这个单位'], [/^must be a date|^must be RFC 3339/, '日期格式有误'],
+];
+Hotline.problemType = (data) =>
+  (data && typeof data.type === 'string' ? data.type.replace(/^urn:hotline:problem:/, '') : '');
+// {lead, field, detail}: the Chinese explanation, the field's Chinese name ('' when none) and the server's detail.
+Hotline.refusalParts = function refusalParts(status, data) {
+  const type = Hotline.problemType(data);
+  let lead = Hotline.problemNames[type] || statusNames[status] || '操作失败（' + status + '）';
+  const field = data && typeof data.field === 'string' ? data.field : '';
+  const fieldName = field ? Hotline.fieldNames[field] || field : '';
+  const detail = String((data && (data.detail || data.title)) || '');
+  if (fieldName) {
+    const known = fieldProblems.find(([re]) => re.test(detail));
+    lead += '：「' + fieldName + '」' + (known ? known[1] : '');
+  }
+  return { lead, field, fieldName, detail };
+};
+// The refusal as one line of text (where only text fits: a list of refusals, a notice).
 Hotline.refusal = function refusal(status, data) {
-  const lead = { 0: '无法连接到服务器', 400: '请求有误', 403: '无权执行此操作', 404: '工单不存在或无权查看',
-                 409: '当前状态不允许此操作', 422: '不符合办理规则', 429: '操作过于频繁', 503: '服务器繁忙' }[status] ||
-               '操作失败（' + status + '）';
-  const detail = data && (data.detail || data.title);
-  return detail ? lead + '：' + detail : lead;
+  const { lead, detail } = Hotline.refusalParts(status, data);
+  return detail ? lead + '（详情：' + detail + '）' : lead;
+};
+// The refusal's parts as nodes: the explanation, then the server's words smaller and muted.
+Hotline.refusalNodes = function refusalNodes(status, data) {
+  const { lead, detail } = Hotline.refusalParts(status, data);
+  return [el('span', { class: 'refusal-lead' }, lead),
+          detail ? el('span', { class: 'refusal-detail' }, '详情：', detail) : ''];
+};
+// A paragraph with the refusal, for a page or a form.
+Hotline.refusalView = function refusalView(status, data, props) {
+  return el('p', Object.assign({ class: 'error refusal' }, props || {}), Hotline.refusalNodes(status, data));
 };
 
 // ---- drafts ---------------------------------------------------------------------------------------------------
@@ -142,6 +196,99 @@ Hotline.unitLabel = function unitLabel(id) {
   if (id) Hotline.unitName(id).then((name) => { span.textContent = name; });
   return span;
 };
+
+// ---- the unit directory, searched the way people type a unit's name --------------------------------------------
+// The whole directory (GET /v1/units, a few pages) with the names of the areas each unit serves, loaded once when a
+// unit is first looked for. Unit names are long and formal (漳州市公安局芗城分局); people type what they say
+// (芗城区公安, 芗城 公安), so a unit matches when what is typed is found in its name or id in one piece, piece by piece,
+// or as its characters in order, or — the loosest — when every typed character is in its name, its kind or the
+// names of its areas. Better matches first.
+let directory = null;
+async function allPages(path) {
+  const items = [];
+  let cursor = '';
+  for (let page = 0; page < 20; ++page) {  // bounded: 20 pages of 500 is far more than any rule set has
+    const { status, data } = await Hotline.api('GET', path + (path.includes('?') ? '&' : '?') + 'limit=500' +
+                                               (cursor ? '&cursor=' + encodeURIComponent(cursor) : ''));
+    if (status !== 200) throw Object.assign(new Error('directory'), { status, data });
+    items.push(...((data && data.items) || []));
+    cursor = data && data.next_cursor;
+    if (!cursor) break;
+  }
+  return items;
+}
+async function divisionNames() {
+  const names = new Map();
+  const { data } = await Hotline.api('GET', '/v1/divisions');
+  const top = (data && data.items) || [];
+  for (const d of top) names.set(d.code, d.name);
+  const below = await Promise.all(top.map((d) => Hotline.api('GET', '/v1/divisions?parent=' + encodeURIComponent(d.code))));
+  for (const { data: more } of below) for (const d of (more && more.items) || []) names.set(d.code, d.name);
+  return names;
+}
+// A unit as the search needs it: its area names (a township's area by its county) and its text in lower case.
+Hotline.searchableUnit = function searchableUnit(u, areaNames) {
+  const areas = [];
+  for (const code of u.areas || []) {
+    for (let n = code.length; n >= 2; --n) {
+      const name = areaNames && areaNames.get(code.slice(0, n));
+      if (name) { if (!areas.includes(name)) areas.push(name); break; }
+    }
+  }
+  return Object.assign({}, u, { areaNames: areas, lname: String(u.name || '').toLowerCase(),
+                                lid: String(u.id || '').toLowerCase(),
+                                lextra: (areas.join(' ') + ' ' + (u.kind || '')).toLowerCase() });
+};
+Hotline.unitDirectory = function unitDirectory() {
+  if (!directory) {
+    directory = Promise.all([allPages('/v1/units'), divisionNames().catch(() => new Map())])
+      .then(([units, areas]) => units.map((u) => Hotline.searchableUnit(u, areas)))
+      .catch((e) => { directory = null; throw e; });
+  }
+  return directory;
+};
+
+// Where `needle`'s characters occur in `hay` in order (each as early as it can): {start, span}, or null.
+function inOrder(needle, hay) {
+  let at = -1;
+  let start = -1;
+  for (const ch of needle) {
+    at = hay.indexOf(ch, at + 1);
+    if (at < 0) return null;
+    if (start < 0) start = at;
+  }
+  return { start, span: at - start + 1 };
+}
+// How well a unit (from searchableUnit) matches what was typed: 0 not at all, more is better.
+Hotline.unitScore = function unitScore(u, query) {
+  const tokens = String(query || '').toLowerCase().split(/\s+/).filter(Boolean);
+  if (!tokens.length) return 0;
+  const q = tokens.join('');
+  const name = u.lname;
+  const id = u.lid;
+  if (id === q || name === q) return 1000;
+  if (id.startsWith(q)) return 900;
+  if (name.startsWith(q)) return 850;
+  if (name.includes(q)) return 800 - name.indexOf(q);
+  if (id.includes(q)) return 700;
+  if (tokens.length > 1 && tokens.every((t) => name.includes(t) || id.includes(t))) return 650;
+  const ordered = inOrder(q, name);
+  if (ordered) return 600 - Math.min(200, (ordered.span - q.length) * 10 + ordered.start);
+  if (tokens.length > 1 && tokens.every((t) => inOrder(t, name) || id.includes(t))) return 350;
+  const chars = [...q];
+  if (chars.every((ch) => name.includes(ch) || u.lextra.includes(ch))) {
+    return 100 + Math.round(100 * chars.filter((ch) => name.includes(ch)).length / chars.length);
+  }
+  return 0;
+};
+// The units matching `query`, best first (then the shorter name, then the id).
+Hotline.matchUnits = function matchUnits(units, query) {
+  return units.map((u) => [u, Hotline.unitScore(u, query)]).filter(([, s]) => s > 0)
+    .sort((a, b) => b[1] - a[1] || a[0].name.length - b[0].name.length || (a[0].id < b[0].id ? -1 : 1))
+    .map(([u]) => u);
+};
+// A unit as a person reads it after choosing it: 名称（id）.
+Hotline.unitText = (u) => (u ? u.name + '（' + u.id + '）' : '');
 
 Hotline.debounce = function debounce(fn, ms) {
   let timer = 0;

@@ -82,12 +82,35 @@
     return Object.entries(names).map(([v, t]) => el('option', { value: v, selected: v === first }, t));
   }
 
+  // A search item's lead unit (主办单位): `unit` {id, name} as the search gives it (an id alone: its name is looked up).
+  function unitOf(t) {
+    if (!t.unit) return '—';
+    if (typeof t.unit === 'string') return H.unitLabel(t.unit);
+    return t.unit.name || H.unitLabel(t.unit.id);
+  }
+
+  // A short list (the caller's earlier tickets beside the intake form).
   function ticketList(items, empty) {
     if (!items.length) return el('p', { class: 'muted' }, empty);
     return el('ul', { class: 'tickets' }, items.map((t) => el('li', {},
       el('a', { href: '#/ticket/' + encodeURIComponent(t.id) }, t.id), ' ',
       el('span', { class: 'badge state-' + t.state }, H.stateNames[t.state] || t.state), ' ',
-      el('span', { class: 'muted' }, H.when(t.received_at)), el('div', { class: 'content' }, t.content))));
+      el('span', { class: 'muted' }, H.when(t.received_at)), t.unit ? el('span', { class: 'muted' }, ' · ', unitOf(t)) : '',
+      el('div', { class: 'content' }, t.content))));
+  }
+
+  // Search results and review queues: one row a ticket, with its current lead unit, so two alike tickets sent to
+  // different units are told apart.
+  function ticketTable(items, empty, id) {
+    if (!items.length) return el('p', { class: 'muted', id: id ? id + '-empty' : null }, empty);
+    return el('table', { class: 'queue tickets-table', id },
+      el('thead', {}, el('tr', {}, ['工单号', '状态', '受理时间', '主办单位', '诉求内容'].map((h) => el('th', {}, h)))),
+      el('tbody', {}, items.map((t) => el('tr', { 'data-id': t.id },
+        el('td', { class: 'nowrap' }, el('a', { href: '#/ticket/' + encodeURIComponent(t.id) }, t.id)),
+        el('td', { class: 'nowrap' }, el('span', { class: 'badge state-' + t.state }, H.stateNames[t.state] || t.state)),
+        el('td', { class: 'nowrap' }, H.when(t.received_at)),
+        el('td', { class: 'unit-cell', 'data-unit': t.unit && (t.unit.id || t.unit) }, unitOf(t)),
+        el('td', { class: 'content' }, t.content)))));
   }
 
   function suggestionView(d) {
@@ -178,7 +201,7 @@
       const seq = ++asked;
       const { status, data } = await H.api('POST', '/v1/route/explain', b);
       if (seq !== asked) return;  // an answer to older text
-      suggestion.replaceChildren(...(status === 200 ? suggestionView(data) : [el('p', { class: 'error' }, H.refusal(status, data))]));
+      suggestion.replaceChildren(...(status === 200 ? suggestionView(data) : [H.refusalView(status, data)]));
       suggestion.dataset.seq = String(seq);
     }, 60);  // a pause in typing: the suggestion is to show within 100 ms of it (tests/bench/web_bench.mjs)
     const picked = (which) => () => {
@@ -205,7 +228,7 @@
       const { status, data } = await H.api('GET', '/v1/tickets?limit=20&phone=' + encodeURIComponent(phone));
       if (seq !== phoneAsked) return;
       history.replaceChildren(el('h4', {}, '该号码的历史工单'),
-                              status === 200 ? ticketList(data.items || [], '无历史工单。') : el('p', { class: 'muted' }, H.refusal(status, data)));
+                              status === 200 ? ticketList(data.items || [], '无历史工单。') : H.refusalView(status, data));
     }, 400);
     f.phone.addEventListener('input', lookUpCaller);
 
@@ -292,8 +315,11 @@
         // A field named by the server: the reason beside it and the focus on it; anything else above the form.
         const field = status === 400 && data && data.field;
         const label = field && fieldInputs[field] ? fieldInputs[field][1] : '';
-        if (label && mark(field, '「' + label + '」填写有误：' + (fieldHints[field] || data.detail || data.title || ''))) return;
-        problem.replaceChildren(el('p', { class: 'error' }, H.refusal(status, data)));
+        const detail = data && (data.detail || data.title);
+        const lead = fieldHints[field] ? '「' + label + '」填写有误：' + fieldHints[field] : H.refusalParts(status, data).lead;
+        if (label && mark(field, [el('span', { class: 'refusal-lead' }, lead),
+                                  detail ? el('span', { class: 'refusal-detail' }, '详情：', detail) : ''])) return;
+        problem.replaceChildren(H.refusalView(status, data));
         problem.scrollIntoView({ block: 'nearest' });
         return;
       }
@@ -331,13 +357,13 @@
     }));
     const { status, data } = await H.api('GET', '/v1/tickets?limit=100&state=' + reviewTab);
     box.append(el('h2', {}, '审核与回访'), tabs,
-               status === 200 ? ticketList(data.items || [], '没有待处理的工单。') : el('p', { class: 'error' }, H.refusal(status, data)));
+               status === 200 ? ticketTable(data.items || [], '没有待处理的工单。', 'review-list') : H.refusalView(status, data));
   }
 
   async function renderDesk(box) {
     const { status, data } = await H.api('GET', '/v1/desk/queue?limit=100');
     box.append(el('h2', {}, '派单中心待派工单'));
-    if (status !== 200) { box.append(el('p', { class: 'error' }, H.refusal(status, data))); return; }
+    if (status !== 200) { box.append(H.refusalView(status, data)); return; }
     box.append(el('table', { class: 'queue' },
       el('thead', {}, el('tr', {}, ['工单号', '诉求内容', '等待自', '派单时限'].map((h) => el('th', {}, h)))),
       el('tbody', {}, (data.items || []).map((t) => el('tr', { class: t.overdue ? 'clock-red' : '' },
@@ -366,8 +392,8 @@
     if (searchState.phone && H.session.role !== 'unit') params.set('phone', searchState.phone);
     if (searchState.state) params.set('state', searchState.state);
     const { status, data } = await H.api('GET', '/v1/tickets?' + params);
-    box.append(status === 200 ? el('div', { id: 'search-results' }, ticketList(data.items || [], '没有找到工单。'))
-                              : el('p', { class: 'error' }, H.refusal(status, data)));
+    box.append(status === 200 ? el('div', { id: 'search-results' }, ticketTable(data.items || [], '没有找到工单。'))
+                              : H.refusalView(status, data));
   }
 
   H.views.intake = { title: '受理登记', roles: ['operator'], nav: true, order: 1, render: renderIntake };
@@ -375,4 +401,5 @@
   H.views.desk = { title: '派单中心', roles: ['operator', 'supervisor'], nav: true, order: 4, render: renderDesk };
   H.views.search = { title: '工单查询', roles: ['operator', 'unit', 'supervisor'], nav: true, order: 5, render: renderSearch };
   H.ticketList = ticketList;
+  H.ticketTable = ticketTable;
 })();

@@ -88,7 +88,7 @@
     if (filters.overdue) q += '&overdue=true';
     if (filters.cursor) q += '&cursor=' + encodeURIComponent(filters.cursor);
     const { status, data } = await H.api('GET', q);
-    if (status !== 200) { box.append(el('p', { class: 'error' }, H.refusal(status, data))); return; }
+    if (status !== 200) { box.append(H.refusalView(status, data)); return; }
     const items = data.items || [];
     const rows = items.map((t) => el('tr', { class: 'clock-' + colourOf(t), 'data-id': t.id },
       el('td', {}, el('input', { type: 'checkbox', class: 'pick', value: t.id, 'aria-label': '选择 ' + t.id,
