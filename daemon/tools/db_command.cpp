@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <ostream>
+#include <thread>
 
 #include "daemon/runtime/database_lock.hpp"
 #include "daemon/runtime/local_time.hpp"
@@ -135,7 +136,16 @@ int db_backup_rotated(const std::string& database, const std::string& into, std:
     err << "db backup: cannot create " << into << ": " << ec.message() << '\n';
     return 1;
   }
-  const auto name = rotated_backup_name(local_stamp_ms(wall_clock().now_ms()).rfc3339);
+  // Named by the second: a second run within the same second (by hand, beside the daily timer) waits for the
+  // next one rather than fail on the name the first one took.
+  auto now_ms = wall_clock().now_ms();
+  auto name = rotated_backup_name(local_stamp_ms(now_ms).rfc3339);
+  std::error_code ec;
+  if (std::filesystem::exists(std::filesystem::path(into) / name, ec)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000 - now_ms % 1000 + 5));
+    now_ms = wall_clock().now_ms();
+    name = rotated_backup_name(local_stamp_ms(now_ms).rfc3339);
+  }
   if (const int failed = db_backup(database, (std::filesystem::path(into) / name).string(), out, err)) return failed;
   if (keep == 0) return 0;
   std::error_code error;

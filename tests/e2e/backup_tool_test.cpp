@@ -107,6 +107,15 @@ TEST_CASE("db backup --into keeps the newest copies of a folder and leaves other
   CHECK(left[2].starts_with("hotline-20"));  // today's copy, named by local time
   CHECK(left[2] > left[1]);
   CHECK(query_ints(backups + "/" + left[2], "SELECT count(*) FROM tickets").at(0) == 1);
+  // A second run straight after (most often within the same second, whose name the first took) makes its own copy.
+  const auto again = run_command(HOTLINECTL_PATH, {"db", "backup", "--database", db, "--into", backups});
+  INFO(again.err);
+  CHECK(again.status == 0);
+  std::size_t copies = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(backups)) {
+    copies += entry.path().filename().string().starts_with("hotline-20") && entry.path().filename() != left[1];
+  }
+  CHECK(copies == 2);
 
   // One of --to and --into, exactly; --keep only with --into.
   CHECK(run_command(HOTLINECTL_PATH, {"db", "backup", "--database", db}).status == 2);
