@@ -2,8 +2,8 @@
 //   build/release/tests/queue_bench [TICKETS] [DB_PATH]
 // (a DB_PATH given is kept afterwards, for tests/bench/web_bench.mjs; the default temporary file is removed)
 // Seeds a database with TICKETS tickets (default 100,000), all in one unit's queue (a quarter closed), then times the
-// unit queue queries the liaison terminals make: first page, a deep page by cursor, overdue only, a state filter, and a
-// full-text search.
+// unit queue queries the liaison terminals make: first page, a deep page by cursor, overdue only, a state filter, a
+// full-text search, and a county government's search over the units below it.
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -96,6 +96,18 @@ int main(int argc, char** argv) {
   search.text = "第4242号";
   std::size_t hits = 0;
   const double search_ms = best_ms(5, [&] { hits = reader->search(search).value().size(); });
+  // A county government's search (its own tickets and those of the 40 units below it, one of them 350602.cgj):
+  // the newest page, and the same text.
+  SearchQuery subtree;
+  subtree.unit_ids = {"350602.gov", "350602.cgj"};
+  for (int k = 0; k < 39; ++k) subtree.unit_ids.push_back("350602" + std::to_string(100 + k) + ".gov");
+  SearchQuery own;  // the liaison of 350602.cgj itself, for comparison
+  own.unit_id = "350602.cgj";
+  const double own_page_ms = best_ms(20, [&] { (void)reader->search(own).value(); });
+  std::size_t subtree_rows = 0, subtree_hits = 0;
+  const double subtree_page_ms = best_ms(20, [&] { subtree_rows = reader->search(subtree).value().size(); });
+  subtree.text = search.text;
+  const double subtree_search_ms = best_ms(5, [&] { subtree_hits = reader->search(subtree).value().size(); });
 
   std::printf("seeded %d tickets, all in 350602.cgj's queue, a quarter closed, in %.1f s\n", tickets, seed_s);
   std::printf("queue first page (50 rows, got %zu): %.2f ms\n", rows, first_ms);
@@ -103,6 +115,11 @@ int main(int argc, char** argv) {
   std::printf("queue overdue only: %.2f ms\n", overdue_ms);
   std::printf("queue state=closed: %.2f ms\n", closed_ms);
   std::printf("full-text search '第4242号' (%zu hit(s)): %.2f ms\n", hits, search_ms);
+  std::printf("a unit's search, newest page: its own tickets %.2f ms\n", own_page_ms);
+  std::printf(
+      "a county government's search, units below it included: newest page (%zu rows) %.2f ms, "
+      "'第4242号' (%zu hit(s)) %.2f ms\n",
+      subtree_rows, subtree_page_ms, subtree_hits, subtree_search_ms);
   if (argc <= 2) {
     std::filesystem::remove(path);
     std::filesystem::remove(path + "-wal");
