@@ -90,20 +90,26 @@ bool is_blank(std::string_view text) {
   return true;
 }
 
-std::string request_type_list() {
+namespace {
+
+// "english (中文), …" of a name table.
+template <class Names>
+std::string name_list(const Names& names) {
   std::string out;
-  for (const auto& n : k_type_names) {
+  for (const auto& n : names) {
     out += (out.empty() ? "" : ", ") + std::string(n.english) + " (" + std::string(n.chinese) + ")";
   }
   return out;
 }
 
+}  // namespace
+
+std::string request_type_list() {
+  return name_list(k_type_names);
+}
+
 std::string urgency_list() {
-  std::string out;
-  for (const auto& n : k_urgency_names) {
-    out += (out.empty() ? "" : ", ") + std::string(n.english) + " (" + std::string(n.chinese) + ")";
-  }
-  return out;
+  return name_list(k_urgency_names);
 }
 
 std::string channel_list() {

@@ -82,16 +82,14 @@ Result<std::vector<SearchRow>> TicketStore::search(const SearchQuery& q, std::ch
     }
   }
   if (q.state) where.push_back("t.state = ?2");
-  if (q.unit_id) {
+  // The units asked for: one (unit_id), or a unit and those below it (unit_ids), as one JSON array for json_each().
+  std::vector<std::string> units = q.unit_ids;
+  if (q.unit_id) units.push_back(*q.unit_id);
+  if (!units.empty()) {
     where.push_back(
         "EXISTS (SELECT 1 FROM assignments a WHERE a.ticket_id = t.id AND a.state != 'withdrawn'"
-        " AND (a.unit_id = ?3 OR a.handler_id = ?3))");
-  }
-  if (!q.unit_ids.empty()) {
-    where.push_back(
-        "EXISTS (SELECT 1 FROM assignments a WHERE a.ticket_id = t.id AND a.state != 'withdrawn'"
-        " AND (a.unit_id IN (SELECT value FROM json_each(?10)) OR a.handler_id IN (SELECT value FROM "
-        "json_each(?10))))");
+        " AND (a.unit_id IN (SELECT value FROM json_each(?3)) OR a.handler_id IN (SELECT value FROM "
+        "json_each(?3))))");
   }
   if (q.caller_key) where.push_back("t.caller_key = ?9");
   if (q.from_ms) where.push_back("t.received_ms >= ?4");
@@ -124,10 +122,9 @@ Result<std::vector<SearchRow>> TicketStore::search(const SearchQuery& q, std::ch
     }
   }
   if (q.state) st.bind(2, *q.state);
-  if (q.unit_id) st.bind(3, *q.unit_id);
-  if (!q.unit_ids.empty()) {
-    std::string ids = "[";  // a JSON array of the ids, for json_each()
-    for (const auto& id : q.unit_ids) {
+  if (!units.empty()) {
+    std::string ids = "[";
+    for (const auto& id : units) {
       if (ids.size() > 1) ids += ',';
       ids += '"';
       for (const char c : id) {
@@ -136,7 +133,7 @@ Result<std::vector<SearchRow>> TicketStore::search(const SearchQuery& q, std::ch
       }
       ids += '"';
     }
-    st.bind(10, ids + "]");
+    st.bind(3, ids + "]");
   }
   if (q.caller_key) st.bind(9, *q.caller_key);
   if (q.from_ms) st.bind(4, *q.from_ms);

@@ -268,13 +268,9 @@ boost::asio::awaitable<Response> Api::search_tickets(const Request& req, const P
       // Without `unit`: every ticket it may see, its own and those of the units below it.
       const auto rules = ctx_.rules.get();
       for (const auto& u : rules->units()) {
-        if (u.id != who.unit_id && daemon::unit_within(*rules, who.unit_id, u.id)) q.unit_ids.push_back(u.id);
+        if (daemon::unit_within(*rules, who.unit_id, u.id)) q.unit_ids.push_back(u.id);
       }
-      if (q.unit_ids.empty()) {
-        q.unit_id = who.unit_id;
-      } else {
-        q.unit_ids.push_back(who.unit_id);
-      }
+      if (q.unit_ids.empty()) q.unit_ids.push_back(who.unit_id);  // a unit the rules no longer have
     }
   }
   // On the read pool, never an I/O thread: a scan of every ticket takes long on a large database. The pool's

@@ -17,10 +17,6 @@ bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-bool blank(std::string_view s) {
-  return routing::is_blank(s);
-}
-
 // A control character other than tab and line ends (NUL, escape, DEL …): no citizen writes one, and it would
 // end a string early or garble a terminal where the text is shown.
 bool has_control(std::string_view s) {
@@ -84,7 +80,7 @@ std::variant<IntakeRequest, Problem> parse_intake(std::string_view body, const r
   const auto* content = o.if_contains("content");
   if (content == nullptr || content->is_null()) return bad_field("content", "is required");
   if (!content->is_string()) return bad_field("content", "must be a string");
-  if (blank(content->get_string())) return bad_field("content", "must not be empty");
+  if (routing::is_blank(content->get_string())) return bad_field("content", "must not be empty");
   if (has_control(content->get_string())) return bad_field("content", "must not contain control characters");
   if (content->get_string().size() > k_max_content_bytes) {
     return bad_field("content", "must be at most " + std::to_string(k_max_content_bytes) + " bytes");

@@ -72,10 +72,6 @@ std::vector<std::string> event_kinds(const HttpResult& r) {
 }
 
 // Today in the daemon's zone (Asia/Shanghai, UTC+8, no DST), YYYY-MM-DD.
-std::string today() {
-  return local_today();
-}
-
 // The rows of the report section `key`.
 json::array section_rows(const json::value& report, const std::string& key) {
   for (const auto& s : report.at("sections").as_array()) {
@@ -88,11 +84,11 @@ json::array section_rows(const json::value& report, const std::string& key) {
 // Today's nightly report (JSON) over the stopped daemon's database.
 json::value nightly_report(const Desk& d) {
   const std::string out = d.dir.path() + "/reports";
-  const auto report = run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", today(), "--database", d.db,
+  const auto report = run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", local_today(), "--database", d.db,
                                                     "--out", out, "--format", "json", "--rules", SHIPPED_RULES_DIR});
   INFO(report.out << report.err);
   REQUIRE(report.status == 0);
-  std::ifstream in(out + "/hotline-report-" + today() + ".json");
+  std::ifstream in(out + "/hotline-report-" + local_today() + ".json");
   std::stringstream text;
   text << in.rdbuf();
   return json::parse(text.str());
