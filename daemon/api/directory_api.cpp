@@ -83,7 +83,7 @@ Response Api::get_units(const Request& req) {
   const auto n = std::min(units.size(), static_cast<std::size_t>(limit));
   for (std::size_t i = 0; i < n; ++i) items.push_back(unit_json(*units[i]));
   json::object body{{"items", std::move(items)}, {"rules_version", rules->version()}};
-  body["next_cursor"] = units.size() > n ? json::value(units[n - 1]->id) : json::value(nullptr);
+  if (units.size() > n) body["next_cursor"] = units[n - 1]->id;  // absent on the last page, as in every list
   return make_response(req, http::status::ok, json::serialize(body));
 }
 

@@ -88,6 +88,26 @@ TEST_CASE("a unit terminal on its feed sees a new dispatch as soon as it is comm
   CHECK(data_of(*next).at("ticket") == second.c_str());
 }
 
+TEST_CASE("an urge of the whole ticket reaches the unit's feed with a null unit, as in the ticket", "[e2e][feed]") {
+  Fixture f;
+  DaemonProcess daemon(HOTLINED_PATH, f.args());
+  HttpClient client(daemon.port());
+  const auto id = post(client, f.op, k_mine);
+  SseClient feed(daemon.port(), k_feed, f.unit);
+  REQUIRE(feed.status() == 200);
+
+  REQUIRE(client.request("POST", "/v1/tickets/" + id + "/urge", R"({"note":"请尽快"})", f.op).status == 200);
+  const auto message = feed.next(5s);
+  REQUIRE(message);
+  CHECK(message->event == "urged");
+  CHECK(data_of(*message).at("unit").is_null());
+  const auto ticket = json::parse(client.request("GET", "/v1/tickets/" + id, "", f.op).body).as_object();
+  const auto& events = ticket.at("events").as_array();
+  REQUIRE(!events.empty());
+  CHECK(events.back().at("kind") == "urged");
+  CHECK(events.back().at("unit").is_null());
+}
+
 TEST_CASE("a feed needs a token of its unit or of the hotline", "[e2e][feed]") {
   Fixture f;
   DaemonProcess daemon(HOTLINED_PATH, f.args());
