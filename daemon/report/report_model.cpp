@@ -138,6 +138,7 @@ Report build_report(const Facts& f, const ReportOptions& options) {
   r.sections.push_back(rules_by_returns(f, o));
   r.sections.push_back(trend(f, o, 7));
   r.sections.push_back(trend(f, o, 30));
+  r.sections.push_back(definitions());
   r.sections.insert(r.sections.begin(), summary(f, o, r.sections));
   return r;
 }

@@ -88,7 +88,7 @@ std::pair<routing::Day, routing::Day> previous_period(const ReportOptions& o);
 
 Report build_report(const Facts& f, const ReportOptions& o);
 
-// Section builders (report_lists.cpp, report_units.cpp, report_trends.cpp).
+// Section builders (report_lists.cpp, report_units.cpp, report_trends.cpp, report_definitions.cpp).
 Section red_list(const Facts& f, const ReportOptions& o);
 Section yellow_list(const Facts& f, const ReportOptions& o);
 Section pending_returns(const Facts& f, const ReportOptions& o);
@@ -101,6 +101,8 @@ Section trend(const Facts& f, const ReportOptions& o, int days);
 // Key figures; counts of the list sections are read from `sections` (built first). Each rate row also carries
 // the same rate for the previous period (column `previous`, 上期; its cohort judged as of the same as-of day).
 Section summary(const Facts& f, const ReportOptions& o, const std::vector<Section>& sections);
+// 指标说明: what each rate counts and what counts as a hit, in Chinese, for the report's readers.
+Section definitions();
 
 // Shared helpers for the builders.
 std::string local_time_text(std::int64_t ms, int utc_offset_minutes);  // "2026-11-26 09:30"

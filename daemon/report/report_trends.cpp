@@ -64,7 +64,7 @@ Section summary(const Facts& f, const ReportOptions& o, const std::vector<Sectio
   Section s{"summary",
             "概况",
             "统计周期内全市汇总；上期为 " + routing::format_day(prev_from) + " — " + routing::format_day(prev_to) +
-                "（同样截至报告日末评判）；比率定义见 daemon/report/README.md",
+                "（同样截至报告日末评判）；各比率的定义见「指标说明」",
             {{"item", "指标"}, {"value", "数值"}, {"previous", "上期"}},
             {},
             std::nullopt};

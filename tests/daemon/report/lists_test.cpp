@@ -107,4 +107,25 @@ TEST_CASE("Trends cover the last 7 and 30 days", "[report][trends]") {
   CHECK(f.cell("trend_30", nov2, "sign_for_rate") == "66.67%");
 }
 
+TEST_CASE("The report defines its rates itself, last, and the summary points there", "[report][lists]") {
+  const auto& f = report_fixture();
+  REQUIRE(!f.report.sections.empty());
+  const auto& last = f.report.sections.back();
+  CHECK(last.key == "definitions");
+  CHECK(last.title == "指标说明");
+  // One row per rate of the unit table, named as the unit table and the summary name it.
+  REQUIRE(last.rows.size() == report::k_metric_count);
+  for (const auto m : report::k_metrics) {
+    const auto row = f.row_where("definitions", "key", std::string(report::metric_key(m)));
+    CHECK(f.cell("definitions", row, "metric") == report::metric_name(m));
+    CHECK(!f.cell("definitions", row, "counted").empty());
+    CHECK(!f.cell("definitions", row, "hit").empty());
+    CHECK(f.row_where("summary", "item", std::string(report::metric_name(m))) < f.report.find("summary")->rows.size());
+  }
+  const auto* summary = f.report.find("summary");
+  REQUIRE(summary != nullptr);
+  CHECK(summary->note.find("「指标说明」") != std::string::npos);
+  CHECK(summary->note.find("README") == std::string::npos);
+}
+
 }  // namespace hotline::test
