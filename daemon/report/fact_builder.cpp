@@ -44,6 +44,8 @@ enum class Kind {
   not_accepted,
   answered_directly,
   merged,
+  unmerged,
+  master_replied,
   closed,
   signed_for,
   return_requested,
@@ -77,6 +79,8 @@ Kind kind_of(std::string_view k) {
       {"not_accepted", Kind::not_accepted},
       {"answered_directly", Kind::answered_directly},
       {"merged", Kind::merged},
+      {"unmerged", Kind::unmerged},
+      {"master_replied", Kind::master_replied},
       {"return_requested", Kind::return_requested},
       {"return_approved", Kind::return_approved},
       {"return_declined", Kind::return_declined},
@@ -233,7 +237,25 @@ void FactBuilder::apply(const storage::EventView& e) {
       terminal(t, CaseState::answered_directly, e.at_ms);
       break;
     case Kind::merged:
-      terminal(t, CaseState::merged, e.at_ms);
+      // Out of every rate and list while merged; what it was is kept for an unmerge (the same day, by mistake).
+      // Its requests stay recorded: the lists skip a merged ticket, and an unmerge brings them back.
+      if (t.state != CaseState::merged) t.before_merge = t.state;
+      t.state = CaseState::merged;
+      t.closed_ms = e.at_ms;
+      break;
+    case Kind::unmerged:
+      if (t.state == CaseState::merged) t.state = t.before_merge, t.closed_ms = 0;
+      break;
+    case Kind::master_replied:
+      // The duplicate follows its master's reply: its own units are done with it (as routing::evolve withdraws
+      // them), so they are judged on the master alone; the hotline follows its caller up.
+      for (auto i = t.last_assignment; i != k_no_index; i = facts_.assignments[i].previous) {
+        facts_.assignments[i].withdrawn = true;
+      }
+      t.state = CaseState::awaiting_follow_up;
+      t.closed_ms = 0;
+      t.pending_return = k_no_index;
+      t.pending_extension = k_no_index;
       break;
     case Kind::closed:
       terminal(t, CaseState::closed, e.at_ms);

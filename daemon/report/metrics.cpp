@@ -41,6 +41,9 @@ std::optional<Metric> parse_metric(std::string_view text) {
 Contribution contribution(const Facts& f, const AssignmentFacts& a, Metric m, std::int64_t as_of_ms) {
   const auto& t = f.tickets[a.ticket];
   if (excluded(t)) return {};
+  // The dispatch desk neither signs for nor replies: its one clock is the dispatch limit, which the red and
+  // yellow lists show (派单). Its holding a ticket is no unit's round, so no rate judges it.
+  if (a.desk) return {};
   switch (m) {
     case Metric::sign_for: {
       // Every assignment, lead or co-handling. One withdrawn before it was signed (an approved return) is left

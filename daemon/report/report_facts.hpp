@@ -53,6 +53,7 @@ struct TicketFacts {
   std::uint32_t pending_extension = k_no_index;  // index into Facts::extensions while one waits for review
   std::uint16_t rule = 0;                        // interned dispatch rule of the first round (Facts::rule_ids)
   routing::CaseState state = routing::CaseState::awaiting_sign_for;
+  routing::CaseState before_merge = routing::CaseState::awaiting_sign_for;  // restored by an unmerge
   Satisfaction satisfaction = Satisfaction::none;  // of the latest follow-up
   Resolution resolution = Resolution::none;
   bool followed_up = false;

@@ -129,6 +129,7 @@ void add_pending(Section& s, const Facts& f, const ReportOptions& o, const std::
   const auto end = as_of_ms(o);
   std::vector<const Request*> rows;
   for (const auto& t : f.tickets) {
+    if (excluded(t)) continue;  // a merged ticket's request waits with it, in case it is unmerged
     if (const auto i = pending(t); i != k_no_index) rows.push_back(&all[i]);
   }
   std::sort(rows.begin(), rows.end(), [&](auto* x, auto* y) {
