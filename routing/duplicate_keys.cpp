@@ -22,9 +22,7 @@ bool report_duplicate_keys(YamlReader& reader, const YAML::Node& map) {
 
 bool check_unique_keys(YamlReader& reader, const YAML::Node& map, std::string_view what,
                        std::initializer_list<std::string_view> allowed) {
-  if (!reader.check_keys(map, what, allowed)) return false;
-  report_duplicate_keys(reader, map);
-  return true;
+  return reader.check_keys(map, what, allowed);  // which reports keys given twice too
 }
 
 }  // namespace hotline::routing

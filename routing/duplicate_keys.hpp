@@ -16,7 +16,7 @@ namespace hotline::routing {
 // true for a node that is not a mapping.
 bool report_duplicate_keys(YamlReader& reader, const YAML::Node& map);
 
-// YamlReader::check_keys, then report_duplicate_keys. False only when `map` is not a mapping.
+// YamlReader::check_keys, which reports keys given twice as well. False only when `map` is not a mapping.
 bool check_unique_keys(YamlReader& reader, const YAML::Node& map, std::string_view what,
                        std::initializer_list<std::string_view> allowed);
 

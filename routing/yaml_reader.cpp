@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <utility>
+#include <vector>
 
 #include "routing/keyword_matcher.hpp"
 
@@ -119,12 +121,21 @@ bool YamlReader::is_seq(const YAML::Node& n, std::string_view what) {
 bool YamlReader::check_keys(const YAML::Node& map, std::string_view what,
                             std::initializer_list<std::string_view> allowed) {
   if (!is_map(map, what)) return false;
+  // yaml-cpp keeps a key given twice and its look-ups take the first: a second `rules:` section or `keywords:`
+  // line would be dropped without a word. Few keys a mapping: a linear look-back is enough.
+  std::vector<std::pair<std::string, int>> seen;
   for (auto it = map.begin(); it != map.end(); ++it) {
     if (!it->first.IsScalar()) {
       error(it->first, std::string(what) + ": keys must be plain words");
       continue;
     }
     const std::string key = it->first.Scalar();
+    const auto first = std::find_if(seen.begin(), seen.end(), [&](const auto& s) { return s.first == key; });
+    if (first != seen.end()) {
+      error(it->first, "duplicate key '" + key + "' (first at line " + std::to_string(first->second) + ")");
+      continue;
+    }
+    seen.emplace_back(key, line(it->first));
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
       std::string expected;
       for (std::string_view a : allowed) expected += (expected.empty() ? "" : ", ") + std::string(a);

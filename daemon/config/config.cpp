@@ -270,12 +270,17 @@ const std::map<std::string, Setter>& key_table() {
 void walk(const YAML::Node& map, const std::string& prefix, const std::string& path, Config& config,
           std::set<std::string>& written, std::vector<routing::Diagnostic>& errors) {
   const auto& table = key_table();
+  std::map<std::string, int> first_line;  // a key given twice: YAML keeps both, and the second would win
   for (auto it = map.begin(); it != map.end(); ++it) {
     const auto mark = it->first.Mark();
     const std::string key = prefix + it->first.as<std::string>("");
     const auto err = [&](const YAML::Mark& m, const std::string& message) {
       errors.push_back({path, m.line + 1, m.column + 1, message, routing::Severity::error});
     };
+    if (const auto [seen, fresh] = first_line.try_emplace(key, mark.line + 1); !fresh) {
+      err(mark, "duplicate config key '" + key + "' (first at line " + std::to_string(seen->second) + ")");
+      continue;
+    }
     if (it->second.IsMap()) {
       const bool is_section =
           std::any_of(table.begin(), table.end(), [&](const auto& kv) { return kv.first.starts_with(key + "."); });

@@ -75,6 +75,27 @@ TEST_CASE("every mistake in a rule set is reported with file:line:column", "[rou
   CHECK(contains(m, "rules/dispatch.yaml:9:19: error: unknown request type '抱怨'"));
 }
 
+TEST_CASE("a key given twice in a rules file is an error: the second section would be dropped unseen",
+          "[routing][rules]") {
+  const std::vector<SourceFile> files{
+      {"hotline.yaml", k_units, "rules/hotline.yaml"},
+      {"dispatch.yaml",
+       "rules:\n"
+       "  - id: r1\n"
+       "    lead: desk\n"
+       "    lead: desk\n"
+       "rules:\n"
+       "  - id: r2\n"
+       "    lead: desk\n",
+       "rules/dispatch.yaml"},
+  };
+  const auto r = RuleSet::compile(files);
+  CHECK_FALSE(r.rule_set);
+  const auto m = messages(r);
+  CHECK(contains(m, "rules/dispatch.yaml:5:1: error: duplicate key 'rules' (first at line 1)"));
+  CHECK(contains(m, "rules/dispatch.yaml:4:5: error: duplicate key 'lead' (first at line 3)"));
+}
+
 TEST_CASE("YAML syntax errors and structural mistakes become diagnostics, never exceptions", "[routing][rules]") {
   const auto syntax = RuleSet::compile({{"bad.yaml", "units: [\n  - id: x\n", ""}});
   CHECK_FALSE(syntax.rule_set);

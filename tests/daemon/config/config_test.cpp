@@ -75,6 +75,28 @@ TEST_CASE("unknown keys and bad values are all reported with file:line:column", 
   CHECK(m[5].starts_with("c.yaml:7:14: error: 'log.level' must be one of"));
 }
 
+TEST_CASE("a key or a section given twice is an error, not the last one silently winning", "[daemon][config]") {
+  std::vector<hotline::routing::Diagnostic> errors;
+  const auto c = parse_config("c.yaml",
+                              "listen: 127.0.0.1:18107\n"
+                              "report:\n"
+                              "  time: \"02:00\"\n"
+                              "listen: 127.0.0.1:18109\n"
+                              "report:\n"
+                              "  dir: /tmp/r\n"
+                              "http:\n"
+                              "  threads: 2\n"
+                              "  threads: 3\n",
+                              errors);
+  std::vector<std::string> m;
+  for (const auto& e : errors) m.push_back(e.to_string());
+  REQUIRE(m.size() == 3);
+  CHECK(m[0] == "c.yaml:4:1: error: duplicate config key 'listen' (first at line 1)");
+  CHECK(m[1] == "c.yaml:5:1: error: duplicate config key 'report' (first at line 2)");
+  CHECK(m[2] == "c.yaml:9:3: error: duplicate config key 'http.threads' (first at line 8)");
+  CHECK(c.listen == "127.0.0.1:18107");
+}
+
 TEST_CASE("a config that is not YAML is one diagnostic", "[daemon][config]") {
   std::vector<hotline::routing::Diagnostic> errors;
   parse_config("c.yaml", "listen: [\n", errors);
