@@ -207,6 +207,19 @@ bool WorkCalendar::is_settled(Day d) const {
   return is_published(civil_from_day(d).year);
 }
 
+std::string WorkCalendar::coverage_gap(Day today) const {
+  const auto now = civil_from_day(today);
+  const int needed = now.month >= 11 ? now.year + 1 : now.year;
+  const int last = last_published_year();
+  if (last >= needed) return {};
+  const int first_missing = std::max(last + 1, now.year);
+  return "the holiday calendar is published through " + (last > 0 ? std::to_string(last) : std::string("no year")) +
+         ": deadlines that run into " + std::to_string(first_missing) +
+         " count Monday to Friday as working days and are provisional until calendar/" +
+         std::to_string(first_missing) + ".json, the State Council's table, is added (rules/calendar/README.md, "
+         "Adding next year)";
+}
+
 std::optional<std::string> WorkCalendar::holiday_name(Day d) const {
   const auto* listed = find(d);
   if (listed == nullptr || listed->name.empty()) return std::nullopt;

@@ -38,6 +38,9 @@ class WorkCalendar {
   // (2023.json lists 2022-12-31), so the last days of a published year can still change when the next table
   // arrives; this function does not flag them (see rules/calendar/README.md).
   bool is_settled(Day d) const;
+  // What an admin must hear on `today` about the tables loaded: the current year unpublished, or, from November
+  // on (the State Council's notice for the next year comes in November or December), the next. Empty when none.
+  std::string coverage_gap(Day today) const;
   // The name of a listed day ("国庆节、中秋节", or a local override's name); nullopt for unlisted days and for
   // overrides given without a name.
   std::optional<std::string> holiday_name(Day d) const;

@@ -281,7 +281,11 @@ int run_ctl(int argc, char** argv) {
     std::cerr << "hotlinectl: timezone: " << error << '\n';
     return 1;
   }
-  if (check->parsed()) return rules_check(check_dir, strict, as_json, std::cout, std::cerr);
+  if (check->parsed()) {
+    const auto now_ms = local_stamp(std::chrono::system_clock::now()).unix_ms;
+    return rules_check(check_dir, routing::local_day(now_ms, utc_offset_minutes(now_ms)), strict, as_json, std::cout,
+                       std::cerr);
+  }
   if (test->parsed()) return rules_test(test_dir);
   if (diff->parsed()) return rules_diff(old_dir, new_dir, examples);
   if (learn->parsed()) {

@@ -76,6 +76,15 @@ bool is_loopback(const std::string& host) {
   return !ec && address.is_loopback();
 }
 
+// Tells the admin, at start and on each reload, when deadlines will soon count weekdays only for want of the
+// next year's holiday table.
+void warn_of_calendar_gap(const RulesInfo& info) {
+  const auto now = wall_clock().now_ms();
+  if (const auto gap = info.calendar->coverage_gap(routing::local_day(now, utc_offset_minutes(now))); !gap.empty()) {
+    spdlog::warn("{}", gap);
+  }
+}
+
 // Reloads rules on SIGHUP: a bad set is refused whole and the live one stays.
 // Returns whether a new set went live.
 bool reload_on_signal(RulesHolder& holder, TicketWriter& writer, const EscalationHooks& hooks) {
@@ -90,6 +99,7 @@ bool reload_on_signal(RulesHolder& holder, TicketWriter& writer, const Escalatio
   }
   spdlog::info("rules reloaded on SIGHUP: version {} in {:.0f} ms", outcome.info.rules->version(),
                outcome.info.load_ms);
+  warn_of_calendar_gap(outcome.info);
   bring_deadlines_to_calendar(writer, outcome.info, wall_clock().now_ms(), &hooks);
   return true;
 }
@@ -199,12 +209,15 @@ int run_daemon(int argc, char** argv) {
     std::cerr << "hotlined: rules in '" << config.rules << "' are invalid; not starting\n";
     return 1;
   }
-  // The folder's golden cases: at start-up a failure is reported, not fatal (a reload refuses it unless forced).
-  if (const auto golden = run_golden_check(config.rules, *compiled.info.rules); !golden.failures.empty()) {
-    spdlog::warn("{} of {} golden case(s) in '{}' fail with the rules this daemon starts with:", golden.failures.size(),
-                 golden.cases, config.rules);
+  // The folder's golden cases: at start-up a failure is reported, not fatal (a reload refuses it unless forced);
+  // --check-config, which an admin runs before a restart, fails on it.
+  const auto golden = run_golden_check(config.rules, *compiled.info.rules);
+  if (!golden.failures.empty()) {
+    spdlog::warn("{} of {} golden case(s) in '{}' fail with the rules this daemon {}:", golden.failures.size(),
+                 golden.cases, config.rules, check_only ? "would start with" : "starts with");
     for (const auto& f : golden.failures) spdlog::warn("  {}", f);
   }
+  warn_of_calendar_gap(compiled.info);
   for (const auto& unit : config.report_notify) {
     if (compiled.info.rules->find_unit(unit) == nullptr) {
       std::cerr << "hotlined: report.notify names unit '" << unit << "', which the rules in '" << config.rules
@@ -216,6 +229,11 @@ int run_daemon(int argc, char** argv) {
   auto webhook_tls = make_webhook_tls(config.ca_file, tls_error);
   if (!webhook_tls) {
     std::cerr << "hotlined: " << tls_error << '\n';
+    return 1;
+  }
+  if (check_only && !golden.failures.empty()) {
+    std::cerr << "hotlined: the rules in '" << config.rules << "' load but fail " << golden.failures.size()
+              << " golden case(s): a SIGHUP reload would refuse them, a start would install them\n";
     return 1;
   }
   if (check_only) {

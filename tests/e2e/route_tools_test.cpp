@@ -90,6 +90,38 @@ TEST_CASE("the shipped rules check clean and have at least 1,300 units", "[e2e][
   CHECK(r.err.find("error:") == std::string::npos);
 }
 
+TEST_CASE("rules check refuses what hotlined refuses: the time limits and the calendar too", "[e2e][tools]") {
+  TempDir dir;
+  const auto rules = dir.path() + "/rules";
+  std::filesystem::copy(E2E_RULES_DIR, rules, std::filesystem::copy_options::recursive);
+  std::ofstream(rules + "/time_limits.yaml", std::ios::app) << "bogus: 1\n";
+  const auto r = run_command(HOTLINECTL_PATH, {"rules", "check", rules});
+  INFO(r.out << r.err);
+  CHECK(r.status == 1);
+  CHECK(r.err.find("time_limits.yaml") != std::string::npos);
+  CHECK(r.err.find("unknown key 'bogus'") != std::string::npos);
+  CHECK(r.out.find("OK") == std::string::npos);
+  const auto daemon = run_command(HOTLINED_PATH, {"--check-config", "--rules", rules});
+  CHECK(daemon.status == 1);
+}
+
+TEST_CASE("hotlined --check-config fails on rules whose golden cases fail, as a reload would", "[e2e][tools]") {
+  TempDir dir;
+  const auto rules = dir.path() + "/rules";
+  std::filesystem::copy(E2E_RULES_DIR, rules, std::filesystem::copy_options::recursive);
+  std::filesystem::create_directories(rules + "/tests");
+  std::ofstream(rules + "/tests/one.yaml")
+      << "cases:\n  - ticket: {content: 路灯不亮, category: \"010101\", area: \"350602\"}\n"
+         "    expect: {unit: 350623.cgj}\n";
+  const auto r = run_command(HOTLINED_PATH, {"--check-config", "--rules", rules});
+  INFO(r.out << r.err);
+  CHECK(r.status == 1);
+  CHECK(r.err.find("fail 1 golden case(s)") != std::string::npos);
+  CHECK(r.out.find("OK") == std::string::npos);
+  std::filesystem::remove(rules + "/tests/one.yaml");
+  CHECK(run_command(HOTLINED_PATH, {"--check-config", "--rules", rules}).status == 0);
+}
+
 TEST_CASE("rules check --strict fails on warnings", "[e2e][tools]") {
   TempDir dir;
   std::filesystem::copy(E2E_RULES_DIR, dir.path() + "/rules", std::filesystem::copy_options::recursive);

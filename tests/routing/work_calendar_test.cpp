@@ -312,6 +312,21 @@ TEST_CASE("a year whose days list is empty is not published", "[routing][calenda
   CHECK(result.calendar->is_working_day(day("2027-01-01")));  // the weekday rule
 }
 
+TEST_CASE("the coverage gap names the year to add, from November on for the next one", "[routing][calendar]") {
+  const auto& cal = shipped();  // published through 2026
+  REQUIRE(cal.last_published_year() == 2026);
+  CHECK(cal.coverage_gap(day("2026-10-31")).empty());
+  const auto november = cal.coverage_gap(day("2026-11-01"));
+  CHECK(november.find("published through 2026") != std::string::npos);
+  CHECK(november.find("calendar/2027.json") != std::string::npos);
+  // Once the year has begun without its table, the year itself is named, whatever the month.
+  CHECK(cal.coverage_gap(day("2027-03-01")).find("calendar/2027.json") != std::string::npos);
+  CHECK(cal.coverage_gap(day("2028-03-01")).find("calendar/2028.json") != std::string::npos);
+  const auto none = WorkCalendar::compile({{"2027.json", R"({"year": 2027, "papers": [], "days": []})", ""}});
+  REQUIRE(none.calendar);
+  CHECK(none.calendar->coverage_gap(day("2027-01-05")).find("published through no year") != std::string::npos);
+}
+
 // --- diagnostics ----------------------------------------------------------------------------------------------
 
 TEST_CASE("every mistake in a calendar file is reported with file line and column", "[routing][calendar]") {
