@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <filesystem>
+#include <system_error>
 #include <cstring>
 
 namespace hotline::daemon {
@@ -20,6 +22,12 @@ std::string written_holder(int fd) {
 }
 
 }  // namespace
+
+std::string DatabaseLock::path_for(const std::string& database) {
+  std::error_code ec;
+  const auto real = std::filesystem::weakly_canonical(database, ec);  // symlinks resolved as far as the path exists
+  return (ec ? database : real.string()) + ".lock";
+}
 
 DatabaseLock::DatabaseLock(const std::string& database, const std::string& holder) {
   const auto path = path_for(database);

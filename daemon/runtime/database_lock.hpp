@@ -28,7 +28,9 @@ class DatabaseLock {
   Outcome outcome() const { return outcome_; }
   const std::string& message() const { return message_; }
 
-  static std::string path_for(const std::string& database) { return database + ".lock"; }
+  // Beside the database's real file: a symlink (or a path with `..` or a symlinked folder) to a database that a
+  // hotlined holds names the same lock, so neither a second daemon nor a restore gets past it that way.
+  static std::string path_for(const std::string& database);
 
  private:
   int fd_ = -1;

@@ -214,6 +214,18 @@ TEST_CASE("a second hotlined on the same database is refused while the first run
   CHECK(second.status == 1);
   CHECK(second.err.find(db + " is in use by a running hotlined (pid " + std::to_string(first.pid()) + ")") !=
         std::string::npos);
+  // Nor does another name for the same file get past the lock: a symlink to it, or one to its folder.
+  fs::create_symlink(db, dir.path() + "/alias.db");
+  fs::create_directory_symlink(dir.path(), dir.path() + "/folder");
+  for (const auto& alias : {dir.path() + "/alias.db", dir.path() + "/folder/h.db"}) {
+    const auto other =
+        run_command(HOTLINED_PATH, {"--listen", "127.0.0.1:0", "--database", alias, "--rules", SHIPPED_RULES_DIR});
+    CHECK(other.status == 1);
+    CHECK(other.err.find(alias + " is in use by a running hotlined") != std::string::npos);
+    const auto restore = run_command(HOTLINECTL_PATH, {"db", "restore", "--database", alias, "--from", db});
+    CHECK(restore.status == 1);
+    CHECK(restore.err.find("in use by a running hotlined") != std::string::npos);
+  }
   HttpClient client(first.port());
   CHECK(client.get("/healthz").status == 200);  // the first one goes on
   CHECK(first.stop(SIGTERM) == 0);
