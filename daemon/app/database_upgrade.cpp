@@ -27,7 +27,21 @@ int prepare_database_upgrade(const std::string& path) {
         path, *stored, current);
     return k_exit_schema_too_new;
   }
-  if (*stored == current || *stored == 0) return 0;  // 0: an empty file, nothing to keep
+  if (*stored == 0) {
+    // Schema 0 is a new, empty file hotlined makes its own, or another program's database: never take that over.
+    const auto objects = storage::schema_object_count(path);
+    if (!objects) {
+      spdlog::critical("{}", objects.error().message);
+      return 3;
+    }
+    if (*objects == 0) return 0;
+    spdlog::critical(
+        "{} is not a hotline database: schema version 0 with {} table(s) or index(es) of another program; hotlined "
+        "creates its database in a new or empty file (check `database` in the config)",
+        path, *objects);
+    return 3;
+  }
+  if (*stored == current) return 0;
   const std::string backup = path + ".before-schema-" + std::to_string(current) + ".bak";
   if (fs::exists(backup, ec) || fs::is_symlink(backup, ec)) {
     // An earlier start made it (and its upgrade did not finish): it holds the older state, so it is kept.

@@ -54,6 +54,27 @@ TEST_CASE("an older database is backed up beside it, then migrated", "[e2e][upgr
   CHECK(file_bytes(backup) == kept);
 }
 
+TEST_CASE("another program's database (schema 0 with tables) is refused untouched, an empty file is taken",
+          "[e2e][upgrade]") {
+  TempDir dir;
+  const std::string other = dir.path() + "/accounts.db";
+  { std::ofstream touch(other); }
+  run_sql(other, "CREATE TABLE accounts(id INTEGER PRIMARY KEY, owner TEXT); INSERT INTO accounts VALUES (1, 'x');");
+  const auto before = file_bytes(other);
+  const auto r =
+      run_command(HOTLINED_PATH, {"--listen", "127.0.0.1:0", "--database", other, "--rules", SHIPPED_RULES_DIR});
+  CHECK(r.status == 3);
+  CHECK(r.err.find(other + " is not a hotline database: schema version 0 with 1 table(s)") != std::string::npos);
+  CHECK(r.err.find("listening on") == std::string::npos);
+  CHECK(file_bytes(other) == before);
+  CHECK(query_ints(other, "SELECT count(*) FROM sqlite_master") == std::vector<std::int64_t>{1});
+
+  const std::string empty = dir.path() + "/empty.db";
+  { std::ofstream touch(empty); }
+  DaemonProcess daemon(HOTLINED_PATH, {"--listen", "127.0.0.1:0", "--database", empty, "--rules", SHIPPED_RULES_DIR});
+  CHECK(HttpClient(daemon.port()).get("/readyz").status == 200);
+}
+
 TEST_CASE("a database of a newer schema is refused untouched with exit code 5", "[e2e][upgrade]") {
   TempDir dir;
   const std::string db = dir.path() + "/hotline.db";
