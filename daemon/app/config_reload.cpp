@@ -29,6 +29,14 @@ bool ConfigReloader::reload(Config& running) {
     for (const auto& e : errors) spdlog::error("  {}", e.to_string());
     return false;
   }
+  if (live_.refusals) {
+    if (const auto problems = live_.refusals(next); !problems.empty()) {
+      spdlog::error("SIGHUP: config {} refused ({} error(s)); the running config stays, and a restart would fail:",
+                    path_, problems.size());
+      for (const auto& p : problems) spdlog::error("  {}", p);
+      return false;
+    }
+  }
   const auto written = written_config_keys(text.str());
   std::set<std::string> keys;
   for (const auto& [k, v] : in_effect_) keys.insert(k);

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "daemon/config/config.hpp"
 
@@ -18,6 +19,8 @@ class ConfigReloader {
   struct Live {
     std::function<void(const std::string& level)> log_level;          // log.level changed
     std::function<void(const std::string& report_time)> report_time;  // report.time changed ("" = off)
+    // What the next start would refuse in a file that parses (config_refusals); the file is refused for it too.
+    std::function<std::vector<std::string>(const Config& next)> refusals;
   };
   // `path`: the --config file ("" when none was given: reload() does nothing); `text`: what start-up read from
   // it; `overridden`: the keys the command line set (listen, database, rules), which the file cannot change.

@@ -23,6 +23,7 @@
 #include "daemon/access/lookup_code.hpp"
 #include "daemon/api/api.hpp"
 #include "daemon/api/service_metrics.hpp"
+#include "daemon/app/config_checks.hpp"
 #include "daemon/app/config_reload.hpp"
 #include "daemon/app/database_upgrade.hpp"
 #include "daemon/app/log_format.hpp"
@@ -218,12 +219,9 @@ int run_daemon(int argc, char** argv) {
     for (const auto& f : golden.failures) spdlog::warn("  {}", f);
   }
   warn_of_calendar_gap(compiled.info);
-  for (const auto& unit : config.report_notify) {
-    if (compiled.info.rules->find_unit(unit) == nullptr) {
-      std::cerr << "hotlined: report.notify names unit '" << unit << "', which the rules in '" << config.rules
-                << "' do not define\n";
-      return 1;
-    }
+  if (const auto refusals = config_refusals(config, *compiled.info.rules); !refusals.empty()) {
+    for (const auto& problem : refusals) std::cerr << "hotlined: " << problem << '\n';
+    return 1;
   }
   std::string tls_error;
   auto webhook_tls = make_webhook_tls(config.ca_file, tls_error);
@@ -484,7 +482,8 @@ int run_daemon(int argc, char** argv) {
                                     }
                                     nightly.reschedule(parse_time_of_day(report_time).value_or(0));
                                     if (!nightly.running()) nightly.start();
-                                  }});
+                                  },
+                                  [&rules](const Config& next) { return config_refusals(next, *rules.get()); }});
   std::function<void(const boost::system::error_code&, int)> on_hup = [&](const boost::system::error_code& error, int) {
     if (error) return;
     service.reloading("reloading the config and the rules");

@@ -11,12 +11,17 @@
 
 namespace hotline::daemon {
 
-std::string select_time_zone(const std::string& name) {
+std::string time_zone_error(const std::string& name) {
   // localtime_r silently falls back to UTC for an unknown zone, so check the zone file first.
   const bool safe = !name.empty() && name.find("..") == std::string::npos && name.front() != '/';
   if (!safe || !std::filesystem::exists("/usr/share/zoneinfo/" + name)) {
     return "unknown time zone '" + name + "' (is package tzdata installed?)";
   }
+  return {};
+}
+
+std::string select_time_zone(const std::string& name) {
+  if (auto error = time_zone_error(name); !error.empty()) return error;
   ::setenv("TZ", name.c_str(), 1);
   ::tzset();
   return {};

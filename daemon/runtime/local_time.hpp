@@ -20,6 +20,8 @@ struct LocalStamp {
 // Makes `name` (an IANA zone such as Asia/Shanghai) the process time zone. Returns an error message, or ""
 // on success. Fails when the zone is not installed (package tzdata).
 std::string select_time_zone(const std::string& name);
+// The error select_time_zone would give, without selecting anything ("" when the zone is installed).
+std::string time_zone_error(const std::string& name);
 
 LocalStamp local_stamp(std::chrono::system_clock::time_point t);
 LocalStamp local_stamp_ms(std::int64_t unix_ms);

@@ -1,5 +1,8 @@
 #include "daemon/app/config_reload.hpp"
 
+#include "daemon/app/config_checks.hpp"
+#include "daemon/config/rules_loader.hpp"
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -16,9 +19,17 @@ struct Seen {
   std::vector<std::string> levels, report_times;
 };
 
+// The live rule set hotlined checks a re-read config against (as at start-up).
+const hotline::routing::RuleSet& live_rules() {
+  static const auto loaded = load_rules(E2E_RULES_DIR);
+  REQUIRE(loaded.rule_set);
+  return *loaded.rule_set;
+}
+
 ConfigReloader::Live recording(Seen& seen) {
   return {[&seen](const std::string& level) { seen.levels.push_back(level); },
-          [&seen](const std::string& time) { seen.report_times.push_back(time); }};
+          [&seen](const std::string& time) { seen.report_times.push_back(time); },
+          [](const Config& next) { return config_refusals(next, live_rules()); }};
 }
 
 }  // namespace
@@ -56,6 +67,20 @@ TEST_CASE("a re-read config applies log.level and report.time live and nothing e
   CHECK_FALSE(reloader.reload(running));
   CHECK(seen.levels.size() == 1);
   CHECK(running.log_level == "warn");
+
+  // So is a file the next start would refuse, though it parses: a zone not installed, a unit the rules lack, a
+  // CA file that is not there. A restart it asks for would fail, and the daemon would stay down.
+  for (const char* bad : {"timezone: Asia/Shangai\n", "report:\n  notify: [999999.nope]\n",
+                          "notifications:\n  ca_file: /nonexistent/ca.pem\n",
+                          "notifications:\n  webhooks:\n    - {unit: 350602.cgjj, url: \"http://127.0.0.1:9/x\"}\n"}) {
+    INFO(bad);
+    std::ofstream(path) << "log:\n  level: error\n" << bad;
+    CHECK_FALSE(reloader.reload(running));
+    CHECK(running.log_level == "warn");
+  }
+  std::ofstream(path) << "log:\n  level: error\ntimezone: Asia/Shanghai\n";
+  CHECK(reloader.reload(running));
+  CHECK(running.log_level == "error");
 
   // Without --config there is nothing to re-read.
   Seen none;
