@@ -49,6 +49,8 @@ int prepare_database_upgrade(const std::string& path) {
                  *stored, backup, current);
     return 0;
   }
+  spdlog::info("database {} has schema {}: copying it to {} before migrating to schema {} …", path, *stored, backup,
+               current);
   const auto copied = storage::backup_database(path, backup);
   if (!copied) {
     spdlog::critical("database {} has schema {} and is not upgraded to {} without a backup, which failed: {}", path,
