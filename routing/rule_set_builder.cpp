@@ -464,7 +464,16 @@ void RuleSetBuilder::read_rules(YamlReader& r, const YAML::Node& list) {
           }
           rule.urgencies |= 1u << static_cast<unsigned>(*u);
         }
-        rule.channels = r.strings(when, "channel");
+        for (auto& [channel, node] : r.strings_with_nodes(when, "channel")) {
+          if (!is_channel(channel)) {
+            std::string known;
+            for (const auto c : channels()) known += (known.empty() ? "" : ", ") + std::string(c);
+            r.error(node, "unknown channel '" + channel + "' (" + known + ")");
+            ok = false;
+            continue;
+          }
+          rule.channels.push_back(std::move(channel));
+        }
         read_keywords(r, when["keywords"], rule);
       }
     }

@@ -60,7 +60,7 @@ TEST_CASE("every mistake in a rule set is reported with file:line:column", "[rou
        "      typ: [complaint]\n"
        "    lead: {kind: 不存在的局, level: county}\n"
        "  - id: r3\n"
-       "    when: {type: [抱怨]}\n"
+       "    when: {type: [抱怨], channel: [phone, telephone]}\n"
        "    lead: desk\n",
        "rules/dispatch.yaml"},
   };
@@ -73,6 +73,8 @@ TEST_CASE("every mistake in a rule set is reported with file:line:column", "[rou
   CHECK(contains(
       m, "rules/dispatch.yaml:4:5: error: rule 'r1': no unit matches template {kind: 不存在的局, level: county}"));
   CHECK(contains(m, "rules/dispatch.yaml:9:19: error: unknown request type '抱怨'"));
+  CHECK(contains(m, "rules/dispatch.yaml:9:45: error: unknown channel 'telephone' (phone, web, app, wechat, weibo, "
+                    "email, sms, transfer, other)"));
 }
 
 TEST_CASE("a key given twice in a rules file is an error: the second section would be dropped unseen",
