@@ -1,5 +1,8 @@
 // hotlinectl report nightly as a user runs it: files and summary, --explain, and clear errors with exit 1.
+#include <fmt/format.h>
+
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 
@@ -60,6 +63,21 @@ TEST_CASE("A file that is not a database is a clear error with exit code 1", "[r
 
 TEST_CASE("Bad arguments exit 2", "[report][command]") {
   const auto& f = report_fixture();
+  // A day not over (today, or later) would count the deadlines still to come as missed: refused, nothing written.
+  const auto today = [] {
+    using namespace std::chrono;
+    const year_month_day d{floor<days>(system_clock::now() + hours(8))};  // Asia/Shanghai, as the fixture
+    return fmt::format("{:04d}-{:02d}-{:02d}", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
+                       static_cast<unsigned>(d.day()));
+  }();
+  for (const auto& day : {today, std::string("2099-12-31")}) {
+    const auto out = f.dir.path() + "/not-over";
+    const auto r = run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", day, "--database", f.db, "--out", out,
+                                                 "--rules", f.rules_dir});
+    CHECK(r.status == 2);
+    CHECK(r.err.find("--as-of must be a day that is over") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(out));
+  }
   CHECK(run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", "2026-13-01", "--database", f.db, "--out", "x"})
             .status == 2);
   CHECK(run_command(HOTLINECTL_PATH,
