@@ -185,7 +185,14 @@ std::int64_t before_deadline(const WorkCalendar& cal, const Deadline& due, const
 std::int64_t after_deadline(const WorkCalendar& cal, const Deadline& due, const TimeLimit& limit,
                             int utc_offset_minutes) {
   if (limit.unit != LimitUnit::working_days) return due.due_ms + natural_ms(limit);
-  if (limit.amount <= 0) return due.due_ms;
+  if (limit.amount <= 0) {
+    // On the first working day past the deadline (domain rule 8): at the deadline when it falls on a working
+    // day, else at the start of the next one (a deadline of Saturday 00:00 gives its red card on Monday).
+    Day d = local_day(due.due_ms, utc_offset_minutes);
+    if (cal.is_working_day(d)) return due.due_ms;
+    for (int guard = 0; guard < 366 && !cal.is_working_day(d); ++guard) ++d;
+    return std::max(due.due_ms, start_of_day(d, utc_offset_minutes));
+  }
   bool provisional = false;  // the caller recomputes from the Deadline, which carries its own flag
   const Day last = nth_working_day_from(cal, due.last_day + 1, limit.amount, provisional);
   return start_of_day(last + 1, utc_offset_minutes);

@@ -77,7 +77,8 @@ std::int64_t before_deadline(const WorkCalendar& cal, const Deadline& due, const
 
 // The instant `limit` after a deadline, for the red card (红牌) and supervision (督办).
 //   Working days, N >= 1: the END (following local midnight) of the Nth working day after due.last_day, so
-//   "1 wd" after is the end of the first working day past the deadline. N = 0: due.due_ms itself.
+//   "1 wd" after is the end of the first working day past the deadline. N = 0: the first working day past the
+//   deadline, that is due.due_ms when it falls on a working day, else the start of the next working day.
 //   Natural time: due.due_ms plus the hours or minutes.
 std::int64_t after_deadline(const WorkCalendar& cal, const Deadline& due, const TimeLimit& limit,
                             int utc_offset_minutes);

@@ -48,9 +48,13 @@ TEST_CASE("stages of working-day clocks skip holidays and count make-up days", "
       // 5 wd from Fri 26 Sep 2025: last day Fri 10 Oct; Sat 11 Oct is a make-up working day (National Day).
       {"reply across National Day 2025", at("2025-09-26", 10), at("2025-10-11"), defaults,
        "yellow 2025-10-10 00:00, red 2025-10-11 00:00, urge 2025-10-12 00:00, supervise 2025-10-17 00:00"},
-      // Due at the end of Tue 30 Sep: the first working day past it is Thu 9 Oct, after the holiday.
+      // Due at the end of Tue 30 Sep: the first working day past it is Thu 9 Oct, after the holiday, and the red
+      // card comes then (domain rule 8), not on the holiday's first day.
       {"deadline just before a holiday", at("2025-09-26", 10), at("2025-10-01"), defaults,
-       "yellow 2025-09-30 00:00, red 2025-10-01 00:00, urge 2025-10-10 00:00, supervise 2025-10-15 00:00"},
+       "yellow 2025-09-30 00:00, red 2025-10-09 00:00, urge 2025-10-10 00:00, supervise 2025-10-15 00:00"},
+      // Due at the end of Fri 5 Dec 2025: red on Monday 8 Dec, the first working day past it.
+      {"deadline on a Friday", at("2025-11-28", 10), at("2025-12-06"), defaults,
+       "yellow 2025-12-05 00:00, red 2025-12-08 00:00, urge 2025-12-09 00:00, supervise 2025-12-13 00:00"},
       // Two working days before the end of Thu 9 Oct: Thu 9 Oct and, across the holiday, Tue 30 Sep.
       {"yellow two working days back across a holiday", at("2025-09-20", 10), at("2025-10-10"),
        policy("2 wd", "0 wd", "0 wd", "1 wd"),
