@@ -142,6 +142,9 @@ class CalendarBuilder {
 
 }  // namespace
 
+// The last year whose fixed-date statutory holidays are listed ahead of its table (dates are taken to 2099).
+constexpr int k_last_fixed_year = 2100;
+
 CalendarResult WorkCalendar::compile(const std::vector<SourceFile>& files, FileLimits limits) {
   CalendarResult result;
   CalendarBuilder builder(result.diagnostics, limits);
@@ -158,6 +161,22 @@ CalendarResult WorkCalendar::compile(const std::vector<SourceFile>& files, FileL
   // National days first, then overrides replace them: the local government has the last word.
   std::map<Day, ListedDay> merged;
   for (const auto& [day, staged] : builder.national) merged[day] = {day, staged.working, false, staged.name};
+  // Past the last published year, the holidays the law fixes by date are off even before their year's table:
+  // 元旦 1 January, 劳动节 1–2 May, 国庆节 1–3 October (全国年节及纪念日放假办法, as revised in 2024). Only the
+  // table says how they are bridged to the weekend and which Saturdays or Sundays are worked, so deadlines
+  // that reach such a year stay provisional. The lunar holidays (春节, 端午节, 中秋节) and 清明节 wait for it.
+  if (!cal->published_.empty()) {
+    static constexpr struct {
+      int month, day;
+      const char* name;
+    } k_fixed[] = {{1, 1, "元旦"}, {5, 1, "劳动节"}, {5, 2, "劳动节"}, {10, 1, "国庆节"}, {10, 2, "国庆节"}, {10, 3, "国庆节"}};
+    for (int year = cal->published_.back() + 1; year <= k_last_fixed_year; ++year) {
+      for (const auto& f : k_fixed) {
+        const Day d = day_from_civil(year, f.month, f.day);
+        merged.try_emplace(d, ListedDay{d, false, false, std::string(f.name) + "（法定假日；放假安排未公布）"});
+      }
+    }
+  }
   for (const auto& [day, staged] : builder.local) merged[day] = {day, staged.working, true, staged.name};
   cal->days_.reserve(merged.size());
   for (auto& [day, listed] : merged) cal->days_.push_back(std::move(listed));

@@ -100,14 +100,21 @@ TEST_CASE("the local date of the dispatch depends on the UTC offset", "[routing]
   CHECK(utc.due_ms == start_of_day(day("2025-09-27"), 0));
 }
 
-TEST_CASE("counting into an unpublished year is provisional and uses the weekday rule", "[routing][deadline]") {
+TEST_CASE("counting into an unpublished year is provisional: weekdays, less the holidays fixed by date",
+          "[routing][deadline]") {
   const WorkCalendar& cal = shipped();
   REQUIRE_FALSE(cal.is_published(2027));
-  // Monday 28 December 2026 + 5 wd: 29 30 31 December, Friday 1 January 2027 (no table: a weekday), Monday 4.
+  // Monday 28 December 2026 + 5 wd: 29 30 31 December; Friday 1 January 2027 is 元旦, off by law even before the
+  // 2027 table; then Monday 4 and Tuesday 5.
   const Deadline into_2027 = compute_deadline(cal, at("2026-12-28", 9), limit("5 wd"), k_shanghai);
-  CHECK(format_day(into_2027.last_day) == "2027-01-04");
-  CHECK(into_2027.due_ms == at("2027-01-05"));
+  CHECK(format_day(into_2027.last_day) == "2027-01-05");
+  CHECK(into_2027.due_ms == at("2027-01-06"));
   CHECK(into_2027.provisional);
+  // National Day 2027: Friday 1 October is off; Monday 4 October, not fixed by law, counts until the table.
+  const Deadline national_day = compute_deadline(cal, at("2027-09-29", 9), limit("3 wd"), k_shanghai);
+  CHECK(format_day(national_day.last_day) == "2027-10-05");  // 30 September, 4 and 5 October
+  CHECK(national_day.provisional);
+  CHECK(cal.holiday_name(day("2027-05-02")) == std::optional<std::string>("劳动节（法定假日；放假安排未公布）"));
   // Inside 2026 (before December) nothing can change any more.
   const Deadline inside = compute_deadline(cal, at("2026-09-18", 9), limit("10 wd"), k_shanghai);
   CHECK(format_day(inside.last_day) == "2026-10-09");  // 20 Sept works; 25–27 Sept and 1–7 Oct are off
@@ -163,7 +170,7 @@ TEST_CASE("extensions move working-day deadlines by working days and natural one
   CHECK(format_day(to_year_end.last_day) == "2026-12-31");
   CHECK_FALSE(to_year_end.provisional);
   const Deadline late_extended = extend_deadline(cal, late, limit("6 wd"), k_shanghai);
-  CHECK(format_day(late_extended.last_day) == "2027-01-01");  // no 2027 table: a Friday counts
+  CHECK(format_day(late_extended.last_day) == "2027-01-04");  // no 2027 table, but 1 January is off by law
   CHECK(late_extended.provisional);
   CHECK(extend_deadline(cal, late_extended, limit("1 h"), k_shanghai).provisional);
 }
