@@ -44,11 +44,17 @@ int report_nightly(const ReportArgs& args, std::ostream& out, std::ostream& err)
   if (!as_of) return bad("--as-of must be a date YYYY-MM-DD, not '" + args.as_of + "'");
   const std::string window(k_date_window);
   if (!parse_caller_day(args.as_of)) return bad("--as-of must be a date from " + window + ", not '" + args.as_of + "'");
-  // As POST /v1/admin/report: a day not over yet would count deadlines still to come as missed.
+  // A day to come has no events yet and would count every deadline before its end as missed. Today may be asked
+  // for (a look at the day so far), with the same caveat said out loud.
   const auto now_ms = local_stamp(std::chrono::system_clock::now()).unix_ms;
-  if (const auto today = routing::local_day(now_ms, utc_offset_minutes(now_ms)); *as_of >= today) {
-    return bad("--as-of must be a day that is over, yesterday (" + routing::format_day(today - 1) +
-               ") or earlier, not '" + args.as_of + "': deadlines still to come would count as missed");
+  const auto today = routing::local_day(now_ms, utc_offset_minutes(now_ms));
+  if (*as_of > today) {
+    return bad("--as-of must be today (" + routing::format_day(today) + ") or earlier, not '" + args.as_of +
+               "': deadlines still to come would count as missed");
+  }
+  if (*as_of == today) {
+    err << "report nightly: today is not over: deadlines still to come before midnight count as missed in this "
+           "report; the nightly report for today comes after midnight\n";
   }
   report::ReportOptions o;
   o.as_of = *as_of;
