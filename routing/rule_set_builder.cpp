@@ -586,6 +586,30 @@ void RuleSetBuilder::check_units() {
       error_at(division_pos_[i], "duplicate division code '" + s.divisions_[i].code + "'");
     }
   }
+  for (std::uint32_t i = 0; i < s.units_.size(); ++i) {
+    const auto& u = s.units_[i];
+    // A parent chain that comes back to the unit would loop every walk up the directory (pass down, subtree).
+    std::string at = u.parent;
+    for (std::size_t steps = 0; !at.empty() && steps <= s.units_.size(); ++steps) {
+      if (at == u.id) {
+        error_at(unit_pos_[i], "unit '" + u.id + "' is its own " + (steps == 0 ? "parent" : "ancestor") +
+                                   " (parent '" + u.parent + "')");
+        break;
+      }
+      const auto it = s.unit_index_.find(at);
+      at = it == s.unit_index_.end() ? std::string() : s.units_[it->second].parent;
+    }
+    // A unit serves divisions of the gazetteer: an area no division has (a digit dropped or added) would quietly
+    // leave its place to another unit. Checked when the rule set has a gazetteer at all.
+    if (s.divisions_.empty()) continue;
+    for (const auto& area : u.areas) {
+      if (!s.division_index_.contains(area)) {
+        error_at(unit_pos_[i], "unit '" + u.id + "' serves area '" + area +
+                                   "', which no division of the gazetteer has (county codes have 6 digits, township "
+                                   "codes 9: 350602, 350602001)");
+      }
+    }
+  }
 }
 
 void RuleSetBuilder::check_matters() {
@@ -640,6 +664,13 @@ void RuleSetBuilder::check_rules() {
     for (const auto& prefix : rule.matters) {
       if (!s.matters_.empty() && !any_matter_under(prefix)) {
         error_at(rule.pos, "rule '" + rule.id + "' names matter '" + prefix + "', which no matter code starts with");
+      }
+    }
+    for (const auto& prefix : rule.areas) {
+      const bool any = std::any_of(s.divisions_.begin(), s.divisions_.end(),
+                                   [&](const Division& d) { return d.code.starts_with(prefix); });
+      if (!s.divisions_.empty() && !any) {
+        error_at(rule.pos, "rule '" + rule.id + "' names area '" + prefix + "', which no division code starts with");
       }
     }
   }

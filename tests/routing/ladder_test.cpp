@@ -164,6 +164,7 @@ TEST_CASE("rules check reports the matters that can still only reach the desk", 
   const char* more = R"(divisions:
   - {code: "3506", name: 漳州市}
   - {code: "350602", name: 芗城区}
+  - {code: "350602001", name: 西桥街道}
 matters:
   - {code: "14", name: 公共事业}
   - {code: "1404", name: 通信}

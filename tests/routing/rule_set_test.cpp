@@ -77,6 +77,37 @@ TEST_CASE("every mistake in a rule set is reported with file:line:column", "[rou
                     "email, sms, transfer, other)"));
 }
 
+TEST_CASE("areas are checked against the gazetteer and a unit cannot be its own ancestor", "[routing][rules]") {
+  const std::vector<SourceFile> files{
+      {"hotline.yaml", k_units, "rules/hotline.yaml"},
+      {"more.yaml",
+       "divisions:\n"
+       "  - {code: \"3506\", name: 漳州市}\n"
+       "  - {code: \"350602\", name: 芗城区}\n"
+       "  - {code: \"350602001\", name: 西桥街道}\n"
+       "units:\n"
+       "  - {id: 350602001.pcs, name: 东铺头派出所, kind: 派出所, level: township, areas: [\"35062001\"]}\n"
+       "  - {id: a.unit, name: 甲, parent: a.unit}\n"
+       "  - {id: b.unit, name: 乙, parent: c.unit}\n"
+       "  - {id: c.unit, name: 丙, parent: b.unit}\n"
+       "rules:\n"
+       "  - {id: r1, when: {area: [\"350699\"]}, lead: desk}\n"
+       "  - {id: r2, when: {area: [\"35060\"]}, lead: desk}\n",
+       "rules/more.yaml"},
+  };
+  const auto r = RuleSet::compile(files);
+  CHECK_FALSE(r.rule_set);
+  const auto m = messages(r);
+  INFO(Catch::Detail::stringify(m));
+  CHECK(contains(m, "rules/more.yaml:6:5: error: unit '350602001.pcs' serves area '35062001', which no division of "
+                    "the gazetteer has"));
+  CHECK(contains(m, "rules/more.yaml:7:5: error: unit 'a.unit' is its own parent (parent 'a.unit')"));
+  CHECK(contains(m, "rules/more.yaml:8:5: error: unit 'b.unit' is its own ancestor (parent 'c.unit')"));
+  CHECK(contains(m, "error: rule 'r1' names area '350699', which no division code starts with"));
+  CHECK_FALSE(contains(m, "'r2'"));  // a prefix of real codes is an area
+  CHECK_FALSE(contains(m, "'350602.cgj' serves"));
+}
+
 TEST_CASE("a key given twice in a rules file is an error: the second section would be dropped unseen",
           "[routing][rules]") {
   const std::vector<SourceFile> files{
