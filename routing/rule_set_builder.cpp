@@ -50,6 +50,7 @@ void RuleSetBuilder::add_file(const SourceFile& file) {
   }
   YamlReader r(file.shown(), out_, limits_);
   const auto doc = r.parse(file.text);
+  if (!doc) unreadable_ = true;       // what it held is missing: checks across files would only repeat that
   if (!doc || doc->IsNull()) return;  // syntax error already reported; an empty file holds nothing
   if (!r.check_keys(
           *doc, "a rules file",
@@ -144,7 +145,7 @@ void RuleSetBuilder::check_knowledge() {
                                       knowledge_pos_[it->second].file + ":" +
                                       std::to_string(knowledge_pos_[it->second].line) + ")");
     }
-    if (!s.matter_index_.contains(e.matter)) {
+    if (!unreadable_ && !s.matter_index_.contains(e.matter)) {
       error_at(knowledge_pos_[i], "knowledge entry '" + e.id + "' names unknown matter '" + e.matter + "'");
     }
   }

@@ -69,6 +69,7 @@ class RuleSetBuilder {
   FileLimits limits_;
   std::shared_ptr<RuleSet> set_;
   std::vector<SourcePos> unit_pos_, division_pos_, matter_pos_;
+  bool unreadable_ = false;  // a file failed to parse (syntax, encoding, size): the set is refused already
   std::vector<Fallback> fallbacks_;
   std::vector<SourcePos> ladder_pos_;      // where `ladder` was given (at most once)
   std::vector<SourcePos> inference_pos_;   // where `inference` was given (at most once)

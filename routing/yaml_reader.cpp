@@ -59,7 +59,22 @@ std::optional<YAML::Node> YamlReader::parse(const std::string& text) {
     return std::nullopt;
   }
   if (!is_valid_utf8(text)) {
-    out_.push_back({file_, 0, 0, "file is not valid UTF-8", Severity::error});
+    // Where the first bad byte is, and the likely cause: a file saved as GBK by a Chinese editor.
+    std::size_t i = 0, bad = 0;
+    while (i < text.size()) {
+      const std::size_t before = i;
+      if (decode_utf8(text, i) == 0xFFFD && i - before == 1) {
+        bad = before;
+        break;
+      }
+    }
+    std::size_t line = 1, line_start = 0;
+    for (std::size_t k = 0; k < bad; ++k) {
+      if (text[k] == '\n') ++line, line_start = k + 1;
+    }
+    out_.push_back({file_, static_cast<int>(line), static_cast<int>(bad - line_start + 1),
+                    "file is not valid UTF-8: save it as UTF-8 (a file saved as GBK or GB18030 reads like this)",
+                    Severity::error});
     return std::nullopt;
   }
   YAML::Node doc;

@@ -143,8 +143,10 @@ TEST_CASE("YAML syntax errors and structural mistakes become diagnostics, never 
   CHECK(contains(m, "a.yaml:3:1: error: unknown key 'surprise'"));
   CHECK(contains(m, "no fallback unit"));
 
-  const auto not_utf8 = RuleSet::compile({{"x.yaml", "fallback: \xff\n", ""}});
-  CHECK(contains(messages(not_utf8), "x.yaml: error: file is not valid UTF-8"));
+  // A file saved as GBK: the first bad byte's place, and what to do. 芗城 in GBK is DCEF B3C7.
+  const auto not_utf8 = RuleSet::compile({{"x.yaml", "fallback: desk\nunits:\n  - {id: a, name: \xdc\xef\xb3\xc7}\n", ""}});
+  CHECK(contains(messages(not_utf8), "x.yaml:3:19: error: file is not valid UTF-8: save it as UTF-8 (a file saved as "
+                                     "GBK or GB18030 reads like this)"));
 }
 
 TEST_CASE("units are checked for ids, duplicates, parents, levels and areas", "[routing][rules]") {

@@ -400,7 +400,8 @@ TEST_CASE("every mistake in a calendar file is reported with file line and colum
       {{{"local.yaml", "overrides: [\n", ""}}, "local.yaml:2:1: error: "},
       {{{"notes.txt", "hello", ""}}, "notes.txt: error: calendar files end in .json"},
       {{{"2025.json", "{\"year\": 2025, \"papers\": [], \"days\": [{\"name\": \"\xff\"}]}", ""}},
-       "2025.json: error: file is not valid UTF-8"},
+       "2025.json:1:49: error: file is not valid UTF-8: save it as UTF-8 (a file saved as GBK or GB18030 reads like "
+       "this)"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.files.back().text);
