@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "routing/keyword_matcher.hpp"
+#include "routing/yaml_hints.hpp"
 
 namespace hotline::routing {
 
@@ -81,7 +82,9 @@ std::optional<YAML::Node> YamlReader::parse(const std::string& text) {
   try {
     doc = YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    out_.push_back({file_, e.mark.line + 1, e.mark.column + 1, e.msg, Severity::error});
+    const auto hint = yaml_syntax_hint(e.msg, text, e.mark.line + 1);
+    out_.push_back(
+        {file_, e.mark.line + 1, e.mark.column + 1, hint.empty() ? e.msg : e.msg + " (" + hint + ")", Severity::error});
     return std::nullopt;
   }
   switch (measure_expansion(doc, limits_.max_yaml_nodes)) {

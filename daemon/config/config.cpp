@@ -12,6 +12,7 @@
 #include "daemon/report/report_run.hpp"
 #include "daemon/runtime/local_time.hpp"
 #include "routing/rule_set.hpp"
+#include "routing/yaml_hints.hpp"
 
 namespace hotline::daemon {
 namespace {
@@ -342,7 +343,9 @@ Config parse_config(const std::string& path, const std::string& text, std::vecto
   try {
     doc = YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    errors.push_back({path, e.mark.line + 1, e.mark.column + 1, e.msg, routing::Severity::error});
+    const auto hint = routing::yaml_syntax_hint(e.msg, text, e.mark.line + 1);
+    errors.push_back({path, e.mark.line + 1, e.mark.column + 1, hint.empty() ? e.msg : e.msg + " (" + hint + ")",
+                      routing::Severity::error});
     return config;
   }
   if (doc.IsNull()) return config;  // an empty file means every default
