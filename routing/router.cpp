@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "routing/inference.hpp"
+#include "routing/router_explain.hpp"
 
 namespace hotline::routing {
 namespace {
@@ -119,19 +120,19 @@ Decision route(const Ticket& ticket, const RuleSet& rules, const RouteOptions& o
   const Level ceiling = ceiling_for(rules, d.matter);
   const auto type_bit = 1u << static_cast<unsigned>(ticket.type);
   const auto urgency_bit = 1u << static_cast<unsigned>(ticket.urgency);
-  std::optional<Candidate> best;
+  std::optional<Candidate> best, runner_up;
   for (const auto index : candidates) {
     const Rule& rule = rules.rules()[index];
     const int matter_len = matched_prefix(rule.matters, d.matter);
     const int area_len = matched_prefix(rule.areas, d.area);
-    if (matter_len < 0 || area_len < 0) continue;
-    if (rule.types != 0 && (rule.types & type_bit) == 0) continue;
-    if (rule.urgencies != 0 && (rule.urgencies & urgency_bit) == 0) continue;
-    if (!rule.channels.empty() &&
-        std::find(rule.channels.begin(), rule.channels.end(), ticket.channel) == rule.channels.end()) {
+    if (matter_len < 0 || area_len < 0 || (rule.types != 0 && (rule.types & type_bit) == 0) ||
+        (rule.urgencies != 0 && (rule.urgencies & urgency_bit) == 0) ||
+        (!rule.channels.empty() &&
+         std::find(rule.channels.begin(), rule.channels.end(), ticket.channel) == rule.channels.end()) ||
+        !keywords_hold(rule, hits)) {
+      if (explain) explain->push_back(rule_skipped(rules, rule, ticket, d.matter, d.area, hits));
       continue;
     }
-    if (!keywords_hold(rule, hits)) continue;
     const auto [climb, highest] = climb_for(rule, ceiling);
     const Resolution lead = rules.resolve_climbing(rule.lead, d.area, climb, highest);
     if (lead.unit == nullptr) {
@@ -150,14 +151,20 @@ Decision route(const Ticket& ticket, const RuleSet& rules, const RouteOptions& o
       std::string ladder;
       if (lead.steps > 0) {
         ladder = "; ladder: " + rule.lead.describe() + " serves no unit for area '" + d.area + "', " +
-                 describe_climb(lead) + " (climb: " + std::string(to_string(climb)) + ")";
+                 describe_climb(lead) + " (climb: " + std::string(to_string(climb)) +
+                 (rule.climb == Climb::automatic ? ", the default" : "") + ")";
       }
       explain->push_back("rule " + rule.id + " matches (priority " + std::to_string(rule.priority) +
                          ", matter prefix " + std::to_string(matter_len) + ", area prefix " + std::to_string(area_len) +
                          ", " + std::to_string(rule.condition_count()) + " other conditions): lead " + lead.unit->id +
                          " " + lead.unit->name + ladder);
     }
-    if (!best || c.key() > best->key()) best = c;
+    if (!best || c.key() > best->key()) {
+      runner_up = best;
+      best = c;
+    } else if (!runner_up || c.key() > runner_up->key()) {
+      runner_up = c;
+    }
   }
 
   if (!best) {
@@ -177,11 +184,12 @@ Decision route(const Ticket& ticket, const RuleSet& rules, const RouteOptions& o
     if (u != nullptr && u != d.lead && std::find(d.co.begin(), d.co.end(), u) == d.co.end()) d.co.push_back(u);
   }
   if (explain) {
-    explain->push_back(
-        "winner: rule " + best->rule->id + " declared at " + best->rule->pos.file + ":" +
-        std::to_string(best->rule->pos.line) + " → " + d.lead->id + " " + d.lead->name +
-        " (precedence: priority, then ladder steps, matter prefix, area prefix, conditions, declaration order)" +
-        (d.ladder.empty() ? "" : "; ladder step " + d.ladder));
+    explain->push_back("winner: rule " + best->rule->id + " declared at " + best->rule->pos.file + ":" +
+                       std::to_string(best->rule->pos.line) + " → " + d.lead->id + " " + d.lead->name +
+                       (runner_up ? " (ahead of rule " + runner_up->rule->id + " by " +
+                                        std::string(deciding_step(best->key(), runner_up->key())) + ")"
+                                  : " (the only rule that applies)") +
+                       (d.ladder.empty() ? "" : "; ladder step " + d.ladder));
   }
   return d;
 }

@@ -160,5 +160,21 @@ TEST_CASE("explain names every matching rule and the winner", "[routing][router]
   const auto d = route(ticket("灯坏了", "0101", "350602001"), rules(), {.explain = true});
   REQUIRE(d.explain.size() >= 3);
   CHECK(d.explain.back().find("winner: rule lamps-xiangcheng") == 0);
+  // What put the winner first, against the runner-up (lamps-broad: the same priority, matter prefix 2, no area).
+  CHECK(d.explain.back().find("(ahead of rule lamps-broad by longer area prefix)") != std::string::npos);
+  // A rule of the matter's branch that did not apply says which condition failed.
+  const auto has = [&](const std::vector<std::string>& lines, const std::string& text) {
+    return std::any_of(lines.begin(), lines.end(), [&](const auto& l) { return l.find(text) != std::string::npos; });
+  };
   CHECK(route(ticket("灯坏了", "0101", "350602001"), rules()).explain.empty());
+  auto highway = ticket("高速上有人乱扔垃圾，也拖欠工资");
+  highway.channel = "web";
+  const auto h = route(highway, rules(), {.explain = true});
+  INFO(Catch::Detail::stringify(h.explain));
+  CHECK(has(h.explain, "rule highway (r.yaml:"));
+  CHECK(has(h.explain, ") does not apply: channel 'web' is not in [phone]"));
+  CHECK(has(h.explain, "rule wages-both (r.yaml:"));
+  CHECK(has(h.explain, ") does not apply: keywords.all: '工地' is not in the text"));
+  CHECK(has(h.explain, "winner: rule wages declared at r.yaml:"));
+  CHECK(has(h.explain, "(the only rule that applies)"));
 }
