@@ -103,8 +103,23 @@ std::vector<std::string> run_golden_cases(const routing::RuleSet& rules, const s
     if (c.matter && d.matter != *c.matter) wrong += " matter: expected " + show(*c.matter) + ", got " + show(d.matter);
     if (c.area && d.area != *c.area) wrong += " area: expected " + show(*c.area) + ", got " + show(d.area);
     if (c.rule && d.rule_id() != *c.rule) wrong += " rule: expected " + *c.rule + ", got " + d.rule_id();
+    // An expectation naming what these rules do not have can never pass: a typo in the case, or a unit, rule,
+    // matter or division renamed since. Said so, beside the mismatch.
+    std::string broken;
+    if (rules.find_unit(c.unit) == nullptr) broken += " no unit '" + c.unit + "' in these rules;";
+    if (c.rule && *c.rule != "fallback" &&
+        std::none_of(rules.rules().begin(), rules.rules().end(), [&](const auto& r) { return r.id == *c.rule; })) {
+      broken += " no rule '" + *c.rule + "' in these rules;";
+    }
+    if (c.matter && !c.matter->empty() && rules.find_matter(*c.matter) == nullptr) {
+      broken += " no matter '" + *c.matter + "' in the catalogue;";
+    }
+    if (c.area && !c.area->empty() && rules.find_division(*c.area) == nullptr) {
+      broken += " no division '" + *c.area + "' in the gazetteer;";
+    }
+    if (!broken.empty()) broken = " — the case itself is wrong:" + broken.substr(0, broken.size() - 1);
     if (!wrong.empty()) {
-      failures.push_back(c.file + ":" + std::to_string(c.line) + ":" + wrong + " (rule " + d.rule_id() + ")");
+      failures.push_back(c.file + ":" + std::to_string(c.line) + ":" + wrong + " (rule " + d.rule_id() + ")" + broken);
     }
   }
   return failures;

@@ -122,6 +122,27 @@ TEST_CASE("hotlined --check-config fails on rules whose golden cases fail, as a 
   CHECK(run_command(HOTLINED_PATH, {"--check-config", "--rules", rules}).status == 0);
 }
 
+TEST_CASE("rules test lists each failing case, and says when the case names what the rules lack", "[e2e][tools]") {
+  TempDir dir;
+  const auto rules = dir.path() + "/rules";
+  std::filesystem::copy(E2E_RULES_DIR, rules, std::filesystem::copy_options::recursive);
+  std::filesystem::create_directories(rules + "/tests");
+  std::ofstream(rules + "/tests/one.yaml")
+      << "cases:\n"
+         "  - ticket: {content: 路灯不亮, category: \"010101\", area: \"350602\"}\n"
+         "    expect: {unit: 350602.cgj}\n"
+         "  - ticket: {content: 路灯不亮, category: \"010101\", area: \"350602\"}\n"
+         "    expect: {unit: 350602005.gvo, rule: street-vendng}\n";
+  const auto r = run_command(HOTLINECTL_PATH, {"rules", "test", rules});
+  INFO(r.out << r.err);
+  CHECK(r.status == 1);
+  const auto all = r.out + r.err;
+  CHECK(all.find("one.yaml:4: unit: expected 350602005.gvo, got 350602.cgj") != std::string::npos);
+  CHECK(all.find("the case itself is wrong: no unit '350602005.gvo' in these rules; no rule 'street-vendng' in "
+                 "these rules") != std::string::npos);
+  CHECK(all.find("one.yaml:2:") == std::string::npos);  // the first case passes
+}
+
 TEST_CASE("rules check --strict fails on warnings", "[e2e][tools]") {
   TempDir dir;
   std::filesystem::copy(E2E_RULES_DIR, dir.path() + "/rules", std::filesystem::copy_options::recursive);
