@@ -48,7 +48,13 @@ int rules_diff(const std::string& old_dir, const std::string& new_dir, std::size
   if (!before || !after) return 1;
   std::cout << "old " << old_dir << " (" << before->version() << ") → new " << new_dir << " (" << after->version()
             << ")\n";
-  diff_routes(*before, *after, std::cin, std::cout, examples);
+  const auto counts = diff_routes(*before, *after, std::cin, std::cout, examples);
+  if (counts.routed == 0 && counts.bad > 0) {
+    // Nothing compared is no answer: say so in the exit code, so a script does not read "0 differ" as good news.
+    std::cerr << "hotlinectl rules diff: none of the " << counts.bad
+              << " line(s) is a ticket (JSON lines of the POST /v1/tickets fields); nothing was compared\n";
+    return 1;
+  }
   return 0;
 }
 

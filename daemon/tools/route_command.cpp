@@ -44,8 +44,8 @@ std::size_t route_lines(const routing::RuleSet& rules, std::istream& in, std::os
   return bad;
 }
 
-std::size_t diff_routes(const routing::RuleSet& before, const routing::RuleSet& after, std::istream& in,
-                        std::ostream& out, std::size_t examples) {
+DiffCounts diff_routes(const routing::RuleSet& before, const routing::RuleSet& after, std::istream& in,
+                       std::ostream& out, std::size_t examples) {
   struct Group {
     std::size_t count = 0;
     std::vector<std::string> samples;
@@ -105,7 +105,7 @@ std::size_t diff_routes(const routing::RuleSet& before, const routing::RuleSet& 
     out << '\n' << g.count << "  " << key.first << "\n   → " << key.second << '\n';
     for (const auto& s : g.samples) out << "     " << s << '\n';
   }
-  return changed;
+  return {total, changed, bad};
 }
 
 }  // namespace hotline::daemon

@@ -14,8 +14,13 @@ std::size_t route_lines(const routing::RuleSet& rules, std::istream& in, std::os
 
 // Routes every ticket line from `in` under both rule sets and reports, grouped by (old unit → new unit, with the
 // matter when it changed), how many route differently (unit, rule or matter), with up to `examples` line numbers and
-// texts per group. Returns the number changed.
-std::size_t diff_routes(const routing::RuleSet& before, const routing::RuleSet& after, std::istream& in,
-                        std::ostream& out, std::size_t examples);
+// texts per group.
+struct DiffCounts {
+  std::size_t routed = 0;   // lines read as tickets
+  std::size_t changed = 0;  // of them, routed differently
+  std::size_t bad = 0;      // lines skipped
+};
+DiffCounts diff_routes(const routing::RuleSet& before, const routing::RuleSet& after, std::istream& in,
+                       std::ostream& out, std::size_t examples);
 
 }  // namespace hotline::daemon

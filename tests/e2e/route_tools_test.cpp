@@ -79,6 +79,13 @@ TEST_CASE("rules diff reports exactly the tickets a changed rule reroutes", "[e2
                    "[streetlight-central]") != std::string::npos);
   CHECK(r.out.find("line 1: 路灯不亮0") != std::string::npos);
   CHECK(r.out.find("line 4:") == std::string::npos);  // three examples per group by default
+
+  // Input of which no line is a ticket compares nothing: that is a failure, not "0 route differently".
+  const auto none = run_command(HOTLINECTL_PATH, {"rules", "diff", SHIPPED_RULES_DIR, changed},
+                                "{\"id\":1,\"content\":\"路灯不亮\"}\nnot json\n");
+  CHECK(none.status == 1);
+  CHECK(none.out.find("0 ticket(s) routed, 0 route differently, 2 bad line(s) skipped") != std::string::npos);
+  CHECK(none.err.find("none of the 2 line(s) is a ticket") != std::string::npos);
 }
 
 TEST_CASE("the shipped rules check clean and have at least 1,300 units", "[e2e][tools]") {
