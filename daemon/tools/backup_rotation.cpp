@@ -60,4 +60,27 @@ std::vector<std::filesystem::path> prune_rotated_backups(const std::filesystem::
   return removed;
 }
 
+std::vector<std::filesystem::path> remove_interrupted_backups(const std::filesystem::path& dir,
+                                                              std::filesystem::file_time_type now,
+                                                              std::chrono::seconds stale, std::error_code& error) {
+  std::vector<std::filesystem::path> leftovers;
+  for (std::filesystem::directory_iterator it(dir, error), end; !error && it != end; it.increment(error)) {
+    const auto name = it->path().filename().string();
+    const auto at = name.find(".partial");
+    if (at == std::string::npos || !is_rotated_backup_name(name.substr(0, at))) continue;
+    const auto rest = std::string_view(name).substr(at + 8);
+    if (!rest.empty() && rest != "-wal" && rest != "-shm" && rest != "-journal") continue;
+    std::error_code time_error;
+    const auto written = std::filesystem::last_write_time(it->path(), time_error);
+    if (!time_error && now - written >= stale) leftovers.push_back(it->path());
+  }
+  std::vector<std::filesystem::path> removed;
+  if (error) return removed;
+  for (const auto& path : leftovers) {
+    std::error_code ignored;
+    if (std::filesystem::remove(path, ignored)) removed.push_back(path);
+  }
+  return removed;
+}
+
 }  // namespace hotline::daemon

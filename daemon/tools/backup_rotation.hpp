@@ -3,6 +3,7 @@
 // counted or removed; anything else in the folder is left alone.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <filesystem>
 #include <string>
@@ -26,5 +27,12 @@ std::vector<std::filesystem::path> rotated_backups(const std::filesystem::path& 
 // file it cannot remove, with `error` set.
 std::vector<std::filesystem::path> prune_rotated_backups(const std::filesystem::path& dir, std::size_t keep,
                                                          std::error_code& error);
+
+// Removes what a rotated backup killed mid-copy left behind (hotline-YYYYMMDD-HHMMSS.db.partial and its -wal,
+// -shm, -journal), once untouched for `stale` (a copy under way writes its files all the time); returns what it
+// removed. A reboot or an OOM kill during the nightly copy would otherwise leave them for good.
+std::vector<std::filesystem::path> remove_interrupted_backups(const std::filesystem::path& dir,
+                                                              std::filesystem::file_time_type now,
+                                                              std::chrono::seconds stale, std::error_code& error);
 
 }  // namespace hotline::daemon

@@ -136,6 +136,10 @@ int db_backup_rotated(const std::string& database, const std::string& into, std:
     err << "db backup: cannot create " << into << ": " << ec.message() << '\n';
     return 1;
   }
+  std::error_code scan;
+  const auto leftovers =
+      remove_interrupted_backups(into, std::filesystem::file_time_type::clock::now(), std::chrono::hours(1), scan);
+  for (const auto& path : leftovers) out << "removed " << path.string() << ", left by an interrupted backup\n";
   // Named by the second: a second run within the same second (by hand, beside the daily timer) waits for the
   // next one rather than fail on the name the first one took.
   auto now_ms = wall_clock().now_ms();

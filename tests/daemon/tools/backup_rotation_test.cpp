@@ -1,6 +1,8 @@
 #include "daemon/tools/backup_rotation.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <fstream>
 
 #include "support/daemon_process.hpp"
@@ -8,6 +10,7 @@
 namespace fs = std::filesystem;
 using hotline::daemon::is_rotated_backup_name;
 using hotline::daemon::prune_rotated_backups;
+using hotline::daemon::remove_interrupted_backups;
 using hotline::daemon::rotated_backup_name;
 using hotline::daemon::rotated_backups;
 
@@ -57,6 +60,35 @@ TEST_CASE("pruning keeps the newest rotated backups and never touches another fi
   CHECK(prune_rotated_backups(d, 2, error).empty());  // nothing beyond the two
   CHECK(prune_rotated_backups(d, 0, error).size() == 2);
   CHECK(rotated_backups(d, error).empty());
+}
+
+TEST_CASE("what an interrupted backup left is removed once stale, and nothing else") {
+  hotline::test::TempDir dir;
+  const fs::path d = dir.path();
+  for (const auto* n : {"hotline-20261201-023000.db.partial", "hotline-20261201-023000.db.partial-wal",
+                        "hotline-20261202-023000.db.partial", "hotline-20261201-023000.db", "hotline.db.partial",
+                        "hotline-20261201-023000.db.partial-old", "notes.partial"}) {
+    touch(d / n);
+  }
+  const auto now = fs::file_time_type::clock::now();
+  // The one copy under way (written a minute ago) is left alone; those untouched for a day go.
+  fs::last_write_time(d / "hotline-20261201-023000.db.partial", now - std::chrono::hours(24));
+  fs::last_write_time(d / "hotline-20261201-023000.db.partial-wal", now - std::chrono::hours(24));
+  fs::last_write_time(d / "hotline-20261202-023000.db.partial", now - std::chrono::minutes(1));
+  for (const auto* n : {"hotline-20261201-023000.db", "hotline.db.partial", "hotline-20261201-023000.db.partial-old",
+                        "notes.partial"}) {
+    fs::last_write_time(d / n, now - std::chrono::hours(24));
+  }
+  std::error_code error;
+  auto removed = names(remove_interrupted_backups(d, now, std::chrono::hours(1), error));
+  std::sort(removed.begin(), removed.end());
+  CHECK_FALSE(error);
+  CHECK(removed ==
+        std::vector<std::string>{"hotline-20261201-023000.db.partial", "hotline-20261201-023000.db.partial-wal"});
+  for (const auto* n : {"hotline-20261202-023000.db.partial", "hotline-20261201-023000.db", "hotline.db.partial",
+                        "hotline-20261201-023000.db.partial-old", "notes.partial"}) {
+    CHECK(fs::exists(d / n));
+  }
 }
 
 TEST_CASE("a folder that cannot be read is an error, not an empty folder") {
