@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "routing/router.hpp"
+#include "routing/vocabulary_analysis.hpp"
 
 namespace hotline::routing {
 namespace {
@@ -345,6 +346,7 @@ std::vector<Diagnostic> analyze(const RuleSet& rules, std::uint64_t* comparisons
                        sample + "); they receive tickets only by manual dispatch",
                    Severity::warning});
   }
+  for (auto& d : analyze_vocabulary(rules)) out.push_back(std::move(d));
   return out;
 }
 

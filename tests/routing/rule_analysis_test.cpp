@@ -103,3 +103,26 @@ matters:
   CHECK_THAT(all, !Catch::Contains("rule 'clinic' leads"));     // a territorial matter may go to a township
   CHECK_THAT(all, !Catch::Contains("rule 'to-county' leads"));  // a county department is where it belongs
 }
+
+TEST_CASE("words that match far more than meant are warned of", "[routing][rule_analysis]") {
+  const auto all = warnings(R"(divisions:
+  - {code: "3506", name: 漳州市, aliases: [漳州]}
+  - {code: "350602", name: 芗城区}
+  - {code: "350602001", name: 南坑街道, aliases: [南坑, 南, 漳州]}
+matters:
+  - {code: "04", name: 城市管理}
+  - {code: "0401", name: 市容}
+  - {code: "040101", name: 占道经营, keywords: [占道经营, 路, 问题]}
+rules:
+  - {id: bikes, when: {keywords: [车, 单车]}, lead: cgj}
+  - {id: vending, when: {matter: ["040101"]}, lead: cgj}
+)");
+  CHECK_THAT(all, Catch::Contains("matter 040101 占道经营: keyword '路' is one character: it matches wherever"));
+  CHECK_THAT(all, Catch::Contains("matter 040101 占道经营: keyword '问题' is in nearly every message"));
+  CHECK_THAT(all, Catch::Contains("b.yaml:10:5: warning: rule 'bikes': keyword '车' is one character"));
+  CHECK_THAT(all, Catch::Contains("division 350602001 南坑街道: alias '南' is one character"));
+  CHECK_THAT(all, Catch::Contains("division 350602001 南坑街道: alias '漳州' names 3506 漳州市, which contains it"));
+  CHECK_THAT(all, !Catch::Contains("keyword '占道经营'"));
+  CHECK_THAT(all, !Catch::Contains("'单车'"));
+  CHECK_THAT(all, !Catch::Contains("alias '南坑'"));
+}
