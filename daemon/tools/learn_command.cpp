@@ -455,6 +455,7 @@ int rules_learn(const LearnArgs& args, std::ostream& out, std::ostream& err) {
     }
   }
 
+  if (training && !args.write) out << "--dry-run: nothing written\n";
   if (!training || !args.write) return 0;
   // What is written must load: a model needs two labels to choose between, and n-grams to weigh.
   if (model->feature_count() == 0) return fail({"the messages have no n-gram to learn from"});

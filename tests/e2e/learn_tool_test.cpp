@@ -136,6 +136,7 @@ TEST_CASE("rules learn reads CSV, refuses bad input and writes nothing then", "[
   INFO(dry.out << dry.err);
   CHECK(dry.status == 0);
   CHECK_THAT(dry.out, Catch::Contains("training on 40 messages, 3 labels (1 unlabelled skipped)"));
+  CHECK_THAT(dry.out, Catch::Contains("--dry-run: nothing written"));
   CHECK_FALSE(fs::exists(model));
 
   const auto refused = [&](const std::string& name, const std::string& body, const std::string& why,
