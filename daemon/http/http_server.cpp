@@ -246,7 +246,15 @@ asio::awaitable<void> HttpServer::serve_requests(beast::tcp_stream& stream, std:
       std::tie(write_ec, std::ignore) =
           co_await http::async_write(stream, response, asio::as_tuple(asio::use_awaitable));
     }
-    if (latency_) latency_->observe(handler_.metric_label(request), std::chrono::steady_clock::now() - head_read);
+    const auto took = std::chrono::steady_clock::now() - head_read;
+    if (latency_) latency_->observe(handler_.metric_label(request), took);
+    // The access log, at debug: the path without its query, which may hold a caller's phone number.
+    if (spdlog::should_log(spdlog::level::debug)) {
+      const auto target = std::string_view(request.target());
+      spdlog::debug("{} {} {} {} {:.1f} ms", peer.address, std::string_view(request.method_string()),
+                    target.substr(0, target.find('?')), response.result_int(),
+                    std::chrono::duration<double, std::milli>(took).count());
+    }
     if (write_ec || !keep_alive || !set_busy(id, false)) break;
   }
 }

@@ -184,6 +184,10 @@ TEST_CASE("SIGHUP re-reads the config: log.level applies live, other keys wait f
   CHECK(log.find("config: search.timeout_ms changed ((default) -> 500): needs a restart of hotlined") !=
         std::string::npos);
   CHECK(daemon.wait_for_output("rules reloaded on SIGHUP"));  // the rules are re-read as before
+  // At debug each request is logged, its path without the query (which may hold a caller's phone number).
+  REQUIRE(HttpClient(daemon.port()).get("/v1/units?q=13800138000").status == 200);
+  CHECK(daemon.wait_for_output(R"(127\.0\.0\.1 GET /v1/units 200 [0-9.]+ ms)"));
+  CHECK(daemon.output().find("13800138000") == std::string::npos);
 
   // A file with an error is refused whole, with its file:line:column; the running config stays.
   std::ofstream(config) << "log:\n  level: loud\nhttp:\n  body_limit: 1\n";
