@@ -261,6 +261,28 @@ Result<void> EscalationStore::mark_failed(std::int64_t seq, const std::string& e
   return st.run();
 }
 
+Result<std::vector<EscalationStore::PendingTarget>> EscalationStore::pending_targets() {
+  Statement st(db_, "SELECT seq, unit_id, kind, coalesce(target, '') FROM notifications WHERE delivery = 'pending'");
+  return collect<PendingTarget>(st, [](const Statement& r) {
+    return PendingTarget{r.column_int(0), r.column_text(1), r.column_text(2), r.column_text(3)};
+  });
+}
+
+Result<void> EscalationStore::retarget(std::int64_t seq, const std::optional<std::string>& url) {
+  Statement st(db_,
+               "UPDATE notifications SET target = ?2,"
+               " delivery = CASE WHEN ?2 IS NULL THEN 'none' ELSE delivery END,"
+               " next_attempt_ms = CASE WHEN ?2 IS NULL THEN NULL ELSE next_attempt_ms END"
+               " WHERE seq = ?1 AND delivery = 'pending'");
+  st.bind(1, seq);
+  if (url) {
+    st.bind(2, *url);
+  } else {
+    st.bind_null(2);
+  }
+  return st.run();
+}
+
 Result<std::int64_t> EscalationStore::count_pending() {
   auto n = single_value(cached(pending_, escalation_sql::count_pending));
   if (!n) return n.error();

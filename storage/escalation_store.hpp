@@ -136,6 +136,14 @@ class EscalationStore {
   // A failed attempt: attempts + 1, and either another try at `retry_ms` or (nullopt) dead-lettered.
   Result<void> mark_failed(std::int64_t seq, const std::string& error, std::optional<std::int64_t> retry_ms);
   Result<std::int64_t> count_pending();
+  // The pending notifications' recipients and URLs, for a start-up that finds the configured URLs changed.
+  struct PendingTarget {
+    std::int64_t seq = 0;
+    std::string unit_id, kind, target;
+  };
+  Result<std::vector<PendingTarget>> pending_targets();
+  // Sends a pending notification to `url` from now on; nullopt: to no one any more (delivery 'none').
+  Result<void> retarget(std::int64_t seq, const std::optional<std::string>& url);
 
   // --- The board ---
   // Open clocks past their first stage, by due instant.

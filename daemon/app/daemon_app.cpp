@@ -47,6 +47,7 @@
 #include "daemon/notify/citizen_sms.hpp"
 #include "daemon/notify/outbox.hpp"
 #include "daemon/notify/webhook_post.hpp"
+#include "daemon/notify/outbox_retarget.hpp"
 #include "daemon/notify/webhook_sender.hpp"
 #include "daemon/report/report_run.hpp"
 #include "daemon/runtime/database_lock.hpp"
@@ -453,6 +454,8 @@ int run_daemon(int argc, char** argv) {
   // The stage plans follow the time limits installed now (edited while the daemon was down, or clocks the schema 8
   // upgrade armed with their red card only): re-planned once, in the background, like after a reload.
   scheduler.replan_all("at start-up");
+  // What was queued goes to the URLs configured now (a webhook's URL corrected while the daemon was down).
+  (void)retarget_pending(writer, outbox, *rules.get(), config.sms.url);
   sender.start();
 
   stop_signals.async_wait([&](const boost::system::error_code& error, int signal) {

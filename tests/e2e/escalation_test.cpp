@@ -213,3 +213,38 @@ TEST_CASE("clocks armed with their red card only (the schema 8 upgrade) get thei
   CHECK(hotline::test::query_ints(db, "SELECT count(*) FROM deadlines WHERE yellow_ms IS NOT NULL") ==
         std::vector<std::int64_t>{0});
 }
+
+TEST_CASE("a webhook URL corrected across a restart takes what was queued for the old one", "[e2e][escalation]") {
+  TempDir dir;
+  WebhookReceiver wrong, right;
+  wrong.set_up(false);  // the address typed by mistake: every try refused
+  const auto config = write_config(dir, wrong);
+  {
+    DaemonProcess first(HOTLINED_PATH, daemon_args(dir, config));
+    HttpClient client(first.port());
+    post_wage_ticket(client);
+    REQUIRE(wrong.wait_until([](const auto& posts) { return posts.size() >= 2; }, 20s));
+    CHECK(first.stop(SIGTERM) == 0);
+  }
+  write_config(dir, right);  // corrected while the daemon is down
+  DaemonProcess second(HOTLINED_PATH, daemon_args(dir, config));
+  CHECK(second.wait_for_output(R"(outbox: [1-9][0-9]* pending notification\(s\) now go to the URL configured)"));
+  // The dispatch queued before the restart reaches the right receiver, once.
+  REQUIRE(right.wait_until(
+      [](const auto& posts) {
+        return std::any_of(posts.begin(), posts.end(),
+                           [](const auto& p) { return p.status == 200 && kind_of(p) == "dispatched"; });
+      },
+      30s));
+  CHECK(delivered(right.posts()).at("dispatched").size() == 1);
+  CHECK(second.stop(SIGTERM) == 0);
+
+  // A webhook removed: what was still queued for it is not sent to anyone.
+  std::ofstream(config) << "notifications:\n  max_attempts: 100\n";
+  hotline::test::run_sql(dir.path() + "/h.db", "UPDATE notifications SET delivery = 'pending', next_attempt_ms = 0");
+  DaemonProcess third(HOTLINED_PATH, daemon_args(dir, config));
+  CHECK(third.wait_for_output(R"(outbox: 0 pending notification\(s\) now go to .* [1-9][0-9]* no longer sent)"));
+  CHECK(third.stop(SIGTERM) == 0);
+  CHECK(hotline::test::query_ints(dir.path() + "/h.db", "SELECT count(*) FROM notifications WHERE delivery = 'pending'") ==
+        std::vector<std::int64_t>{0});
+}
