@@ -8,6 +8,7 @@
 #include "daemon/config/golden_cases.hpp"
 #include "daemon/config/rules_loader.hpp"
 #include "daemon/runtime/local_time.hpp"
+#include "daemon/runtime/scheduler_clock.hpp"
 #include "daemon/runtime/version.hpp"
 #include "daemon/tools/db_command.hpp"
 #include "daemon/tools/deadline_command.hpp"
@@ -288,7 +289,7 @@ int run_ctl(int argc, char** argv) {
     return 1;
   }
   if (check->parsed()) {
-    const auto now_ms = local_stamp(std::chrono::system_clock::now()).unix_ms;
+    const auto now_ms = wall_clock().now_ms();
     return rules_check(check_dir, routing::local_day(now_ms, utc_offset_minutes(now_ms)), strict, as_json, std::cout,
                        std::cerr);
   }

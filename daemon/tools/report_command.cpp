@@ -8,6 +8,7 @@
 #include "daemon/report/report_run.hpp"
 #include "daemon/report/unit_directory.hpp"
 #include "daemon/runtime/local_time.hpp"
+#include "daemon/runtime/scheduler_clock.hpp"
 #include "daemon/runtime/private_folders.hpp"
 #include "daemon/tools/database_path.hpp"
 #include "storage/report_store.hpp"
@@ -46,7 +47,7 @@ int report_nightly(const ReportArgs& args, std::ostream& out, std::ostream& err)
   if (!parse_caller_day(args.as_of)) return bad("--as-of must be a date from " + window + ", not '" + args.as_of + "'");
   // A day to come has no events yet and would count every deadline before its end as missed. Today may be asked
   // for (a look at the day so far), with the same caveat said out loud.
-  const auto now_ms = local_stamp(std::chrono::system_clock::now()).unix_ms;
+  const auto now_ms = wall_clock().now_ms();
   const auto today = routing::local_day(now_ms, utc_offset_minutes(now_ms));
   if (*as_of > today) {
     return bad("--as-of must be today (" + routing::format_day(today) + ") or earlier, not '" + args.as_of +
