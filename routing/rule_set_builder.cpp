@@ -593,8 +593,8 @@ void RuleSetBuilder::check_units() {
     std::string at = u.parent;
     for (std::size_t steps = 0; !at.empty() && steps <= s.units_.size(); ++steps) {
       if (at == u.id) {
-        error_at(unit_pos_[i], "unit '" + u.id + "' is its own " + (steps == 0 ? "parent" : "ancestor") +
-                                   " (parent '" + u.parent + "')");
+        error_at(unit_pos_[i], "unit '" + u.id + "' is its own " + (steps == 0 ? "parent" : "ancestor") + " (parent '" +
+                                   u.parent + "')");
         break;
       }
       const auto it = s.unit_index_.find(at);

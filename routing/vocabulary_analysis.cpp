@@ -46,10 +46,10 @@ std::vector<Diagnostic> analyze_vocabulary(const RuleSet& rules) {
       for (const auto id : *list) {
         const auto& word = rules.matcher().pattern(id);
         if (characters(word) == 1) {
-          out.push_back({r.pos.file, r.pos.line, r.pos.column,
-                         "rule '" + r.id + "': keyword '" + word + "' is one character: " +
-                             std::string(k_one_character),
-                         Severity::warning});
+          out.push_back(
+              {r.pos.file, r.pos.line, r.pos.column,
+               "rule '" + r.id + "': keyword '" + word + "' is one character: " + std::string(k_one_character),
+               Severity::warning});
         }
       }
     }

@@ -169,7 +169,8 @@ CalendarResult WorkCalendar::compile(const std::vector<SourceFile>& files, FileL
     static constexpr struct {
       int month, day;
       const char* name;
-    } k_fixed[] = {{1, 1, "元旦"}, {5, 1, "劳动节"}, {5, 2, "劳动节"}, {10, 1, "国庆节"}, {10, 2, "国庆节"}, {10, 3, "国庆节"}};
+    } k_fixed[] = {{1, 1, "元旦"},    {5, 1, "劳动节"},  {5, 2, "劳动节"},
+                   {10, 1, "国庆节"}, {10, 2, "国庆节"}, {10, 3, "国庆节"}};
     for (int year = cal->published_.back() + 1; year <= k_last_fixed_year; ++year) {
       for (const auto& f : k_fixed) {
         const Day d = day_from_civil(year, f.month, f.day);
@@ -234,8 +235,8 @@ std::string WorkCalendar::coverage_gap(Day today) const {
   const int first_missing = std::max(last + 1, now.year);
   return "the holiday calendar is published through " + (last > 0 ? std::to_string(last) : std::string("no year")) +
          ": deadlines that run into " + std::to_string(first_missing) +
-         " count Monday to Friday as working days and are provisional until calendar/" +
-         std::to_string(first_missing) + ".json, the State Council's table, is added (rules/calendar/README.md, "
+         " count Monday to Friday as working days and are provisional until calendar/" + std::to_string(first_missing) +
+         ".json, the State Council's table, is added (rules/calendar/README.md, "
          "Adding next year)";
 }
 

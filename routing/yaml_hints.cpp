@@ -39,11 +39,11 @@ std::string yaml_syntax_hint(std::string_view message, std::string_view text, in
       return "':' with no space after it" + at + ": write 'key: value'";
     }
   }
-  if (message == "illegal map value") return "a ':' inside a value? quote the value, or put a space after each key's ':'";
+  if (message == "illegal map value")
+    return "a ':' inside a value? quote the value, or put a space after each key's ':'";
   if (message.starts_with("end of") && message.ends_with("flow not found")) return "a '[' or '{' is never closed";
   if (message == "illegal flow end") return "a ']' or '}' that closes nothing";
-  if (message == "end of map not found" || message == "end of sequence not found" ||
-      message == "illegal block entry") {
+  if (message == "end of map not found" || message == "end of sequence not found" || message == "illegal block entry") {
     return "check the indentation: keys of one mapping, and the '- ' items of one list, start in the same column";
   }
   return {};

@@ -12,8 +12,7 @@ std::vector<std::string> config_refusals(const Config& config, const routing::Ru
   if (auto error = time_zone_error(config.timezone); !error.empty()) out.push_back("timezone: " + error);
   for (const auto& unit : config.report_notify) {
     if (rules.find_unit(unit) == nullptr) {
-      out.push_back("report.notify names unit '" + unit + "', which the rules in '" + config.rules +
-                    "' do not define");
+      out.push_back("report.notify names unit '" + unit + "', which the rules in '" + config.rules + "' do not define");
     }
   }
   for (const auto& w : config.webhooks) {

@@ -36,8 +36,8 @@ GoldenCheck run_golden_check(const std::string& dir, const routing::RuleSet& rul
   for (const auto& p : problems) {
     // "file:line:column: what", as a failing case reads ("file:line: expected …"): a reload prefixes "error:".
     if (p.severity != routing::Severity::error) continue;
-    check.failures.push_back(p.file + (p.line > 0 ? ":" + std::to_string(p.line) + ":" + std::to_string(p.column) : "") +
-                             ": " + p.message);
+    check.failures.push_back(
+        p.file + (p.line > 0 ? ":" + std::to_string(p.line) + ":" + std::to_string(p.column) : "") + ": " + p.message);
   }
   for (auto& f : run_golden_cases(rules, cases)) check.failures.push_back(std::move(f));
   return check;

@@ -23,8 +23,8 @@ FeedEvent make_feed_event(const std::string& ticket_id, const storage::StoredEve
   if (ec || !data.is_object()) data = json::object{};
   // An event of no unit (an urge of the whole ticket, say) has null, as in the ticket's own events.
   const json::value unit_or_null = stored.unit_id ? json::value(*stored.unit_id) : json::value(nullptr);
-  const json::object body{{"seq", stored.seq},      {"ticket", ticket_id}, {"kind", stored.kind},
-                          {"at", stored.at},        {"unit", unit_or_null},  {"summary", routing::feed_summary(e)},
+  const json::object body{{"seq", stored.seq},      {"ticket", ticket_id},  {"kind", stored.kind},
+                          {"at", stored.at},        {"unit", unit_or_null}, {"summary", routing::feed_summary(e)},
                           {"data", std::move(data)}};
   // Kinds are identifiers and JSON has no raw newlines, so neither can break the SSE framing.
   out.message =

@@ -30,9 +30,10 @@ RetargetSummary retarget_pending(TicketWriter& writer, const Outbox& outbox, con
     summary = {.error = result.error().message};
     spdlog::error("outbox: cannot bring the pending notifications to the configured URLs: {}", summary.error);
   } else if (summary.moved + summary.dropped > 0) {
-    spdlog::warn("outbox: {} pending notification(s) now go to the URL configured for their unit; {} no longer "
-                 "sent, as no webhook serves their unit any more",
-                 summary.moved, summary.dropped);
+    spdlog::warn(
+        "outbox: {} pending notification(s) now go to the URL configured for their unit; {} no longer "
+        "sent, as no webhook serves their unit any more",
+        summary.moved, summary.dropped);
   }
   return summary;
 }

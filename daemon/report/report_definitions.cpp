@@ -33,16 +33,17 @@ constexpr std::array<Definition, k_metric_count> k_definitions{{
 }  // namespace
 
 Section definitions() {
-  Section s{"definitions",
-            "指标说明",
-            "统计对象是统计周期内派给各单位的工单，按报告日 24:00 前发生的一切评判。已并单和不予受理的工单不计；"
-            "合并到主单、随主单答复的工单，其派单不计（按主单评判）；派单台暂存工单不计入任何比率（其派单时限见红牌、黄牌）。"
-            "时限未到又未办理的不计入分子和分母；正好在时限那一刻办理算按时。协办单位只计及时签收率和响应率，其余"
-            "指标只评主办单位。下派给下级单位的工单，下级的办理计入本单位。比率保留两位小数（四舍五入），"
-            "分母为 0 时空白。",
-            {{"metric", "指标"}, {"key", "字段"}, {"counted", "统计范围（分母）"}, {"hit", "达标（分子）"}},
-            {},
-            std::nullopt};
+  Section s{
+      "definitions",
+      "指标说明",
+      "统计对象是统计周期内派给各单位的工单，按报告日 24:00 前发生的一切评判。已并单和不予受理的工单不计；"
+      "合并到主单、随主单答复的工单，其派单不计（按主单评判）；派单台暂存工单不计入任何比率（其派单时限见红牌、黄牌）。"
+      "时限未到又未办理的不计入分子和分母；正好在时限那一刻办理算按时。协办单位只计及时签收率和响应率，其余"
+      "指标只评主办单位。下派给下级单位的工单，下级的办理计入本单位。比率保留两位小数（四舍五入），"
+      "分母为 0 时空白。",
+      {{"metric", "指标"}, {"key", "字段"}, {"counted", "统计范围（分母）"}, {"hit", "达标（分子）"}},
+      {},
+      std::nullopt};
   for (const auto& d : k_definitions) {
     s.rows.push_back({Cell::of(std::string(metric_name(d.metric))), Cell::of(std::string(metric_key(d.metric))),
                       Cell::of(std::string(d.counted)), Cell::of(std::string(d.hit))});

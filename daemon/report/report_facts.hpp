@@ -54,7 +54,7 @@ struct TicketFacts {
   std::uint16_t rule = 0;                        // interned dispatch rule of the first round (Facts::rule_ids)
   routing::CaseState state = routing::CaseState::awaiting_sign_for;
   routing::CaseState before_merge = routing::CaseState::awaiting_sign_for;  // restored by an unmerge
-  Satisfaction satisfaction = Satisfaction::none;  // of the latest follow-up
+  Satisfaction satisfaction = Satisfaction::none;                           // of the latest follow-up
   Resolution resolution = Resolution::none;
   bool followed_up = false;
   bool dispatched_by_hand = false;  // a round of it was chosen by hand (see k_by_hand)

@@ -5,9 +5,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <system_error>
-#include <cstring>
 
 namespace hotline::daemon {
 namespace {

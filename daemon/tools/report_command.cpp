@@ -8,8 +8,8 @@
 #include "daemon/report/report_run.hpp"
 #include "daemon/report/unit_directory.hpp"
 #include "daemon/runtime/local_time.hpp"
-#include "daemon/runtime/scheduler_clock.hpp"
 #include "daemon/runtime/private_folders.hpp"
+#include "daemon/runtime/scheduler_clock.hpp"
 #include "daemon/tools/database_path.hpp"
 #include "storage/report_store.hpp"
 

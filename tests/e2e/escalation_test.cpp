@@ -245,6 +245,7 @@ TEST_CASE("a webhook URL corrected across a restart takes what was queued for th
   DaemonProcess third(HOTLINED_PATH, daemon_args(dir, config));
   CHECK(third.wait_for_output(R"(outbox: 0 pending notification\(s\) now go to .* [1-9][0-9]* no longer sent)"));
   CHECK(third.stop(SIGTERM) == 0);
-  CHECK(hotline::test::query_ints(dir.path() + "/h.db", "SELECT count(*) FROM notifications WHERE delivery = 'pending'") ==
+  CHECK(hotline::test::query_ints(dir.path() + "/h.db",
+                                  "SELECT count(*) FROM notifications WHERE delivery = 'pending'") ==
         std::vector<std::int64_t>{0});
 }

@@ -100,7 +100,8 @@ TEST_CASE("a feed replaying a long log leaves the other clients served and misse
       const auto m = feed.next(seconds(30));
       if (!m) break;
       const auto data = json::parse(m->data).as_object();
-      Seen s{std::stoll(m->id), m->event, str(data.at("ticket")), data.at("unit").is_null() ? "" : str(data.at("unit"))};
+      Seen s{std::stoll(m->id), m->event, str(data.at("ticket")),
+             data.at("unit").is_null() ? "" : str(data.at("unit"))};
       if (s.seq >= seeded) replayed = true;
       seen.push_back(s);
       std::lock_guard lock(mutex);

@@ -73,8 +73,9 @@ TEST_CASE("every mistake in a rule set is reported with file:line:column", "[rou
   CHECK(contains(
       m, "rules/dispatch.yaml:4:5: error: rule 'r1': no unit matches template {kind: 不存在的局, level: county}"));
   CHECK(contains(m, "rules/dispatch.yaml:9:19: error: unknown request type '抱怨'"));
-  CHECK(contains(m, "rules/dispatch.yaml:9:45: error: unknown channel 'telephone' (phone, web, app, wechat, weibo, "
-                    "email, sms, transfer, other)"));
+  CHECK(contains(m,
+                 "rules/dispatch.yaml:9:45: error: unknown channel 'telephone' (phone, web, app, wechat, weibo, "
+                 "email, sms, transfer, other)"));
 }
 
 TEST_CASE("areas are checked against the gazetteer and a unit cannot be its own ancestor", "[routing][rules]") {
@@ -99,8 +100,9 @@ TEST_CASE("areas are checked against the gazetteer and a unit cannot be its own 
   CHECK_FALSE(r.rule_set);
   const auto m = messages(r);
   INFO(Catch::Detail::stringify(m));
-  CHECK(contains(m, "rules/more.yaml:6:5: error: unit '350602001.pcs' serves area '35062001', which no division of "
-                    "the gazetteer has"));
+  CHECK(contains(m,
+                 "rules/more.yaml:6:5: error: unit '350602001.pcs' serves area '35062001', which no division of "
+                 "the gazetteer has"));
   CHECK(contains(m, "rules/more.yaml:7:5: error: unit 'a.unit' is its own parent (parent 'a.unit')"));
   CHECK(contains(m, "rules/more.yaml:8:5: error: unit 'b.unit' is its own ancestor (parent 'c.unit')"));
   CHECK(contains(m, "error: rule 'r1' names area '350699', which no division code starts with"));
@@ -144,9 +146,11 @@ TEST_CASE("YAML syntax errors and structural mistakes become diagnostics, never 
   CHECK(contains(m, "no fallback unit"));
 
   // A file saved as GBK: the first bad byte's place, and what to do. 芗城 in GBK is DCEF B3C7.
-  const auto not_utf8 = RuleSet::compile({{"x.yaml", "fallback: desk\nunits:\n  - {id: a, name: \xdc\xef\xb3\xc7}\n", ""}});
-  CHECK(contains(messages(not_utf8), "x.yaml:3:19: error: file is not valid UTF-8: save it as UTF-8 (a file saved as "
-                                     "GBK or GB18030 reads like this)"));
+  const auto not_utf8 =
+      RuleSet::compile({{"x.yaml", "fallback: desk\nunits:\n  - {id: a, name: \xdc\xef\xb3\xc7}\n", ""}});
+  CHECK(contains(messages(not_utf8),
+                 "x.yaml:3:19: error: file is not valid UTF-8: save it as UTF-8 (a file saved as "
+                 "GBK or GB18030 reads like this)"));
 }
 
 TEST_CASE("units are checked for ids, duplicates, parents, levels and areas", "[routing][rules]") {

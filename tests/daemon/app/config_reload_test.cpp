@@ -1,14 +1,13 @@
 #include "daemon/app/config_reload.hpp"
 
-#include "daemon/app/config_checks.hpp"
-#include "daemon/config/rules_loader.hpp"
-
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
 
+#include "daemon/app/config_checks.hpp"
+#include "daemon/config/rules_loader.hpp"
 #include "support/daemon_process.hpp"
 
 using namespace hotline::daemon;

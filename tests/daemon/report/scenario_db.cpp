@@ -85,7 +85,8 @@ Scenario build_scenario_db(const std::string& db_path, const std::string& script
       outcome = routing::create_case(facts, disposition, args["lead"], co, extra, actor, ctx);
     } else if (action == "follow_master") {
       // What the daemon writes on a duplicate when its master's reply is approved (not an action of its own).
-      auto event = routing::follow_master(cases.at(label), scenario.ids.at(args.at("master")), args["text"], actor, ctx);
+      auto event =
+          routing::follow_master(cases.at(label), scenario.ids.at(args.at("master")), args["text"], actor, ctx);
       if (!event) throw std::runtime_error(fmt::format("scenario line {}: {} is not merged", line, label));
       outcome = std::vector<routing::Event>{*event};
     } else {
