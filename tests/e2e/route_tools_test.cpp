@@ -18,6 +18,17 @@ std::vector<std::string> lines_of(const std::string& text) {
   return out;
 }
 
+// A copy of the e2e rules in `dir`, with `cases` (a golden case file's YAML) as its golden cases when given.
+std::string copy_of_e2e_rules(const TempDir& dir, const std::string& cases = "") {
+  const auto rules = dir.path() + "/rules";
+  std::filesystem::copy(E2E_RULES_DIR, rules, std::filesystem::copy_options::recursive);
+  if (!cases.empty()) {
+    std::filesystem::create_directories(rules + "/tests");
+    std::ofstream(rules + "/tests/one.yaml") << cases;
+  }
+  return rules;
+}
+
 }  // namespace
 
 TEST_CASE("hotlinectl route explains the README example and survives bad lines", "[e2e][tools]") {
@@ -99,8 +110,7 @@ TEST_CASE("the shipped rules check clean and have at least 1,300 units", "[e2e][
 
 TEST_CASE("rules check refuses what hotlined refuses: the time limits and the calendar too", "[e2e][tools]") {
   TempDir dir;
-  const auto rules = dir.path() + "/rules";
-  std::filesystem::copy(E2E_RULES_DIR, rules, std::filesystem::copy_options::recursive);
+  const auto rules = copy_of_e2e_rules(dir);
   std::ofstream(rules + "/time_limits.yaml", std::ios::app) << "bogus: 1\n";
   const auto r = run_command(HOTLINECTL_PATH, {"rules", "check", rules});
   INFO(r.out << r.err);
@@ -114,12 +124,10 @@ TEST_CASE("rules check refuses what hotlined refuses: the time limits and the ca
 
 TEST_CASE("hotlined --check-config fails on rules whose golden cases fail, as a reload would", "[e2e][tools]") {
   TempDir dir;
-  const auto rules = dir.path() + "/rules";
-  std::filesystem::copy(E2E_RULES_DIR, rules, std::filesystem::copy_options::recursive);
-  std::filesystem::create_directories(rules + "/tests");
-  std::ofstream(rules + "/tests/one.yaml")
-      << "cases:\n  - ticket: {content: 路灯不亮, category: \"010101\", area: \"350602\"}\n"
-         "    expect: {unit: 350623.cgj}\n";
+  const auto rules =
+      copy_of_e2e_rules(dir,
+                        "cases:\n  - ticket: {content: 路灯不亮, category: \"010101\", area: \"350602\"}\n"
+                        "    expect: {unit: 350623.cgj}\n");
   const auto r = run_command(HOTLINED_PATH, {"--check-config", "--rules", rules});
   INFO(r.out << r.err);
   CHECK(r.status == 1);
@@ -131,15 +139,12 @@ TEST_CASE("hotlined --check-config fails on rules whose golden cases fail, as a 
 
 TEST_CASE("rules test lists each failing case, and says when the case names what the rules lack", "[e2e][tools]") {
   TempDir dir;
-  const auto rules = dir.path() + "/rules";
-  std::filesystem::copy(E2E_RULES_DIR, rules, std::filesystem::copy_options::recursive);
-  std::filesystem::create_directories(rules + "/tests");
-  std::ofstream(rules + "/tests/one.yaml")
-      << "cases:\n"
-         "  - ticket: {content: 路灯不亮, category: \"010101\", area: \"350602\"}\n"
-         "    expect: {unit: 350602.cgj}\n"
-         "  - ticket: {content: 路灯不亮, category: \"010101\", area: \"350602\"}\n"
-         "    expect: {unit: 350602005.gvo, rule: street-vendng}\n";
+  const auto rules = copy_of_e2e_rules(dir,
+                                       "cases:\n"
+                                       "  - ticket: {content: 路灯不亮, category: \"010101\", area: \"350602\"}\n"
+                                       "    expect: {unit: 350602.cgj}\n"
+                                       "  - ticket: {content: 路灯不亮, category: \"010101\", area: \"350602\"}\n"
+                                       "    expect: {unit: 350602005.gvo, rule: street-vendng}\n");
   const auto r = run_command(HOTLINECTL_PATH, {"rules", "test", rules});
   INFO(r.out << r.err);
   CHECK(r.status == 1);
