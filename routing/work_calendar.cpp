@@ -235,7 +235,8 @@ std::string WorkCalendar::coverage_gap(Day today) const {
   const int first_missing = std::max(last + 1, now.year);
   return "the holiday calendar is published through " + (last > 0 ? std::to_string(last) : std::string("no year")) +
          ": deadlines that run into " + std::to_string(first_missing) +
-         " count Monday to Friday as working days and are provisional until calendar/" + std::to_string(first_missing) +
+         " count Monday to Friday as working days, less 元旦, 劳动节 and 国庆节, and are provisional until calendar/" +
+         std::to_string(first_missing) +
          ".json, the State Council's table, is added (rules/calendar/README.md, "
          "Adding next year)";
 }
