@@ -275,6 +275,7 @@ int run_ctl(int argc, char** argv) {
   }
   unless_given(report_nightly_cmd->get_option("--database"), report_args.database, where.database);
   unless_given(report_nightly_cmd->get_option("--out"), report_args.out_dir, where.report_dir);
+  report_args.published_dir = where.report_dir;
   unless_given(check->get_option("DIR"), check_dir, where.rules);
   unless_given(test->get_option("DIR"), test_dir, where.rules);
   unless_given(learn->get_option("--rules"), learn_args.rules_dir, where.rules);

@@ -57,6 +57,18 @@ int report_nightly(const ReportArgs& args, std::ostream& out, std::ostream& err)
     err << "report nightly: today is not over: deadlines still to come before midnight count as missed in this "
            "report; the nightly report for today comes after midnight\n";
   }
+  // Files are named by day, not period: another period's report in the published folder would replace (and be
+  // served as) that day's nightly report.
+  if (args.period != "month" && args.explain.empty() && !args.published_dir.empty()) {
+    std::error_code a, b;
+    const auto into = std::filesystem::weakly_canonical(args.out_dir, a);
+    const auto published = std::filesystem::weakly_canonical(args.published_dir, b);
+    if (!a && !b && into == published) {
+      return bad("a " + args.period + " report into " + args.out_dir +
+                 " (report.dir) would replace the nightly report published there for " + args.as_of +
+                 ": give --out another folder");
+    }
+  }
   report::ReportOptions o;
   o.as_of = *as_of;
   o.period_kind = args.period;

@@ -21,6 +21,7 @@ struct ReportArgs {
   std::string from, to;          // custom period, YYYY-MM-DD inclusive
   std::string rules_dir = "rules";
   std::vector<std::string> explain;  // UNIT METRIC
+  std::string published_dir;         // report.dir, where hotlined publishes its nightly (month) reports
 };
 
 // Adds `report` with its `nightly` subcommand to `app`; returns `nightly` (test ->parsed() after parsing).

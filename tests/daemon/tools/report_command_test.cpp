@@ -81,6 +81,20 @@ TEST_CASE("Bad arguments exit 2", "[report][command]") {
                                                     f.dir.path() + "/today", "--rules", f.rules_dir});
   CHECK(so_far.status == 0);
   CHECK(so_far.err.find("today is not over") != std::string::npos);
+  // Files are named by day: a week's report into the folder the nightly reports are published in would replace
+  // that day's. Refused there (the config's report.dir), written anywhere else.
+  const auto config = f.dir.path() + "/published.yaml";
+  std::ofstream(config) << "report:\n  dir: published\n";
+  const std::vector<std::string> week_args{"--config", config, "report",     "nightly", "--as-of", "2026-11-20",
+                                           "--period", "week", "--database", f.db,      "--rules", f.rules_dir};
+  const auto week = run_command(HOTLINECTL_PATH, week_args);
+  CHECK(week.status == 2);
+  CHECK(week.err.find("(report.dir) would replace the nightly report published there for 2026-11-20") !=
+        std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(f.dir.path() + "/published"));
+  auto elsewhere = week_args;
+  elsewhere.insert(elsewhere.end(), {"--out", f.dir.path() + "/weekly"});
+  CHECK(run_command(HOTLINECTL_PATH, elsewhere).status == 0);
   CHECK(run_command(HOTLINECTL_PATH, {"report", "nightly", "--as-of", "2026-13-01", "--database", f.db, "--out", "x"})
             .status == 2);
   CHECK(run_command(HOTLINECTL_PATH,
