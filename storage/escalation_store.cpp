@@ -283,6 +283,33 @@ Result<void> EscalationStore::retarget(std::int64_t seq, const std::optional<std
   return st.run();
 }
 
+Result<std::vector<std::pair<std::string, std::int64_t>>> EscalationStore::count_by_delivery() {
+  Statement st(db_, "SELECT delivery, count(*) FROM notifications GROUP BY delivery ORDER BY delivery");
+  return collect<std::pair<std::string, std::int64_t>>(st, [](const Statement& r) {
+    return std::pair{r.column_text(0), r.column_int(1)};
+  });
+}
+
+Result<std::vector<EscalationStore::DeadNotification>> EscalationStore::dead_notifications(int limit) {
+  Statement st(db_,
+               "SELECT seq, created_ms, ticket_id, unit_id, kind, coalesce(target, ''), coalesce(last_error, ''),"
+               " attempts FROM notifications WHERE delivery = 'dead' ORDER BY seq LIMIT ?1");
+  st.bind(1, static_cast<std::int64_t>(limit));
+  return collect<DeadNotification>(st, [](const Statement& r) {
+    return DeadNotification{r.column_int(0),  r.column_int(1),  r.column_text(2), r.column_text(3),
+                            r.column_text(4), r.column_text(5), r.column_text(6), static_cast<int>(r.column_int(7))};
+  });
+}
+
+Result<std::int64_t> EscalationStore::requeue_dead(std::int64_t now_ms) {
+  Statement st(db_,
+               "UPDATE notifications SET delivery = 'pending', attempts = 0, next_attempt_ms = ?1"
+               " WHERE delivery = 'dead'");
+  st.bind(1, now_ms);
+  if (auto r = st.run(); !r) return r.error();
+  return static_cast<std::int64_t>(sqlite3_changes(db_));
+}
+
 Result<std::int64_t> EscalationStore::count_pending() {
   auto n = single_value(cached(pending_, escalation_sql::count_pending));
   if (!n) return n.error();

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "storage/case_rows.hpp"
@@ -144,6 +145,16 @@ class EscalationStore {
   Result<std::vector<PendingTarget>> pending_targets();
   // Sends a pending notification to `url` from now on; nullopt: to no one any more (delivery 'none').
   Result<void> retarget(std::int64_t seq, const std::optional<std::string>& url);
+  // The outbox as an admin inspects it: rows per delivery state, and the dead-lettered rows, oldest first.
+  struct DeadNotification {
+    std::int64_t seq = 0, created_ms = 0;
+    std::string ticket_id, unit_id, kind, target, last_error;
+    int attempts = 0;
+  };
+  Result<std::vector<std::pair<std::string, std::int64_t>>> count_by_delivery();
+  Result<std::vector<DeadNotification>> dead_notifications(int limit);
+  // Dead-lettered rows queued again, due at `now_ms`, their attempts counted afresh; returns how many.
+  Result<std::int64_t> requeue_dead(std::int64_t now_ms);
 
   // --- The board ---
   // Open clocks past their first stage, by due instant.

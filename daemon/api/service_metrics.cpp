@@ -66,6 +66,9 @@ void register_service_metrics(MetricsRegistry& r, const ServiceMetrics& m, const
   r.add_gauge("hotline_outbox_depth", "Notifications waiting for delivery.", std::move(probe.outbox_depth));
   r.add_counter("hotline_outbox_failures_total", "Failed notification delivery attempts.",
                 std::move(probe.outbox_failures_total));
+  r.add_counter("hotline_outbox_dead_total",
+                "Notifications dead-lettered after their last attempt (hotlinectl db notifications lists them).",
+                std::move(probe.outbox_dead_total));
   r.add_gauge("hotline_timer_lag_seconds", "How late the last escalation stage fired after its due instant.",
               std::move(probe.timer_lag_seconds));
 }

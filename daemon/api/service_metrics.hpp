@@ -41,6 +41,7 @@ struct EscalationProbe {
   std::function<double()> stages_pending = [] { return 0.0; };
   std::function<double()> outbox_depth = [] { return 0.0; };
   std::function<double()> outbox_failures_total = [] { return 0.0; };
+  std::function<double()> outbox_dead_total = [] { return 0.0; };
   std::function<double()> timer_lag_seconds = [] { return 0.0; };
 };
 

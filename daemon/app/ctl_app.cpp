@@ -217,6 +217,10 @@ int run_ctl(int argc, char** argv) {
   auto* access_log = db->add_subcommand("access-log", "who was shown callers' names and phones, oldest first");
   add_database_option(access_log);
   access_log->add_option("--ticket", access_ticket, "one ticket's reads only");
+  bool retry_dead = false;
+  auto* notifications = db->add_subcommand("notifications", "the webhook outbox: rows per state and the dead ones");
+  add_database_option(notifications);
+  notifications->add_flag("--retry-dead", retry_dead, "queue the dead-lettered notifications again");
   std::string backup_to;
   auto* backup = db->add_subcommand("backup", "a consistent copy of the database while the daemon runs");
   add_database_option(backup);
@@ -303,6 +307,7 @@ int run_ctl(int argc, char** argv) {
   if (route_cmd->parsed()) return route(route_dir, explain);
   if (verify->parsed()) return db_verify(database, as_json, std::cout, std::cerr);
   if (access_log->parsed()) return db_access_log(database, access_ticket, std::cout, std::cerr);
+  if (notifications->parsed()) return db_notifications(database, retry_dead, std::cout, std::cerr);
   if (backup->parsed()) {
     if (backup_to.empty() == backup_into.empty()) {
       std::cerr << "db backup: give --to FILE or --into DIR\n";

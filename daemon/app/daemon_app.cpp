@@ -321,6 +321,7 @@ int run_daemon(int argc, char** argv) {
   probe.outbox_failures_total = [&escalation_stats] {
     return static_cast<double>(escalation_stats.outbox_failed.load() + escalation_stats.outbox_dead.load());
   };
+  probe.outbox_dead_total = [&escalation_stats] { return static_cast<double>(escalation_stats.outbox_dead.load()); };
   probe.timer_lag_seconds = [&escalation_stats] {
     return static_cast<double>(escalation_stats.timer_lag_last_ms.load()) / 1000.0;
   };

@@ -115,6 +115,43 @@ int db_access_log(const std::string& database, const std::string& ticket, std::o
   }
 }
 
+int db_notifications(const std::string& database, bool retry_dead, std::ostream& out, std::ostream& err) {
+  if (!require_database("db notifications", database, err)) return 1;
+  auto store = storage::TicketStore::open(database, {.create = false, .read_only = !retry_dead, .migrate = false});
+  if (!store) {
+    err << "db notifications: " << store.error().message << '\n';
+    return 1;
+  }
+  auto& esc = (*store)->escalations();
+  if (retry_dead) {
+    auto n = esc.requeue_dead(wall_clock().now_ms());
+    if (!n) {
+      err << "db notifications: " << n.error().message << '\n';
+      return 1;
+    }
+    out << *n
+        << " dead notification(s) queued again: a running hotlined sends them within a minute (if a webhook's "
+           "URL was corrected in the config, restart hotlined now: pending notifications follow the config at start)\n";
+    return 0;
+  }
+  auto counts = esc.count_by_delivery();
+  auto dead = esc.dead_notifications(50);
+  if (!counts || !dead) {
+    err << "db notifications: " << (!counts ? counts.error().message : dead.error().message) << '\n';
+    return 1;
+  }
+  out << "notifications:";
+  for (const auto& [delivery, n] : *counts) out << ' ' << delivery << ' ' << n;
+  out << (counts->empty() ? " none\n" : "\n");
+  for (const auto& d : *dead) {
+    out << "dead " << d.seq << '\t' << local_stamp_ms(d.created_ms).rfc3339 << '\t' << d.ticket_id << '\t'
+        << (d.unit_id.empty() ? "-" : d.unit_id) << '\t' << d.kind << '\t' << d.target << '\t' << d.attempts
+        << " tries: " << d.last_error << '\n';
+  }
+  if (!dead->empty()) out << "(hotlinectl db notifications --retry-dead queues them again)\n";
+  return 0;
+}
+
 int db_backup(const std::string& database, const std::string& to, std::ostream& out, std::ostream& err) {
   if (!require_database("db backup", database, err)) return 1;
   const auto start = std::chrono::steady_clock::now();

@@ -19,6 +19,11 @@ int db_access_log(const std::string& database, const std::string& ticket, std::o
 // hotlinectl db backup: a consistent copy of the database into the new file `to`, while the daemon runs; prints
 // what it copied. 0 on success; 1 when `to` exists, the database cannot be read or the copy fails (nothing is
 // left behind then).
+// The notification outbox: rows per delivery state and the dead-lettered ones (at most 50, oldest first); with
+// `retry_dead`, those queued again (a running hotlined sends them within a minute). 0, or 1 when the database
+// cannot be read or written.
+int db_notifications(const std::string& database, bool retry_dead, std::ostream& out, std::ostream& err);
+
 int db_backup(const std::string& database, const std::string& to, std::ostream& out, std::ostream& err);
 
 // hotlinectl db backup --into DIR --keep N: the same copy into DIR/hotline-YYYYMMDD-HHMMSS.db (local time; DIR is

@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <map>
+#include <regex>
 #include <set>
 #include <string>
 
@@ -248,4 +249,39 @@ TEST_CASE("a webhook URL corrected across a restart takes what was queued for th
   CHECK(hotline::test::query_ints(dir.path() + "/h.db",
                                   "SELECT count(*) FROM notifications WHERE delivery = 'pending'") ==
         std::vector<std::int64_t>{0});
+}
+
+TEST_CASE("dead-lettered notifications are listed and can be queued again", "[e2e][escalation]") {
+  TempDir dir;
+  WebhookReceiver receiver;
+  receiver.set_up(false);
+  const std::string config = dir.path() + "/hotline.yaml";
+  std::ofstream(config) << "notifications:\n  max_attempts: 1\n  webhooks:\n    - unit: 3506.rsj\n"
+                           "      url: http://127.0.0.1:"
+                        << receiver.port() << "/hook\n";
+  const std::string db = dir.path() + "/h.db";
+  {
+    DaemonProcess first(HOTLINED_PATH, daemon_args(dir, config));
+    HttpClient client(first.port());
+    post_wage_ticket(client);
+    REQUIRE(receiver.wait_until([](const auto& posts) { return !posts.empty(); }, 20s));
+    CHECK(first.stop(SIGTERM) == 0);  // what the one try gave is recorded before it exits
+  }
+  const auto listed = run_command(HOTLINECTL_PATH, {"db", "notifications", "--database", db});
+  INFO(listed.out << listed.err);
+  CHECK(listed.status == 0);
+  CHECK(std::regex_search(listed.out, std::regex(R"(notifications:.* dead [1-9])")));
+  CHECK(
+      std::regex_search(listed.out, std::regex(R"(\ndead \d+\t\S+\tZZ\d+\t3506\.rsj\tdispatched\thttp://127\.0\.0\.1:)"
+                                               R"(\d+/hook\t1 tries: )")));
+  const auto requeued = run_command(HOTLINECTL_PATH, {"db", "notifications", "--database", db, "--retry-dead"});
+  CHECK(requeued.status == 0);
+  CHECK(std::regex_search(requeued.out, std::regex(R"(^[1-9]\d* dead notification\(s\) queued again)")));
+  CHECK(hotline::test::query_ints(db, "SELECT count(*) FROM notifications WHERE delivery = 'dead'") ==
+        std::vector<std::int64_t>{0});
+  // Sent once the receiver is back.
+  receiver.set_up(true);
+  DaemonProcess second(HOTLINED_PATH, daemon_args(dir, config));
+  REQUIRE(receiver.wait_until([](const auto& posts) { return delivered(posts).contains("dispatched"); }, 30s));
+  CHECK(second.stop(SIGTERM) == 0);
 }

@@ -197,7 +197,7 @@ TEST_CASE("metrics parse as Prometheus text and count what happened", "[e2e][met
   for (const char* name : {"hotline_http_requests_total", "hotline_routing_decisions_total", "hotline_tickets",
                            "hotline_writer_commits_total", "hotline_writer_jobs_total", "hotline_feed_subscribers",
                            "hotline_stages_pending", "hotline_outbox_depth", "hotline_outbox_failures_total",
-                           "hotline_timer_lag_seconds"}) {
+                           "hotline_outbox_dead_total", "hotline_timer_lag_seconds"}) {
     INFO(name);
     CHECK(families.count(name) == 1);
   }
