@@ -351,6 +351,48 @@ test('after an approved return the ticket page names the new lead unit; notices 
   for (const page of [op, unit]) await page.context().close();
 });
 
+test('an event that comes while the ticket page reloads is not lost: it is shown once the page is', async () => {
+  const op = await signIn(people.operator);
+  const boss = await signIn(people.supervisor);
+  const created = await op.request.post(suite.hotline.url + '/v1/tickets', {
+    headers: { 'X-CSRF-Token': await csrfToken(op) },
+    data: { content: '胜利西路烧烤店油烟很大，晚上十点后还在营业', address: '芗城区胜利西路12号' } });
+  assert.equal(created.status(), 201, await created.text());
+  const { id } = await created.json();
+  // Signed in after the intake, so that nothing but the events below makes the unit's page reload.
+  const unit = await signIn(people.liaison);
+  await unit.goto(suite.hotline.url + `/#/ticket/${id}`);
+  await unit.waitForSelector('#ticket-content');
+  await unit.waitForFunction(() => document.getElementById('live')?.textContent === '● 实时');
+
+  // The page's fetches of the ticket are answered only after a later event reached the page, with the ticket as it
+  // was when fetched: only that later event can show the page is behind. Fetches after the release go through.
+  let fetched, release, holding = true;
+  const wasFetched = new Promise((resolve) => { fetched = resolve; });
+  const released = new Promise((resolve) => { release = resolve; });
+  await unit.route(`**/v1/tickets/${id}`, async (route) => {
+    if (!holding) return route.continue();
+    const response = await route.fetch();
+    fetched();
+    await released;
+    await route.fulfill({ response });
+  });
+  const urged = await op.request.post(suite.hotline.url + `/v1/tickets/${id}/urge`, {
+    headers: { 'X-CSRF-Token': await csrfToken(op) }, data: { note: '请尽快处理' } });
+  assert.equal(urged.status(), 200, await urged.text());
+  await wasFetched;  // the urge made the page reload; its answer is held
+  const supervised = await boss.request.post(suite.hotline.url + `/v1/tickets/${id}/supervise`, {
+    headers: { 'X-CSRF-Token': await csrfToken(boss) }, data: { note: '督办：三日内办结' } });
+  assert.equal(supervised.status(), 200, await supervised.text());
+  await unit.waitForFunction((t) => document.getElementById('notice')?.textContent.includes('督办：' + t), id);
+  holding = false;
+  release();
+  await unit.waitForSelector('#timeline .event-urged');
+  await unit.waitForSelector('#timeline .event-supervised', { timeout: TIMEOUT_MS });
+  for (const page of [op, unit, boss]) assert.deepEqual(page.problems, []);
+  for (const page of [op, unit, boss]) await page.context().close();
+});
+
 test('the admin sees the rule set with Chinese labels', async () => {
   const admin = await signIn(people.admin);
   await admin.click('nav a[href="#/rules"]');

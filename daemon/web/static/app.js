@@ -310,6 +310,11 @@ function defaultView() {
 }
 
 let renderSeq = 0;
+// Live events that arrive while a view is being rendered (its data in flight, its listeners not yet in place) are
+// held and handed to the new view once it is shown: dropped, they would leave it showing what the fetch saw (a
+// ticket closed meanwhile still shown as awaiting follow-up) until the next event.
+let rendering = 0;
+let heldEvents = [];
 Hotline.render = async function render() {
   if (!Hotline.session) return;
   const { name, arg } = currentRoute();
@@ -325,12 +330,29 @@ Hotline.render = async function render() {
   const box = el('div', { class: 'view view-' + name });
   document.title = view.title + ' · 12345 热线工单系统';
   Hotline.feedListeners = [];
-  await view.render(box, arg);
-  if (seq !== renderSeq || !Hotline.session) return;  // another view was asked for meanwhile
-  Hotline.$('view').replaceChildren(box);
-  Hotline.$('view').hidden = false;
-  interactive();
+  rendering += 1;
+  try {
+    await view.render(box, arg);
+  } finally {
+    rendering -= 1;
+  }
+  if (!Hotline.session) return;
+  if (seq === renderSeq) {  // else another view was asked for meanwhile, and is shown or on its way
+    Hotline.$('view').replaceChildren(box);
+    Hotline.$('view').hidden = false;
+    interactive();
+  }
+  if (seq === renderSeq || rendering === 0) {
+    const held = heldEvents;
+    heldEvents = [];
+    for (const event of held) for (const fn of Hotline.feedListeners) fn(event);
+  }
 };
+
+function deliver(event) {
+  if (rendering > 0) heldEvents.push(event);
+  else for (const fn of Hotline.feedListeners) fn(event);
+}
 
 // The User Timing mark of the moment the page first answers the person (the login form or the first screen):
 // what tests/bench/web_bench.mjs reads.
@@ -402,7 +424,7 @@ function openFeed(unit) {
     try { event = JSON.parse(message.data); } catch (e) { return; }
     const news = feedNews[event.kind];
     if (news) Hotline.notice(news + '：' + event.ticket, event.kind.startsWith('stage_red') ? 'error' : 'info');
-    for (const fn of Hotline.feedListeners) fn(event);
+    deliver(event);
   };
   for (const kind of feedKinds) feed.addEventListener(kind, handle);
 }
