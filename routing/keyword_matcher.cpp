@@ -48,15 +48,19 @@ char32_t decode_utf8_any(std::string_view text, std::size_t& i) {
   return cp;
 }
 
-bool is_valid_utf8(std::string_view text) {
+std::size_t first_invalid_utf8(std::string_view text) {
   std::size_t i = 0;
   while (i < text.size()) {
     const std::size_t before = i;
     const char32_t cp = decode_utf8(text, i);
     // A genuine U+FFFD is three bytes long; the error marker always advances exactly one.
-    if (cp == 0xFFFD && i - before == 1) return false;
+    if (cp == 0xFFFD && i - before == 1) return before;
   }
-  return true;
+  return std::string_view::npos;
+}
+
+bool is_valid_utf8(std::string_view text) {
+  return first_invalid_utf8(text) == std::string_view::npos;
 }
 
 KeywordMatcher::PatternId KeywordMatcher::add(std::string_view pattern) {

@@ -163,6 +163,8 @@ inline char32_t decode_utf8(std::string_view text, std::size_t& i) {
 
 // True when `text` is well-formed UTF-8 (no overlongs, surrogates or code points above U+10FFFF).
 bool is_valid_utf8(std::string_view text);
+// The offset of the first byte that is not well-formed UTF-8; npos when there is none.
+std::size_t first_invalid_utf8(std::string_view text);
 
 template <class OnMatch, class OnChar>
 void KeywordMatcher::find(std::string_view text, OnMatch&& on_match, OnChar&& on_char) const {

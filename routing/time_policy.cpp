@@ -4,7 +4,6 @@
 #include <array>
 
 #include "routing/content_hash.hpp"
-#include "routing/duplicate_keys.hpp"
 #include "routing/yaml_reader.hpp"
 
 namespace hotline::routing {
@@ -58,7 +57,7 @@ class TimePolicyBuilder {
     if (first_file_.empty()) first_file_ = file.shown();
     const auto root = r.parse(file.text);
     if (!root || root->IsNull()) return;
-    if (!check_unique_keys(r, *root, "a time limits file", {"defaults", "time_limits"})) return;
+    if (!r.check_keys(*root, "a time limits file", {"defaults", "time_limits"})) return;
     if (const YAML::Node d = (*root)["defaults"]; d.IsDefined()) read_defaults(r, d);
     if (const YAML::Node list = (*root)["time_limits"]; list.IsDefined() && !list.IsNull()) {
       if (r.is_seq(list, "'time_limits'")) {
@@ -130,10 +129,9 @@ class TimePolicyBuilder {
   }
 
   void read_defaults(YamlReader& r, const YAML::Node& d) {
-    if (!check_unique_keys(
-            r, d, "defaults",
-            {"counting", "sign_for", "reply", "yellow_before", "red_after", "return_window", "max_returns",
-             "extension_cap", "follow_up_delay", "supervise_after", "urge_after", "dispatch", "dispute"})) {
+    if (!r.check_keys(d, "defaults",
+                      {"counting", "sign_for", "reply", "yellow_before", "red_after", "return_window", "max_returns",
+                       "extension_cap", "follow_up_delay", "supervise_after", "urge_after", "dispatch", "dispute"})) {
       return;
     }
     const std::string here = r.file() + ':' + std::to_string(r.line(d)) + ':' + std::to_string(r.column(d));
@@ -155,8 +153,8 @@ class TimePolicyBuilder {
   }
 
   void read_entry(YamlReader& r, const YAML::Node& n) {
-    if (!check_unique_keys(
-            r, n, "a time limit entry",
+    if (!r.check_keys(
+            n, "a time limit entry",
             {"when", "counting", "sign_for", "reply", "yellow_before", "red_after", "return_window", "max_returns",
              "extension_cap", "follow_up_delay", "supervise_after", "urge_after", "dispatch", "dispute"})) {
       return;
@@ -168,7 +166,7 @@ class TimePolicyBuilder {
       r.error(n, "a time limit entry needs 'when' (put unconditional values in 'defaults')");
       return;
     }
-    if (!check_unique_keys(r, when, "when", {"type", "urgency", "channel", "level"})) return;
+    if (!r.check_keys(when, "when", {"type", "urgency", "channel", "level"})) return;
     if (when.size() == 0) r.error(when, "'when' needs at least one condition");
     const std::size_t errors_before = out_.size();
     for (auto it = when.begin(); it != when.end(); ++it) {

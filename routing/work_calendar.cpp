@@ -6,7 +6,6 @@
 #include <map>
 
 #include "routing/content_hash.hpp"
-#include "routing/duplicate_keys.hpp"
 #include "routing/yaml_reader.hpp"
 
 namespace hotline::routing {
@@ -81,7 +80,7 @@ class CalendarBuilder {
     YamlReader r(file.shown(), out_, limits_);
     const auto root = r.parse(file.text);
     if (!root) return;
-    if (!check_unique_keys(r, *root, "holiday table", {"$schema", "$id", "year", "papers", "days"})) return;
+    if (!r.check_keys(*root, "holiday table", {"$schema", "$id", "year", "papers", "days"})) return;
     for (const char* key : {"year", "papers", "days"}) {
       if (!(*root)[key].IsDefined()) r.error(*root, std::string("missing required key '") + key + "'");
     }
@@ -104,7 +103,7 @@ class CalendarBuilder {
       if (!inserted) r.error((*root)["year"], "year " + std::to_string(y) + " is already given at " + it->second);
     }
     for (const auto& entry : days) {
-      if (!check_unique_keys(r, entry, "a day of 'days'", {"name", "date", "isOffDay"})) continue;
+      if (!r.check_keys(entry, "a day of 'days'", {"name", "date", "isOffDay"})) continue;
       const auto name = r.string(entry, "name", true);
       const auto day = entry_date(r, entry);
       const auto off = strict_bool(r, entry, "isOffDay");
@@ -123,11 +122,11 @@ class CalendarBuilder {
     YamlReader r(file.shown(), out_, limits_);
     const auto root = r.parse(file.text);
     if (!root || root->IsNull()) return;  // an empty or comment-only file overrides nothing
-    if (!check_unique_keys(r, *root, "local calendar", {"overrides"})) return;
+    if (!r.check_keys(*root, "local calendar", {"overrides"})) return;
     const YAML::Node list = (*root)["overrides"];
     if (!list.IsDefined() || list.IsNull() || !r.is_seq(list, "'overrides'")) return;
     for (const auto& entry : list) {
-      if (!check_unique_keys(r, entry, "an override", {"date", "working", "name"})) continue;
+      if (!r.check_keys(entry, "an override", {"date", "working", "name"})) continue;
       const auto day = entry_date(r, entry);
       const auto working = strict_bool(r, entry, "working");
       const auto name = r.string(entry, "name", false);

@@ -59,16 +59,8 @@ std::optional<YAML::Node> YamlReader::parse(const std::string& text) {
                     Severity::error});
     return std::nullopt;
   }
-  if (!is_valid_utf8(text)) {
+  if (const auto bad = first_invalid_utf8(text); bad != std::string_view::npos) {
     // Where the first bad byte is, and the likely cause: a file saved as GBK by a Chinese editor.
-    std::size_t i = 0, bad = 0;
-    while (i < text.size()) {
-      const std::size_t before = i;
-      if (decode_utf8(text, i) == 0xFFFD && i - before == 1) {
-        bad = before;
-        break;
-      }
-    }
     std::size_t line = 1, line_start = 0;
     for (std::size_t k = 0; k < bad; ++k) {
       if (text[k] == '\n') ++line, line_start = k + 1;

@@ -30,7 +30,8 @@ class YamlReader {
   int column(const YAML::Node& n) const { return n.Mark().column + 1; }
   const std::string& file() const { return file_; }
 
-  // Reports each key of `map` not in `allowed`. Returns false when `map` is not a mapping.
+  // Reports each key of `map` not in `allowed`, and each key given twice (yaml-cpp keeps both, and look-ups take
+  // the first). Returns false when `map` is not a mapping.
   bool check_keys(const YAML::Node& map, std::string_view what, std::initializer_list<std::string_view> allowed);
   bool is_map(const YAML::Node& n, std::string_view what);
   bool is_seq(const YAML::Node& n, std::string_view what);

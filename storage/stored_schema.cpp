@@ -3,23 +3,26 @@
 #include "storage/statement.hpp"
 
 namespace hotline::storage {
+namespace {
 
-Result<int> stored_schema_version(const std::string& path) {
+// The one number `sql` gives, from the database at `path` opened read-only.
+Result<int> read_number(const std::string& path, const char* sql) {
   auto db = Connection::open(path, /*create=*/false, /*read_only=*/true);
   if (!db) return db.error();
-  Statement version(db->get(), "PRAGMA user_version");
-  auto row = version.step();
+  Statement query(db->get(), sql);
+  auto row = query.step();
   if (!row) return Error{row.error().code, "cannot read database '" + path + "': " + row.error().message};
-  return static_cast<int>(version.column_int(0));
+  return static_cast<int>(query.column_int(0));
+}
+
+}  // namespace
+
+Result<int> stored_schema_version(const std::string& path) {
+  return read_number(path, "PRAGMA user_version");
 }
 
 Result<int> schema_object_count(const std::string& path) {
-  auto db = Connection::open(path, /*create=*/false, /*read_only=*/true);
-  if (!db) return db.error();
-  Statement count(db->get(), "SELECT count(*) FROM sqlite_master");
-  auto row = count.step();
-  if (!row) return Error{row.error().code, "cannot read database '" + path + "': " + row.error().message};
-  return static_cast<int>(count.column_int(0));
+  return read_number(path, "SELECT count(*) FROM sqlite_master");
 }
 
 }  // namespace hotline::storage

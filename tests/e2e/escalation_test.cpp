@@ -23,10 +23,12 @@ namespace {
 const std::vector<std::string> k_kinds{"dispatched", "stage_yellow", "stage_red", "stage_urge", "stage_supervise"};
 
 // A config whose webhook for 3506.rsj (where wage complaints go) posts to the receiver, with quick retries.
-std::string write_config(const TempDir& dir, const WebhookReceiver& receiver) {
+std::string write_config(const TempDir& dir, const WebhookReceiver& receiver, int max_attempts = 100) {
   const std::string path = dir.path() + "/hotline.yaml";
   std::ofstream(path) << "notifications:\n"
-                         "  max_attempts: 100\n"
+                         "  max_attempts: "
+                      << max_attempts
+                      << "\n"
                          "  backoff_base_ms: 100\n"
                          "  backoff_max_ms: 400\n"
                          "  webhooks:\n"
@@ -255,10 +257,7 @@ TEST_CASE("dead-lettered notifications are listed and can be queued again", "[e2
   TempDir dir;
   WebhookReceiver receiver;
   receiver.set_up(false);
-  const std::string config = dir.path() + "/hotline.yaml";
-  std::ofstream(config) << "notifications:\n  max_attempts: 1\n  webhooks:\n    - unit: 3506.rsj\n"
-                           "      url: http://127.0.0.1:"
-                        << receiver.port() << "/hook\n";
+  const auto config = write_config(dir, receiver, 1);  // one try, then dead-lettered
   const std::string db = dir.path() + "/h.db";
   {
     DaemonProcess first(HOTLINED_PATH, daemon_args(dir, config));
