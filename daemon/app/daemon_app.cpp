@@ -7,7 +7,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <csignal>
@@ -29,6 +28,7 @@
 #include "daemon/app/log_format.hpp"
 #include "daemon/app/open_files_limit.hpp"
 #include "daemon/app/service_manager.hpp"
+#include "daemon/app/service_signals.hpp"
 #include "daemon/config/config.hpp"
 #include "daemon/config/config_file.hpp"
 #include "daemon/config/rules_holder.hpp"
@@ -290,6 +290,10 @@ int run_daemon(int argc, char** argv) {
 
   RulesHolder rules(config.rules, std::move(compiled.info), config.rules_files);
   asio::io_context ioc;
+  // SIGINT, SIGTERM and SIGHUP are blocked from here, before the first thread starts, and read on the loop: one
+  // that comes while the daemon starts waits, pending, until it serves (a SIGHUP right after "listening on" must
+  // not kill it).
+  ServiceSignals signals(ioc);
   FeedHub feed(ioc.get_executor(), {config.feed_max_subscribers, config.feed_buffer});
   FeedQuota feed_quota({config.feed_max_per_token, config.feed_max_per_address});
   // Declared before the writer, so it outlives the writer's connection that calls its hook.
@@ -402,9 +406,6 @@ int run_daemon(int argc, char** argv) {
   context.secure_cookie = config.secure_cookie;
   Api api(std::move(context));
 
-  // Signal handlers go in before the port is announced: a SIGHUP right after "listening on" must not kill us.
-  asio::signal_set hup(ioc, SIGHUP);
-  asio::signal_set stop_signals(ioc, SIGINT, SIGTERM);
   const ServerLimits limits{.body_limit = config.body_limit,
                             .max_request_line = config.max_request_line,
                             .max_header_bytes = config.max_header_bytes,
@@ -459,11 +460,10 @@ int run_daemon(int argc, char** argv) {
   (void)retarget_pending(writer, outbox, *rules.get(), config.sms.url);
   sender.start();
 
-  stop_signals.async_wait([&](const boost::system::error_code& error, int signal) {
-    if (error) return;
+  const auto stop = [&](int signal) {
     spdlog::info("signal {}: stopping (in-flight requests get up to {} s)", signal, config.shutdown_grace.count());
     service.stopping();
-    hup.cancel();  // nothing but the remaining connections may keep the loop alive now
+    signals.close();  // nothing but the remaining connections may keep the loop alive now
     watchdog_timer.cancel();
     stopping = true;  // a deadline recompute stops after its batch; the next start resumes it
     nightly.stop();
@@ -471,7 +471,7 @@ int run_daemon(int argc, char** argv) {
     scheduler.stop();
     sender.stop();
     server.shutdown();
-  });
+  };
   // SIGHUP re-reads the config file first (log.level and report.time apply live; other keys wait for a restart).
   std::set<std::string> overridden;  // what the command line set wins over the file
   if (!listen.empty()) overridden.insert("listen");
@@ -488,8 +488,7 @@ int run_daemon(int argc, char** argv) {
                                     if (!nightly.running()) nightly.start();
                                   },
                                   [&rules](const Config& next) { return config_refusals(next, *rules.get()); }});
-  std::function<void(const boost::system::error_code&, int)> on_hup = [&](const boost::system::error_code& error, int) {
-    if (error) return;
+  const auto reload = [&] {
     service.reloading("reloading the config and the rules");
     asio::post(blocking, [&rules, &writer, &auth_required, &config, &hooks, &service, &status_line, &config_reloader] {
       config_reloader.reload(config);
@@ -502,9 +501,14 @@ int run_daemon(int argc, char** argv) {
       }
       service.ready(status_line());  // the reload is over, whether the new set went live or not
     });
-    hup.async_wait(on_hup);
   };
-  hup.async_wait(on_hup);
+  signals.listen([&](int signal) {
+    if (signal == SIGHUP) {
+      reload();
+    } else {
+      stop(signal);
+    }
+  });
 
   // The writer thread keeps a core busy under load, so by default the I/O threads take the others.
   const unsigned threads = config.threads != 0 ? config.threads : std::max(1u, cores - 1);
