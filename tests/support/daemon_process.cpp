@@ -1,5 +1,6 @@
 #include "support/daemon_process.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -7,7 +8,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -47,11 +50,24 @@ bool read_some(int fd, std::string& out) {
   return true;
 }
 
+// Every thread's stack of a running process, by gdb when it can attach (best effort: a diagnosis, not a check).
+std::string thread_stacks(pid_t pid) {
+  try {
+    const auto r =
+        run_command("/usr/bin/gdb", {"-batch", "-nx", "-p", std::to_string(pid), "-ex", "thread apply all bt"});
+    return r.status == 0 ? r.out : "(gdb could not attach: " + r.err + ")";
+  } catch (const std::exception& e) {
+    return std::string("(no gdb: ") + e.what() + ")";
+  }
+}
+
 }  // namespace
 
 DaemonProcess::DaemonProcess(const std::string& binary, const std::vector<std::string>& args, DaemonOptions options) {
   int pipe_fds[2];
-  if (::pipe(pipe_fds) != 0) throw std::runtime_error("pipe failed");
+  // Close-on-exec: another child started meanwhile must not hold the write end (its reader would never see EOF).
+  // dup2 onto stderr clears the flag for the child's own copy.
+  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDERR_FILENO);
@@ -140,18 +156,37 @@ DaemonProcess::~DaemonProcess() {
 int DaemonProcess::stop(int signal) {
   if (pid_ <= 0) return -1;
   ::kill(pid_, signal);
-  // Drain stderr until the child closes it, so a full pipe can never block the child's shutdown.
-  while (read_some(stderr_fd_, output_)) {
+  // Drain stderr until the child closes it, so a full pipe can never block the child's shutdown. A daemon that
+  // has not exited within the limit is a fault of its own: its threads' stacks go to the test's output, then it
+  // is killed, so the test fails on its status instead of hanging the run.
+  const auto limit = std::chrono::steady_clock::now() + k_exit_limit;
+  bool killed = signal == SIGKILL;
+  while (true) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(limit - std::chrono::steady_clock::now());
+    pollfd p{stderr_fd_, POLLIN, 0};
+    const int ready = killed ? 1 : ::poll(&p, 1, static_cast<int>(std::max<std::int64_t>(left.count(), 0)));
+    if (ready > 0) {
+      if (!read_some(stderr_fd_, output_)) break;
+      continue;
+    }
+    if (ready < 0 && errno == EINTR) continue;
+    std::fprintf(stderr,
+                 "hotlined (pid %d) did not exit within %lld s of signal %d; it printed:\n%s\nits threads:\n%s\n", pid_,
+                 static_cast<long long>(k_exit_limit.count()), signal, output_.c_str(), thread_stacks(pid_).c_str());
+    ::kill(pid_, SIGKILL);
+    killed = true;
   }
   int status = 0;
   ::waitpid(pid_, &status, 0);
   pid_ = -1;
-  return decode_status(status);
+  return killed && signal != SIGKILL ? -1 : decode_status(status);
 }
 
 CommandResult run_command(const std::string& binary, const std::vector<std::string>& args, const std::string& input) {
   int in_fds[2], out_fds[2], err_fds[2];
-  if (::pipe(in_fds) != 0 || ::pipe(out_fds) != 0 || ::pipe(err_fds) != 0) throw std::runtime_error("pipe failed");
+  if (::pipe2(in_fds, O_CLOEXEC) != 0 || ::pipe2(out_fds, O_CLOEXEC) != 0 || ::pipe2(err_fds, O_CLOEXEC) != 0) {
+    throw std::runtime_error("pipe failed");
+  }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, in_fds[0], STDIN_FILENO);

@@ -37,8 +37,10 @@ class DaemonProcess {
   double cpu_seconds() const;
   // Descriptors the daemon has open (/proc/PID/fd).
   std::size_t open_descriptors() const;
-  // Sends `signal` and waits for the exit; returns the exit status (or 128 + signal when killed).
+  // Sends `signal` and waits for the exit; returns the exit status (or 128 + signal when killed). A daemon still
+  // running k_exit_limit after the signal has its thread stacks printed and is killed; stop() then returns -1.
   int stop(int signal);
+  static constexpr std::chrono::seconds k_exit_limit{60};
   // Everything the daemon printed on stderr so far (read up to the listening line, plus the rest after stop()).
   const std::string& output() const { return output_; }
 
