@@ -39,14 +39,15 @@ void ServiceSignals::close() {
 }
 
 void ServiceSignals::wait() {
-  descriptor_.async_wait(boost::asio::posix::descriptor_base::wait_read, [this](const boost::system::error_code& error) {
-    if (error) return;  // closed
-    signalfd_siginfo info{};
-    while (descriptor_.is_open() && ::read(descriptor_.native_handle(), &info, sizeof info) == sizeof info) {
-      handler_(static_cast<int>(info.ssi_signo));
-    }
-    if (descriptor_.is_open()) wait();
-  });
+  descriptor_.async_wait(
+      boost::asio::posix::descriptor_base::wait_read, [this](const boost::system::error_code& error) {
+        if (error) return;  // closed
+        signalfd_siginfo info{};
+        while (descriptor_.is_open() && ::read(descriptor_.native_handle(), &info, sizeof info) == sizeof info) {
+          handler_(static_cast<int>(info.ssi_signo));
+        }
+        if (descriptor_.is_open()) wait();
+      });
 }
 
 }  // namespace hotline::daemon
