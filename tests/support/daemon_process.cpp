@@ -160,26 +160,27 @@ int DaemonProcess::stop(int signal) {
   // has not exited within the limit is a fault of its own: its threads' stacks go to the test's output, then it
   // is killed, so the test fails on its status instead of hanging the run.
   const auto limit = std::chrono::steady_clock::now() + k_exit_limit;
-  bool killed = signal == SIGKILL;
+  bool timed_out = false;
   while (true) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(limit - std::chrono::steady_clock::now());
+    const bool bounded = signal != SIGKILL && !timed_out;
     pollfd p{stderr_fd_, POLLIN, 0};
-    const int ready = killed ? 1 : ::poll(&p, 1, static_cast<int>(std::max<std::int64_t>(left.count(), 0)));
-    if (ready > 0) {
-      if (!read_some(stderr_fd_, output_)) break;
+    const int ready = ::poll(&p, 1, bounded ? static_cast<int>(std::max<std::int64_t>(left.count(), 0)) : -1);
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready != 0) {
+      if (!read_some(stderr_fd_, output_)) break;  // end of file (or an error): the daemon is gone
       continue;
     }
-    if (ready < 0 && errno == EINTR) continue;
     std::fprintf(stderr,
                  "hotlined (pid %d) did not exit within %lld s of signal %d; it printed:\n%s\nits threads:\n%s\n", pid_,
                  static_cast<long long>(k_exit_limit.count()), signal, output_.c_str(), thread_stacks(pid_).c_str());
     ::kill(pid_, SIGKILL);
-    killed = true;
+    timed_out = true;
   }
   int status = 0;
   ::waitpid(pid_, &status, 0);
   pid_ = -1;
-  return killed && signal != SIGKILL ? -1 : decode_status(status);
+  return timed_out ? -1 : decode_status(status);
 }
 
 CommandResult run_command(const std::string& binary, const std::vector<std::string>& args, const std::string& input) {
